@@ -1,0 +1,35 @@
+//! The result of evaluating the policies over a snapshot.
+
+use crate::{Finding, RuleMeta, Severity};
+use serde::Serialize;
+use trailguard_snapshot::Gap;
+
+/// Everything a report needs: the rules that ran, what they found, and what could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Every rule that ran, sorted by id.
+    pub rules: Vec<RuleMeta>,
+    /// Findings, most severe first, then by rule id and resource.
+    pub findings: Vec<Finding>,
+    /// The collection gaps of the snapshot(s).
+    pub gaps: Vec<Gap>,
+    /// The snapshot files evaluated, as URIs relative to the SARIF root.
+    pub snapshots: Vec<String>,
+}
+
+impl Evaluation {
+    /// How many findings have each severity, most severe first.
+    pub fn counts(&self) -> [(Severity, usize); 4] {
+        Severity::ALL.map(|s| (s, self.findings.iter().filter(|f| f.severity == s).count()))
+    }
+
+    /// Whether any finding is at or above `threshold` (`None`: never fail).
+    pub fn fails(&self, threshold: Option<Severity>) -> bool {
+        threshold.is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}

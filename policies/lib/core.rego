@@ -1,0 +1,46 @@
+# METADATA
+# title: trailguard core helpers
+# description: Helpers every rule (built-in or custom) may import as data.trailguard.lib.
+package trailguard.lib
+
+import rego.v1
+
+# finding is the object a rule puts in its deny set: the resource it is about (ARN, bucket name
+# or account resource) and a message that names that resource.
+finding(resource, message) := {"resource": resource, "message": message}
+
+# account_resource names an account as a whole, in Security Hub's form.
+account_resource(account_id) := sprintf("AWS::::Account:%s", [account_id])
+
+# params are the tunable values of the rules (retention days, allowed holder count, ...).
+params := data.trailguard.params
+
+# has(obj, key) holds when the collector read that field: a field it could not read is left out
+# of the snapshot (and a gap says why), while a field AWS says does not exist is null.
+has(obj, key) if {
+	_ = obj[key]
+}
+
+has(obj, key) if {
+	object.get(obj, key, "__absent__") == null
+}
+
+# gap_resources are the resources some call failed on.
+gap_resources contains g.Resource if {
+	some g in input.gaps
+}
+
+# trails_by_bucket maps each log bucket name to the ARNs of the trails writing to it, built once.
+trails_by_bucket[name] contains arn if {
+	some arn, trail in input.trails
+	name := trail.S3BucketName
+}
+
+# trails_by_key maps each KMS key ARN to the ARNs of the trails it encrypts, built once.
+trails_by_key[key] contains arn if {
+	some arn, trail in input.trails
+	key := trail.KmsKeyId
+}
+
+# names joins the names of a set of trail ARNs for a message, sorted.
+trail_names(arns) := concat(", ", sort([input.trails[arn].Name | some arn in arns]))
