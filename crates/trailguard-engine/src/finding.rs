@@ -126,7 +126,7 @@ pub struct SourceLocation {
 }
 
 /// One thing a rule found wrong with one resource.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule's id.
     pub rule_id: String,
