@@ -42,7 +42,9 @@ pub enum ErrorKind {
         found: String,
     },
     /// No `schema_version` at the top level.
-    #[error("no schema_version: is this a trailguard snapshot? (`trailguard schema` prints the format)")]
+    #[error(
+        "no schema_version: is this a trailguard snapshot? (`trailguard schema` prints the format)"
+    )]
     MissingVersion,
 }
 

@@ -87,7 +87,11 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<PermissionsBoundary>,
     /// `ListMFADevices`: serial numbers of the user's MFA devices.
-    #[serde(default, rename = "MFADevices", skip_serializing_if = "Collected::is_unknown")]
+    #[serde(
+        default,
+        rename = "MFADevices",
+        skip_serializing_if = "Collected::is_unknown"
+    )]
     pub mfa_devices: Collected<Vec<String>>,
     /// Whether the user has a console password (`GetLoginProfile`), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -139,7 +139,8 @@ impl Snapshot {
         let probe: VersionProbe =
             serde_json::from_str(text).map_err(|e| located(SnapshotError::from_serde(&e)))?;
         match probe.schema_version {
-            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {
+            }
             Some(found) => {
                 return Err(located(SnapshotError::new(ErrorKind::Version {
                     found: found.to_string(),
@@ -174,13 +175,22 @@ impl Snapshot {
             out.push((account_resource(id), path(&["accounts", id])));
             if let Some(iam) = account.iam.present() {
                 for (name, user) in &iam.users {
-                    out.push((user.arn.clone(), path(&["accounts", id, "Iam", "Users", name])));
+                    out.push((
+                        user.arn.clone(),
+                        path(&["accounts", id, "Iam", "Users", name]),
+                    ));
                 }
                 for (name, group) in &iam.groups {
-                    out.push((group.arn.clone(), path(&["accounts", id, "Iam", "Groups", name])));
+                    out.push((
+                        group.arn.clone(),
+                        path(&["accounts", id, "Iam", "Groups", name]),
+                    ));
                 }
                 for (name, role) in &iam.roles {
-                    out.push((role.arn.clone(), path(&["accounts", id, "Iam", "Roles", name])));
+                    out.push((
+                        role.arn.clone(),
+                        path(&["accounts", id, "Iam", "Roles", name]),
+                    ));
                 }
                 for arn in iam.policies.keys() {
                     out.push((arn.clone(), path(&["accounts", id, "Iam", "Policies", arn])));

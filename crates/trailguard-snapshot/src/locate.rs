@@ -80,8 +80,10 @@ fn object_lines(text: &str, max_depth: usize) -> HashMap<Vec<String>, usize> {
                         top.expect_key = false;
                         let raw = &text[start..end];
                         let key = if escaped {
-                            serde_json::from_str::<String>(&text[start - 1..=end.min(text.len() - 1)])
-                                .unwrap_or_else(|_| raw.to_string())
+                            serde_json::from_str::<String>(
+                                &text[start - 1..=end.min(text.len() - 1)],
+                            )
+                            .unwrap_or_else(|_| raw.to_string())
                         } else {
                             raw.to_string()
                         };
@@ -136,8 +138,14 @@ mod tests {
         let text = "{\n  \"schema_version\": 1,\n  \"trails\": {\n    \"arn:a\": {\n      \"Name\": \"a,{b}\"\n    },\n    \"arn:b\": {\"Name\": \"b\"}\n  },\n  \"x\": [{\"arn:c\": {}}]\n}\n";
         let lines = object_lines(text, 5);
         assert_eq!(lines.get(&vec!["trails".to_string()]), Some(&3));
-        assert_eq!(lines.get(&vec!["trails".to_string(), "arn:a".to_string()]), Some(&4));
-        assert_eq!(lines.get(&vec!["trails".to_string(), "arn:b".to_string()]), Some(&7));
+        assert_eq!(
+            lines.get(&vec!["trails".to_string(), "arn:a".to_string()]),
+            Some(&4)
+        );
+        assert_eq!(
+            lines.get(&vec!["trails".to_string(), "arn:b".to_string()]),
+            Some(&7)
+        );
         // Objects inside arrays are not reachable by keys alone.
         assert!(!lines.keys().any(|p| p.contains(&"arn:c".to_string())));
     }
@@ -146,6 +154,9 @@ mod tests {
     fn unescapes_keys() {
         let text = "{\"buckets\": {\n\"a\\\"b\": {}}}";
         let lines = object_lines(text, 5);
-        assert_eq!(lines.get(&vec!["buckets".to_string(), "a\"b".to_string()]), Some(&2));
+        assert_eq!(
+            lines.get(&vec!["buckets".to_string(), "a\"b".to_string()]),
+            Some(&2)
+        );
     }
 }

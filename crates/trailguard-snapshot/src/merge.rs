@@ -75,7 +75,10 @@ mod tests {
         let ab = merge(vec![a.clone(), b.clone()]);
         let ba = merge(vec![b, a]);
         assert_eq!(ab, ba);
-        assert_eq!(ab.buckets["logs"].region.as_deref(), Some("2026-02-01T00:00:00Z"));
+        assert_eq!(
+            ab.buckets["logs"].region.as_deref(),
+            Some("2026-02-01T00:00:00Z")
+        );
         assert_eq!(ab.gaps.len(), 2);
     }
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
 /// crash or Ctrl-C leaves either the previous file or the complete new one.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), SnapshotError> {
-    let fail = |e: std::io::Error| SnapshotError::new(ErrorKind::Io(e)).with_path(path.to_path_buf());
+    let fail =
+        |e: std::io::Error| SnapshotError::new(ErrorKind::Io(e)).with_path(path.to_path_buf());
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -1,0 +1,95 @@
+//! Policy diagnostics in the `file:line:col: message` form editors and CI logs understand.
+
+use std::fmt;
+
+/// One problem with a policy file, located.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The policy file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when there is something useful to say.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub(crate) fn new(file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            column,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Turns a regorus parse or compile error into a diagnostic. regorus reports
+    /// `--> FILE:LINE:COL` followed by a source excerpt and `error: MESSAGE`.
+    pub(crate) fn from_regorus(file: &str, error: &str) -> Self {
+        let mut line = 1;
+        let mut column = 1;
+        let mut message = None;
+        for text in error.lines() {
+            let text = text.trim();
+            if let Some(location) = text.strip_prefix("--> ") {
+                let mut parts = location.rsplitn(3, ':');
+                let col = parts.next().and_then(|c| c.trim().parse().ok());
+                let ln = parts.next().and_then(|l| l.trim().parse().ok());
+                if let (Some(ln), Some(col)) = (ln, col) {
+                    line = ln;
+                    column = col;
+                }
+            } else if let Some(m) = text.strip_prefix("error: ") {
+                message = Some(m.to_string());
+            }
+        }
+        let message = message.unwrap_or_else(|| {
+            error
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("invalid policy")
+                .to_string()
+        });
+        Diagnostic::new(file, line, column, message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_location_and_message_from_regorus_errors() {
+        let raw = "\n--> bad/bad.rego:5:5\n  |\n5 |   y := \n  |     ^\nerror: expecting `}` while parsing set";
+        let d = Diagnostic::from_regorus("bad/bad.rego", raw);
+        assert_eq!(
+            d.to_string(),
+            "bad/bad.rego:5:5: expecting `}` while parsing set"
+        );
+    }
+}

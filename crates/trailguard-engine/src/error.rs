@@ -1,0 +1,51 @@
+//! Engine errors. Each names the policy file, rule or snapshot it is about.
+
+use crate::Diagnostic;
+
+/// Why policies could not be loaded or evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A policy file or directory could not be read.
+    #[error("cannot read policy {path}: {message}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The OS error.
+        message: String,
+    },
+    /// One or more policies are invalid; every problem found is listed.
+    #[error("{}", render(.0))]
+    Policies(Vec<Diagnostic>),
+    /// A rule's `deny` is not a set of objects with `resource` and `message`.
+    #[error("rule {rule} ({source_path}): {message}")]
+    BadOutput {
+        /// The rule id.
+        rule: String,
+        /// Its file.
+        source_path: String,
+        /// What is wrong with its output.
+        message: String,
+    },
+    /// A rule failed while evaluating.
+    #[error("rule {rule} ({source_path}) failed: {message}")]
+    Evaluation {
+        /// The rule id.
+        rule: String,
+        /// Its file.
+        source_path: String,
+        /// regorus's error.
+        message: String,
+    },
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    let mut out = match diagnostics.len() {
+        1 => "invalid policy:".to_string(),
+        n => format!("{n} problems in policies:"),
+    };
+    for d in diagnostics {
+        out.push('\n');
+        out.push_str(&d.to_string());
+    }
+    out
+}

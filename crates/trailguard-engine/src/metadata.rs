@@ -1,0 +1,285 @@
+//! Reading OPA-style `# METADATA` annotations from Rego source.
+//!
+//! regorus drops comments, so the block is read from the text: a `# METADATA` line, then the
+//! comment lines right below it, whose text (without `# `) is YAML. Every problem is reported
+//! with the file, line and column where it is.
+
+use crate::{Diagnostic, PolicySource, RuleMeta, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The annotation keys OPA defines; unknown keys are rejected so typos surface.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Annotation {
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    custom: Option<Custom>,
+    #[serde(default)]
+    related_resources: Option<serde_yaml_ng::Value>,
+    #[serde(default)]
+    authors: Option<serde_yaml_ng::Value>,
+    #[serde(default)]
+    organizations: Option<serde_yaml_ng::Value>,
+    #[serde(default)]
+    schemas: Option<serde_yaml_ng::Value>,
+    #[serde(default)]
+    entrypoint: Option<bool>,
+}
+
+/// trailguard's keys under `custom`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Custom {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    controls: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(default)]
+    remediation: Option<String>,
+}
+
+const KNOWN_KEYS_HINT: &str = "METADATA keys: title, description, custom.id, custom.severity \
+(critical|high|medium|low), custom.controls (framework: [ids]), custom.remediation";
+
+/// A METADATA block found in a file: its YAML and where it starts.
+pub(crate) struct Block {
+    /// 1-based line of the `# METADATA` marker.
+    pub line: usize,
+    yaml: String,
+    /// Column offset of the YAML text in each comment line (the `# ` prefix).
+    prefix: usize,
+}
+
+/// The first METADATA block of a file, if any.
+pub(crate) fn find_block(text: &str) -> Option<Block> {
+    let mut lines = text.lines().enumerate();
+    let start = lines.find(|(_, l)| l.trim() == "# METADATA")?.0;
+    let mut yaml = String::new();
+    let mut prefix = 2;
+    for (i, line) in text.lines().enumerate().skip(start + 1) {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix('#') else {
+            break;
+        };
+        if i == start + 1 {
+            prefix = line.len() - rest.strip_prefix(' ').unwrap_or(rest).len();
+        }
+        yaml.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        yaml.push('\n');
+    }
+    Some(Block {
+        line: start + 1,
+        yaml,
+        prefix,
+    })
+}
+
+/// Reads and validates the METADATA of a rule file (one that declares `deny`).
+/// `package_line` is where diagnostics point when the block is missing altogether.
+pub(crate) fn rule_meta(
+    source: &PolicySource,
+    package: &str,
+    package_line: usize,
+) -> Result<RuleMeta, Vec<Diagnostic>> {
+    let path = source.path.as_str();
+    let Some(block) = find_block(&source.text) else {
+        return Err(vec![Diagnostic::new(
+            path,
+            package_line,
+            1,
+            "this file declares `deny` but has no `# METADATA` block, so it is not a valid rule",
+        )
+        .hint(format!(
+            "put a METADATA comment block above `package`; {KNOWN_KEYS_HINT}"
+        ))]);
+    };
+    let at = |offset_line: usize, column: usize| (block.line + offset_line, column + block.prefix);
+    let annotation: Annotation = match serde_yaml_ng::from_str(&block.yaml) {
+        Ok(a) => a,
+        Err(e) => {
+            let (line, column) = e
+                .location()
+                .map(|l| at(l.line(), l.column()))
+                .unwrap_or((block.line, 1));
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            return Err(vec![Diagnostic::new(
+                path,
+                line,
+                column,
+                format!("invalid METADATA: {message}"),
+            )
+            .hint(KNOWN_KEYS_HINT)]);
+        }
+    };
+    let _ = (
+        &annotation.scope,
+        &annotation.related_resources,
+        &annotation.authors,
+        &annotation.organizations,
+        &annotation.schemas,
+        &annotation.entrypoint,
+    );
+    let mut errors = Vec::new();
+    let here = |key: &str| -> (usize, usize) {
+        // Point at the line of the key when it is there, else at the block.
+        block
+            .yaml
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map(|i| {
+                let indent = block
+                    .yaml
+                    .lines()
+                    .nth(i)
+                    .map_or(0, |l| l.len() - l.trim_start().len());
+                at(i + 1, indent + 1)
+            })
+            .unwrap_or((block.line, 1))
+    };
+    let mut missing = |key: &str, what: &str| {
+        // Point at the key's parent (`custom:`) when the key itself is missing.
+        let (line, column) = match key.split_once('.') {
+            Some((parent, _)) => here(parent),
+            None => here(key),
+        };
+        errors.push(
+            Diagnostic::new(path, line, column, format!("METADATA has no {key}: {what}"))
+                .hint(KNOWN_KEYS_HINT),
+        );
+    };
+    let title = annotation.title.clone().filter(|t| !t.trim().is_empty());
+    if title.is_none() {
+        missing("title", "every rule needs a one-line title");
+    }
+    let custom = annotation.custom.as_ref();
+    let id = custom
+        .and_then(|c| c.id.clone())
+        .filter(|i| !i.trim().is_empty());
+    if id.is_none() {
+        missing(
+            "custom.id",
+            "every rule needs a stable id such as TG020 or ACME001",
+        );
+    }
+    let severity_text = custom.and_then(|c| c.severity.clone());
+    if severity_text.is_none() {
+        missing("custom.severity", "critical, high, medium or low");
+    }
+    let mut errors_after = Vec::new();
+    if let Some(id) = &id {
+        let ok = id.len() <= 32
+            && id.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            let (line, column) = here("id");
+            errors_after.push(
+                Diagnostic::new(path, line, column, format!("rule id `{id}` is not valid"))
+                    .hint("ids are upper-case letters and digits, such as TG020 or ACME-001"),
+            );
+        }
+    }
+    let severity = match severity_text.as_deref().map(str::parse::<Severity>) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(message)) => {
+            let (line, column) = here("severity");
+            errors_after.push(Diagnostic::new(path, line, column, message));
+            None
+        }
+        None => None,
+    };
+    errors.extend(errors_after);
+    match (title, id, severity) {
+        (Some(title), Some(id), Some(severity)) if errors.is_empty() => Ok(RuleMeta {
+            id,
+            title: title.trim().to_string(),
+            description: annotation
+                .description
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            severity,
+            controls: custom.and_then(|c| c.controls.clone()).unwrap_or_default(),
+            remediation: custom
+                .and_then(|c| c.remediation.clone())
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            package: package.to_string(),
+            source: source.path.clone(),
+            builtin: source.builtin,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> PolicySource {
+        PolicySource {
+            path: "custom/r.rego".into(),
+            text: text.into(),
+            builtin: false,
+        }
+    }
+
+    #[test]
+    fn reads_a_complete_block() {
+        let text = "# METADATA\n# title: Trail is not tagged\n# description: Tags matter.\n# custom:\n#   id: ACME001\n#   severity: low\n#   controls:\n#     securityhub: [CloudTrail.9]\n#   remediation: Tag it.\npackage acme.r\n";
+        let meta = rule_meta(&source(text), "data.acme.r", 10).unwrap();
+        assert_eq!(meta.id, "ACME001");
+        assert_eq!(meta.severity, Severity::Low);
+        assert_eq!(meta.control_tags(), vec!["securityhub/CloudTrail.9"]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let text = "package acme.r\n# METADATA\n# custom:\n#   severity: severe\n";
+        let errors = rule_meta(&source(text), "data.acme.r", 1).unwrap_err();
+        let shown: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        assert_eq!(errors.len(), 3, "{shown:#?}");
+        assert!(shown[0].starts_with("custom/r.rego:2:1: METADATA has no title"));
+        assert!(shown[1].starts_with("custom/r.rego:3:3: METADATA has no custom.id"));
+        assert!(shown[2].starts_with("custom/r.rego:4:5: unknown severity `severe`"));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_at_their_line() {
+        let text =
+            "# METADATA\n# title: t\n# custom:\n#   id: X1\n#   severty: low\npackage acme.r\n";
+        let errors = rule_meta(&source(text), "data.acme.r", 6).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        let shown = errors[0].to_string();
+        assert!(shown.starts_with("custom/r.rego:5:"), "{shown}");
+        assert!(shown.contains("severty"), "{shown}");
+    }
+
+    #[test]
+    fn missing_block_points_at_the_package() {
+        let errors = rule_meta(
+            &source("package acme.r\ndeny contains 1\n"),
+            "data.acme.r",
+            1,
+        )
+        .unwrap_err();
+        assert!(errors[0]
+            .to_string()
+            .starts_with("custom/r.rego:1:1: this file declares `deny`"));
+    }
+}

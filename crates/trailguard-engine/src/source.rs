@@ -1,0 +1,111 @@
+//! Where policies come from: the built-ins embedded in the binary, and files or directories the
+//! user names with `--policy`.
+
+use crate::{Diagnostic, EngineError};
+use include_dir::{include_dir, Dir};
+use std::path::Path;
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../policies");
+
+/// One Rego file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySource {
+    /// Its path as shown in diagnostics: `policies/...` for built-ins, as given for user files.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+    /// Whether it is one of trailguard's built-in policies.
+    pub builtin: bool,
+}
+
+impl PolicySource {
+    /// Whether this is a test file (`*_test.rego`), loaded only by the test runner.
+    pub fn is_test(&self) -> bool {
+        self.path.ends_with("_test.rego")
+    }
+}
+
+/// The built-in policies (rules, helpers and their tests), sorted by path.
+pub fn builtin_sources() -> Vec<PolicySource> {
+    let mut out = Vec::new();
+    collect_embedded(&BUILTIN, &mut out);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<PolicySource>) {
+    for file in dir.files() {
+        let path = file.path();
+        if path.extension().is_some_and(|e| e == "rego") {
+            if let Some(text) = file.contents_utf8() {
+                out.push(PolicySource {
+                    path: format!("policies/{}", path.display()),
+                    text: text.to_string(),
+                    builtin: true,
+                });
+            }
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, out);
+    }
+}
+
+/// Reads a `.rego` file, or every `.rego` file below a directory (sorted, hidden entries skipped).
+pub fn load_path(path: &Path) -> Result<Vec<PolicySource>, EngineError> {
+    let display = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| EngineError::Io {
+        path: display.clone(),
+        message: e.to_string(),
+    })?;
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        walk(path, &mut files)?;
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let shown = file.display().to_string();
+        let text = std::fs::read_to_string(&file).map_err(|e| EngineError::Io {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
+        out.push(PolicySource {
+            path: shown,
+            text,
+            builtin: false,
+        });
+    }
+    if out.is_empty() {
+        return Err(EngineError::Policies(vec![Diagnostic::new(
+            &display,
+            1,
+            1,
+            "no .rego files here",
+        )
+        .hint("--policy takes a .rego file or a directory holding some")]));
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), EngineError> {
+    let io = |e: std::io::Error| EngineError::Io {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type().map_err(io)?.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "rego") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
