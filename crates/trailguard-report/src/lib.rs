@@ -1,1 +1,199 @@
-//! stub
+//! trailguard's reports: an [`Evaluation`] rendered as SARIF 2.1.0 (for GitHub code scanning),
+//! a stable JSON document, text for people, or Markdown (for `$GITHUB_STEP_SUMMARY` and pull
+//! request comments).
+//!
+//! Everything goes through one function, [`render`], which takes the evaluation, a [`Format`]
+//! and a few [`Options`] and returns the whole document as a `String` (with a trailing newline).
+//! The output is byte-identical for the same input: no timestamps, no hash-map ordering.
+//!
+//! ```
+//! use trailguard_engine::Evaluation;
+//! use trailguard_report::{render, Format, Options};
+//!
+//! let evaluation = Evaluation {
+//!     rules: Vec::new(),
+//!     findings: Vec::new(),
+//!     gaps: Vec::new(),
+//!     snapshots: vec!["snapshot.json".to_string()],
+//! };
+//! let options = Options::default();
+//!
+//! let text = render(&evaluation, Format::Text, &options).unwrap();
+//! assert_eq!(text, "No findings from 0 rules.\n");
+//!
+//! let format: Format = "sarif".parse().unwrap();
+//! let sarif = render(&evaluation, format, &options).unwrap();
+//! assert!(sarif.contains("\"version\": \"2.1.0\""));
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+use trailguard_engine::{Evaluation, Severity};
+
+mod json;
+mod markdown;
+mod sarif;
+mod text;
+
+pub use sarif::MAX_RESULTS;
+
+/// The output formats trailguard can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// For people at a terminal: grouped by severity, optionally coloured.
+    Text,
+    /// A stable JSON document: tool, summary, rules, findings and gaps.
+    Json,
+    /// SARIF 2.1.0, as GitHub code scanning ingests it.
+    Sarif,
+    /// GitHub-flavoured Markdown, for step summaries and pull request comments.
+    Markdown,
+}
+
+impl Format {
+    /// Every format, in the order the CLI lists them.
+    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Sarif, Format::Markdown];
+
+    /// The lowercase name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = ReportError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.as_str() == s)
+            .ok_or_else(|| ReportError::UnknownFormat(s.to_string()))
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Colour the text format with ANSI escapes. Ignored by the other formats.
+    pub color: bool,
+    /// The trailguard version written into the report (SARIF `semanticVersion`, JSON `tool`).
+    pub tool_version: String,
+}
+
+impl Default for Options {
+    /// No colour, and this crate's version (the workspace shares one version).
+    fn default() -> Self {
+        Options {
+            color: false,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A format name that is not one of `text`, `json`, `sarif`, `markdown`.
+    #[error("unknown format `{0}`: expected text, json, sarif or markdown")]
+    UnknownFormat(String),
+    /// The document could not be serialised to JSON.
+    #[error("could not serialise the {format} report: {source}")]
+    Serialize {
+        /// The format being written.
+        format: Format,
+        /// What serde_json said.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// Renders `evaluation` as one complete document in `format`, ending with a newline.
+///
+/// The same evaluation and options always give the same bytes.
+pub fn render(
+    evaluation: &Evaluation,
+    format: Format,
+    options: &Options,
+) -> Result<String, ReportError> {
+    match format {
+        Format::Text => Ok(text::render(evaluation, options)),
+        Format::Json => json::render(evaluation, options),
+        Format::Sarif => sarif::render(evaluation, options),
+        Format::Markdown => Ok(markdown::render(evaluation)),
+    }
+}
+
+/// The one-line summary that ends the text and Markdown reports, without a newline, e.g.
+/// `12 findings (1 critical, 3 high, 5 medium, 3 low) from 24 rules; 2 collection gaps` or
+/// `No findings from 24 rules.`
+pub fn summary(evaluation: &Evaluation) -> String {
+    let rules = plural(evaluation.rules.len(), "rule", "rules");
+    let gaps = match evaluation.gaps.len() {
+        0 => String::new(),
+        n => format!("; {}", plural(n, "collection gap", "collection gaps")),
+    };
+    if evaluation.findings.is_empty() {
+        return format!("No findings from {rules}{gaps}.");
+    }
+    let counts = evaluation
+        .counts()
+        .iter()
+        .map(|(severity, count)| format!("{count} {severity}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{} ({counts}) from {rules}{gaps}",
+        plural(evaluation.findings.len(), "finding", "findings")
+    )
+}
+
+/// `1 rule`, `2 rules`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A severity's name with a capital, for headings: `Critical`.
+fn title_case(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "Critical",
+        Severity::High => "High",
+        Severity::Medium => "Medium",
+        Severity::Low => "Low",
+    }
+}
+
+/// A readable name for a controls framework key of a rule's METADATA.
+fn framework_name(framework: &str) -> &str {
+    match framework {
+        "securityhub" => "AWS Security Hub",
+        "cis" => "CIS AWS Foundations Benchmark",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(format.to_string().parse::<Format>().unwrap(), format);
+        }
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert!(err.to_string().contains("unknown format `xml`"));
+        assert!("SARIF".parse::<Format>().is_err());
+    }
+}

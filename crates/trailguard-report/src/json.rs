@@ -1,0 +1,79 @@
+//! The JSON report: one stable document for scripts.
+//!
+//! ```json
+//! {
+//!   "tool": {"name": "trailguard", "version": "0.1.0"},
+//!   "summary": {"total": 3, "critical": 0, "high": 1, "medium": 1, "low": 1, "rules": 24, "gaps": 1},
+//!   "snapshots": ["snapshot.json"],
+//!   "rules": [...],
+//!   "findings": [...],
+//!   "gaps": [...]
+//! }
+//! ```
+
+use crate::{Format, Options, ReportError};
+use serde::Serialize;
+use trailguard_engine::{Evaluation, Finding, RuleMeta, Severity};
+
+#[derive(Serialize)]
+struct Document<'a, G: Serialize> {
+    tool: Tool<'a>,
+    summary: Summary,
+    snapshots: &'a [String],
+    rules: &'a [RuleMeta],
+    findings: &'a [Finding],
+    gaps: &'a [G],
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    total: usize,
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    rules: usize,
+    gaps: usize,
+}
+
+pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> Result<String, ReportError> {
+    let count = |severity: Severity| {
+        evaluation
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    let document = Document {
+        tool: Tool {
+            name: "trailguard",
+            version: &options.tool_version,
+        },
+        summary: Summary {
+            total: evaluation.findings.len(),
+            critical: count(Severity::Critical),
+            high: count(Severity::High),
+            medium: count(Severity::Medium),
+            low: count(Severity::Low),
+            rules: evaluation.rules.len(),
+            gaps: evaluation.gaps.len(),
+        },
+        snapshots: &evaluation.snapshots,
+        rules: &evaluation.rules,
+        findings: &evaluation.findings,
+        gaps: &evaluation.gaps,
+    };
+    let mut out =
+        serde_json::to_string_pretty(&document).map_err(|source| ReportError::Serialize {
+            format: Format::Json,
+            source,
+        })?;
+    out.push('\n');
+    Ok(out)
+}

@@ -1,0 +1,123 @@
+//! The Markdown report, for `$GITHUB_STEP_SUMMARY` and pull request comments.
+//!
+//! A `## trailguard` heading, a table of counts by severity, a findings table (Severity | Rule |
+//! Resource | Finding), the collection gaps, and the one-line summary. Every string that came
+//! from a snapshot or a policy is escaped so that it stays inside its table cell and cannot add
+//! links, HTML or formatting.
+
+use crate::{summary, title_case};
+use std::fmt::Write as _;
+use trailguard_engine::Evaluation;
+
+pub(crate) fn render(evaluation: &Evaluation) -> String {
+    let mut out = String::from("## trailguard\n\n");
+
+    out.push_str("| Severity | Findings |\n|---|---:|\n");
+    for (severity, count) in evaluation.counts() {
+        let _ = writeln!(out, "| {} | {count} |", title_case(severity));
+    }
+    let _ = writeln!(out, "| **Total** | **{}** |", evaluation.findings.len());
+    out.push('\n');
+
+    if !evaluation.findings.is_empty() {
+        out.push_str("### Findings\n\n");
+        out.push_str("| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n");
+        for finding in &evaluation.findings {
+            let rule = match evaluation.rule(&finding.rule_id) {
+                Some(rule) => format!("[{}]({})", escape(&rule.id), rule.help_uri()),
+                None => escape(&finding.rule_id),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {rule} | {} | {} |",
+                title_case(finding.severity),
+                code(&finding.resource),
+                escape(&finding.message)
+            );
+        }
+        out.push('\n');
+    }
+
+    if !evaluation.gaps.is_empty() {
+        out.push_str("### Collection gaps\n\n");
+        out.push_str(
+            "What could not be read is never treated as a pass: the rules that needed it did \
+             not judge the resource.\n\n",
+        );
+        out.push_str("| Call | Resource | Region | Account | Error |\n|---|---|---|---|---|\n");
+        for gap in &evaluation.gaps {
+            let mut error = code(&gap.error_code);
+            if !gap.message.is_empty() {
+                error.push_str(": ");
+                error.push_str(&escape(&gap.message));
+            }
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {error} |",
+                code(&format!("{}:{}", gap.service, gap.operation)),
+                code(&gap.resource),
+                escape(&gap.region),
+                escape(&gap.account_id),
+            );
+        }
+        out.push('\n');
+    }
+
+    out.push_str(&escape(&summary(evaluation)));
+    out.push('\n');
+    out
+}
+
+/// `text` safe inside a table cell: Markdown punctuation backslash-escaped (so `|` cannot end the
+/// cell and `*`, `_`, `[`, `<` cannot format, link or open HTML), line breaks as `<br>`.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("<br>");
+                }
+            }
+            '\n' => out.push_str("<br>"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` as inline code inside a table cell (ARNs, bucket names, error codes). A value holding a
+/// backtick or a line break is escaped as plain text instead.
+pub(crate) fn code(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    if text.contains('`') || text.chars().any(char::is_control) {
+        return escape(text);
+    }
+    // In a GitHub table a pipe ends the cell even inside a code span unless escaped; the
+    // backslash is removed before the span is rendered.
+    format!("`{}`", text.replace('|', "\\|"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_cells() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("line1\nline2\r\nline3"), "line1<br>line2<br>line3");
+        assert_eq!(escape("cloudtrail:*"), "cloudtrail:\\*");
+        assert_eq!(escape("<img src=x>"), "\\<img src=x\\>");
+        assert_eq!(code("arn:aws:s3:::b"), "`arn:aws:s3:::b`");
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("a`b"), "a\\`b");
+    }
+}

@@ -1,0 +1,505 @@
+//! SARIF 2.1.0, shaped for GitHub code scanning (SPEC section 6).
+
+use crate::{framework_name, Format, Options, ReportError};
+use serde_json::Value;
+use serde_sarif::sarif::{
+    Artifact, ArtifactLocation, Invocation, Location, LogicalLocation, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
+    ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
+};
+use sha2::{Digest, Sha256};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use trailguard_engine::{Evaluation, Finding, RuleMeta, Severity};
+
+/// The most results GitHub code scanning accepts in one run. Beyond it, the most severe are kept
+/// and a notification says how many were left out.
+pub const MAX_RESULTS: usize = 25_000;
+
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/trailguard/trailguard";
+const TOOL_NAME: &str = "trailguard";
+const AUTOMATION_ID: &str = "trailguard/";
+const GAP_RULE: &str = "TG090";
+/// GitHub shows at most 10 tags per rule (and rejects more than 20).
+const MAX_TAGS: usize = 10;
+
+pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> Result<String, ReportError> {
+    let log = build(evaluation, options);
+    let mut out = serde_json::to_string_pretty(&log).map_err(|source| ReportError::Serialize {
+        format: Format::Sarif,
+        source,
+    })?;
+    out.push('\n');
+    Ok(out)
+}
+
+fn build(evaluation: &Evaluation, options: &Options) -> Sarif {
+    let rule_index: HashMap<&str, usize> = evaluation
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| (rule.id.as_str(), i))
+        .collect();
+    let artifacts = artifact_uris(evaluation);
+
+    // Keep the most severe results when GitHub's limit would be exceeded. The sort is stable, so
+    // the evaluation's own order (severity, rule id, resource) holds within a severity.
+    let mut kept: Vec<&Finding> = evaluation.findings.iter().collect();
+    let omitted = kept.len().saturating_sub(MAX_RESULTS);
+    if omitted > 0 {
+        kept.sort_by_key(|finding| Reverse(finding.severity));
+        kept.truncate(MAX_RESULTS);
+    }
+
+    let results: Vec<SarifResult> = kept
+        .iter()
+        .map(|finding| result(finding, &rule_index, &artifacts))
+        .collect();
+
+    let mut notifications: Vec<Notification> = evaluation
+        .gaps
+        .iter()
+        .map(|gap| {
+            let mut message = format!(
+                "Could not read {}:{} for {} in {} (account {}): {}",
+                gap.service,
+                gap.operation,
+                gap.resource,
+                gap.region,
+                gap.account_id,
+                gap.error_code
+            );
+            if !gap.message.is_empty() {
+                message.push_str(": ");
+                message.push_str(&gap.message);
+            }
+            if !message.ends_with('.') {
+                message.push('.');
+            }
+            let properties = BTreeMap::from([
+                ("account".to_string(), Value::from(gap.account_id.clone())),
+                ("errorCode".to_string(), Value::from(gap.error_code.clone())),
+                ("operation".to_string(), Value::from(gap.operation.clone())),
+                ("region".to_string(), Value::from(gap.region.clone())),
+                ("resource".to_string(), Value::from(gap.resource.clone())),
+                ("service".to_string(), Value::from(gap.service.clone())),
+            ]);
+            let notification = Notification::builder()
+                .level("warning")
+                .message(Message::builder().text(message).build())
+                .properties(
+                    PropertyBag::builder()
+                        .additional_properties(properties)
+                        .build(),
+                );
+            match rule_index.get(GAP_RULE) {
+                Some(&index) => notification
+                    .associated_rule(rule_reference(GAP_RULE, index))
+                    .build(),
+                None => notification.build(),
+            }
+        })
+        .collect();
+    if omitted > 0 {
+        let total = evaluation.findings.len();
+        notifications.push(
+            Notification::builder()
+                .level("warning")
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "{omitted} of {total} findings were left out of this SARIF file: \
+                             GitHub code scanning accepts at most {MAX_RESULTS} results per run, \
+                             so only the {MAX_RESULTS} most severe are included. Use the json \
+                             format to see them all."
+                        ))
+                        .build(),
+                )
+                .properties(
+                    PropertyBag::builder()
+                        .additional_properties(BTreeMap::from([
+                            ("omittedResults".to_string(), Value::from(omitted)),
+                            ("totalResults".to_string(), Value::from(total)),
+                        ]))
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    let invocation = if notifications.is_empty() {
+        Invocation::builder().execution_successful(true).build()
+    } else {
+        Invocation::builder()
+            .execution_successful(true)
+            .tool_execution_notifications(notifications)
+            .build()
+    };
+
+    let driver = ToolComponent::builder()
+        .name(TOOL_NAME)
+        .semantic_version(options.tool_version.clone())
+        .information_uri(INFORMATION_URI)
+        .rules(
+            evaluation
+                .rules
+                .iter()
+                .map(reporting_descriptor)
+                .collect::<Vec<_>>(),
+        )
+        .build();
+
+    let mut run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .automation_details(RunAutomationDetails::builder().id(AUTOMATION_ID).build())
+        .invocations(vec![invocation])
+        .results(results)
+        .build();
+    if !artifacts.is_empty() {
+        run.artifacts = Some(
+            artifacts
+                .iter()
+                .map(|uri| {
+                    Artifact::builder()
+                        .location(ArtifactLocation::builder().uri(uri.clone()).build())
+                        .roles(vec![Value::from("analysisTarget")])
+                        .build()
+                })
+                .collect(),
+        );
+    }
+
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(Value::from("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+/// The snapshot URIs, deduplicated, in the evaluation's order.
+fn artifact_uris(evaluation: &Evaluation) -> Vec<String> {
+    let mut uris: Vec<String> = Vec::new();
+    for uri in &evaluation.snapshots {
+        if !uris.contains(uri) {
+            uris.push(uri.clone());
+        }
+    }
+    uris
+}
+
+fn rule_reference(id: &str, index: usize) -> ReportingDescriptorReference {
+    ReportingDescriptorReference::builder()
+        .id(id)
+        .index(to_i64(index))
+        .build()
+}
+
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// SARIF's `level` for a severity.
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+fn result_level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low => ResultLevel::Note,
+    }
+}
+
+/// GitHub's `problem.severity` for a severity.
+fn problem_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "recommendation",
+    }
+}
+
+fn reporting_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+    let mut tags = vec!["security".to_string(), "cloudtrail".to_string()];
+    for tag in rule.control_tags() {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags.truncate(MAX_TAGS);
+    let properties = BTreeMap::from([
+        ("precision".to_string(), Value::from("very-high")),
+        (
+            "problem.severity".to_string(),
+            Value::from(problem_severity(rule.severity)),
+        ),
+        (
+            "security-severity".to_string(),
+            Value::from(rule.severity.security_severity()),
+        ),
+    ]);
+    let full_description = if rule.description.trim().is_empty() {
+        rule.title.clone()
+    } else {
+        rule.description.clone()
+    };
+    let (help_text, help_markdown) = help(rule, &full_description);
+
+    ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(rule_name(rule))
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(non_empty(&rule.title, &rule.id))
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(full_description)
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(help_text)
+                .markdown(help_markdown)
+                .build(),
+        )
+        .help_uri(rule.help_uri())
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(level(rule.severity))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(properties)
+                .build(),
+        )
+        .build()
+}
+
+fn non_empty(text: &str, fallback: &str) -> String {
+    if text.trim().is_empty() {
+        fallback.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// The rule's help as plain text and as Markdown: description, remediation, controls.
+fn help(rule: &RuleMeta, description: &str) -> (String, String) {
+    let mut text = description.trim_end().to_string();
+    let mut markdown = text.clone();
+    let remediation = rule.remediation.trim();
+    if !remediation.is_empty() {
+        text.push_str("\n\nRemediation\n\n");
+        text.push_str(remediation);
+        markdown.push_str("\n\n## Remediation\n\n");
+        markdown.push_str(remediation);
+    }
+    let controls: Vec<(&str, String)> = rule
+        .controls
+        .iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(framework, ids)| (framework_name(framework), ids.join(", ")))
+        .collect();
+    if !controls.is_empty() {
+        text.push_str("\n\nControls\n");
+        markdown.push_str("\n\n## Controls\n");
+        for (framework, ids) in &controls {
+            text.push_str(&format!("\n{framework}: {ids}"));
+            markdown.push_str(&format!("\n- {framework}: {ids}"));
+        }
+    }
+    (text, markdown)
+}
+
+/// A PascalCase identifier from the rule's title: `Log file validation disabled` ->
+/// `LogFileValidationDisabled`. Apostrophes join (`trail's` -> `Trails`); any other character
+/// that is not a letter or digit separates words. Falls back to the rule id.
+pub(crate) fn rule_name(rule: &RuleMeta) -> String {
+    let name = pascal_case(&rule.title);
+    if name.is_empty() {
+        pascal_case(&rule.id)
+    } else {
+        name
+    }
+}
+
+fn pascal_case(title: &str) -> String {
+    title
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .map(|word| {
+            let mut chars = word
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<Vec<_>>();
+            if let Some(first) = chars.first_mut() {
+                first.make_ascii_uppercase();
+            }
+            chars.into_iter().collect::<String>()
+        })
+        .collect()
+}
+
+/// The fingerprint GitHub matches alerts on: hex SHA-256 of rule id, NUL, resource (first 32
+/// hex digits). It ignores the message and the line, so an alert survives re-collection.
+pub(crate) fn fingerprint(rule_id: &str, resource: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(rule_id.as_bytes());
+    hasher.update([0u8]);
+    hasher.update(resource.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// One finding as a SARIF result. Without a location it points at line 1 of the first snapshot.
+fn result(
+    finding: &Finding,
+    rule_index: &HashMap<&str, usize>,
+    artifacts: &[String],
+) -> SarifResult {
+    let physical = match &finding.location {
+        Some(location) => Some((location.uri.clone(), location.line.max(1))),
+        None => artifacts.first().map(|uri| (uri.clone(), 1)),
+    }
+    .map(|(uri, line)| {
+        let artifact = match artifacts.iter().position(|a| *a == uri) {
+            Some(index) => ArtifactLocation::builder()
+                .uri(uri)
+                .index(to_i64(index))
+                .build(),
+            None => ArtifactLocation::builder().uri(uri).build(),
+        };
+        PhysicalLocation::builder()
+            .artifact_location(artifact)
+            .region(Region::builder().start_line(to_i64(line)).build())
+            .build()
+    });
+    let logical = vec![LogicalLocation::builder()
+        .fully_qualified_name(finding.resource.clone())
+        .kind("resource")
+        .build()];
+    let location = match physical {
+        Some(physical) => Location::builder()
+            .physical_location(physical)
+            .logical_locations(logical)
+            .build(),
+        None => Location::builder().logical_locations(logical).build(),
+    };
+
+    let hash = fingerprint(&finding.rule_id, &finding.resource);
+    let fingerprints = BTreeMap::from([
+        ("primaryLocationLineHash".to_string(), hash.clone()),
+        ("trailguard/v1".to_string(), hash),
+    ]);
+    let message = non_empty(
+        &finding.message,
+        &format!("{}: {}", finding.rule_id, finding.resource),
+    );
+
+    let mut result = SarifResult::builder()
+        .rule_id(finding.rule_id.clone())
+        .level(result_level(finding.severity))
+        .message(Message::builder().text(message).build())
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .build();
+    if let Some(&index) = rule_index.get(finding.rule_id.as_str()) {
+        result.rule_index = Some(to_i64(index));
+    }
+    if !finding.properties.is_empty() {
+        result.properties = Some(property_bag(&finding.properties));
+    }
+    result
+}
+
+/// A finding's extra keys as a SARIF property bag. SARIF reserves `tags` (an array of unique
+/// strings); a rule's `tags` key that is not one is kept under `finding.tags` instead.
+fn property_bag(properties: &BTreeMap<String, Value>) -> PropertyBag {
+    let mut additional = properties.clone();
+    let mut tags = None;
+    if let Some(value) = additional.remove("tags") {
+        match string_set(&value) {
+            Some(list) => tags = Some(list),
+            None => {
+                additional.insert("finding.tags".to_string(), value);
+            }
+        }
+    }
+    let mut bag = PropertyBag::builder()
+        .additional_properties(additional)
+        .build();
+    bag.tags = tags;
+    bag
+}
+
+/// The value as a list of unique strings, if it is one.
+fn string_set(value: &Value) -> Option<Vec<String>> {
+    let items = value.as_array()?;
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let s = item.as_str()?.to_string();
+        if out.contains(&s) {
+            return None;
+        }
+        out.push(s);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn pascal_case_names() {
+        assert_eq!(
+            pascal_case("log file validation disabled"),
+            "LogFileValidationDisabled"
+        );
+        assert_eq!(
+            pascal_case("Rotation disabled on the trail's KMS key"),
+            "RotationDisabledOnTheTrailsKMSKey"
+        );
+        assert_eq!(
+            pascal_case("a trail exists but is not logging (IsLogging false)"),
+            "ATrailExistsButIsNotLoggingIsLoggingFalse"
+        );
+        assert_eq!(pascal_case("  --  "), "");
+    }
+
+    #[test]
+    fn fingerprint_is_hex_and_ignores_nothing_but_the_key() {
+        let a = fingerprint(
+            "TG020",
+            "arn:aws:cloudtrail:us-east-1:111122223333:trail/main",
+        );
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        // The separator matters: ("TG0", "20x") must differ from ("TG02", "0x").
+        assert_ne!(fingerprint("TG0", "20x"), fingerprint("TG02", "0x"));
+    }
+
+    #[test]
+    fn reserved_tags_property_is_kept_valid() {
+        let props = BTreeMap::from([("tags".to_string(), serde_json::json!([1, 2]))]);
+        let bag = property_bag(&props);
+        assert!(bag.tags.is_none());
+        assert!(bag.additional_properties.contains_key("finding.tags"));
+        let props = BTreeMap::from([("tags".to_string(), serde_json::json!(["a", "b"]))]);
+        assert_eq!(property_bag(&props).tags.unwrap(), ["a", "b"]);
+    }
+}

@@ -1,0 +1,150 @@
+//! The text report, for people at a terminal.
+//!
+//! ```text
+//! CRITICAL (1)
+//!   TG030  Log bucket acme-trail-logs is public through its bucket policy
+//!          arn:aws:s3:::acme-trail-logs  (snapshot.json:120)
+//!
+//! Collection gaps (1)
+//!   s3:GetBucketPolicy  acme-trail-logs  us-east-1  account 111122223333  AccessDenied
+//!
+//! 1 finding (1 critical, 0 high, 0 medium, 0 low) from 24 rules; 1 collection gap
+//! ```
+//!
+//! Every string that came from a snapshot or a policy is stripped of control characters, so a
+//! hostile resource name or message cannot write escape sequences to the terminal.
+
+use crate::{summary, Options};
+use std::fmt::Write as _;
+use trailguard_engine::{Evaluation, Severity};
+
+const RESET: &str = "\x1b[0m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+
+fn severity_style(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "\x1b[1;91m",
+        Severity::High => "\x1b[31m",
+        Severity::Medium => "\x1b[33m",
+        Severity::Low => "\x1b[34m",
+    }
+}
+
+/// Wraps `text` in `style` when colour is on.
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
+    let painter = Painter {
+        color: options.color,
+    };
+    let mut out = String::new();
+
+    let width = evaluation
+        .findings
+        .iter()
+        .map(|f| clean(&f.rule_id).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    let indent = " ".repeat(2 + width + 2);
+
+    for (severity, count) in evaluation.counts() {
+        if count == 0 {
+            continue;
+        }
+        let header = format!("{} ({count})", severity.as_str().to_uppercase());
+        let _ = writeln!(out, "{}", painter.paint(severity_style(severity), &header));
+        for finding in evaluation
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+        {
+            let id = format!("{:<width$}", clean(&finding.rule_id));
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                painter.paint(severity_style(severity), &id),
+                clean(&finding.message)
+            );
+            let location = match &finding.location {
+                Some(location) => format!(
+                    "{}  {}",
+                    clean(&finding.resource),
+                    painter.paint(
+                        DIM,
+                        &format!("({}:{})", clean(&location.uri), location.line)
+                    )
+                ),
+                None => clean(&finding.resource),
+            };
+            let _ = writeln!(out, "{indent}{location}");
+        }
+        out.push('\n');
+    }
+
+    if !evaluation.gaps.is_empty() {
+        let header = format!("Collection gaps ({})", evaluation.gaps.len());
+        let _ = writeln!(out, "{}", painter.paint(BOLD, &header));
+        for gap in &evaluation.gaps {
+            let mut line = format!(
+                "  {}:{}  {}  {}",
+                clean(&gap.service),
+                clean(&gap.operation),
+                clean(&gap.resource),
+                painter.paint(
+                    DIM,
+                    &format!("{}  account {}", clean(&gap.region), clean(&gap.account_id))
+                ),
+            );
+            let _ = write!(line, "  {}", clean(&gap.error_code));
+            if !gap.message.is_empty() {
+                let _ = write!(line, ": {}", clean(&gap.message));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        out.push('\n');
+    }
+
+    out.push_str(&clean(&summary(evaluation)));
+    out.push('\n');
+    out
+}
+
+/// `text` with line breaks and tabs turned into spaces and every other control character
+/// (including ESC) shown as a `\u{..}` escape.
+pub(crate) fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_strips_escapes() {
+        assert_eq!(clean("a\x1b[31mb\nc\u{9b}d"), "a\\u{1b}[31mb c\\u{9b}d");
+    }
+}

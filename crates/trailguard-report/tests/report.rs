@@ -1,0 +1,587 @@
+//! End-to-end tests of the four formats over a small hand-built evaluation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+use trailguard_engine::{Evaluation, Finding, RuleMeta, Severity, SourceLocation};
+use trailguard_report::{render, summary, Format, Options, MAX_RESULTS};
+use trailguard_snapshot::Gap;
+
+const SNAPSHOT: &str = "inputs/demo/snapshot.json";
+const TRAIL: &str = "arn:aws:cloudtrail:us-east-1:111122223333:trail/main";
+const BUCKET: &str = "arn:aws:s3:::acme-trail-logs";
+
+fn rule(id: &str, title: &str, severity: Severity, controls: &[(&str, &[&str])]) -> RuleMeta {
+    RuleMeta {
+        id: id.to_string(),
+        title: title.to_string(),
+        description: format!("Why {title} matters."),
+        severity,
+        controls: controls
+            .iter()
+            .map(|(framework, ids)| {
+                (
+                    framework.to_string(),
+                    ids.iter().map(|s| s.to_string()).collect(),
+                )
+            })
+            .collect(),
+        remediation: format!("Fix {id}:\n\n```sh\naws cloudtrail update-trail --name main\n```"),
+        package: format!("data.trailguard.rules.{}", id.to_lowercase()),
+        source: format!("policies/{}.rego", id.to_lowercase()),
+        builtin: true,
+    }
+}
+
+fn finding(
+    rule_id: &str,
+    severity: Severity,
+    resource: &str,
+    message: &str,
+    line: Option<usize>,
+) -> Finding {
+    Finding {
+        rule_id: rule_id.to_string(),
+        severity,
+        resource: resource.to_string(),
+        message: message.to_string(),
+        properties: BTreeMap::new(),
+        location: line.map(|line| SourceLocation {
+            uri: SNAPSHOT.to_string(),
+            line,
+        }),
+    }
+}
+
+fn evaluation() -> Evaluation {
+    let mut low = finding(
+        "TG011",
+        Severity::Low,
+        TRAIL,
+        "Trail main | has no tags\nat all",
+        Some(12),
+    );
+    low.properties = BTreeMap::from([("region".to_string(), json!("us-east-1"))]);
+    Evaluation {
+        rules: vec![
+            rule(
+                "TG011",
+                "Trail is not tagged",
+                Severity::Low,
+                &[("securityhub", &["CloudTrail.9"])],
+            ),
+            rule(
+                "TG020",
+                "Log file validation disabled",
+                Severity::Medium,
+                &[("cis", &["3.2"]), ("securityhub", &["CloudTrail.4"])],
+            ),
+            rule(
+                "TG030",
+                "Log bucket is publicly accessible",
+                Severity::Critical,
+                &[("securityhub", &["CloudTrail.6"])],
+            ),
+            rule(
+                "TG090",
+                "The collector could not read something a rule needs",
+                Severity::Medium,
+                &[],
+            ),
+        ],
+        findings: vec![
+            finding(
+                "TG030",
+                Severity::Critical,
+                BUCKET,
+                "Log bucket acme-trail-logs is public through its bucket policy",
+                Some(120),
+            ),
+            finding(
+                "TG020",
+                Severity::Medium,
+                TRAIL,
+                "Trail main does not validate its log files",
+                Some(14),
+            ),
+            finding(
+                "TG090",
+                Severity::Medium,
+                "AWS::::Account:111122223333",
+                "Could not read s3:GetBucketPolicy for acme-trail-logs",
+                None,
+            ),
+            low,
+        ],
+        gaps: vec![Gap {
+            account_id: "111122223333".to_string(),
+            service: "s3".to_string(),
+            operation: "GetBucketPolicy".to_string(),
+            region: "us-east-1".to_string(),
+            resource: "acme-trail-logs".to_string(),
+            error_code: "AccessDenied".to_string(),
+            message: "User is not authorized".to_string(),
+        }],
+        snapshots: vec![SNAPSHOT.to_string()],
+    }
+}
+
+fn options() -> Options {
+    Options {
+        color: false,
+        tool_version: "1.2.3".to_string(),
+    }
+}
+
+fn sarif(evaluation: &Evaluation) -> (String, Value) {
+    let out = render(evaluation, Format::Sarif, &options()).unwrap();
+    let value = serde_json::from_str(&out).unwrap();
+    (out, value)
+}
+
+fn schema_errors(instance: &Value) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/sarif/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let (out, log) = sarif(&evaluation());
+    assert!(out.ends_with("}\n"));
+    let errors = schema_errors(&log);
+    assert!(errors.is_empty(), "schema errors: {errors:#?}");
+
+    // An evaluation with nothing in it is valid too.
+    let empty = Evaluation {
+        rules: vec![],
+        findings: vec![],
+        gaps: vec![],
+        snapshots: vec![],
+    };
+    let (_, log) = sarif(&empty);
+    assert!(schema_errors(&log).is_empty());
+    assert_eq!(log["runs"][0]["results"], json!([]));
+}
+
+#[test]
+fn sarif_header_and_driver() {
+    let (_, log) = sarif(&evaluation());
+    assert_eq!(
+        log["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["automationDetails"]["id"], "trailguard/");
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "trailguard");
+    assert_eq!(driver["semanticVersion"], "1.2.3");
+    assert_eq!(
+        driver["informationUri"],
+        "https://github.com/trailguard/trailguard"
+    );
+    assert_eq!(
+        run["artifacts"],
+        json!([{"location": {"uri": SNAPSHOT}, "roles": ["analysisTarget"]}])
+    );
+
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["TG011", "TG020", "TG030", "TG090"]);
+    let tg020 = &rules[1];
+    assert_eq!(tg020["name"], "LogFileValidationDisabled");
+    assert_eq!(
+        tg020["shortDescription"]["text"],
+        "Log file validation disabled"
+    );
+    assert_eq!(
+        tg020["fullDescription"]["text"],
+        "Why Log file validation disabled matters."
+    );
+    assert!(tg020["help"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Remediation"));
+    assert!(tg020["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("## Remediation"));
+    assert!(tg020["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("CloudTrail.4"));
+    assert_eq!(
+        tg020["helpUri"],
+        "https://github.com/trailguard/trailguard/blob/main/docs/rules.md#tg020"
+    );
+    assert_eq!(tg020["defaultConfiguration"]["level"], "warning");
+    assert_eq!(
+        tg020["properties"]["tags"],
+        json!([
+            "security",
+            "cloudtrail",
+            "cis/3.2",
+            "securityhub/CloudTrail.4"
+        ])
+    );
+    assert_eq!(tg020["properties"]["precision"], "very-high");
+    assert_eq!(tg020["properties"]["problem.severity"], "warning");
+
+    let expected = [
+        ("TG011", "3.0", "note", "recommendation"),
+        ("TG020", "5.5", "warning", "warning"),
+        ("TG030", "9.5", "error", "error"),
+        ("TG090", "5.5", "warning", "warning"),
+    ];
+    for (rule, (id, security, level, problem)) in rules.iter().zip(expected) {
+        assert_eq!(rule["id"], id);
+        // GitHub wants the score as a string, and the "security" tag beside it.
+        assert_eq!(rule["properties"]["security-severity"], json!(security));
+        assert!(rule["properties"]["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("security")));
+        assert_eq!(rule["defaultConfiguration"]["level"], level);
+        assert_eq!(rule["properties"]["problem.severity"], problem);
+        for field in ["shortDescription", "fullDescription", "help"] {
+            assert!(!rule[field]["text"].as_str().unwrap().is_empty());
+        }
+    }
+}
+
+#[test]
+fn sarif_results() {
+    let (_, log) = sarif(&evaluation());
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    for result in results {
+        let location = &result["locations"][0];
+        assert!(location["physicalLocation"]["artifactLocation"]["uri"].is_string());
+        assert!(
+            location["physicalLocation"]["region"]["startLine"]
+                .as_i64()
+                .unwrap()
+                >= 1
+        );
+        assert_eq!(location["logicalLocations"][0]["kind"], "resource");
+        let prints = &result["partialFingerprints"];
+        assert!(prints["primaryLocationLineHash"].is_string());
+        assert_eq!(prints["primaryLocationLineHash"], prints["trailguard/v1"]);
+        assert!(!result["message"]["text"].as_str().unwrap().is_empty());
+    }
+
+    let critical = &results[0];
+    assert_eq!(critical["ruleId"], "TG030");
+    assert_eq!(critical["ruleIndex"], 2);
+    assert_eq!(critical["level"], "error");
+    assert_eq!(
+        critical["locations"][0]["physicalLocation"],
+        json!({"artifactLocation": {"uri": SNAPSHOT, "index": 0}, "region": {"startLine": 120}})
+    );
+    assert_eq!(
+        critical["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        BUCKET
+    );
+    assert!(critical.get("properties").is_none());
+
+    // No location: line 1 of the first snapshot.
+    let gap_finding = &results[2];
+    assert_eq!(gap_finding["ruleId"], "TG090");
+    assert_eq!(gap_finding["level"], "warning");
+    assert_eq!(
+        gap_finding["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
+    assert_eq!(
+        gap_finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        SNAPSHOT
+    );
+
+    let low = &results[3];
+    assert_eq!(low["level"], "note");
+    assert_eq!(low["properties"], json!({"region": "us-east-1"}));
+}
+
+#[test]
+fn sarif_fingerprints_follow_rule_and_resource_only() {
+    let mut evaluation = evaluation();
+    let (_, before) = sarif(&evaluation);
+    let hash = |log: &Value, i: usize| {
+        log["runs"][0]["results"][i]["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Same rule and resource, other message and line: same fingerprint.
+    evaluation.findings[1].message = "Something else entirely".to_string();
+    evaluation.findings[1].location = Some(SourceLocation {
+        uri: "other/snapshot.json".to_string(),
+        line: 999,
+    });
+    let (_, after) = sarif(&evaluation);
+    assert_eq!(hash(&before, 1), hash(&after, 1));
+    // TG020 and TG011 are on the same trail but are different rules; TG030 another resource.
+    let all: Vec<String> = (0..4).map(|i| hash(&before, i)).collect();
+    for i in 0..4 {
+        for j in (i + 1)..4 {
+            assert_ne!(all[i], all[j]);
+        }
+    }
+    // Same rule, another resource: another fingerprint.
+    evaluation.findings[1].resource =
+        "arn:aws:cloudtrail:us-east-1:111122223333:trail/other".into();
+    let (_, other) = sarif(&evaluation);
+    assert_ne!(hash(&before, 1), hash(&other, 1));
+}
+
+#[test]
+fn sarif_gaps_are_notifications() {
+    let (_, log) = sarif(&evaluation());
+    let invocations = log["runs"][0]["invocations"].as_array().unwrap();
+    assert_eq!(invocations.len(), 1);
+    assert_eq!(invocations[0]["executionSuccessful"], true);
+    let notes = invocations[0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["level"], "warning");
+    let text = notes[0]["message"]["text"].as_str().unwrap();
+    for part in [
+        "s3:GetBucketPolicy",
+        "acme-trail-logs",
+        "us-east-1",
+        "111122223333",
+        "AccessDenied",
+    ] {
+        assert!(text.contains(part), "{text} lacks {part}");
+    }
+    assert_eq!(
+        notes[0]["associatedRule"],
+        json!({"id": "TG090", "index": 3})
+    );
+}
+
+#[test]
+fn every_format_is_byte_identical_on_rerender() {
+    let evaluation = evaluation();
+    for format in Format::ALL {
+        for color in [false, true] {
+            let options = Options { color, ..options() };
+            let a = render(&evaluation, format, &options).unwrap();
+            let b = render(&evaluation.clone(), format, &options).unwrap();
+            assert_eq!(a, b, "{format}");
+            assert!(a.ends_with('\n'), "{format}");
+        }
+    }
+}
+
+#[test]
+fn sarif_truncates_to_the_most_severe_results() {
+    let mut evaluation = evaluation();
+    let total = MAX_RESULTS + 10;
+    // 10 critical, then lows, then 5 high at the end (out of order, to be sure we sort).
+    let mut findings = Vec::with_capacity(total);
+    for i in 0..10 {
+        findings.push(finding(
+            "TG030",
+            Severity::Critical,
+            &format!("arn:aws:s3:::crit-{i}"),
+            "public",
+            Some(1),
+        ));
+    }
+    for i in 0..(total - 15) {
+        findings.push(finding(
+            "TG011",
+            Severity::Low,
+            &format!("arn:aws:s3:::low-{i:05}"),
+            "untagged",
+            Some(2),
+        ));
+    }
+    for i in 0..5 {
+        findings.push(finding(
+            "TG020",
+            Severity::Medium,
+            &format!("arn:aws:s3:::med-{i}"),
+            "no validation",
+            None,
+        ));
+    }
+    evaluation.findings = findings;
+
+    let (_, log) = sarif(&evaluation);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), MAX_RESULTS);
+    let level = |r: &Value| r["level"].as_str().unwrap().to_string();
+    assert!(results[..10].iter().all(|r| level(r) == "error"));
+    assert!(results[10..15].iter().all(|r| level(r) == "warning"));
+    assert!(results[15..].iter().all(|r| level(r) == "note"));
+    // The lows kept are the first ones, in order.
+    assert_eq!(
+        results[15]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "arn:aws:s3:::low-00000"
+    );
+
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 2, "the gap and the truncation");
+    let truncation = &notes[1];
+    assert_eq!(truncation["level"], "warning");
+    let text = truncation["message"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!("10 of {total} findings were left out")),
+        "{text}"
+    );
+    assert_eq!(truncation["properties"]["omittedResults"], 10);
+
+    // Exactly at the limit: nothing left out, no notification.
+    evaluation.findings.truncate(MAX_RESULTS);
+    let (_, log) = sarif(&evaluation);
+    assert_eq!(
+        log["runs"][0]["results"].as_array().unwrap().len(),
+        MAX_RESULTS
+    );
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+}
+
+#[test]
+fn json_document() {
+    let out = render(&evaluation(), Format::Json, &options()).unwrap();
+    assert!(out.ends_with("}\n"));
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        doc["tool"],
+        json!({"name": "trailguard", "version": "1.2.3"})
+    );
+    assert_eq!(
+        doc["summary"],
+        json!({"total": 4, "critical": 1, "high": 0, "medium": 2, "low": 1, "rules": 4, "gaps": 1})
+    );
+    assert_eq!(doc["rules"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["rules"][1]["id"], "TG020");
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["findings"][0]["rule_id"], "TG030");
+    assert_eq!(doc["gaps"][0]["Operation"], "GetBucketPolicy");
+    assert_eq!(doc["snapshots"], json!([SNAPSHOT]));
+    // Key order is the documented one (top-level keys are indented by two spaces).
+    let positions: Vec<usize> = ["tool", "summary", "snapshots", "rules", "findings", "gaps"]
+        .iter()
+        .map(|k| out.find(&format!("\n  \"{k}\": ")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn text_without_color_has_no_escapes() {
+    let mut evaluation = evaluation();
+    // A hostile message must not smuggle an escape sequence to the terminal either.
+    evaluation.findings[0].message = "evil \x1b[2J message".to_string();
+    let out = render(&evaluation, Format::Text, &options()).unwrap();
+    assert!(!out.contains('\x1b'), "{out:?}");
+    let expected = "\
+CRITICAL (1)
+  TG030  evil \\u{1b}[2J message
+         arn:aws:s3:::acme-trail-logs  (inputs/demo/snapshot.json:120)
+
+MEDIUM (2)
+  TG020  Trail main does not validate its log files
+         arn:aws:cloudtrail:us-east-1:111122223333:trail/main  (inputs/demo/snapshot.json:14)
+  TG090  Could not read s3:GetBucketPolicy for acme-trail-logs
+         AWS::::Account:111122223333
+
+LOW (1)
+  TG011  Trail main | has no tags at all
+         arn:aws:cloudtrail:us-east-1:111122223333:trail/main  (inputs/demo/snapshot.json:12)
+
+Collection gaps (1)
+  s3:GetBucketPolicy  acme-trail-logs  us-east-1  account 111122223333  AccessDenied: User is not authorized
+
+4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules; 1 collection gap
+";
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn text_with_color_has_escapes() {
+    let options = Options {
+        color: true,
+        ..options()
+    };
+    let out = render(&evaluation(), Format::Text, &options).unwrap();
+    assert!(out.contains('\x1b'));
+    assert!(out.contains("\x1b[1;91mCRITICAL (1)\x1b[0m"));
+    assert!(out.contains("\x1b[33mMEDIUM (2)\x1b[0m"));
+    assert!(out.contains("\x1b[34mTG011\x1b[0m"));
+    assert!(out.contains("\x1b[2m(inputs/demo/snapshot.json:120)\x1b[0m"));
+    assert!(out.ends_with("from 4 rules; 1 collection gap\n"));
+}
+
+#[test]
+fn summary_line_counts() {
+    let mut evaluation = evaluation();
+    assert_eq!(
+        summary(&evaluation),
+        "4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules; 1 collection gap"
+    );
+    evaluation.gaps.push(evaluation.gaps[0].clone());
+    evaluation.findings.truncate(1);
+    assert_eq!(
+        summary(&evaluation),
+        "1 finding (1 critical, 0 high, 0 medium, 0 low) from 4 rules; 2 collection gaps"
+    );
+    evaluation.findings.clear();
+    evaluation.gaps.clear();
+    assert_eq!(summary(&evaluation), "No findings from 4 rules.");
+    let out = render(&evaluation, Format::Text, &options()).unwrap();
+    assert_eq!(out, "No findings from 4 rules.\n");
+    evaluation.rules.truncate(1);
+    assert_eq!(summary(&evaluation), "No findings from 1 rule.");
+}
+
+#[test]
+fn markdown_report() {
+    let out = render(&evaluation(), Format::Markdown, &options()).unwrap();
+    assert!(out.starts_with("## trailguard\n"));
+    assert!(out.contains("| Critical | 1 |\n| High | 0 |\n| Medium | 2 |\n| Low | 1 |\n"));
+    assert!(out.contains("| Severity | Rule | Resource | Finding |"));
+    assert!(out.contains(
+        "| Critical | [TG030](https://github.com/trailguard/trailguard/blob/main/docs/rules.md#tg030) \
+         | `arn:aws:s3:::acme-trail-logs` | Log bucket acme-trail-logs is public through its bucket policy |"
+    ));
+    // The pipe and the line break stay inside the cell.
+    assert!(
+        out.contains("| Trail main \\| has no tags<br>at all |"),
+        "{out}"
+    );
+    assert!(out.contains("### Collection gaps"));
+    assert!(out.contains("| `s3:GetBucketPolicy` | `acme-trail-logs` | us-east-1 | 111122223333 | `AccessDenied`: User is not authorized |"));
+    assert!(out.ends_with(
+        "\n4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules; 1 collection gap\n"
+    ));
+    // Every table row has the same number of unescaped pipes as its header.
+    for line in out
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("acme"))
+    {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert!(cells == 5 || cells == 6, "{line}");
+    }
+    assert!(!out.contains('\x1b'));
+}

@@ -1,0 +1,161 @@
+//! The command-line interface, as clap types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Can you trust your CloudTrail audit trail? trailguard judges a snapshot of your trails, log
+/// buckets, KMS keys and IAM with Rego policies and reports in SARIF, JSON, text or Markdown.
+#[derive(Debug, Parser)]
+#[command(
+    name = "trailguard",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate saved snapshots with the built-in and custom policies.
+    ///
+    /// Several snapshots are merged, so a central log bucket in one account resolves the trails
+    /// of another. Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
+    /// 2 bad input or policy.
+    Eval(EvalArgs),
+    /// List, test or document policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Print the JSON Schema of the snapshot format.
+    Schema,
+}
+
+/// Which policies to load.
+#[derive(Debug, Args, Clone)]
+pub struct PolicyArgs {
+    /// A .rego file or a directory of them to add to the built-in rules (repeatable).
+    #[arg(long = "policy", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the built-in rules (their helpers in trailguard.lib stay available).
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+/// `trailguard eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Snapshot files written by `trailguard collect`.
+    #[arg(required = true, value_name = "SNAPSHOT")]
+    pub snapshots: Vec<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Report format.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    pub fail_on: FailOn,
+    /// The directory SARIF artifact URIs are relative to (your repository's root).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub sarif_root: PathBuf,
+    /// When to colour text output. `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// How rules run: regorus's compiled VM, or its interpreter (for comparing the two).
+    #[arg(long, value_enum, default_value_t = BackendArg::Rvm, hide = true)]
+    pub backend: BackendArg,
+}
+
+/// `trailguard policy ...`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List every rule: id, severity, title and the Security Hub / CIS controls it implements.
+    List {
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Run the `test_*` rules of the built-in policies, or of the given files and directories.
+    ///
+    /// The built-in rules and helpers are loaded too, so custom tests can use them. Prints one
+    /// line per test and `N passed, N failed`; exits 1 when a test fails.
+    Test {
+        /// .rego files or directories whose tests to run (default: the built-in policies).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Write the rule catalogue as Markdown.
+    Doc {
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// For people, grouped by severity.
+    Text,
+    /// A stable JSON document.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// Markdown, for $GITHUB_STEP_SUMMARY or a PR comment.
+    Markdown,
+}
+
+/// `policy list` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `--fail-on` thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Critical findings.
+    Critical,
+    /// High or critical.
+    High,
+    /// Medium and above.
+    Medium,
+    /// Any finding.
+    Low,
+    /// Never fail because of findings.
+    Never,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `--backend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// regorus's RVM.
+    Rvm,
+    /// regorus's interpreter.
+    Interpreter,
+}

@@ -1,0 +1,47 @@
+//! `trailguard eval`: judge saved snapshots.
+
+use super::{policy_sources, Outcome};
+use crate::cli::{BackendArg, EvalArgs, FailOn, FormatArg};
+use crate::output::{emit, use_color};
+use trailguard_engine::{Backend, Params, PolicyEngine, Severity};
+use trailguard_report::{render, Format, Options};
+use trailguard_snapshot::Snapshot;
+
+pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
+    // Read every input before evaluating anything, so a bad file fails fast and alone.
+    let files = args
+        .snapshots
+        .iter()
+        .map(|path| Snapshot::load(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let engine = PolicyEngine::new(&policy_sources(&args.policy)?, &Params::default())?;
+    let backend = match args.backend {
+        BackendArg::Rvm => Backend::Rvm,
+        BackendArg::Interpreter => Backend::Interpreter,
+    };
+    let evaluation = engine.evaluate_files(&files, &args.sarif_root, backend)?;
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Markdown => Format::Markdown,
+    };
+    let options = Options {
+        color: args.format == FormatArg::Text && use_color(args.color, args.output.is_some()),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let report = render(&evaluation, format, &options)?;
+    emit(&report, args.output.as_deref())?;
+    let threshold = match args.fail_on {
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::High => Some(Severity::High),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Never => None,
+    };
+    Ok(if evaluation.fails(threshold) {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    })
+}

@@ -1,0 +1,54 @@
+//! One module per subcommand.
+
+mod eval;
+mod policy;
+
+use crate::cli::{Cli, Command, PolicyArgs};
+use anyhow::Context;
+use trailguard_engine::{builtin_sources, load_path, PolicySource};
+
+/// How a successful run ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Clean,
+    /// Exit 1: findings at or above `--fail-on`, or failed tests.
+    Failed,
+}
+
+impl From<Outcome> for std::process::ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Clean => std::process::ExitCode::SUCCESS,
+            Outcome::Failed => std::process::ExitCode::from(1),
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Eval(args) => eval::run(&args),
+        Command::Policy(command) => policy::run(command),
+        Command::Schema => {
+            let schema = trailguard_snapshot::Snapshot::json_schema();
+            let mut text = serde_json::to_string_pretty(&schema).context("cannot print schema")?;
+            text.push('\n');
+            crate::output::emit(&text, None)?;
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
+/// The policy sources `--policy` and `--no-builtin` select. Without the built-in rules, the
+/// built-in helpers (`policies/lib`) stay loaded so custom rules can import them.
+pub fn policy_sources(args: &PolicyArgs) -> anyhow::Result<Vec<PolicySource>> {
+    let mut sources: Vec<PolicySource> = builtin_sources()
+        .into_iter()
+        .filter(|s| !args.no_builtin || s.path.starts_with("policies/lib/"))
+        .collect();
+    for path in &args.policies {
+        sources.extend(load_path(path)?);
+    }
+    Ok(sources)
+}
