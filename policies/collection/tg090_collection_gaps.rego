@@ -1,0 +1,38 @@
+# METADATA
+# title: The collector could not read something a rule needs
+# description: >-
+#   A configuration the collector could not read is neither a pass nor a failure: the rules that
+#   need it cannot judge the resource. Reporting the gap keeps an unreadable bucket policy or a
+#   throttled call from hiding behind a clean report.
+# custom:
+#   id: TG090
+#   severity: medium
+#   controls: {}
+#   remediation: >-
+#     Give the collecting role the missing read permission (the operation named in the finding, for
+#     example `s3:GetBucketPolicy`; `trailguard permissions` prints the whole policy), also allowed
+#     by the bucket or key policy for cross-account resources, or retry a throttled collection;
+#     then run `trailguard collect` again.
+package trailguard.rules.tg090
+
+import data.trailguard.lib
+import data.trailguard.lib.trail as tl
+import rego.v1
+
+deny contains lib.finding(tl.gap_finding_resource(r), msg) if {
+	some r, gaps in tl.gaps_by_resource
+	calls := sort({call(g) | some g in gaps})
+	rules := sort({id |
+		some g in gaps
+		some id in object.get(tl.operation_rules, operation(g), [])
+	})
+	msg := sprintf("Could not read %s: %s; %s", [tl.gap_subject(r), concat("; ", calls), consequence(rules)])
+}
+
+operation(g) := sprintf("%s:%s", [g.Service, g.Operation])
+
+call(g) := sprintf("%s (%s) in %s, account %s", [operation(g), g.ErrorCode, g.Region, g.AccountId])
+
+consequence(rules) := "no built-in rule depends on it" if {
+	count(rules) == 0
+} else := sprintf("%s cannot judge it", [concat(", ", rules)])

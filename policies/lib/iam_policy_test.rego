@@ -1,0 +1,118 @@
+package trailguard.lib_policy_test
+
+import data.trailguard.lib.policy
+import rego.v1
+
+test_as_list_takes_every_shape if {
+	policy.as_list("s3:*") == ["s3:*"]
+	policy.as_list(["a", "b"]) == ["a", "b"]
+	policy.as_list(null) == []
+}
+
+test_statements_single_object_or_list if {
+	policy.statements({"Statement": {"Sid": "a"}}) == [{"Sid": "a"}]
+	policy.statements({"Statement": [{"Sid": "a"}, {"Sid": "b"}]}) == [{"Sid": "a"}, {"Sid": "b"}]
+	policy.statements(null) == []
+	policy.statements({}) == []
+}
+
+test_statement_name_sid_or_index if {
+	policy.statement_name({"Sid": "Write"}, 3) == "statement \"Write\""
+	policy.statement_name({}, 3) == "Statement[3]"
+	policy.statement_name({"Sid": ""}, 0) == "Statement[0]"
+}
+
+test_principal_is_wildcard if {
+	policy.principal_is_wildcard({"Principal": "*"})
+	policy.principal_is_wildcard({"Principal": {"AWS": "*"}})
+	policy.principal_is_wildcard({"Principal": {"AWS": ["arn:aws:iam::111111111111:root", "*"]}})
+	not policy.principal_is_wildcard({"Principal": {"AWS": "arn:aws:iam::111111111111:root"}})
+	not policy.principal_is_wildcard({"Principal": {"Service": "*"}})
+	not policy.principal_is_wildcard({})
+}
+
+test_has_service_from_string_or_list_any_case if {
+	policy.has_service({"Principal": {"Service": "CloudTrail.amazonaws.com"}}, "cloudtrail.amazonaws.com")
+	policy.has_service({"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]}}, "cloudtrail.amazonaws.com")
+	not policy.has_service({"Principal": {"Service": "config.amazonaws.com"}}, "cloudtrail.amazonaws.com")
+	not policy.has_service({"Principal": "*"}, "cloudtrail.amazonaws.com")
+	not policy.has_service({}, "cloudtrail.amazonaws.com")
+}
+
+test_actions_lower_case if {
+	policy.actions({"Action": ["S3:PutObject", "s3:GetObject"]}) == {"s3:putobject", "s3:getobject"}
+	policy.actions({"Action": "s3:*"}) == {"s3:*"}
+	policy.actions({"NotAction": "s3:*"}) == set()
+}
+
+test_allows_action_wildcards_ignore_case if {
+	policy.allows_action({"Action": "s3:PutObject"}, "s3:PutObject")
+	policy.allows_action({"Action": "S3:putobject"}, "s3:PutObject")
+	policy.allows_action({"Action": ["s3:GetBucketAcl", "s3:Put*"]}, "s3:PutObject")
+	policy.allows_action({"Action": "s3:*"}, "s3:PutObject")
+	policy.allows_action({"Action": "*"}, "s3:PutObject")
+	not policy.allows_action({"Action": "s3:GetObject"}, "s3:PutObject")
+	not policy.allows_action({"NotAction": "s3:GetObject"}, "s3:PutObject")
+}
+
+test_covers_service if {
+	policy.covers_service({"Action": "*"}, "s3")
+	policy.covers_service({"Action": "s3:*"}, "s3")
+	policy.covers_service({"Action": ["S3:*"]}, "s3")
+	policy.covers_service({"Action": "s3*"}, "s3")
+	policy.covers_service({"Action": "*:*"}, "s3")
+	policy.covers_service({"Action": "s?:*"}, "s3")
+	policy.covers_service({"Action": "s3:**"}, "s3")
+	not policy.covers_service({"Action": "s3:?*"}, "s3")
+	not policy.covers_service({"Action": "*:Get*"}, "s3")
+	not policy.covers_service({"Action": "s3:Get*"}, "s3")
+	not policy.covers_service({"Action": "s3:GetObject"}, "s3")
+	not policy.covers_service({"Action": "kms:*"}, "s3")
+	not policy.covers_service({}, "s3")
+}
+
+test_condition_keys_ignore_case if {
+	st := {"Condition": {
+		"StringEquals": {"AWS:SourceArn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/main"},
+		"Bool": {"aws:SecureTransport": "false"},
+	}}
+	policy.condition_keys(st) == {"aws:sourcearn", "aws:securetransport"}
+	policy.has_condition(st)
+	not policy.has_condition({})
+	not policy.has_condition({"Condition": {}})
+}
+
+test_condition_values if {
+	st := {"Condition": {
+		"BoolIfExists": {"aws:securetransport": ["false"]},
+		"Bool": {"AWS:SecureTransport": false},
+		"StringEquals": {"aws:SecureTransport": "true"},
+	}}
+	vals := policy.condition_values(st, {"bool", "boolifexists"}, "aws:SecureTransport")
+	count(vals) == 2
+	"false" in vals
+	false in vals
+	policy.condition_values({}, {"bool"}, "aws:SecureTransport") == []
+}
+
+test_is_false if {
+	policy.is_false(false)
+	policy.is_false("false")
+	policy.is_false("False")
+	not policy.is_false(true)
+	not policy.is_false("true")
+	not policy.is_false(0)
+}
+
+test_action_matches_every_shape if {
+	policy.action_matches("s3:PutObject", "s3:putobject")
+	policy.action_matches("*", "s3:PutObject")
+	policy.action_matches("S3:Put*", "s3:PutObject")
+	policy.action_matches("s3:P?tObj*", "s3:PutObject")
+	policy.action_matches("s3:*Object", "s3:PutObject")
+	policy.action_matches("s3:Put**", "s3:PutObject")
+	not policy.action_matches("s3:Get*", "s3:PutObject")
+	not policy.action_matches("s3:*Acl", "s3:PutObject")
+	not policy.action_matches("s3:PutObjectAcl", "s3:PutObject")
+	not policy.action_matches("s3", "s3:PutObject")
+}

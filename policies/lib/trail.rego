@@ -1,0 +1,451 @@
+# METADATA
+# title: trailguard trail helpers
+# description: >-
+#   Helpers shared by the rules about trails (TG001-TG011, TG050) and by TG090: trail labels,
+#   logging status, what the event selectors record, timestamps, and which rules each collector
+#   operation feeds.
+package trailguard.lib.trail
+
+import data.trailguard.lib
+import rego.v1
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+# name_of is a trail's name, or its ARN when the trail is not in the snapshot.
+name_of(arn) := input.trails[arn].Name if {
+	is_string(input.trails[arn].Name)
+} else := arn
+
+# label names a trail for a message: "main (arn:aws:cloudtrail:...:trail/main)".
+label(arn) := sprintf("%s (%s)", [input.trails[arn].Name, arn]) if {
+	is_string(input.trails[arn].Name)
+} else := arn
+
+# names joins the names of a collection of trail ARNs, sorted (ARNs for trails not in the snapshot).
+names(arns) := concat(", ", sort([name_of(arn) | some arn in arns]))
+
+# list is obj[key] when it is an array, else the empty list (the key absent, or null).
+list(obj, key) := v if {
+	v := obj[key]
+	is_array(v)
+} else := []
+
+# account_trail_arns are the trails that apply to an account (its own and organisation trails).
+account_trail_arns(account) := list(account, "TrailArns")
+
+# ---------------------------------------------------------------------------------------------
+# Logging status (GetTrailStatus)
+
+# status_known holds when GetTrailStatus was read for the trail (Status is then an object, or
+# null). Same as lib.has(trail, "Status"), in one body: it runs once per trail.
+status_known(trail) if object.get(trail, "Status", 0) != 0
+
+# is_logging holds when the trail is known to be logging.
+is_logging(trail) if trail.Status.IsLogging == true
+
+# not_logging holds when the trail is known to be stopped.
+not_logging(trail) if trail.Status.IsLogging == false
+
+# trail_list_unknown are the accounts where listing the trails failed somewhere, so their
+# TrailArns may miss trails: account-wide verdicts (TG001, TG002) cannot be given for them.
+trail_list_unknown contains g.AccountId if {
+	some g in input.gaps
+	g.Service == "cloudtrail"
+	g.Operation in {"DescribeTrails", "ListTrails"}
+}
+
+# ---------------------------------------------------------------------------------------------
+# Event selectors (GetEventSelectors)
+
+# selectors_known holds when the trail's event selectors were read. AWS returns basic or advanced
+# selectors, never both, so one non-empty list is the whole picture.
+selectors_known(trail) if {
+	object.get(trail, "EventSelectors", 0) != 0
+	object.get(trail, "AdvancedEventSelectors", 0) != 0
+} else := true if {
+	count(list(trail, "EventSelectors")) > 0
+} else := true if {
+	count(list(trail, "AdvancedEventSelectors")) > 0
+}
+
+# management_views describe every selector that records management events, basic or advanced, as
+# {reads, writes, sources, filters}: whether it records read and write events, the event sources
+# it excludes, and the other fields it filters on (advanced selectors).
+management_views(trail) := array.concat(basic_views(trail), advanced_views(trail))
+
+basic_views(trail) := [v |
+	some s in list(trail, "EventSelectors")
+	object.get(s, "IncludeManagementEvents", true) == true
+	rw := object.get(s, "ReadWriteType", "All")
+	v := {
+		"reads": rw in {"All", "ReadOnly"},
+		"writes": rw in {"All", "WriteOnly"},
+		"sources": sort(list(s, "ExcludeManagementEventSources")),
+		"filters": [],
+	}
+]
+
+advanced_views(trail) := [v |
+	some sel in list(trail, "AdvancedEventSelectors")
+	fss := list(sel, "FieldSelectors")
+	advanced_management(fss)
+	v := {
+		"reads": admits(fss, "readOnly", "true"),
+		"writes": admits(fss, "readOnly", "false"),
+		"sources": sort({src |
+			some fs in fss
+			source_exclusion(fs)
+			some src in list(fs, "NotEquals")
+		}),
+		"filters": sort({fs.Field |
+			some fs in fss
+			not fs.Field in {"eventCategory", "readOnly"}
+			not source_exclusion(fs)
+		}),
+	}
+]
+
+# advanced_management holds when an advanced selector's field selectors pick management events.
+advanced_management(fss) if {
+	some fs in fss
+	fs.Field == "eventCategory"
+	not field_excludes(fss, "eventCategory", "Management")
+}
+
+# source_exclusion holds for an eventSource field selector that only lists sources to leave out.
+source_exclusion(fs) if {
+	fs.Field == "eventSource"
+	count(list(fs, "NotEquals")) > 0
+	every op in ["Equals", "StartsWith", "EndsWith", "NotStartsWith", "NotEndsWith"] {
+		count(list(fs, op)) == 0
+	}
+}
+
+# admits is true when every field selector on `field` lets `value` through, else false.
+admits(fss, field, value) := false if {
+	field_excludes(fss, field, value)
+} else := true
+
+field_excludes(fss, field, value) if {
+	some fs in fss
+	fs.Field == field
+	excluded_by(fs, value)
+}
+
+# excluded_by holds when one of the field selector's conditions rejects the value (they all must
+# hold for an event to be recorded).
+excluded_by(fs, v) if {
+	eq := list(fs, "Equals")
+	count(eq) > 0
+	not v in eq
+} else := true if {
+	prefixes := list(fs, "StartsWith")
+	count(prefixes) > 0
+	not any_prefix(v, prefixes)
+} else := true if {
+	suffixes := list(fs, "EndsWith")
+	count(suffixes) > 0
+	not any_suffix(v, suffixes)
+} else := true if {
+	v in list(fs, "NotEquals")
+} else := true if {
+	any_prefix(v, list(fs, "NotStartsWith"))
+} else := true if {
+	any_suffix(v, list(fs, "NotEndsWith"))
+}
+
+any_prefix(v, prefixes) if {
+	some p in prefixes
+	startswith(v, p)
+}
+
+any_suffix(v, suffixes) if {
+	some s in suffixes
+	endswith(v, s)
+}
+
+# unfiltered holds for a management view that records every event source.
+unfiltered(view) if {
+	count(view.sources) == 0
+	count(view.filters) == 0
+}
+
+# plainly_records_all_management are the trails with one basic event selector that records every
+# read and write management event from every source: the usual configuration, for which
+# records_all_management holds and management_problems is empty. Plain comparisons over all trails
+# at once, so rules can take these trails out before calling the functions below on the others.
+plainly_records_all_management contains arn if {
+	some arn, trail in input.trails
+	selectors := trail.EventSelectors
+	is_array(selectors)
+	some s in selectors
+	object.get(s, "IncludeManagementEvents", true) == true
+	object.get(s, "ReadWriteType", "All") == "All"
+	object.get(s, "ExcludeManagementEventSources", []) in {[], null}
+}
+
+# records_all_management holds when the trail's selectors record every read and every write
+# management event, from every source (possibly split over several selectors).
+records_all_management(trail) if all_management(management_views(trail))
+
+all_management(views) if {
+	some r in views
+	r.reads
+	unfiltered(r)
+	some w in views
+	w.writes
+	unfiltered(w)
+}
+
+# management_problems says, in words, why a trail whose selectors are known does not record all
+# management events; empty when it does.
+management_problems(trail) := problems_of(management_views(trail))
+
+problems_of(views) := [] if {
+	all_management(views)
+} else := ["records no management events"] if {
+	count(views) == 0
+} else := problems if {
+	sources := sort({s | some v in views; some s in v.sources})
+	filters := sort({f | some v in views; some f in v.filters})
+	candidates := [
+		[not_any(views, "reads"), "records only write management events"],
+		[not_any(views, "writes"), "records only read management events"],
+		[count(sources) > 0, sprintf("excludes management events from %s", [concat(", ", sources)])],
+		[count(filters) > 0, sprintf("filters management events on %s", [concat(", ", filters)])],
+	]
+	found := [text | some c in candidates; c[0]; text := c[1]]
+	problems := fallback(found)
+}
+
+not_any(views, key) := false if {
+	some v in views
+	v[key]
+} else := true
+
+fallback(found) := found if {
+	count(found) > 0
+} else := ["does not record every management event"]
+
+# ---------------------------------------------------------------------------------------------
+# Time
+
+# day_ns is 24 hours in nanoseconds.
+day_ns := ((24 * 60) * 60) * 1000000000
+
+# time_ns parses an RFC 3339 timestamp ("2026-11-20T00:00:00Z", "2026-11-20T01:00:00.5+01:00");
+# undefined, never an evaluation error, for anything else. The checks are plain string operations
+# (a regular expression per call is several times slower over many trails).
+time_ns(s) := time.parse_rfc3339_ns(s) if {
+	is_string(s)
+	count(s) >= 20
+	valid_date(s)
+	valid_clock(s)
+	valid_zone(substring(s, 19, count(s) - 19))
+}
+
+# valid_date checks YYYY-MM-DD against the calendar (no 31 April, 30 February, or 29 February
+# of a common year) and keeps the year where nanoseconds since 1970 fit in 64 bits.
+valid_date(s) if {
+	substring(s, 4, 1) == "-"
+	substring(s, 7, 1) == "-"
+	substring(s, 10, 1) == "T"
+	year := number(substring(s, 0, 4))
+	year > 1677
+	year < 2262
+	month := number(substring(s, 5, 2))
+	month >= 1
+	month <= 12
+	day := number(substring(s, 8, 2))
+	day >= 1
+	day <= days_in_month(year, month)
+}
+
+# valid_clock checks hh:mm:ss.
+valid_clock(s) if {
+	substring(s, 13, 1) == ":"
+	substring(s, 16, 1) == ":"
+	number(substring(s, 11, 2)) <= 23
+	number(substring(s, 14, 2)) <= 59
+	number(substring(s, 17, 2)) <= 59
+}
+
+# valid_zone checks what follows the seconds: optional fraction (1-9 digits), then Z or +hh:mm.
+valid_zone(z) if {
+	z == "Z"
+} else := true if {
+	offset(z)
+} else := true if {
+	startswith(z, ".")
+	endswith(z, "Z")
+	fraction(substring(z, 1, count(z) - 2))
+} else := true if {
+	startswith(z, ".")
+	count(z) > 7
+	offset(substring(z, count(z) - 6, 6))
+	fraction(substring(z, 1, count(z) - 7))
+}
+
+offset(z) if {
+	count(z) == 6
+	substring(z, 0, 1) in {"+", "-"}
+	substring(z, 3, 1) == ":"
+	number(substring(z, 1, 2)) <= 23
+	number(substring(z, 4, 2)) <= 59
+}
+
+fraction(f) if {
+	count(f) >= 1
+	count(f) <= 9
+	number(f)
+}
+
+# number reads a non-empty run of decimal digits, which may start with zeros ("08"); undefined
+# for anything else (to_number would fail on leading zeros or signs).
+number(t) := n if {
+	t != ""
+	trim_left(t, "0123456789") == ""
+	n := digits(t)
+}
+
+digits(t) := to_number(u) if {
+	u := trim_left(t, "0")
+	u != ""
+} else := 0
+
+days_in_month(year, month) := 30 if {
+	month in {4, 6, 9, 11}
+} else := 29 if {
+	month == 2
+	leap_year(year)
+} else := 28 if {
+	month == 2
+} else := 31
+
+leap_year(year) if {
+	year % 400 == 0
+} else := true if {
+	year % 4 == 0
+	year % 100 != 0
+}
+
+# collected_ns is when the snapshot was collected; undefined when collected_at is not a timestamp.
+collected_ns := time_ns(input.collected_at)
+
+# older_than_a_day holds when timestamp t is more than 24 h before the snapshot was collected.
+older_than_a_day(t) if {
+	collected_ns - time_ns(t) > day_ns
+}
+
+# day_before_collection is collected_at minus 24 h, as "YYYY-MM-DDTHH:MM:SSZ"; undefined when
+# collected_at is not a timestamp or has a fraction of a second. It lets a rule clear most
+# timestamps without parsing them: a string of exactly 20 characters that time_ns accepts has that
+# same shape (UTC, no fraction), and two such strings compare as the times they name. So for such
+# a t, t >= day_before_collection proves older_than_a_day(t) false (t valid and recent, or
+# invalid: undefined either way); any other t must take older_than_a_day.
+day_before_collection := s if {
+	s := time.format(collected_ns - day_ns)
+	count(s) == 20
+}
+
+# ---------------------------------------------------------------------------------------------
+# Gaps (TG090)
+
+# operation_rules maps each "service:Operation" the collector calls to the rules that need what
+# it returns, and so cannot judge a resource when it failed on it.
+operation_rules := {
+	"cloudtrail:ListTrails": trail_rules,
+	"cloudtrail:DescribeTrails": trail_rules,
+	"cloudtrail:GetTrailStatus": ["TG001", "TG002", "TG003", "TG005"],
+	"cloudtrail:GetEventSelectors": ["TG002", "TG006", "TG007", "TG008"],
+	"cloudtrail:GetInsightSelectors": ["TG009"],
+	"cloudtrail:ListTags": ["TG011"],
+	"s3:HeadBucket": ["TG005", "TG038"],
+	"s3:GetBucketLocation": ["TG038"],
+	"s3:GetBucketPolicy": ["TG030", "TG036", "TG037"],
+	"s3:GetBucketPolicyStatus": ["TG030"],
+	"s3:GetPublicAccessBlock": ["TG031"],
+	"s3:GetBucketAcl": ["TG030"],
+	"s3:GetBucketLogging": ["TG032"],
+	"s3:GetBucketVersioning": ["TG033", "TG034"],
+	"s3:GetBucketEncryption": ["TG021"],
+	"s3:GetObjectLockConfiguration": ["TG035"],
+	"s3:GetBucketLifecycleConfiguration": ["TG039"],
+	"s3:GetBucketTagging": ["TG040"],
+	"s3control:GetPublicAccessBlock": ["TG031"],
+	"kms:DescribeKey": ["TG021", "TG022", "TG023"],
+	"kms:GetKeyPolicy": ["TG024", "TG025", "TG066"],
+	"kms:GetKeyRotationStatus": ["TG022"],
+	"kms:ListAliases": [],
+	"iam:GetAccountAuthorizationDetails": ["TG060", "TG061", "TG062", "TG063", "TG064", "TG065", "TG066"],
+	"iam:ListEntitiesForPolicy": ["TG060", "TG061", "TG062"],
+	"iam:ListMFADevices": ["TG061"],
+	"organizations:DescribeOrganization": ["TG010"],
+	"sts:GetCallerIdentity": ["TG001", "TG002", "TG010", "TG038"],
+}
+
+# trail_rules need the trail list and DescribeTrails' fields.
+trail_rules := [
+	"TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG007", "TG008", "TG009", "TG010",
+	"TG011", "TG020", "TG021", "TG050",
+]
+
+# gaps_by_resource groups the gaps by the resource they are about (the account when a gap names
+# none), built once.
+gaps_by_resource[r] contains g if {
+	some g in input.gaps
+	r := gap_resource(g)
+}
+
+gap_resource(g) := g.Resource if {
+	g.Resource != ""
+} else := g.AccountId
+
+# gap_subject names a gap's resource for a message, by what the snapshot knows it to be.
+gap_subject(r) := sprintf("log bucket %s", [r]) if {
+	is_bucket(r)
+} else := sprintf("trail %s", [label(r)]) if {
+	is_trail(r)
+} else := sprintf("KMS key %s", [r]) if {
+	is_key(r)
+} else := sprintf("account %s", [r]) if {
+	is_account(r)
+} else := r
+
+# gap_finding_resource is the resource a TG090 finding names: accounts in Security Hub's form.
+gap_finding_resource(r) := lib.account_resource(r) if {
+	not is_bucket(r)
+	not is_trail(r)
+	not is_key(r)
+	is_account(r)
+} else := r
+
+is_bucket(r) if {
+	input.buckets[r]
+} else := true if {
+	lib.trails_by_bucket[r]
+}
+
+is_trail(r) if {
+	input.trails[r]
+} else := true if {
+	startswith(r, "arn:")
+	contains(r, ":cloudtrail:")
+}
+
+is_key(r) if {
+	input.kms_keys[r]
+} else := true if {
+	lib.trails_by_key[r]
+} else := true if {
+	startswith(r, "arn:")
+	contains(r, ":kms:")
+}
+
+is_account(r) if {
+	input.accounts[r]
+} else := true if {
+	count(r) == 12
+	trim_left(r, "0123456789") == ""
+}

@@ -1,0 +1,27 @@
+# METADATA
+# title: Server access logging is disabled on the log bucket
+# description: >-
+#   CloudTrail does not record every read of the log objects themselves. Server access logs record
+#   each request made to the log bucket, so you can tell who read or deleted the audit trail.
+# custom:
+#   id: TG032
+#   severity: low
+#   controls:
+#     securityhub: [CloudTrail.7]
+#     cis: ["3.4"]
+#   remediation: |-
+#     Send the bucket's access logs to another bucket (never to itself):
+#     `aws s3api put-bucket-logging --bucket BUCKET --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"ACCESS_LOG_BUCKET","TargetPrefix":"BUCKET/"}}'`.
+#     The target bucket must let `logging.s3.amazonaws.com` write to it.
+package trailguard.rules.tg032
+
+import data.trailguard.lib
+import data.trailguard.lib.s3
+import rego.v1
+
+deny contains lib.finding(bucket.Arn, msg) if {
+	some name, bucket in input.buckets
+	lib.has(bucket, "Logging")
+	bucket.Logging == null
+	msg := sprintf("%s has server access logging disabled", [s3.label(name)])
+}

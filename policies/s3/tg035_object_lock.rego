@@ -1,0 +1,54 @@
+# METADATA
+# title: The log bucket has no Object Lock default retention long enough in compliance mode
+# description: >-
+#   Object Lock in compliance mode makes every new log file immutable for the retention period:
+#   no one, not even the root user, can delete or overwrite it. Governance mode can be bypassed by
+#   anyone holding s3:BypassGovernanceRetention, and a short retention protects only recent logs.
+# custom:
+#   id: TG035
+#   severity: low
+#   controls: {}
+#   remediation: |-
+#     With versioning on, set a compliance-mode default retention at least as long as the retention
+#     parameter (365 days by default):
+#     `aws s3api put-object-lock-configuration --bucket BUCKET --object-lock-configuration '{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Days":365}}}'`.
+#     Compliance mode cannot be shortened or removed later, so test on a scratch bucket first.
+package trailguard.rules.tg035
+
+import data.trailguard.lib
+import data.trailguard.lib.s3
+import rego.v1
+
+deny contains lib.finding(bucket.Arn, msg) if {
+	some name, bucket in input.buckets
+	found := _reasons[name]
+	msg := sprintf("%s does not keep its logs immutable for the retention period: %s", [s3.label(name), concat("; ", sort(found))])
+}
+
+_reasons[name] contains "Object Lock is not enabled" if {
+	some name, bucket in input.buckets
+	lib.has(bucket, "ObjectLockConfiguration")
+	bucket.ObjectLockConfiguration == null
+}
+
+_reasons[name] contains "Object Lock has no default retention" if {
+	some name, bucket in input.buckets
+	config := bucket.ObjectLockConfiguration
+	is_object(config)
+	not is_object(object.get(config, ["Rule", "DefaultRetention"], null))
+}
+
+_reasons[name] contains "its default retention is in GOVERNANCE mode, which holders of s3:BypassGovernanceRetention can bypass" if {
+	some name, bucket in input.buckets
+	bucket.ObjectLockConfiguration.Rule.DefaultRetention.Mode == "GOVERNANCE"
+}
+
+_reasons[name] contains reason if {
+	some name, bucket in input.buckets
+	days := s3.retention_days(bucket.ObjectLockConfiguration.Rule.DefaultRetention)
+	days < lib.params.retention_days
+	reason := sprintf("its default retention is %d days, less than the required %d", [
+		days,
+		lib.params.retention_days,
+	])
+}

@@ -1,0 +1,63 @@
+# METADATA
+# title: No multi-region trail logs read and write management events
+# description: >-
+#   Only a multi-region trail that records every read and write management event sees activity in
+#   regions nobody watches, where attackers like to work, and every configuration change. Without
+#   one, parts of the account's control plane go unrecorded.
+# custom:
+#   id: TG002
+#   severity: high
+#   controls:
+#     securityhub: [CloudTrail.1]
+#     cis: ["3.1"]
+#   remediation: >-
+#     Make a trail multi-region and log all management events: `aws cloudtrail update-trail --name
+#     TRAIL --is-multi-region-trail`, then `aws cloudtrail put-event-selectors --trail-name TRAIL
+#     --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'` and
+#     `aws cloudtrail start-logging --name TRAIL`. put-event-selectors replaces every selector:
+#     include the trail's data event selectors in the same call.
+package trailguard.rules.tg002
+
+import data.trailguard.lib
+import data.trailguard.lib.trail as tl
+import rego.v1
+
+# may_qualify are the accounts with a trail that qualifies, or that could once its unknown fields
+# (status, selectors, or the whole trail) are read: no verdict for those.
+may_qualify contains id if {
+	some id, account in input.accounts
+	some arn in tl.account_trail_arns(account)
+	maybe_qualifies(arn)
+}
+
+maybe_qualifies(arn) if {
+	not input.trails[arn]
+} else := true if {
+	trail := input.trails[arn]
+	not trail.IsMultiRegionTrail == false
+	maybe_logging(trail)
+	maybe_all_management(trail)
+}
+
+maybe_logging(trail) if {
+	tl.is_logging(trail)
+} else := true if {
+	not tl.status_known(trail)
+}
+
+maybe_all_management(trail) if {
+	not tl.selectors_known(trail)
+} else := true if {
+	tl.records_all_management(trail)
+}
+
+deny contains lib.finding(lib.account_resource(id), msg) if {
+	some id, account in input.accounts
+	not id in may_qualify
+	not id in tl.trail_list_unknown
+	msg := message(id, tl.account_trail_arns(account))
+}
+
+message(id, arns) := sprintf("Account %s has no multi-region trail that is logging and records all read and write management events (it has no trail)", [id]) if {
+	count(arns) == 0
+} else := sprintf("Account %s has no multi-region trail that is logging and records all read and write management events (trails: %s)", [id, tl.names(arns)])

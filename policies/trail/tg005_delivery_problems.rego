@@ -1,0 +1,68 @@
+# METADATA
+# title: Trail has a delivery error, a stale delivery or a missing bucket
+# description: >-
+#   A trail that is logging but cannot deliver (a changed bucket or key policy, a deleted bucket,
+#   a broken CloudWatch Logs role or SNS topic) records nothing durable while looking healthy.
+#   Silent delivery failures are how audit trails quietly go dark.
+# custom:
+#   id: TG005
+#   severity: high
+#   controls: {}
+#   remediation: >-
+#     Read the errors with `aws cloudtrail get-trail-status --name TRAIL_ARN`. Recreate a missing
+#     bucket or point the trail at one (`aws cloudtrail update-trail --name TRAIL_ARN
+#     --s3-bucket-name BUCKET`), and restore the bucket policy, KMS key policy, CloudWatch Logs role
+#     or SNS topic policy so CloudTrail may write to them (see "Amazon S3 bucket policy for
+#     CloudTrail" in the CloudTrail User Guide).
+package trailguard.rules.tg005
+
+import data.trailguard.lib
+import data.trailguard.lib.trail as tl
+import rego.v1
+
+# error_fields are the status fields naming the last failed delivery, with the words messages use.
+error_fields := [
+	["LatestDeliveryError", "S3 log delivery error"],
+	["LatestDigestDeliveryError", "digest delivery error"],
+	["LatestCloudWatchLogsDeliveryError", "CloudWatch Logs delivery error"],
+	["LatestNotificationError", "SNS notification error"],
+]
+
+deny contains lib.finding(arn, msg) if {
+	some arn, trail in input.trails
+	problems := array.concat(array.concat(delivery_errors(trail), stale(trail)), missing_bucket(trail))
+	count(problems) > 0
+	msg := sprintf("Trail %s: %s", [tl.label(arn), concat("; ", problems)])
+}
+
+delivery_errors(trail) := [sprintf("%s %s", [words, err]) |
+	some field in error_fields
+	err := trail.Status[field[0]]
+	is_string(err)
+	err != ""
+	words := field[1]
+]
+
+# stale: logging, but the last log file was delivered more than 24 h before collection, or none
+# was delivered although logging started more than 24 h before.
+stale(trail) := [sprintf("last log delivery at %s is more than 24 h before collection at %s", [t, input.collected_at])] if {
+	tl.is_logging(trail)
+	t := trail.Status.LatestDeliveryTime
+	tl.older_than_a_day(t)
+} else := [sprintf("no log file delivered since logging started at %s, more than 24 h before collection at %s", [t, input.collected_at])] if {
+	tl.is_logging(trail)
+	not is_string(trail.Status.LatestDeliveryTime)
+	t := trail.Status.StartLoggingTime
+	tl.older_than_a_day(t)
+} else := []
+
+# missing_bucket: the trail's bucket was neither collected nor met with an error, so it does not
+# exist (see Bucket in the snapshot model).
+missing_bucket(trail) := [sprintf("its log bucket %s does not exist", [name])] if {
+	name := trail.S3BucketName
+	is_string(name)
+	name != ""
+	not input.buckets[name]
+	not name in lib.gap_resources
+	not sprintf("arn:aws:s3:::%s", [name]) in lib.gap_resources
+} else := []

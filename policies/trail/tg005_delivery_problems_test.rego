@@ -1,0 +1,93 @@
+package trailguard.rules.tg005_test
+
+import data.trailguard.rules.tg005
+import rego.v1
+
+arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/main"
+
+healthy := {
+	"Name": "main",
+	"S3BucketName": "logs",
+	"Status": {
+		"IsLogging": true,
+		"LatestDeliveryTime": "2026-11-19T23:00:00Z",
+		"StartLoggingTime": "2026-01-01T00:00:00Z",
+	},
+}
+
+snapshot(trail) := {
+	"collected_at": "2026-11-20T00:00:00Z",
+	"trails": {arn: trail},
+	"buckets": {"logs": {"Name": "logs"}},
+}
+
+test_allow_healthy if {
+	count(tg005.deny) == 0 with input as snapshot(healthy)
+}
+
+test_allow_empty_error_strings if {
+	trail := object.union(healthy, {"Status": {"LatestDeliveryError": "", "LatestNotificationError": ""}})
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
+
+test_deny_every_problem_in_one_finding if {
+	trail := object.union(healthy, {"S3BucketName": "gone", "Status": {
+		"LatestDeliveryTime": "2026-11-18T00:00:00Z",
+		"LatestDeliveryError": "AccessDenied",
+		"LatestCloudWatchLogsDeliveryError": "ResourceNotFoundException",
+	}})
+	findings := tg005.deny with input as snapshot(trail)
+	findings == {{
+		"resource": arn,
+		"message": concat("", [
+			sprintf("Trail main (%s): ", [arn]),
+			"S3 log delivery error AccessDenied; ",
+			"CloudWatch Logs delivery error ResourceNotFoundException; ",
+			"last log delivery at 2026-11-18T00:00:00Z is more than 24 h before collection at 2026-11-20T00:00:00Z; ",
+			"its log bucket gone does not exist",
+		]),
+	}}
+}
+
+test_deny_digest_error if {
+	trail := object.union(healthy, {"Status": {"LatestDigestDeliveryError": "NoSuchBucket"}})
+	findings := tg005.deny with input as snapshot(trail)
+	findings == {{"resource": arn, "message": sprintf("Trail main (%s): digest delivery error NoSuchBucket", [arn])}}
+}
+
+test_deny_never_delivered if {
+	trail := {"Name": "main", "S3BucketName": "logs", "Status": {"IsLogging": true, "StartLoggingTime": "2026-11-01T00:00:00Z"}}
+	findings := tg005.deny with input as snapshot(trail)
+	findings == {{
+		"resource": arn,
+		"message": sprintf("Trail main (%s): no log file delivered since logging started at 2026-11-01T00:00:00Z, more than 24 h before collection at 2026-11-20T00:00:00Z", [arn]),
+	}}
+}
+
+test_allow_new_trail_not_yet_delivered if {
+	trail := {"Name": "main", "S3BucketName": "logs", "Status": {"IsLogging": true, "StartLoggingTime": "2026-11-19T12:00:00Z"}}
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
+
+test_allow_stale_delivery_of_stopped_trail if {
+	# A stopped trail delivers nothing; TG003 reports it.
+	trail := object.union(healthy, {"Status": {"IsLogging": false, "LatestDeliveryTime": "2026-01-01T00:00:00Z"}})
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
+
+test_allow_bucket_that_could_not_be_read if {
+	trail := object.union(healthy, {"S3BucketName": "theirs"})
+	count(tg005.deny) == 0 with input as object.union(snapshot(trail), {"gaps": [{
+		"AccountId": "111111111111", "Service": "s3", "Operation": "HeadBucket", "Region": "us-east-1",
+		"Resource": "theirs", "ErrorCode": "AccessDenied",
+	}]})
+}
+
+test_allow_unknown_status_is_left_to_tg090 if {
+	count(tg005.deny) == 0 with input as snapshot(object.remove(healthy, ["Status"]))
+}
+
+test_allow_malformed_time_is_not_an_error if {
+	trail := object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-02-30T00:00:00Z"}})
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
