@@ -10,12 +10,19 @@ use std::path::Path;
 use std::sync::Arc;
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
-/// How rules are executed. Both give the same findings; the test suite checks that on the
-/// whole catalogue.
+/// The RVM's instruction budget per rule. regorus defaults to 25,000, which one rule over a
+/// realistic snapshot exceeds; this bounds a runaway policy without limiting real ones.
+const RVM_INSTRUCTION_LIMIT: usize = 2_000_000_000;
+
+/// At most this many threads evaluate rules at once.
+pub const MAX_EVAL_THREADS: usize = 8;
+
+/// How rules are executed. Both give the same findings; the test suite checks that rule by rule
+/// on every shipped snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Backend {
-    /// regorus's compiled Rego virtual machine, the default. Rules it cannot compile run on the
-    /// interpreter instead.
+    /// regorus's compiled Rego virtual machine, the default, for every rule it runs correctly;
+    /// the others run on the interpreter (see [`PolicyEngine::interpreted_rules`]).
     #[default]
     Rvm,
     /// regorus's tree-walking interpreter.
@@ -28,8 +35,10 @@ struct CompiledRule {
     meta: RuleMeta,
     /// `data.PACKAGE.deny`.
     entry: String,
-    /// The RVM program, when the RVM compiles this rule.
+    /// The RVM program, when the RVM compiles this rule and it is safe to run there.
     program: Option<Arc<Program>>,
+    /// The construct that keeps this rule off the RVM, if any.
+    rvm_hazard: Option<crate::rvm_safety::Hazard>,
 }
 
 /// The loaded policies, validated and compiled once, ready to evaluate any number of snapshots.
@@ -53,6 +62,11 @@ impl PolicyEngine {
                 Err(e) => diagnostics.push(Diagnostic::from_regorus(&source.path, &e.to_string())),
             }
         }
+        let modules: Vec<(&PolicySource, String)> = loaded
+            .iter()
+            .map(|(source, package)| (*source, package.trim_start_matches("data.").to_string()))
+            .collect();
+        let hazards = crate::rvm_safety::hazards(&modules);
         let mut rules: Vec<CompiledRule> = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
         let mut packages: HashMap<String, String> = HashMap::new();
@@ -92,10 +106,12 @@ impl PolicyEngine {
                         continue;
                     }
                     let entry = format!("{package}.deny");
+                    let rvm_hazard = hazards.get(package.trim_start_matches("data.")).cloned();
                     rules.push(CompiledRule {
                         meta,
                         entry,
                         program: None,
+                        rvm_hazard,
                     });
                 }
                 Err(mut errors) => diagnostics.append(&mut errors),
@@ -132,7 +148,9 @@ impl PolicyEngine {
         }
 
         for rule in &mut rules {
-            rule.program = compile_rvm(&mut engine, &rule.entry);
+            if rule.rvm_hazard.is_none() {
+                rule.program = compile_rvm(&mut engine, &rule.entry);
+            }
         }
         Ok(PolicyEngine {
             engine,
@@ -146,13 +164,29 @@ impl PolicyEngine {
         self.rules.iter().map(|r| r.meta.clone()).collect()
     }
 
-    /// Ids of the rules the RVM could not compile, which run on the interpreter.
-    pub fn interpreted_rules(&self) -> Vec<String> {
+    /// The rules that run on the interpreter even with [`Backend::Rvm`], each with the reason:
+    /// a construct the RVM gets wrong (in the rule or a package it uses), or a rule the RVM
+    /// cannot compile.
+    pub fn interpreted_rules(&self) -> Vec<(String, String)> {
         self.rules
             .iter()
             .filter(|r| r.program.is_none())
-            .map(|r| r.meta.id.clone())
+            .map(|r| {
+                let why = match &r.rvm_hazard {
+                    Some(h) => format!("{} at {}:{}", h.construct, h.file, h.line),
+                    None => "the RVM cannot compile it".to_string(),
+                };
+                (r.meta.id.clone(), why)
+            })
             .collect()
+    }
+
+    /// The backend a rule actually runs on when `backend` is asked for.
+    pub fn backend_of(&self, id: &str, backend: Backend) -> Backend {
+        match self.rules.iter().find(|r| r.meta.id == id) {
+            Some(rule) if rule.program.is_some() => backend,
+            _ => Backend::Interpreter,
+        }
     }
 
     /// Evaluates every rule over a snapshot. Findings are sorted most severe first, then by rule
@@ -167,43 +201,126 @@ impl PolicyEngine {
     }
 
     /// Like [`PolicyEngine::evaluate`], on a snapshot already converted to a regorus value.
+    ///
+    /// Rules are independent, so they are spread over up to [`MAX_EVAL_THREADS`] threads (no more
+    /// than the machine's cores); findings and the first error are taken in rule order, so the
+    /// result does not depend on scheduling.
     pub fn evaluate_value(
         &self,
         input: &Value,
         backend: Backend,
     ) -> Result<Vec<Finding>, EngineError> {
-        let mut interpreter: Option<regorus::Engine> = None;
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_EVAL_THREADS)
+            .min(self.rules.len())
+            .max(1);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<(usize, Result<Vec<Finding>, EngineError>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        // Each worker has its own interpreter (regorus engines are not shared
+                        // between threads); values are reference-counted, so cloning is cheap.
+                        let engine = self.engine.clone();
+                        let input = input.clone();
+                        let next = &next;
+                        scope.spawn(move || {
+                            let mut engine = engine;
+                            engine.set_input(input.clone());
+                            let mut interpreter = Some(engine);
+                            let mut out = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(rule) = self.rules.get(i) else { break };
+                                out.push((
+                                    i,
+                                    self.run_rule(rule, &input, backend, &mut interpreter),
+                                ));
+                            }
+                            out
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+        if results.len() != self.rules.len() {
+            // A worker panicked: regorus bug. Evaluate what is missing on this thread to get an
+            // answer or an error rather than a silent gap.
+            let done: std::collections::HashSet<usize> = results.iter().map(|(i, _)| *i).collect();
+            let mut interpreter = None;
+            for (i, rule) in self
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !done.contains(i))
+            {
+                results.push((i, self.run_rule(rule, input, backend, &mut interpreter)));
+            }
+        }
+        results.sort_by_key(|(i, _)| *i);
         let mut findings = Vec::new();
-        for rule in &self.rules {
-            let fail = |e: String| EngineError::Evaluation {
-                rule: rule.meta.id.clone(),
-                source_path: rule.meta.source.clone(),
-                message: e,
-            };
-            let value = match (&rule.program, backend) {
-                (Some(program), Backend::Rvm) => {
-                    let mut vm = RegoVM::new();
-                    vm.load_program(program.clone());
-                    vm.set_data(self.data.clone())
-                        .map_err(|e| fail(e.to_string()))?;
-                    vm.set_input(input.clone());
-                    vm.execute().map_err(|e| fail(e.to_string()))?
-                }
-                _ => {
-                    let engine = interpreter.get_or_insert_with(|| {
-                        let mut engine = self.engine.clone();
-                        engine.set_input(input.clone());
-                        engine
-                    });
-                    engine
-                        .eval_rule(rule.entry.clone())
-                        .map_err(|e| fail(e.to_string()))?
-                }
-            };
-            findings.extend(findings_from(&rule.meta, &value)?);
+        for (_, result) in results {
+            findings.extend(result?);
         }
         sort_findings(&mut findings);
         Ok(findings)
+    }
+
+    /// Evaluates one rule, by id, over a snapshot already converted to a regorus value.
+    pub fn evaluate_rule(
+        &self,
+        id: &str,
+        input: &Value,
+        backend: Backend,
+    ) -> Result<Vec<Finding>, EngineError> {
+        let Some(rule) = self.rules.iter().find(|r| r.meta.id == id) else {
+            return Ok(Vec::new());
+        };
+        let mut findings = self.run_rule(rule, input, backend, &mut None)?;
+        sort_findings(&mut findings);
+        Ok(findings)
+    }
+
+    /// Runs one rule. `interpreter` is an engine with `input` set, made on first need and
+    /// shared by the rules of one evaluation.
+    fn run_rule(
+        &self,
+        rule: &CompiledRule,
+        input: &Value,
+        backend: Backend,
+        interpreter: &mut Option<regorus::Engine>,
+    ) -> Result<Vec<Finding>, EngineError> {
+        let fail = |e: String| EngineError::Evaluation {
+            rule: rule.meta.id.clone(),
+            source_path: rule.meta.source.clone(),
+            message: e,
+        };
+        let value = match (&rule.program, backend) {
+            (Some(program), Backend::Rvm) => {
+                let mut vm = RegoVM::new();
+                vm.load_program(program.clone());
+                vm.set_max_instructions(RVM_INSTRUCTION_LIMIT);
+                vm.set_data(self.data.clone())
+                    .map_err(|e| fail(e.to_string()))?;
+                vm.set_input(input.clone());
+                vm.execute().map_err(|e| fail(e.to_string()))?
+            }
+            _ => {
+                let engine = interpreter.get_or_insert_with(|| {
+                    let mut engine = self.engine.clone();
+                    engine.set_input(input.clone());
+                    engine
+                });
+                engine
+                    .eval_rule(rule.entry.clone())
+                    .map_err(|e| fail(e.to_string()))?
+            }
+        };
+        findings_from(&rule.meta, &value)
     }
 
     /// Evaluates snapshot files together (merged, so resources in one resolve references from
@@ -215,29 +332,47 @@ impl PolicyEngine {
         root: &Path,
         backend: Backend,
     ) -> Result<Evaluation, EngineError> {
-        let merged = trailguard_snapshot::merge(files.iter().map(|f| f.snapshot.clone()).collect());
-        let mut findings = self.evaluate(&merged, backend)?;
+        let merged;
+        let snapshot = match files {
+            [one] => &one.snapshot,
+            _ => {
+                merged =
+                    trailguard_snapshot::merge(files.iter().map(|f| f.snapshot.clone()).collect());
+                &merged
+            }
+        };
+        let mut findings = self.evaluate(snapshot, backend)?;
         let uris: Vec<String> = files.iter().map(|f| relative_uri(&f.path, root)).collect();
-        let indexes: Vec<_> = files.iter().map(SnapshotFile::source_index).collect();
-        for finding in &mut findings {
-            finding.location =
-                files
-                    .iter()
-                    .zip(&indexes)
-                    .zip(&uris)
-                    .find_map(|((file, index), uri)| {
-                        index
-                            .line_or_search(&file.text, &finding.resource)
-                            .map(|line| crate::SourceLocation {
-                                uri: uri.clone(),
-                                line,
-                            })
-                    });
+        // Each finding points into the first file that keys its resource; failing that, the
+        // first file that mentions it.
+        let mut unlocated: Vec<usize> = (0..findings.len()).collect();
+        for keyed in [true, false] {
+            for (file, uri) in files.iter().zip(&uris) {
+                if unlocated.is_empty() {
+                    break;
+                }
+                let resources = unlocated.iter().map(|&i| findings[i].resource.as_str());
+                let index = if keyed {
+                    file.locate(resources)
+                } else {
+                    file.search(resources)
+                };
+                unlocated.retain(|&i| match index.line(&findings[i].resource) {
+                    Some(line) => {
+                        findings[i].location = Some(crate::SourceLocation {
+                            uri: uri.clone(),
+                            line,
+                        });
+                        false
+                    }
+                    None => true,
+                });
+            }
         }
         Ok(Evaluation {
             rules: self.rules(),
             findings,
-            gaps: merged.gaps,
+            gaps: snapshot.gaps.clone(),
             snapshots: uris,
         })
     }
@@ -245,7 +380,12 @@ impl PolicyEngine {
 
 /// The snapshot as the `input` document.
 pub fn snapshot_value(snapshot: &Snapshot) -> Value {
-    Value::from(serde_json::to_value(snapshot).unwrap_or_default())
+    // Through text and regorus's own deserialiser: several times faster than building a
+    // serde_json::Value tree first and converting it. Neither step can fail on a Snapshot.
+    serde_json::to_string(snapshot)
+        .ok()
+        .and_then(|text| Value::from_json_str(&text).ok())
+        .unwrap_or_else(Value::new_object)
 }
 
 fn compile_rvm(engine: &mut regorus::Engine, entry: &str) -> Option<Arc<Program>> {
@@ -285,34 +425,49 @@ fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Finding>, EngineE
     };
     let mut out = Vec::with_capacity(set.len());
     for element in set.iter() {
-        let json = element
-            .to_json_str()
-            .ok()
-            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok());
-        let Some(serde_json::Value::Object(mut object)) = json else {
+        let Value::Object(object) = element else {
             return Err(bad(format!(
                 "every member of `deny` must be an object with `resource` and `message`, but one is {}",
                 describe(element)
             )));
         };
-        let mut take = |key: &str| match object.remove(key) {
-            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s),
+        let take = |key: &str| match object.get(&Value::from(key)) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.to_string()),
             Some(other) => Err(bad(format!(
-                "`{key}` of a `deny` member must be a non-empty string, but it is {other}"
+                "`{key}` of a `deny` member must be a non-empty string, but it is {}",
+                describe(other)
             ))),
             None => Err(bad(format!(
                 "a `deny` member has no `{key}`: {}",
-                element.to_json_str().unwrap_or_default()
+                describe(element)
             ))),
         };
         let resource = take("resource")?;
         let message = take("message")?;
+        let mut properties = BTreeMap::new();
+        for (key, value) in object.iter() {
+            let Value::String(key) = key else {
+                return Err(bad(format!(
+                    "the keys of a `deny` member must be strings: {}",
+                    describe(element)
+                )));
+            };
+            if &**key == "resource" || &**key == "message" {
+                continue;
+            }
+            let json = value
+                .to_json_str()
+                .ok()
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or(serde_json::Value::Null);
+            properties.insert(key.to_string(), json);
+        }
         out.push(Finding {
             rule_id: meta.id.clone(),
             severity: meta.severity,
             resource,
             message,
-            properties: object.into_iter().collect::<BTreeMap<_, _>>(),
+            properties,
             location: None,
         });
     }

@@ -44,11 +44,12 @@ mod evaluation;
 mod finding;
 mod metadata;
 mod params;
+mod rvm_safety;
 mod source;
 mod testing;
 
 pub use diagnostic::Diagnostic;
-pub use engine::{relative_uri, snapshot_value, Backend, PolicyEngine};
+pub use engine::{relative_uri, snapshot_value, Backend, PolicyEngine, MAX_EVAL_THREADS};
 pub use error::EngineError;
 pub use evaluation::Evaluation;
 pub use finding::{Finding, RuleMeta, Severity, SourceLocation};

@@ -164,50 +164,58 @@ impl Snapshot {
         serde_json::to_value(schemars::schema_for!(Snapshot)).unwrap_or_default()
     }
 
-    /// Every resource a finding may name, with the JSON path of its object in the snapshot.
-    ///
-    /// Accounts are named by [`account_resource`], buckets by both name and ARN, IAM principals
-    /// and policies by ARN.
-    pub fn resource_paths(&self) -> Vec<(String, Vec<String>)> {
-        let mut out = Vec::new();
-        let path = |parts: &[&str]| parts.iter().map(|p| (*p).to_string()).collect::<Vec<_>>();
-        for (id, account) in &self.accounts {
-            out.push((account_resource(id), path(&["accounts", id])));
-            if let Some(iam) = account.iam.present() {
-                for (name, user) in &iam.users {
-                    out.push((
-                        user.arn.clone(),
-                        path(&["accounts", id, "Iam", "Users", name]),
-                    ));
-                }
-                for (name, group) in &iam.groups {
-                    out.push((
-                        group.arn.clone(),
-                        path(&["accounts", id, "Iam", "Groups", name]),
-                    ));
-                }
-                for (name, role) in &iam.roles {
-                    out.push((
-                        role.arn.clone(),
-                        path(&["accounts", id, "Iam", "Roles", name]),
-                    ));
-                }
-                for arn in iam.policies.keys() {
-                    out.push((arn.clone(), path(&["accounts", id, "Iam", "Policies", arn])));
-                }
-            }
+    /// The JSON path of a resource's object in the snapshot, for a resource a finding may name:
+    /// an account as [`account_resource`], a trail or key ARN, a bucket name or ARN, or the ARN of
+    /// an IAM user, group, role or managed policy. `None` for anything else.
+    pub fn resource_path(&self, resource: &str) -> Option<Vec<String>> {
+        let path = |parts: &[&str]| Some(parts.iter().map(|p| (*p).to_string()).collect());
+        if let Some(id) = resource.strip_prefix("AWS::::Account:") {
+            return self
+                .accounts
+                .contains_key(id)
+                .then(|| path(&["accounts", id]))?;
         }
-        for arn in self.trails.keys() {
-            out.push((arn.clone(), path(&["trails", arn])));
+        if self.trails.contains_key(resource) {
+            return path(&["trails", resource]);
         }
-        for (name, bucket) in &self.buckets {
-            out.push((name.clone(), path(&["buckets", name])));
-            out.push((bucket.arn.clone(), path(&["buckets", name])));
+        if self.kms_keys.contains_key(resource) {
+            return path(&["kms_keys", resource]);
         }
-        for arn in self.kms_keys.keys() {
-            out.push((arn.clone(), path(&["kms_keys", arn])));
+        let bucket = resource.strip_prefix("arn:aws:s3:::").unwrap_or(resource);
+        if self.buckets.contains_key(bucket) {
+            return path(&["buckets", bucket]);
         }
-        out
+        // arn:aws:iam::ACCOUNT:user/PATH/NAME, group/..., role/..., policy/...
+        let rest = resource.strip_prefix("arn:aws:iam::")?;
+        let (account, entity) = rest.split_once(':')?;
+        let (kind, name_path) = entity.split_once('/')?;
+        let name = name_path.rsplit('/').next()?;
+        if kind == "policy" {
+            // AWS managed policies (account `aws`) are stored in every account that uses them.
+            return self.accounts.iter().find_map(|(id, a)| {
+                a.iam
+                    .present()
+                    .filter(|iam| iam.policies.contains_key(resource))
+                    .and_then(|_| path(&["accounts", id, "Iam", "Policies", resource]))
+            });
+        }
+        let iam = self.accounts.get(account)?.iam.present()?;
+        let (section, found) = match kind {
+            "user" => (
+                "Users",
+                iam.users.get(name).is_some_and(|u| u.arn == resource),
+            ),
+            "group" => (
+                "Groups",
+                iam.groups.get(name).is_some_and(|g| g.arn == resource),
+            ),
+            "role" => (
+                "Roles",
+                iam.roles.get(name).is_some_and(|r| r.arn == resource),
+            ),
+            _ => return None,
+        };
+        found.then(|| path(&["accounts", account, "Iam", section, name]))?
     }
 }
 
@@ -223,8 +231,13 @@ pub struct SnapshotFile {
 }
 
 impl SnapshotFile {
-    /// Maps every resource of the snapshot to the line where its object starts in the file.
-    pub fn source_index(&self) -> SourceIndex {
-        SourceIndex::new(&self.text, &self.snapshot)
+    /// The line where each of `resources` starts in the file, for those the file keys.
+    pub fn locate<'a>(&self, resources: impl IntoIterator<Item = &'a str>) -> SourceIndex {
+        SourceIndex::new(&self.text, &self.snapshot, resources)
+    }
+
+    /// The first line where each of `resources` appears as a JSON string in the file.
+    pub fn search<'a>(&self, resources: impl IntoIterator<Item = &'a str>) -> SourceIndex {
+        SourceIndex::search(&self.text, resources)
     }
 }

@@ -6,42 +6,59 @@
 use crate::Snapshot;
 use std::collections::HashMap;
 
-/// How deep resource objects sit: `accounts.ID.Iam.Users.NAME` is five keys down.
-const MAX_DEPTH: usize = 5;
-
-/// Maps the resources of one snapshot file to the 1-based line where each one's object starts.
+/// Maps resources of one snapshot file to the 1-based line where each one's object starts.
 #[derive(Debug, Clone, Default)]
 pub struct SourceIndex {
     lines: HashMap<String, usize>,
 }
 
 impl SourceIndex {
-    /// Indexes `text`, the file `snapshot` was parsed from.
-    pub fn new(text: &str, snapshot: &Snapshot) -> SourceIndex {
-        let by_path = object_lines(text, MAX_DEPTH);
+    /// Finds the lines of `resources` in `text`, the file `snapshot` was parsed from: each
+    /// resource the snapshot keys (see [`Snapshot::resource_path`]) at its object's key. Others
+    /// are left out; [`SourceIndex::search`] finds those.
+    pub fn new<'a>(
+        text: &str,
+        snapshot: &Snapshot,
+        resources: impl IntoIterator<Item = &'a str>,
+    ) -> SourceIndex {
+        let mut wanted: HashMap<Vec<String>, Vec<&str>> = HashMap::new();
+        for resource in resources {
+            if let Some(path) = snapshot.resource_path(resource) {
+                wanted.entry(path).or_default().push(resource);
+            }
+        }
         let mut lines = HashMap::new();
-        for (resource, path) in snapshot.resource_paths() {
-            if let Some(line) = by_path.get(&path) {
-                lines.entry(resource).or_insert(*line);
+        if !wanted.is_empty() {
+            for (path, line) in object_lines(text, &wanted) {
+                for resource in &wanted[&path] {
+                    lines.insert((*resource).to_string(), line);
+                }
             }
         }
         SourceIndex { lines }
     }
 
-    /// The line of a resource's object, when the resource is one the snapshot holds.
+    /// For resources no snapshot keys (a custom rule may name anything): the first line of
+    /// `text` where each appears as a JSON string.
+    pub fn search<'a>(text: &str, resources: impl IntoIterator<Item = &'a str>) -> SourceIndex {
+        let lines = resources
+            .into_iter()
+            .filter_map(|r| search_line(text, r).map(|line| (r.to_string(), line)))
+            .collect();
+        SourceIndex { lines }
+    }
+
+    /// The line of a resource's object.
     pub fn line(&self, resource: &str) -> Option<usize> {
         self.lines.get(resource).copied()
     }
+}
 
-    /// The line of a resource's object; for a resource the snapshot does not key (a custom rule
-    /// may name anything), the first line of `text` where it appears as a JSON string.
-    pub fn line_or_search(&self, text: &str, resource: &str) -> Option<usize> {
-        self.line(resource).or_else(|| {
-            let needle = serde_json::to_string(resource).ok()?;
-            let at = text.find(&needle)?;
-            Some(text[..at].bytes().filter(|b| *b == b'\n').count() + 1)
-        })
-    }
+/// The first line where `needle` appears as a JSON string.
+fn search_line(text: &str, needle: &str) -> Option<usize> {
+    let quoted = serde_json::to_string(needle).ok()?;
+    let at = text.find(&quoted)?;
+    Some(text[..at].bytes().filter(|b| *b == b'\n').count() + 1)
 }
 
 struct Frame {
@@ -51,9 +68,10 @@ struct Frame {
     expect_key: bool,
 }
 
-/// For every object value reached through object keys only, at most `max_depth` keys down: its
-/// key path and the line of its key.
-fn object_lines(text: &str, max_depth: usize) -> HashMap<Vec<String>, usize> {
+/// For each of the `wanted` key paths whose value is an object reached through object keys only:
+/// the line of its key.
+fn object_lines<V>(text: &str, wanted: &HashMap<Vec<String>, V>) -> HashMap<Vec<String>, usize> {
+    let max_depth = wanted.keys().map(Vec::len).max().unwrap_or(0);
     let bytes = text.as_bytes();
     let mut out = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -102,7 +120,9 @@ fn object_lines(text: &str, max_depth: usize) -> HashMap<Vec<String>, usize> {
                             let mut path: Vec<String> =
                                 stack.iter().skip(1).filter_map(|f| f.key.clone()).collect();
                             path.push(k.clone());
-                            out.insert(path, *key_line);
+                            if wanted.contains_key(&path) {
+                                out.insert(path, *key_line);
+                            }
                         }
                     }
                 }
@@ -136,7 +156,16 @@ mod tests {
     #[test]
     fn finds_the_line_of_each_keyed_object() {
         let text = "{\n  \"schema_version\": 1,\n  \"trails\": {\n    \"arn:a\": {\n      \"Name\": \"a,{b}\"\n    },\n    \"arn:b\": {\"Name\": \"b\"}\n  },\n  \"x\": [{\"arn:c\": {}}]\n}\n";
-        let lines = object_lines(text, 5);
+        let wanted: HashMap<Vec<String>, ()> = [
+            vec!["trails"],
+            vec!["trails", "arn:a"],
+            vec!["trails", "arn:b"],
+            vec!["x", "arn:c"],
+        ]
+        .into_iter()
+        .map(|p| (p.into_iter().map(String::from).collect(), ()))
+        .collect();
+        let lines = object_lines(text, &wanted);
         assert_eq!(lines.get(&vec!["trails".to_string()]), Some(&3));
         assert_eq!(
             lines.get(&vec!["trails".to_string(), "arn:a".to_string()]),
@@ -153,7 +182,9 @@ mod tests {
     #[test]
     fn unescapes_keys() {
         let text = "{\"buckets\": {\n\"a\\\"b\": {}}}";
-        let lines = object_lines(text, 5);
+        let wanted: HashMap<Vec<String>, ()> =
+            HashMap::from([(vec!["buckets".to_string(), "a\"b".to_string()], ())]);
+        let lines = object_lines(text, &wanted);
         assert_eq!(
             lines.get(&vec!["buckets".to_string(), "a\"b".to_string()]),
             Some(&2)

@@ -4,7 +4,8 @@
 //! accounts, with a realistic mix of misconfigurations) and prints, per size: JSON parse time,
 //! conversion to the policy input, whole-catalogue evaluation on the RVM and on the interpreter,
 //! locating findings plus writing SARIF, and the process's peak memory so far.
-//! `TG_BENCH_SIZES=1000,10000` picks other sizes.
+//! `TG_BENCH_SIZES=1000,10000` picks other sizes; `TG_BENCH_PROFILE=worst` generates the worst
+//! case instead of a realistic organisation.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // A benchmark: fail loudly.
 
@@ -14,8 +15,9 @@ use trailguard_engine::{builtin_sources, snapshot_value, Backend, Params, Policy
 use trailguard_report::{render, Format, Options};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
-/// Three resources per unit: a trail, its bucket, its key.
-fn generate(resources: usize) -> String {
+/// The worst case: every resource is a trail, its bucket or its key, most of them failing
+/// several rules (about 2.7 findings per resource).
+fn generate_worst(resources: usize) -> String {
     let units = resources / 3;
     let mut accounts = serde_json::Map::new();
     let mut trails = serde_json::Map::new();
@@ -87,6 +89,99 @@ fn generate(resources: usize) -> String {
     typed.to_json_pretty()
 }
 
+/// A realistic organisation: per account one trail, one log bucket, one key and 47 IAM
+/// entities (12 users, 3 groups, 20 roles, 12 managed policies), with a minority misconfigured.
+fn generate_org(resources: usize) -> String {
+    let accounts_n = (resources / 50).max(1);
+    let mut accounts = serde_json::Map::new();
+    let mut trails = serde_json::Map::new();
+    let mut buckets = serde_json::Map::new();
+    let mut keys = serde_json::Map::new();
+    for a in 0..accounts_n {
+        let account = format!("{:012}", 200_000_000_000u64 + a as u64);
+        let region = ["us-east-1", "eu-west-1", "ap-southeast-2"][a % 3];
+        let trail_arn = format!("arn:aws:cloudtrail:{region}:{account}:trail/main");
+        let key_arn =
+            format!("arn:aws:kms:{region}:{account}:key/{a:08}-0000-4000-8000-000000000000");
+        let bucket = format!("cloudtrail-{account}");
+        let bad = a % 5 == 0;
+        let policy = |name: &str| json!({"PolicyName": name, "PolicyArn": format!("arn:aws:iam::{account}:policy/{name}")});
+        let mut users = serde_json::Map::new();
+        for u in 0..12 {
+            let name = format!("user-{u}");
+            users.insert(name.clone(), json!({"UserName": name, "Arn": format!("arn:aws:iam::{account}:user/{name}"),
+                "GroupList": [format!("group-{}", u % 3)], "AttachedManagedPolicies": [policy(&format!("policy-{}", u % 12))],
+                "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": {"Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]}}],
+                "MFADevices": if u % 4 == 0 { json!([]) } else { json!([format!("arn:aws:iam::{account}:mfa/{name}")]) }}));
+        }
+        let mut groups = serde_json::Map::new();
+        for g in 0..3 {
+            let name = format!("group-{g}");
+            groups.insert(name.clone(), json!({"GroupName": name, "Arn": format!("arn:aws:iam::{account}:group/{name}"),
+                "AttachedManagedPolicies": [policy("policy-0")], "GroupPolicyList": [],
+                "Members": (0..12).filter(|u| u % 3 == g).map(|u| format!("user-{u}")).collect::<Vec<_>>()}));
+        }
+        let mut roles = serde_json::Map::new();
+        for r in 0..20 {
+            let name = format!("role-{r}");
+            roles.insert(name.clone(), json!({"RoleName": name, "Arn": format!("arn:aws:iam::{account}:role/{name}"),
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                "AttachedManagedPolicies": [policy(&format!("policy-{}", r % 12))], "RolePolicyList": []}));
+        }
+        let mut policies = serde_json::Map::new();
+        for p in 0..12 {
+            let arn = format!("arn:aws:iam::{account}:policy/policy-{p}");
+            policies.insert(arn.clone(), json!({"PolicyName": format!("policy-{p}"), "Arn": arn, "AttachmentCount": 3,
+                "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Action": ["cloudtrail:Describe*", "cloudtrail:Get*", "s3:ListBucket"], "Resource": "*"}]}}));
+        }
+        accounts.insert(account.clone(), json!({"AccountId": account, "Regions": ["us-east-1", "eu-west-1", "ap-southeast-2"],
+            "TrailArns": [trail_arn],
+            "PublicAccessBlock": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": !bad, "RestrictPublicBuckets": true},
+            "Iam": {"Users": users, "Groups": groups, "Roles": roles, "Policies": policies,
+                    "CloudTrailFullAccess": {"PolicyUsers": ["user-0"], "PolicyGroups": [], "PolicyRoles": []}}}));
+        trails.insert(trail_arn.clone(), json!({
+            "Name": "main", "TrailARN": trail_arn, "AccountId": account, "HomeRegion": region, "S3BucketName": bucket,
+            "IncludeGlobalServiceEvents": true, "IsMultiRegionTrail": !bad, "IsOrganizationTrail": false,
+            "LogFileValidationEnabled": a % 3 != 0, "KmsKeyId": key_arn,
+            "CloudWatchLogsLogGroupArn": format!("arn:aws:logs:{region}:{account}:log-group:cloudtrail"),
+            "Status": {"IsLogging": a % 20 != 0, "LatestDeliveryTime": "2026-11-19T23:00:00Z"},
+            "EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "DataResources": [], "ExcludeManagementEventSources": []}],
+            "AdvancedEventSelectors": [], "InsightSelectors": null, "Tags": {"team": "security"}}));
+        buckets.insert(bucket.clone(), json!({
+            "Name": bucket, "Arn": format!("arn:aws:s3:::{bucket}"), "Region": region, "OwnerAccount": account,
+            "Policy": {"Version": "2012-10-17", "Statement": [
+                {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                 "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/{account}/*"),
+                 "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}},
+                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]},
+            "PolicyStatus": {"IsPublic": false},
+            "PublicAccessBlock": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true},
+            "Acl": {"Owner": {"ID": "abc"}, "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": "abc"}, "Permission": "FULL_CONTROL"}]},
+            "Logging": {"TargetBucket": "access-logs", "TargetPrefix": bucket},
+            "Versioning": {"Status": "Enabled", "MFADelete": if bad { "Disabled" } else { "Enabled" }},
+            "Encryption": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}, "BucketKeyEnabled": true}]},
+            "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 400}}},
+            "Lifecycle": {"Rules": [{"ID": "expire", "Status": "Enabled", "Expiration": {"Days": 400}}]},
+            "Tags": {"team": "security"}}));
+        keys.insert(key_arn.clone(), json!({
+            "Arn": key_arn,
+            "KeyMetadata": {"KeyId": format!("{a:08}-0000-4000-8000-000000000000"), "AWSAccountId": account, "Enabled": true,
+                            "KeyState": "Enabled", "KeyManager": "CUSTOMER"},
+            "Policy": {"Version": "2012-10-17", "Statement": [{"Sid": "root", "Effect": "Allow",
+                        "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "kms:*", "Resource": "*"}]},
+            "KeyRotationEnabled": !bad, "Aliases": ["alias/cloudtrail"]}));
+    }
+    let snapshot = json!({"schema_version": 1, "collected_at": "2026-11-20T00:00:00Z", "accounts": accounts,
+                          "trails": trails, "buckets": buckets, "kms_keys": keys, "gaps": []});
+    let typed: Snapshot = serde_json::from_value(snapshot).unwrap();
+    typed.to_json_pretty()
+}
+
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
     let mut last = None;
@@ -125,15 +220,24 @@ fn main() {
         Err(_) => vec![300],
     };
     let runs = if benching { 3 } else { 1 };
+    let worst = std::env::var("TG_BENCH_PROFILE").is_ok_and(|p| p == "worst");
+    println!(
+        "profile: {}",
+        if worst {
+            "worst (every resource a trail, bucket or key; ~2.7 findings per resource)"
+        } else {
+            "org (per account: 1 trail, 1 bucket, 1 key, 47 IAM entities; TG_BENCH_PROFILE=worst for the worst case)"
+        }
+    );
     let (compile_time, engine) = best_of(runs, || {
         PolicyEngine::new(&builtin_sources(), &Params::default()).unwrap()
     });
+    let interpreted = engine.interpreted_rules();
     println!(
-        "policies: {} rules compiled in {} ms ({} on the interpreter: {:?})",
+        "policies: {} rules compiled in {} ms; {} run on the interpreter because of a construct the RVM gets wrong",
         engine.rules().len(),
         ms(compile_time).trim(),
-        engine.interpreted_rules().len(),
-        engine.interpreted_rules()
+        interpreted.len(),
     );
     println!(
         "{:>9} {:>9} | {:>9} {:>9} {:>9} {:>9} {:>9} | {:>8} {:>6} {:>9}",
@@ -149,16 +253,21 @@ fn main() {
         "peak MiB"
     );
     let dir = tempfile::tempdir().unwrap();
+    let mut last_input = None;
     for size in sizes {
-        let text = generate(size);
+        let text = if worst {
+            generate_worst(size)
+        } else {
+            generate_org(size)
+        };
         let path = dir.path().join(format!("snapshot-{size}.json"));
         std::fs::write(&path, &text).unwrap();
         let (parse, snapshot) = best_of(runs, || Snapshot::from_json(&text).unwrap());
         let (convert, input) = best_of(runs, || snapshot_value(&snapshot));
-        let (rvm, findings) = best_of(runs, || {
+        let (rvm, _) = best_of(runs, || {
             engine.evaluate_value(&input, Backend::Rvm).unwrap()
         });
-        let (interp, _) = best_of(runs, || {
+        let (interp, findings) = best_of(runs, || {
             engine.evaluate_value(&input, Backend::Interpreter).unwrap()
         });
         let file = SnapshotFile {
@@ -192,6 +301,29 @@ fn main() {
             ratio,
             peak_rss_mib()
         );
+        last_input = Some(input);
     }
     println!("x = (input + rvm) / parse; target: <= 2 at 100k resources");
+    if let Some(input) = last_input {
+        println!("\nper rule at the largest size (ms): rule, backend used by --backend rvm, rvm, interpreter");
+        for rule in engine.rules() {
+            let (r, _) = best_of(runs, || {
+                engine
+                    .evaluate_rule(&rule.id, &input, Backend::Rvm)
+                    .unwrap()
+            });
+            let (i, _) = best_of(runs, || {
+                engine
+                    .evaluate_rule(&rule.id, &input, Backend::Interpreter)
+                    .unwrap()
+            });
+            println!(
+                "{:>8} {:>12} {} {}",
+                rule.id,
+                format!("{:?}", engine.backend_of(&rule.id, Backend::Rvm)),
+                ms(r),
+                ms(i)
+            );
+        }
+    }
 }
