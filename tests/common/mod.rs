@@ -1,0 +1,116 @@
+//! Shared harness of the end-to-end tests: run the real `trailguard` binary from the repository
+//! root, in a temporary directory when a test writes files.
+
+#![allow(dead_code)] // Each test file uses a different part of the harness.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// What a run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `trailguard ARGS` in `dir` with a clean colour environment.
+pub fn trailguard_in(dir: &Path, args: &[&str]) -> Run {
+    trailguard_env(dir, args, &[])
+}
+
+/// Runs `trailguard ARGS` from the repository root.
+pub fn trailguard(args: &[&str]) -> Run {
+    trailguard_in(&root(), args)
+}
+
+/// Runs `trailguard ARGS` in `dir` with extra environment variables.
+pub fn trailguard_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trailguard"));
+    command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = command.output().expect("the trailguard binary runs");
+    Run {
+        code: output
+            .status
+            .code()
+            .expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A Python with `jsonschema`: the venv `scripts/test` made, else a system python3 that has it.
+/// Never skips: without one the calling test fails and says how to get one.
+pub fn python() -> String {
+    if let Ok(python) = std::env::var("TRAILGUARD_TEST_PYTHON") {
+        return python;
+    }
+    let ok = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "no Python with jsonschema: run the suite with ./scripts/test, which installs it into \
+         target/test-venv (or set TRAILGUARD_TEST_PYTHON)"
+    );
+    "python3".to_string()
+}
+
+/// Validates a SARIF file against the official 2.1.0 schema and GitHub's ingestion rules
+/// (tests/tools/check_sarif.py); returns the checker's output.
+pub fn check_sarif(file: &Path) -> String {
+    let root = root();
+    let output = Command::new(python())
+        .arg(root.join("tests/tools/check_sarif.py"))
+        .arg(root.join("tests/fixtures/sarif/sarif-schema-2.1.0.json"))
+        .arg(file)
+        .output()
+        .expect("the SARIF checker runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "SARIF check failed:\n{text}");
+    text
+}
+
+/// Writes a file below `dir`, creating directories.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Compares `actual` with the golden file `tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites it.
+pub fn assert_golden(name: &str, actual: &str) {
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            path.display()
+        )
+    });
+    assert!(
+        expected == actual,
+        "{} differs from the output; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff",
+        path.display()
+    );
+}

@@ -1,0 +1,551 @@
+//! End-to-end tests of `trailguard eval`: the real binary over the shipped snapshots, and every
+//! bad input of SPEC 7 that applies to evaluation.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+mod common;
+
+use common::{
+    assert_golden, check_sarif, python, root, trailguard, trailguard_env, trailguard_in, write,
+};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+const EMPTY_SNAPSHOT: &str =
+    "{\n  \"schema_version\": 1,\n  \"collected_at\": \"2026-11-20T00:00:00Z\"\n}\n";
+
+/// (rule id, resource) of every finding of a JSON report.
+fn findings(json: &str) -> BTreeSet<(String, String)> {
+    let report: Value = serde_json::from_str(json).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn rule(id: &str, body: &str) -> String {
+    format!(
+        "# METADATA\n# title: Custom rule {id}\n# custom:\n#   id: {id}\n#   severity: high\npackage acme.{}\n\nimport data.trailguard.lib\nimport rego.v1\n\n{body}\n",
+        id.to_lowercase()
+    )
+}
+
+// ---- the shipped snapshots ----
+
+/// The "Expected findings — `FILE`" table of inputs/README.md: the intent the snapshots were
+/// written to, from the rule semantics.
+fn expected_from_readme(file: &str) -> BTreeSet<(String, String)> {
+    let readme = std::fs::read_to_string(root().join("inputs/README.md")).unwrap();
+    let heading = format!("### Expected findings — `{file}`");
+    let start = readme
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no table for {file}"));
+    readme[start..]
+        .lines()
+        .skip(1)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter(|l| l.starts_with("| TG"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[1].to_string(), cells[2].trim_matches('`').to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn demo_and_broken_give_exactly_the_findings_inputs_readme_lists() {
+    for (file, count) in [("demo.json", 30), ("broken.json", 23)] {
+        let expected = expected_from_readme(file);
+        assert_eq!(expected.len(), count, "{file}: table rows");
+        let run = trailguard(&["eval", &format!("inputs/{file}"), "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let actual = findings(&run.stdout);
+        let missing: Vec<_> = expected.difference(&actual).collect();
+        let extra: Vec<_> = actual.difference(&expected).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{file}: missing {missing:#?}\nunexpected {extra:#?}"
+        );
+    }
+}
+
+#[test]
+fn compliant_snapshot_has_no_findings() {
+    let run = trailguard(&[
+        "eval",
+        "inputs/compliant.json",
+        "--format",
+        "json",
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(findings(&run.stdout), BTreeSet::new());
+}
+
+#[test]
+fn demo_sarif_passes_the_schema_and_github_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo.sarif");
+    let run = trailguard(&[
+        "eval",
+        "inputs/demo.json",
+        "--format",
+        "sarif",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = check_sarif(&out);
+    assert!(report.contains(": 0 errors, 0 warnings"), "{report}");
+}
+
+#[test]
+fn demo_sarif_matches_the_golden_file_and_is_byte_identical_on_rerun() {
+    let first = trailguard(&["eval", "inputs/demo.json", "--format", "sarif"]);
+    let second = trailguard(&["eval", "inputs/demo.json", "--format", "sarif"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stdout == second.stdout,
+        "SARIF differs between two runs"
+    );
+    assert_golden("demo.sarif", &first.stdout);
+}
+
+#[test]
+fn sarif_points_each_result_at_its_resource_in_the_snapshot() {
+    let run = trailguard(&["eval", "inputs/demo.json", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let text = std::fs::read_to_string(root().join("inputs/demo.json")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], "inputs/demo.json");
+        let line = location["region"]["startLine"].as_u64().unwrap() as usize;
+        let resource = result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+            .as_str()
+            .unwrap();
+        // The line opens the resource's object, keyed by: the account id of an account, the
+        // name of a bucket or an IAM user, group or role, else the ARN itself.
+        let iam_entity = [":user/", ":group/", ":role/"]
+            .iter()
+            .any(|k| resource.contains(k));
+        let key = if let Some(id) = resource.strip_prefix("AWS::::Account:") {
+            id
+        } else if let Some(name) = resource.strip_prefix("arn:aws:s3:::") {
+            name
+        } else if iam_entity {
+            resource.rsplit('/').next().unwrap()
+        } else {
+            resource
+        };
+        let shown = lines[line - 1];
+        assert!(
+            shown.trim_start().starts_with(&format!("\"{key}\": {{")),
+            "{resource} -> line {line}: {shown}"
+        );
+    }
+}
+
+#[test]
+fn both_backends_give_the_same_findings_on_every_shipped_snapshot() {
+    for input in [
+        "inputs/demo.json",
+        "inputs/compliant.json",
+        "inputs/broken.json",
+    ] {
+        let rvm = trailguard(&["eval", input, "--format", "json", "--backend", "rvm"]);
+        let interpreter = trailguard(&[
+            "eval",
+            input,
+            "--format",
+            "json",
+            "--backend",
+            "interpreter",
+        ]);
+        assert_eq!(rvm.code, 0, "{input}: {}", rvm.stderr);
+        assert_eq!(interpreter.code, 0, "{input}: {}", interpreter.stderr);
+        assert!(
+            rvm.stdout == interpreter.stdout,
+            "{input}: RVM and interpreter disagree"
+        );
+    }
+}
+
+#[test]
+fn fail_on_sets_the_exit_status() {
+    let json = trailguard(&["eval", "inputs/broken.json", "--format", "json"]);
+    let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    let summary = &report["summary"];
+    assert!(summary["high"].as_u64().unwrap() > 0);
+    assert_eq!(
+        trailguard(&["eval", "inputs/broken.json"]).code,
+        0,
+        "default is never"
+    );
+    assert_eq!(
+        trailguard(&["eval", "inputs/broken.json", "--fail-on", "high"]).code,
+        1
+    );
+    assert_eq!(
+        trailguard(&["eval", "inputs/broken.json", "--fail-on", "low"]).code,
+        1
+    );
+    assert_eq!(
+        trailguard(&["eval", "inputs/compliant.json", "--fail-on", "low"]).code,
+        0
+    );
+    let critical = summary["critical"].as_u64().unwrap();
+    assert_eq!(
+        trailguard(&["eval", "inputs/broken.json", "--fail-on", "critical"]).code,
+        i32::from(critical > 0)
+    );
+}
+
+#[test]
+fn text_report_is_grouped_by_severity_and_coloured_only_when_asked() {
+    let plain = trailguard(&["eval", "inputs/demo.json"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(
+        !plain.stdout.contains('\u{1b}'),
+        "piped output must not be coloured"
+    );
+    let summary = plain.stdout.lines().last().unwrap();
+    assert!(summary.contains(" findings ("), "{summary}");
+    let always = trailguard(&["eval", "inputs/demo.json", "--color", "always"]);
+    assert!(always.stdout.contains('\u{1b}'));
+    let no_color = trailguard_env(&root(), &["eval", "inputs/demo.json"], &[("NO_COLOR", "1")]);
+    assert!(!no_color.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn markdown_report_has_a_summary_and_a_findings_table() {
+    let run = trailguard(&["eval", "inputs/demo.json", "--format", "markdown"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("| Severity | Rule | Resource | Finding |"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("TG030"));
+}
+
+#[test]
+fn the_demo_snapshot_validates_against_the_printed_json_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = trailguard(&["schema"]);
+    assert_eq!(schema.code, 0);
+    let schema_path = write(dir.path(), "schema.json", &schema.stdout);
+    for input in ["demo", "compliant", "broken"] {
+        let snapshot = root().join(format!("inputs/{input}.json"));
+        let status = std::process::Command::new(python())
+            .args([
+                "-c",
+                "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))",
+            ])
+            .arg(&snapshot)
+            .arg(&schema_path)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "{input}.json does not match `trailguard schema`"
+        );
+    }
+}
+
+#[test]
+fn several_snapshots_are_merged_and_located_in_their_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("inputs/demo.json")).unwrap())
+            .unwrap();
+    // Split the demo: buckets in one file, everything else in the other.
+    let mut buckets_only =
+        serde_json::json!({"schema_version": 1, "collected_at": demo["collected_at"]});
+    buckets_only["buckets"] = demo["buckets"].clone();
+    let mut rest = demo.clone();
+    rest.as_object_mut().unwrap().remove("buckets");
+    write(
+        dir.path(),
+        "a.json",
+        &serde_json::to_string_pretty(&rest).unwrap(),
+    );
+    write(
+        dir.path(),
+        "b.json",
+        &serde_json::to_string_pretty(&buckets_only).unwrap(),
+    );
+    let split = trailguard_in(
+        dir.path(),
+        &["eval", "a.json", "b.json", "--format", "json"],
+    );
+    let whole = trailguard(&["eval", "inputs/demo.json", "--format", "json"]);
+    assert_eq!(split.code, 0, "{}", split.stderr);
+    assert_eq!(findings(&split.stdout), findings(&whole.stdout));
+    let report: Value = serde_json::from_str(&split.stdout).unwrap();
+    let tg030 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "TG030")
+        .unwrap();
+    assert_eq!(tg030["location"]["uri"], "b.json");
+}
+
+// ---- custom policies ----
+
+#[test]
+fn a_custom_policy_adds_its_findings_beside_the_builtin_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
+    write(
+        dir.path(),
+        "acme/no_trail.rego",
+        &rule("ACME001", "deny contains lib.finding(\"AWS::::Account:1\", \"no trail at all\") if count(object.get(input, \"trails\", {})) == 0"),
+    );
+    let run = trailguard_in(
+        dir.path(),
+        &["eval", "snap.json", "--policy", "acme", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(findings(&run.stdout).contains(&("ACME001".into(), "AWS::::Account:1".into())));
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        report["rules"].as_array().unwrap().len() > 1,
+        "built-ins ran too"
+    );
+
+    let alone = trailguard_in(
+        dir.path(),
+        &[
+            "eval",
+            "snap.json",
+            "--policy",
+            "acme",
+            "--no-builtin",
+            "--format",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&alone.stdout).unwrap();
+    assert_eq!(report["rules"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn policies_cannot_read_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
+    write(
+        dir.path(),
+        "leak/leak.rego",
+        &rule(
+            "LEAK001",
+            "deny contains {\"resource\": \"x\", \"message\": opa.runtime().env.TG_SECRET} if true",
+        ),
+    );
+    let secret = "AKIAFAKESECRET1234567";
+    let run = trailguard_env(
+        dir.path(),
+        &[
+            "eval",
+            "snap.json",
+            "--policy",
+            "leak",
+            "--no-builtin",
+            "--format",
+            "sarif",
+        ],
+        &[("TG_SECRET", secret)],
+    );
+    assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
+    // opa.runtime is not compiled in, so the policy does not load at all.
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("leak/leak.rego:"), "{}", run.stderr);
+    assert!(run.stderr.contains("opa.runtime"), "{}", run.stderr);
+}
+
+// ---- bad input (SPEC 7): one clear message, exit 2, no partial output ----
+
+fn assert_input_error(run: &common::Run, needles: &[&str]) {
+    assert_eq!(
+        run.code, 2,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
+    assert!(run.stdout.is_empty(), "nothing on stdout: {}", run.stdout);
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    for needle in needles {
+        assert!(
+            run.stderr.contains(needle),
+            "expected {needle:?} in:\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn malformed_snapshot_json_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bad.json",
+        "{\n  \"schema_version\": 1,\n  \"trails\": {,\n}\n",
+    );
+    let out = dir.path().join("report.sarif");
+    let run = trailguard_in(
+        dir.path(),
+        &[
+            "eval",
+            "bad.json",
+            "--format",
+            "sarif",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_input_error(&run, &["malformed JSON in snapshot bad.json:3:14"]);
+    assert!(!out.exists(), "no partial report is written");
+}
+
+#[test]
+fn snapshot_of_the_wrong_shape_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bad.json",
+        "{\"schema_version\": 1, \"collected_at\": \"x\",\n \"trails\": []}\n",
+    );
+    let run = trailguard_in(dir.path(), &["eval", "bad.json"]);
+    assert_input_error(&run, &["not a valid snapshot bad.json:2:", "invalid type"]);
+}
+
+#[test]
+fn snapshot_of_another_schema_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "old.json",
+        "{\"schema_version\": 0, \"collected_at\": \"x\", \"trails\": 5}\n",
+    );
+    let run = trailguard_in(dir.path(), &["eval", "old.json"]);
+    assert_input_error(
+        &run,
+        &[
+            "old.json",
+            "schema_version 0 is not supported",
+            "reads schema_version 1",
+        ],
+    );
+    write(dir.path(), "none.json", "{\"trails\": {}}\n");
+    let run = trailguard_in(dir.path(), &["eval", "none.json"]);
+    assert_input_error(&run, &["none.json", "no schema_version"]);
+}
+
+#[test]
+fn unreadable_snapshot_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = trailguard_in(dir.path(), &["eval", "missing.json"]);
+    assert_input_error(&run, &["missing.json", "No such file"]);
+    std::fs::create_dir(dir.path().join("adir.json")).unwrap();
+    let run = trailguard_in(dir.path(), &["eval", "adir.json"]);
+    assert_input_error(&run, &["adir.json"]);
+}
+
+#[test]
+fn policy_syntax_error_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
+    write(
+        dir.path(),
+        "p/broken.rego",
+        &rule("ACME002", "deny contains x if {\n  x := \n}"),
+    );
+    let run = trailguard_in(dir.path(), &["eval", "snap.json", "--policy", "p"]);
+    assert_input_error(&run, &["p/broken.rego:12:5: expecting `}`"]);
+}
+
+#[test]
+fn rules_with_missing_metadata_are_all_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
+    write(
+        dir.path(),
+        "p/a.rego",
+        "package acme.a\n\nimport rego.v1\n\ndeny contains 1 if false\n",
+    );
+    write(
+        dir.path(),
+        "p/b.rego",
+        "# METADATA\n# title: B\n# custom:\n#   id: ACME-B\n#   severity: urgent\npackage acme.b\n\nimport rego.v1\n\ndeny contains 1 if false\n",
+    );
+    let run = trailguard_in(dir.path(), &["eval", "snap.json", "--policy", "p"]);
+    assert_input_error(
+        &run,
+        &[
+            "2 problems in policies",
+            "p/a.rego:1:1: this file declares `deny` but has no `# METADATA` block",
+            "p/b.rego:5:5: unknown severity `urgent`",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_rule_ids_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
+    let custom = rule(
+        "TG020",
+        "deny contains {\"resource\": \"x\", \"message\": \"m\"} if false",
+    )
+    .replace("acme.tg020", "acme.dup");
+    write(dir.path(), "p/dup.rego", &custom);
+    let run = trailguard_in(dir.path(), &["eval", "snap.json", "--policy", "p"]);
+    assert_input_error(
+        &run,
+        &["p/dup.rego:4:1: rule id TG020 is already used by policies/trail/"],
+    );
+}
+
+#[test]
+fn deny_that_is_not_a_set_of_objects_names_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
+    for (name, body, needle) in [
+        (
+            "strings",
+            "deny contains \"just a string\" if true",
+            "but one is a string",
+        ),
+        (
+            "array",
+            "deny := [{\"resource\": \"x\", \"message\": \"m\"}]",
+            "but it is an array",
+        ),
+        (
+            "nomsg",
+            "deny contains {\"resource\": \"x\"} if true",
+            "has no `message`",
+        ),
+    ] {
+        let id = format!("ACME{}", name.len());
+        write(dir.path(), &format!("{name}/r.rego"), &rule(&id, body));
+        let run = trailguard_in(
+            dir.path(),
+            &["eval", "snap.json", "--policy", name, "--no-builtin"],
+        );
+        assert_input_error(&run, &[&format!("rule {id} ({name}/r.rego)"), needle]);
+    }
+}

@@ -1,0 +1,138 @@
+//! End-to-end tests of `trailguard policy list | test | doc` and of the built-in catalogue.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+mod common;
+
+use common::{root, trailguard, trailguard_in, write};
+use std::collections::BTreeSet;
+
+/// The rules this release ships (SPEC 5), by id.
+const CATALOGUE: &[&str] = &[
+    "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG011", "TG020", "TG021", "TG022",
+    "TG023", "TG030", "TG031", "TG032", "TG033", "TG034", "TG035", "TG036", "TG037", "TG038",
+    "TG039", "TG040", "TG050", "TG090",
+];
+
+#[test]
+fn builtin_policy_tests_all_pass() {
+    let run = trailguard(&["policy", "test"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let last = run.stdout.lines().last().unwrap();
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(last, format!("{passed} passed, 0 failed"));
+    // Every rule has at least an allow and a deny case.
+    assert!(passed >= 2 * CATALOGUE.len(), "only {passed} tests");
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("PASS "))
+            .count(),
+        passed
+    );
+}
+
+#[test]
+fn every_builtin_rule_has_allow_and_deny_tests_beside_it() {
+    let mut rules = 0;
+    for area in std::fs::read_dir(root().join("policies")).unwrap() {
+        let area = area.unwrap().path();
+        if !area.is_dir() || area.ends_with("lib") {
+            continue;
+        }
+        for file in std::fs::read_dir(&area).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if !name.ends_with(".rego") || name.ends_with("_test.rego") {
+                continue;
+            }
+            rules += 1;
+            let test = path.with_file_name(name.replace(".rego", "_test.rego"));
+            let text = std::fs::read_to_string(&test)
+                .unwrap_or_else(|e| panic!("{} has no tests beside it: {e}", path.display()));
+            assert!(
+                text.contains("\ntest_allow_"),
+                "{}: no test_allow_ case",
+                test.display()
+            );
+            assert!(
+                text.contains("\ntest_deny_"),
+                "{}: no test_deny_ case",
+                test.display()
+            );
+        }
+    }
+    assert_eq!(rules, CATALOGUE.len());
+}
+
+#[test]
+fn policy_list_shows_the_catalogue_with_controls() {
+    let run = trailguard(&["policy", "list", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let ids: BTreeSet<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, CATALOGUE.iter().copied().collect());
+    for rule in &rules {
+        for key in ["title", "description", "remediation"] {
+            assert!(
+                !rule[key].as_str().unwrap().is_empty(),
+                "{} has no {key}",
+                rule["id"]
+            );
+        }
+    }
+
+    let table = trailguard(&["policy", "list"]);
+    let tg020 = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("TG020"))
+        .unwrap();
+    assert!(tg020.contains("medium"), "{tg020}");
+    assert!(tg020.contains("SH CloudTrail.4"), "{tg020}");
+    assert!(tg020.contains("CIS 3.2"), "{tg020}");
+}
+
+#[test]
+fn docs_rules_md_is_what_policy_doc_writes() {
+    let run = trailguard(&["policy", "doc"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let committed = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    assert!(
+        committed == run.stdout,
+        "docs/rules.md is stale: run `cargo run -p trailguard -- policy doc -o docs/rules.md`"
+    );
+}
+
+#[test]
+fn custom_tests_report_each_failure_with_its_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "acme/naming_test.rego",
+        "package acme.naming_test\n\nimport data.trailguard.lib\nimport rego.v1\n\ntest_ok if lib.account_resource(\"1\") == \"AWS::::Account:1\"\n\ntest_wrong if 1 == 2\n",
+    );
+    let run = trailguard_in(dir.path(), &["policy", "test", "acme"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert!(lines[0].starts_with("PASS  data.acme.naming_test.test_ok"));
+    assert_eq!(
+        lines[1],
+        "FAIL  data.acme.naming_test.test_wrong  acme/naming_test.rego:8"
+    );
+    assert_eq!(lines[2], "1 passed, 1 failed");
+}
+
+#[test]
+fn policy_test_with_no_tests_is_an_error_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p/x.rego",
+        "package x\n\nimport rego.v1\n\ny := 1\n",
+    );
+    let run = trailguard_in(dir.path(), &["policy", "test", "p"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no tests found in p"), "{}", run.stderr);
+}
