@@ -344,36 +344,47 @@ fn a_custom_policy_adds_its_findings_beside_the_builtin_ones() {
 }
 
 #[test]
-fn policies_cannot_read_the_environment() {
+fn policies_cannot_reach_the_environment_or_the_network() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
-    write(
-        dir.path(),
-        "leak/leak.rego",
-        &rule(
-            "LEAK001",
-            "deny contains {\"resource\": \"x\", \"message\": opa.runtime().env.TG_SECRET} if true",
-        ),
-    );
     let secret = "AKIAFAKESECRET1234567";
-    let run = trailguard_env(
-        dir.path(),
-        &[
-            "eval",
-            "snap.json",
-            "--policy",
-            "leak",
-            "--no-builtin",
-            "--format",
-            "sarif",
-        ],
-        &[("TG_SECRET", secret)],
-    );
-    assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
-    // opa.runtime is not compiled in, so the policy does not load at all.
-    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("leak/leak.rego:"), "{}", run.stderr);
-    assert!(run.stderr.contains("opa.runtime"), "{}", run.stderr);
+    for (name, call) in [
+        ("env", "opa.runtime().env.TG_SECRET"),
+        (
+            "http",
+            "http.send({\"method\": \"get\", \"url\": \"http://127.0.0.1:9/\"}).body",
+        ),
+        ("dns", "net.lookup_ip_addr(\"localhost\")"),
+    ] {
+        write(
+            dir.path(),
+            &format!("{name}/leak.rego"),
+            &rule("LEAK001", &format!("deny contains {{\"resource\": \"x\", \"message\": sprintf(\"%v\", [{call}])}} if true")),
+        );
+        let run = trailguard_env(
+            dir.path(),
+            &[
+                "eval",
+                "snap.json",
+                "--policy",
+                name,
+                "--no-builtin",
+                "--format",
+                "sarif",
+            ],
+            &[("TG_SECRET", secret)],
+        );
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
+        // None of these builtins is compiled in, so the policy does not load at all.
+        let builtin = call.split('(').next().unwrap();
+        assert_eq!(run.code, 2, "{name}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains(&format!("{name}/leak.rego:")),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(builtin), "{name}: {}", run.stderr);
+    }
 }
 
 // ---- bad input (SPEC 7): one clear message, exit 2, no partial output ----

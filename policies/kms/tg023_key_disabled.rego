@@ -20,7 +20,13 @@ import rego.v1
 
 deny contains lib.finding(arn, msg) if {
 	some arn, key in input.kms_keys
-	problem := _problem(key.KeyMetadata)
+
+	# An enabled key in state Enabled has no problem: skip the call for it (object.get, as either
+	# field may be missing).
+	meta := key.KeyMetadata
+	is_object(meta)
+	[object.get(meta, "Enabled", null), object.get(meta, "KeyState", null)] != [true, "Enabled"]
+	problem := _problem(meta)
 	msg := sprintf("KMS key %s, used by trail(s) %s, %s", [
 		arn,
 		lib.trail_names(object.get(lib.trails_by_key, arn, set())),

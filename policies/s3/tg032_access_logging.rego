@@ -21,7 +21,6 @@ import rego.v1
 
 deny contains lib.finding(bucket.Arn, msg) if {
 	some name, bucket in input.buckets
-	lib.has(bucket, "Logging")
-	bucket.Logging == null
+	object.get(bucket, "Logging", 0) == null # read (lib.has) and null, in one builtin call
 	msg := sprintf("%s has server access logging disabled", [s3.label(name)])
 }

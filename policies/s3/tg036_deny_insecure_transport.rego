@@ -31,22 +31,37 @@ import rego.v1
 
 deny contains lib.finding(bucket.Arn, msg) if {
 	some name, bucket in input.buckets
-	lib.has(bucket, "Policy")
-	bucket.Policy == null
+	object.get(bucket, "Policy", 0) == null # read (lib.has) and null, in one builtin call
 	msg := sprintf("%s has no bucket policy, so nothing denies requests made without TLS (aws:SecureTransport)", [s3.label(name)])
 }
 
 deny contains lib.finding(bucket.Arn, msg) if {
 	some name, bucket in input.buckets
 	bucket.Policy != null
+	not _plainly_enforced[name]
 	not _tls_enforced[name]
 	msg := sprintf("%s has a bucket policy that does not deny requests made without TLS (aws:SecureTransport)", [s3.label(name)])
 }
 
-# _tls_enforced holds the buckets whose policy denies everyone every S3 action without TLS. (A rule,
-# not a function of the policy: regorus 0.14 mishandles import aliases inside function bodies.)
+# _plainly_enforced are the buckets whose policy has the usual statement denying insecure transport,
+# recognised by plain comparisons: Deny, Principal "*", Action "s3:*" or "*" and
+# {"Bool": {"aws:SecureTransport": "false"}} (or false). _tls_enforced, which calls several helpers
+# per statement, judges the other buckets.
+_plainly_enforced contains name if {
+	some name, statements in s3.policy_statements
+	some st in statements
+	st.Effect == "Deny"
+	st.Principal == "*"
+	st.Action in {"s3:*", "*"}
+	st.Condition.Bool["aws:SecureTransport"] in {"false", false}
+}
+
+# _tls_enforced holds the buckets (among those not _plainly_enforced) whose policy denies everyone
+# every S3 action without TLS. (A rule, not a function of the policy: regorus 0.14 mishandles
+# import aliases inside function bodies.)
 _tls_enforced contains name if {
 	some name, bucket in input.buckets
+	not _plainly_enforced[name]
 	some st in policy.statements(bucket.Policy)
 	st.Effect == "Deny"
 	policy.principal_is_wildcard(st)

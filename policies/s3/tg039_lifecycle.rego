@@ -33,14 +33,13 @@ deny contains lib.finding(bucket.Arn, msg) if {
 
 _reasons[name] contains "it has no lifecycle configuration" if {
 	some name, bucket in input.buckets
-	lib.has(bucket, "Lifecycle")
-	bucket.Lifecycle == null
+	object.get(bucket, "Lifecycle", 0) == null # read (lib.has) and null, in one builtin call
 }
 
 _reasons[name] contains "none of its lifecycle rules is enabled" if {
 	some name, bucket in input.buckets
 	is_object(bucket.Lifecycle)
-	not _has_enabled_rule(bucket.Lifecycle)
+	count([rule | some rule in bucket.Lifecycle.Rules; rule.Status == "Enabled"]) == 0 # inline: no call per bucket
 }
 
 _reasons[name] contains reason if {
@@ -54,11 +53,6 @@ _reasons[name] contains reason if {
 		days,
 		lib.params.retention_days,
 	])
-}
-
-_has_enabled_rule(lifecycle) if {
-	some rule in lifecycle.Rules
-	rule.Status == "Enabled"
 }
 
 _rule_name(rule, i) := sprintf("\"%s\"", [rule.ID]) if {

@@ -23,11 +23,34 @@ import data.trailguard.lib.trail as tl
 import rego.v1
 
 # may_qualify are the accounts with a trail that qualifies, or that could once its unknown fields
-# (status, selectors, or the whole trail) are read: no verdict for those.
+# (status, selectors, or the whole trail) are read: no verdict for those. The usual qualifying
+# trail is recognised by plain comparisons (_plainly_qualifies); maybe_qualifies, which costs far
+# more, judges the others. (account.TrailArns, when an array, is tl.account_trail_arns(account),
+# without a call per account.)
 may_qualify contains id if {
 	some id, account in input.accounts
-	some arn in tl.account_trail_arns(account)
+	arns := account.TrailArns
+	is_array(arns)
+	some arn in arns
+	_plainly_qualifies[arn]
+}
+
+may_qualify contains id if {
+	some id, account in input.accounts
+	arns := account.TrailArns
+	is_array(arns)
+	some arn in arns
+	not _plainly_qualifies[arn]
 	maybe_qualifies(arn)
+}
+
+# _plainly_qualifies are trails known to be multi-region, logging, and to record all management
+# events through one basic selector: maybe_qualifies holds for them.
+_plainly_qualifies contains arn if {
+	some arn in tl.plainly_records_all_management
+	trail := input.trails[arn]
+	trail.IsMultiRegionTrail == true
+	trail.Status.IsLogging == true
 }
 
 maybe_qualifies(arn) if {

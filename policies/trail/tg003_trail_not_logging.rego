@@ -18,7 +18,7 @@ import rego.v1
 
 deny contains lib.finding(arn, msg) if {
 	some arn, trail in input.trails
-	tl.not_logging(trail)
+	trail.Status.IsLogging == false # tl.not_logging(trail), without a call per trail
 	msg := sprintf("Trail %s is not logging%s", [tl.label(arn), since(trail)])
 }
 

@@ -18,12 +18,6 @@ import rego.v1
 
 deny contains lib.finding(arn, msg) if {
 	some arn, trail in input.trails
-	untagged(trail)
+	trail.Tags in {null, {}} # null (no tags) or an empty map; a comparison, not a call per trail
 	msg := sprintf("Trail %s has no tags", [tl.label(arn)])
-}
-
-untagged(trail) if {
-	trail.Tags == null
-} else := true if {
-	trail.Tags == {}
 }
