@@ -16,7 +16,10 @@ pub struct Gap {
     pub operation: String,
     /// The region the call was sent to.
     pub region: String,
-    /// The resource the call was about: a bucket name, a key or trail ARN, an account id.
+    /// The resource the call was about: the bucket name for S3 bucket calls, the trail or key
+    /// ARN for calls on one trail or key, the ARN of an IAM entity for calls on one principal,
+    /// and the account id for account-wide calls (`DescribeTrails`,
+    /// `GetAccountAuthorizationDetails`, `s3control:GetPublicAccessBlock`).
     pub resource: String,
     /// The AWS error code (`AccessDenied`, `ThrottlingException`, `RequestTimeout`, ...).
     pub error_code: String,
