@@ -17,14 +17,16 @@ package trailguard.rules.tg090
 
 import data.trailguard.lib
 import data.trailguard.lib.trail as tl
+import data.trailguard.lib.trail.gaps_by_resource
+import data.trailguard.lib.trail.operation_rules
 import rego.v1
 
 deny contains lib.finding(tl.gap_finding_resource(r), msg) if {
-	some r, gaps in tl.gaps_by_resource
+	some r, gaps in gaps_by_resource
 	calls := sort({call(g) | some g in gaps})
 	rules := sort({id |
 		some g in gaps
-		some id in object.get(tl.operation_rules, operation(g), [])
+		some id in object.get(operation_rules, operation(g), [])
 	})
 	msg := sprintf("Could not read %s: %s; %s", [tl.gap_subject(r), concat("; ", calls), consequence(rules)])
 }

@@ -14,6 +14,7 @@
 package trailguard.rules.tg022
 
 import data.trailguard.lib
+import data.trailguard.lib.trails_by_key
 import rego.v1
 
 deny contains lib.finding(arn, msg) if {
@@ -22,6 +23,6 @@ deny contains lib.finding(arn, msg) if {
 	key.KeyMetadata.KeyManager == "CUSTOMER"
 	msg := sprintf("KMS key %s, used by trail(s) %s, does not rotate its key material", [
 		arn,
-		lib.trail_names(lib.trails_by_key[arn]),
+		lib.trail_names(trails_by_key[arn]),
 	])
 }

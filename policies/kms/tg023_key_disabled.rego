@@ -16,6 +16,7 @@
 package trailguard.rules.tg023
 
 import data.trailguard.lib
+import data.trailguard.lib.trails_by_key
 import rego.v1
 
 deny contains lib.finding(arn, msg) if {
@@ -29,7 +30,7 @@ deny contains lib.finding(arn, msg) if {
 	problem := _problem(meta)
 	msg := sprintf("KMS key %s, used by trail(s) %s, %s", [
 		arn,
-		lib.trail_names(object.get(lib.trails_by_key, arn, set())),
+		lib.trail_names(object.get(trails_by_key, arn, set())),
 		problem,
 	])
 }

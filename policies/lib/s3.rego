@@ -15,21 +15,6 @@ label(name) := sprintf("Log bucket %s (trail(s) %s)", [name, data.trailguard.lib
 	arns := data.trailguard.lib.trails_by_bucket[name]
 } else := sprintf("Log bucket %s", [name])
 
-# policy_statements maps each bucket name to the statements of its policy, as
-# data.trailguard.lib.policy.statements(bucket.Policy) gives them (buckets without any are left
-# out), built once for all buckets rather than by a call per bucket in each rule.
-policy_statements[name] := statements if {
-	some name, bucket in input.buckets
-	statements := bucket.Policy.Statement
-	is_array(statements)
-}
-
-policy_statements[name] := [statement] if {
-	some name, bucket in input.buckets
-	statement := bucket.Policy.Statement
-	is_object(statement)
-}
-
 # public_groups are the ACL grantee groups that make a bucket public, with the name messages use.
 public_groups := {
 	"http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",

@@ -424,7 +424,7 @@ gap_finding_resource(r) := lib.account_resource(r) if {
 is_bucket(r) if {
 	input.buckets[r]
 } else := true if {
-	lib.trails_by_bucket[r]
+	data.trailguard.lib.trails_by_bucket[r]
 }
 
 is_trail(r) if {
@@ -437,7 +437,7 @@ is_trail(r) if {
 is_key(r) if {
 	input.kms_keys[r]
 } else := true if {
-	lib.trails_by_key[r]
+	data.trailguard.lib.trails_by_key[r]
 } else := true if {
 	startswith(r, "arn:")
 	contains(r, ":kms:")

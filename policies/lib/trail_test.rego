@@ -166,3 +166,27 @@ test_trail_list_unknown if {
 		{"AccountId": "222222222222", "Service": "cloudtrail", "Operation": "GetTrailStatus"},
 	]}
 }
+
+test_day_before_collection if {
+	tl.day_before_collection == "2026-11-19T00:00:00Z" with input as {"collected_at": "2026-11-20T00:00:00Z"}
+	tl.day_before_collection == "2026-11-19T01:00:00Z" with input as {"collected_at": "2026-11-20T02:00:00+01:00"}
+	not tl.day_before_collection with input as {"collected_at": "2026-11-20T00:00:00.5Z"}
+	not tl.day_before_collection with input as {"collected_at": "not a time"}
+}
+
+test_plainly_records_all_management_agrees if {
+	trails := {
+		"arn:plain": {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": []}]},
+		"arn:defaults": {"EventSelectors": [{}]},
+		"arn:excluded": {"EventSelectors": [{"ExcludeManagementEventSources": ["kms.amazonaws.com"]}]},
+		"arn:split": {"EventSelectors": [{"ReadWriteType": "ReadOnly"}, {"ReadWriteType": "WriteOnly"}]},
+		"arn:advanced": {"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}]},
+	}
+	plain := tl.plainly_records_all_management with input as {"trails": trails}
+	plain == {"arn:plain", "arn:defaults"}
+
+	# Every trail it takes records all management events (the converse need not hold).
+	every arn in plain {
+		tl.records_all_management(trails[arn])
+	}
+}

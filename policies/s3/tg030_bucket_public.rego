@@ -22,6 +22,7 @@ package trailguard.rules.tg030
 import data.trailguard.lib
 import data.trailguard.lib.policy
 import data.trailguard.lib.s3
+import data.trailguard.lib.s3.public_groups
 import rego.v1
 
 deny contains lib.finding(bucket.Arn, msg) if {
@@ -38,13 +39,13 @@ _reasons[name] contains "AWS reports its bucket policy as public (PolicyStatus.I
 _reasons[name] contains reason if {
 	some name, bucket in input.buckets
 	some grant in bucket.Acl.Grants
-	group := s3.public_groups[grant.Grantee.URI]
+	group := public_groups[grant.Grantee.URI]
 	reason := sprintf("its ACL grants %s to %s", [grant.Permission, group])
 }
 
 _reasons[name] contains reason if {
-	some name, statements in s3.policy_statements
-	some i, st in statements
+	some name, bucket in input.buckets
+	some i, st in policy.statements(bucket.Policy)
 	st.Effect == "Allow"
 
 	# No condition first, inline (not policy.has_condition(st)): most Allow statements have one,

@@ -18,6 +18,7 @@ package trailguard.rules.tg031
 
 import data.trailguard.lib
 import data.trailguard.lib.s3
+import data.trailguard.lib.s3.pab_settings
 import rego.v1
 
 # A setting is judged off only when both the bucket's and the account's blocks were read (null
@@ -29,7 +30,7 @@ deny contains lib.finding(bucket.Arn, msg) if {
 	s3.account_pab_known(bucket)
 	bucket_off := s3.pab_off(bucket.PublicAccessBlock)
 	account_off := s3.pab_off(s3.account_pab(bucket))
-	off := [setting | some setting in s3.pab_settings; setting in bucket_off; setting in account_off]
+	off := [setting | some setting in pab_settings; setting in bucket_off; setting in account_off]
 	count(off) > 0
 	msg := sprintf("%s has Block Public Access settings %s off on both the bucket and its account %s", [
 		s3.label(name),

@@ -91,3 +91,11 @@ test_allow_unknown_bucket_block_is_left_to_tg090 if {
 		"accounts": {account: {"PublicAccessBlock": null}},
 	}
 }
+
+test_allow_account_fully_on if {
+	count(tg031.deny) == 0 with input as {
+		"trails": trails,
+		"buckets": {"logs": bucket(null)},
+		"accounts": {account: {"PublicAccessBlock": all_on}},
+	}
+}

@@ -63,3 +63,22 @@ test_deny_governance_and_short_in_one_finding if {
 test_allow_unknown_object_lock_is_left_to_tg090 if {
 	count(tg035.deny) == 0 with input as {"trails": trails, "buckets": {"logs": {"Name": "logs", "Arn": "arn:aws:s3:::logs"}}}
 }
+
+test_deny_years_too_short if {
+	findings := tg035.deny with input as with_lock({
+		"ObjectLockEnabled": "Enabled",
+		"Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 0}},
+	})
+	findings == {{
+		"resource": "arn:aws:s3:::logs",
+		"message": "Log bucket logs (trail(s) main) does not keep its logs immutable for the retention period: its default retention is 0 days, less than the required 365",
+	}}
+}
+
+test_deny_governance_with_enough_days if {
+	findings := tg035.deny with input as with_lock({
+		"ObjectLockEnabled": "Enabled",
+		"Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 400}},
+	})
+	count(findings) == 1
+}

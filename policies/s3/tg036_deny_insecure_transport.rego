@@ -45,10 +45,12 @@ deny contains lib.finding(bucket.Arn, msg) if {
 
 # _plainly_enforced are the buckets whose policy has the usual statement denying insecure transport,
 # recognised by plain comparisons: Deny, Principal "*", Action "s3:*" or "*" and
-# {"Bool": {"aws:SecureTransport": "false"}} (or false). _tls_enforced, which calls several helpers
-# per statement, judges the other buckets.
+# {"Bool": {"aws:SecureTransport": "false"}} (or false), in a Statement list. _tls_enforced, which
+# calls several helpers per statement, judges the other buckets.
 _plainly_enforced contains name if {
-	some name, statements in s3.policy_statements
+	some name, bucket in input.buckets
+	statements := bucket.Policy.Statement
+	is_array(statements)
 	some st in statements
 	st.Effect == "Deny"
 	st.Principal == "*"

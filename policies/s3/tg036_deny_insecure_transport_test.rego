@@ -109,3 +109,15 @@ test_deny_tls_statement_too_narrow if {
 test_allow_unknown_policy_is_left_to_tg090 if {
 	count(tg036.deny) == 0 with input as {"trails": trails, "buckets": {"logs": {"Name": "logs", "Arn": "arn:aws:s3:::logs"}}}
 }
+
+test_deny_tls_statement_denying_secure_requests if {
+	# The usual shape, but aws:SecureTransport "true": it denies TLS requests, not the others.
+	findings := tg036.deny with input as with_policy({"Statement": [{
+		"Effect": "Deny",
+		"Principal": "*",
+		"Action": "s3:*",
+		"Resource": "arn:aws:s3:::logs/*",
+		"Condition": {"Bool": {"aws:SecureTransport": "true"}},
+	}]})
+	count(findings) == 1
+}

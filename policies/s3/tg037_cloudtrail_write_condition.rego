@@ -39,8 +39,8 @@ deny contains lib.finding(bucket.Arn, msg) if {
 }
 
 _unscoped[name] contains policy.statement_name(st, i) if {
-	some name, statements in s3.policy_statements
-	some i, st in statements
+	some name, bucket in input.buckets
+	some i, st in policy.statements(bucket.Policy)
 	st.Effect == "Allow"
 
 	# The condition keys first, inline (policy.condition_keys(st)): most such statements have one

@@ -17,16 +17,17 @@ package trailguard.rules.tg038
 
 import data.trailguard.lib
 import data.trailguard.lib.s3
+import data.trailguard.lib.trails_by_bucket
 import rego.v1
 
 deny contains lib.finding(bucket.Arn, msg) if {
 	some name, bucket in input.buckets
 	owner := bucket.OwnerAccount
-	same := {arn | some arn in lib.trails_by_bucket[name]; input.trails[arn].AccountId == owner}
+	same := {arn | some arn in trails_by_bucket[name]; input.trails[arn].AccountId == owner}
 	count(same) > 0
 	msg := sprintf("Log bucket %s is owned by account %s, the same account as the trail(s) %s writing to it", [
 		name,
 		owner,
-		lib.trail_names(same),
+		concat(", ", sort([input.trails[arn].Name | some arn in same])), # lib.trail_names, inline: most buckets fail
 	])
 }

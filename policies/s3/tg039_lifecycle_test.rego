@@ -49,3 +49,14 @@ test_deny_rules_expiring_too_soon_in_one_finding if {
 test_allow_unknown_lifecycle_is_left_to_tg090 if {
 	count(tg039.deny) == 0 with input as {"trails": trails, "buckets": {"logs": {"Name": "logs", "Arn": "arn:aws:s3:::logs"}}}
 }
+
+test_deny_one_short_rule_among_long_ones if {
+	findings := tg039.deny with input as with_lifecycle({"Rules": [
+		{"ID": "expire", "Status": "Enabled", "Expiration": {"Days": 400}},
+		{"ID": "short", "Status": "Enabled", "Expiration": {"Days": 30}},
+	]})
+	findings == {{
+		"resource": "arn:aws:s3:::logs",
+		"message": "Log bucket logs (trail(s) main) has no lifecycle rule keeping its logs for the retention period: lifecycle rule \"short\" deletes logs after 30 days, less than the required 365",
+	}}
+}

@@ -18,6 +18,7 @@ package trailguard.rules.tg001
 
 import data.trailguard.lib
 import data.trailguard.lib.trail as tl
+import data.trailguard.lib.trail.trail_list_unknown
 import rego.v1
 
 # may_be_logging are the accounts with a trail that is logging, or whose logging is unknown (not
@@ -52,7 +53,7 @@ maybe_logging(arn) if {
 deny contains lib.finding(lib.account_resource(id), msg) if {
 	some id, account in input.accounts
 	not id in may_be_logging
-	not id in tl.trail_list_unknown
+	not id in trail_list_unknown
 	msg := message(id, tl.account_trail_arns(account))
 }
 

@@ -20,6 +20,8 @@ package trailguard.rules.tg002
 
 import data.trailguard.lib
 import data.trailguard.lib.trail as tl
+import data.trailguard.lib.trail.trail_list_unknown
+import data.trailguard.lib.trail.plainly_records_all_management
 import rego.v1
 
 # may_qualify are the accounts with a trail that qualifies, or that could once its unknown fields
@@ -47,7 +49,7 @@ may_qualify contains id if {
 # _plainly_qualifies are trails known to be multi-region, logging, and to record all management
 # events through one basic selector: maybe_qualifies holds for them.
 _plainly_qualifies contains arn if {
-	some arn in tl.plainly_records_all_management
+	some arn in plainly_records_all_management
 	trail := input.trails[arn]
 	trail.IsMultiRegionTrail == true
 	trail.Status.IsLogging == true
@@ -77,7 +79,7 @@ maybe_all_management(trail) if {
 deny contains lib.finding(lib.account_resource(id), msg) if {
 	some id, account in input.accounts
 	not id in may_qualify
-	not id in tl.trail_list_unknown
+	not id in trail_list_unknown
 	msg := message(id, tl.account_trail_arns(account))
 }
 

@@ -18,6 +18,7 @@ package trailguard.rules.tg005
 
 import data.trailguard.lib
 import data.trailguard.lib.trail as tl
+import data.trailguard.lib.trail.day_before_collection
 import rego.v1
 
 # error_fields are the status fields naming the last failed delivery, with the words messages use.
@@ -63,13 +64,13 @@ _suspects contains arn if {
 }
 
 # _delivered_recently are the trails whose last delivery is, by a string comparison, less than 24 h
-# before collection: not stale (see tl.day_before_collection for why the comparison is exact).
+# before collection: not stale (day_before_collection, in lib/trail.rego, says why that is exact).
 _delivered_recently contains arn if {
 	some arn, trail in input.trails
 	t := trail.Status.LatestDeliveryTime
 	is_string(t)
 	count(t) == 20
-	t >= tl.day_before_collection
+	t >= day_before_collection
 }
 
 delivery_errors(trail) := [sprintf("%s %s", [words, err]) |
@@ -100,6 +101,6 @@ missing_bucket(trail) := [sprintf("its log bucket %s does not exist", [name])] i
 	is_string(name)
 	name != ""
 	not input.buckets[name]
-	not name in lib.gap_resources
-	not sprintf("arn:aws:s3:::%s", [name]) in lib.gap_resources
+	not name in data.trailguard.lib.gap_resources
+	not sprintf("arn:aws:s3:::%s", [name]) in data.trailguard.lib.gap_resources
 } else := []

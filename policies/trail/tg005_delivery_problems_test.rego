@@ -91,3 +91,44 @@ test_allow_malformed_time_is_not_an_error if {
 	trail := object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-02-30T00:00:00Z"}})
 	count(tg005.deny) == 0 with input as snapshot(trail)
 }
+
+# Delivery times the string comparison cannot judge (a fraction, an offset, collected_at with a
+# fraction) take the precise path.
+test_deny_stale_delivery_with_fraction if {
+	trail := object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-11-18T23:00:00.5Z"}})
+	findings := tg005.deny with input as snapshot(trail)
+	findings == {{
+		"resource": arn,
+		"message": sprintf("Trail main (%s): last log delivery at 2026-11-18T23:00:00.5Z is more than 24 h before collection at 2026-11-20T00:00:00Z", [arn]),
+	}}
+}
+
+test_deny_stale_delivery_with_offset if {
+	# 2026-11-19T01:00:00+02:00 is 2026-11-18T23:00:00Z, although the string sorts after the cut-off.
+	trail := object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-11-19T01:00:00+02:00"}})
+	findings := tg005.deny with input as snapshot(trail)
+	count(findings) == 1
+}
+
+test_allow_recent_delivery_with_offset if {
+	trail := object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-11-19T23:00:00+01:00"}})
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
+
+test_deny_stale_delivery_collected_with_fraction if {
+	inp := object.union(snapshot(object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-11-18T23:59:59Z"}})), {"collected_at": "2026-11-20T00:00:00.5Z"})
+	count(tg005.deny) == 1 with input as inp
+}
+
+test_allow_recent_delivery_collected_with_fraction if {
+	inp := object.union(snapshot(healthy), {"collected_at": "2026-11-20T00:00:00.5Z"})
+	count(tg005.deny) == 0 with input as inp
+}
+
+test_deny_stale_delivery_exactly_at_the_edge if {
+	# 24 h and 1 s before collection: stale; exactly 24 h: not (more than 24 h is required).
+	stale := object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-11-18T23:59:59Z"}})
+	count(tg005.deny) == 1 with input as snapshot(stale)
+	edge := object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-11-19T00:00:00Z"}})
+	count(tg005.deny) == 0 with input as snapshot(edge)
+}

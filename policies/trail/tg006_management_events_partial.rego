@@ -18,11 +18,12 @@ package trailguard.rules.tg006
 
 import data.trailguard.lib
 import data.trailguard.lib.trail as tl
+import data.trailguard.lib.trail.plainly_records_all_management
 import rego.v1
 
 deny contains lib.finding(arn, msg) if {
 	some arn, trail in input.trails
-	not tl.plainly_records_all_management[arn] # no problem, known without the calls below
+	not plainly_records_all_management[arn] # no problem, known without the calls below
 	tl.selectors_known(trail)
 	problems := tl.management_problems(trail)
 	count(problems) > 0
