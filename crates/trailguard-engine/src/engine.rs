@@ -197,7 +197,11 @@ impl PolicyEngine {
         backend: Backend,
     ) -> Result<Vec<Finding>, EngineError> {
         let input = snapshot_value(snapshot);
-        self.evaluate_value(&input, backend)
+        let findings = self.evaluate_value(&input, backend);
+        // Freeing a large input tree takes about as long as evaluating it; do it off the
+        // caller's path (a CLI exiting meanwhile loses nothing: the OS reclaims the memory).
+        std::thread::spawn(move || drop(input));
+        findings
     }
 
     /// Like [`PolicyEngine::evaluate`], on a snapshot already converted to a regorus value.

@@ -4,7 +4,7 @@
 //! JSON's object nesting; nothing is guessed from formatting.
 
 use crate::Snapshot;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Maps resources of one snapshot file to the 1-based line where each one's object starts.
 #[derive(Debug, Clone, Default)]
@@ -62,8 +62,9 @@ fn search_line(text: &str, needle: &str) -> Option<usize> {
 }
 
 struct Frame {
-    /// The key this container sits under; `None` inside an array or at the root.
-    key: Option<String>,
+    /// This container's key path, while it can still lead to a wanted path; `None` below that
+    /// (the scanner then only tracks nesting there, allocating nothing).
+    path: Option<Vec<String>>,
     is_object: bool,
     expect_key: bool,
 }
@@ -71,7 +72,11 @@ struct Frame {
 /// For each of the `wanted` key paths whose value is an object reached through object keys only:
 /// the line of its key.
 fn object_lines<V>(text: &str, wanted: &HashMap<Vec<String>, V>) -> HashMap<Vec<String>, usize> {
-    let max_depth = wanted.keys().map(Vec::len).max().unwrap_or(0);
+    // Every proper prefix of a wanted path: the subtrees worth descending into.
+    let prefixes: HashSet<&[String]> = wanted
+        .keys()
+        .flat_map(|path| (0..path.len()).map(move |n| &path[..n]))
+        .collect();
     let bytes = text.as_bytes();
     let mut out = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -96,38 +101,44 @@ fn object_lines<V>(text: &str, wanted: &HashMap<Vec<String>, V>) -> HashMap<Vec<
                 if let Some(top) = stack.last_mut() {
                     if top.is_object && top.expect_key {
                         top.expect_key = false;
-                        let raw = &text[start..end];
-                        let key = if escaped {
-                            serde_json::from_str::<String>(
-                                &text[start - 1..=end.min(text.len() - 1)],
-                            )
-                            .unwrap_or_else(|_| raw.to_string())
-                        } else {
-                            raw.to_string()
-                        };
-                        pending_key = Some((key, line));
+                        if top.path.is_some() {
+                            let raw = &text[start..end];
+                            let key = if escaped {
+                                serde_json::from_str::<String>(
+                                    &text[start - 1..=end.min(text.len() - 1)],
+                                )
+                                .unwrap_or_else(|_| raw.to_string())
+                            } else {
+                                raw.to_string()
+                            };
+                            pending_key = Some((key, line));
+                        }
                     }
                 }
             }
             open @ (b'{' | b'[') => {
                 let key = pending_key.take();
-                let in_object = stack.last().is_some_and(|f| f.is_object);
-                let name = if in_object { key } else { None };
-                if open == b'{' {
-                    if let Some((k, key_line)) = &name {
-                        let reachable = stack.iter().skip(1).all(|f| f.key.is_some());
-                        if reachable && stack.len() <= max_depth {
-                            let mut path: Vec<String> =
-                                stack.iter().skip(1).filter_map(|f| f.key.clone()).collect();
-                            path.push(k.clone());
-                            if wanted.contains_key(&path) {
-                                out.insert(path, *key_line);
-                            }
+                let path = match (stack.last(), key) {
+                    (None, _) => Some(Vec::new()),
+                    (
+                        Some(Frame {
+                            path: Some(parent),
+                            is_object: true,
+                            ..
+                        }),
+                        Some((k, key_line)),
+                    ) => {
+                        let mut path = parent.clone();
+                        path.push(k);
+                        if open == b'{' && wanted.contains_key(&path) {
+                            out.insert(path.clone(), key_line);
                         }
+                        prefixes.contains(path.as_slice()).then_some(path)
                     }
-                }
+                    _ => None,
+                };
                 stack.push(Frame {
-                    key: name.map(|(k, _)| k),
+                    path,
                     is_object: open == b'{',
                     expect_key: open == b'{',
                 });
