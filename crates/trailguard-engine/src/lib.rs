@@ -16,10 +16,7 @@
 //! use trailguard_engine::{Backend, Params, PolicyEngine, PolicySource};
 //! use trailguard_snapshot::Snapshot;
 //!
-//! let rule = PolicySource {
-//!     path: "acme/no_trails.rego".into(),
-//!     builtin: false,
-//!     text: r#"
+//! let rule = PolicySource::custom("acme/no_trails.rego", r#"
 //! ## METADATA
 //! ## title: The snapshot holds no trail
 //! ## custom:
@@ -28,8 +25,7 @@
 //! package acme.no_trails
 //! import rego.v1
 //! deny contains {"resource": "snapshot", "message": "no trail at all"} if count(input.trails) == 0
-//! "#.into(),
-//! };
+//! "#);
 //! let engine = PolicyEngine::new(&[rule], &Params::default()).unwrap();
 //! let snapshot = Snapshot::from_json(r#"{"schema_version": 1, "collected_at": "2026-11-20T00:00:00Z"}"#).unwrap();
 //! let findings = engine.evaluate(&snapshot, Backend::Rvm).unwrap();

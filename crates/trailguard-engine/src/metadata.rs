@@ -232,11 +232,7 @@ mod tests {
     use super::*;
 
     fn source(text: &str) -> PolicySource {
-        PolicySource {
-            path: "custom/r.rego".into(),
-            text: text.into(),
-            builtin: false,
-        }
+        PolicySource::custom("custom/r.rego", text)
     }
 
     #[test]

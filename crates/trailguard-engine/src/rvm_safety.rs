@@ -188,33 +188,25 @@ pub(crate) fn hazards(modules: &[(&PolicySource, String)]) -> BTreeMap<String, H
 mod tests {
     use super::*;
 
-    fn source(path: &str, text: &str) -> PolicySource {
-        PolicySource {
-            path: path.into(),
-            text: text.into(),
-            builtin: false,
-        }
-    }
-
     #[test]
     fn hazards_propagate_through_imports_and_data_paths() {
-        let lib = source(
+        let lib = PolicySource::custom(
             "lib.rego",
             "package a.lib\n\nidx[k] contains v if {\n\tsome k, v in input.m\n}\n",
         );
-        let clean = source(
+        let clean = PolicySource::custom(
             "clean.rego",
             "package a.clean\n\n# idx[k] contains v, else: only in a comment\nf(x) := \"else\"\n",
         );
-        let via_alias = source(
+        let via_alias = PolicySource::custom(
             "r1.rego",
             "package a.r1\n\nimport data.a.lib\n\ndeny contains x if x := lib.idx[1]\n",
         );
-        let via_data = source(
+        let via_data = PolicySource::custom(
             "r2.rego",
             "package a.r2\n\ndeny contains x if x := data.a.lib.idx[1]\n",
         );
-        let via_clean = source(
+        let via_clean = PolicySource::custom(
             "r3.rego",
             "package a.r3\n\nimport data.a.clean as c\n\ndeny contains x if x := c.f(1)\n",
         );
@@ -236,7 +228,7 @@ mod tests {
 
     #[test]
     fn else_is_a_hazard() {
-        let f = source(
+        let f = PolicySource::custom(
             "f.rego",
             "package f\n\nf(x) := 1 if {\n\tsome y in x\n} else := 2\n",
         );

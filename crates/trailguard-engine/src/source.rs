@@ -19,6 +19,15 @@ pub struct PolicySource {
 }
 
 impl PolicySource {
+    /// A user's policy (not built in), from its path as shown in diagnostics and its text.
+    pub fn custom(path: impl Into<String>, text: impl Into<String>) -> PolicySource {
+        PolicySource {
+            path: path.into(),
+            text: text.into(),
+            builtin: false,
+        }
+    }
+
     /// Whether this is a test file (`*_test.rego`), loaded only by the test runner.
     pub fn is_test(&self) -> bool {
         self.path.ends_with("_test.rego")

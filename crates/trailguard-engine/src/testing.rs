@@ -127,18 +127,15 @@ fn test_rules(text: &str) -> Vec<(String, usize)> {
 mod tests {
     use super::*;
 
-    fn source(path: &str, text: &str) -> PolicySource {
-        PolicySource {
-            path: path.into(),
-            text: text.into(),
-            builtin: false,
-        }
-    }
-
     #[test]
     fn passes_fails_and_errors_are_told_apart() {
         let text = "package t\nimport rego.v1\n\ntest_ok if 1 == 1\n\ntest_bad if 1 == 2\n\ntest_boom if {\n  x := 1 / 0\n  x > 0\n}\n";
-        let run = run_tests(&[source("t_test.rego", text)], |_| true, &Params::default()).unwrap();
+        let run = run_tests(
+            &[PolicySource::custom("t_test.rego", text)],
+            |_| true,
+            &Params::default(),
+        )
+        .unwrap();
         let outcomes: Vec<_> = run
             .results
             .iter()
@@ -158,14 +155,22 @@ mod tests {
     #[test]
     fn params_are_visible_to_tests() {
         let text = "package t\nimport rego.v1\ntest_days if data.trailguard.params.retention_days == 365\n";
-        let run = run_tests(&[source("t_test.rego", text)], |_| true, &Params::default()).unwrap();
+        let run = run_tests(
+            &[PolicySource::custom("t_test.rego", text)],
+            |_| true,
+            &Params::default(),
+        )
+        .unwrap();
         assert_eq!(run.passed(), 1);
     }
 
     #[test]
     fn a_syntax_error_is_reported_with_its_location() {
         let err = run_tests(
-            &[source("x_test.rego", "package t\ntest_x if {\n")],
+            &[PolicySource::custom(
+                "x_test.rego",
+                "package t\ntest_x if {\n",
+            )],
             |_| true,
             &Params::default(),
         )

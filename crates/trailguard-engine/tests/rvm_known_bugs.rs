@@ -69,12 +69,7 @@ fn raw_rvm_skips_else_after_an_empty_iteration() {
 
 fn engine_for(body: &str) -> PolicyEngine {
     let text = format!("# METADATA\n# title: t\n# custom:\n#   id: X1\n#   severity: low\npackage t.r\n\nimport rego.v1\n\n{body}");
-    let source = PolicySource {
-        path: "r.rego".into(),
-        text,
-        builtin: false,
-    };
-    PolicyEngine::new(&[source], &Params::default()).unwrap()
+    PolicyEngine::new(&[PolicySource::custom("r.rego", text)], &Params::default()).unwrap()
 }
 
 #[test]
