@@ -199,15 +199,8 @@ fn to_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// SARIF's `level` for a severity.
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low => "note",
-    }
-}
-
+/// SARIF's `level` for a severity (a rule's default configuration writes it as its string,
+/// `error`, `warning` or `note`).
 fn result_level(severity: Severity) -> ResultLevel {
     match severity {
         Severity::Critical | Severity::High => ResultLevel::Error,
@@ -273,7 +266,7 @@ fn reporting_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         .help_uri(rule.help_uri())
         .default_configuration(
             ReportingConfiguration::builder()
-                .level(level(rule.severity))
+                .level(result_level(rule.severity).to_string())
                 .build(),
         )
         .properties(
