@@ -33,6 +33,24 @@ fn builtin_policy_tests_all_pass() {
 }
 
 #[test]
+fn policy_test_on_the_builtin_directory_runs_each_test_once() {
+    // Regression: the files given replaced nothing, so every built-in package was loaded twice
+    // and its tests ran twice, four of them failing on doubled rule definitions.
+    let builtin = trailguard(&["policy", "test"]);
+    let working_copy = trailguard(&["policy", "test", "policies"]);
+    assert_eq!(
+        working_copy.code, 0,
+        "{}{}",
+        working_copy.stdout, working_copy.stderr
+    );
+    assert_eq!(
+        working_copy.stdout.lines().last(),
+        builtin.stdout.lines().last(),
+        "the same tests, each once"
+    );
+}
+
+#[test]
 fn every_builtin_rule_has_allow_and_deny_tests_beside_it() {
     let mut rules = 0;
     for area in std::fs::read_dir(root().join("policies")).unwrap() {

@@ -50,5 +50,5 @@ pub use error::EngineError;
 pub use evaluation::Evaluation;
 pub use finding::{Finding, RuleMeta, Severity, SourceLocation};
 pub use params::Params;
-pub use source::{builtin_sources, load_path, PolicySource};
+pub use source::{builtin_sources, load_path, overlay, PolicySource};
 pub use testing::{run_tests, Outcome, TestResult, TestRun};

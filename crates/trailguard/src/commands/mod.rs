@@ -5,7 +5,7 @@ mod policy;
 
 use crate::cli::{Cli, Command, PolicyArgs};
 use anyhow::Context;
-use trailguard_engine::{builtin_sources, load_path, PolicySource};
+use trailguard_engine::{builtin_sources, load_path, overlay, PolicySource};
 
 /// How a successful run ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,14 +41,16 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 }
 
 /// The policy sources `--policy` and `--no-builtin` select. Without the built-in rules, the
-/// built-in helpers (`policies/lib`) stay loaded so custom rules can import them.
+/// built-in helpers (`policies/lib`) stay loaded so custom rules can import them. A user file
+/// with a built-in's package replaces it ([`overlay`]).
 pub fn policy_sources(args: &PolicyArgs) -> anyhow::Result<Vec<PolicySource>> {
-    let mut sources: Vec<PolicySource> = builtin_sources()
+    let builtin = builtin_sources()
         .into_iter()
         .filter(|s| !args.no_builtin || s.path.starts_with("policies/lib/"))
         .collect();
+    let mut user = Vec::new();
     for path in &args.policies {
-        sources.extend(load_path(path)?);
+        user.extend(load_path(path)?);
     }
-    Ok(sources)
+    Ok(overlay(builtin, user))
 }

@@ -6,9 +6,7 @@ use crate::output::emit;
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::path::Path;
-use trailguard_engine::{
-    builtin_sources, load_path, run_tests, Outcome as TestOutcome, Params, PolicyEngine, RuleMeta,
-};
+use trailguard_engine::{run_tests, Outcome as TestOutcome, Params, PolicyEngine, RuleMeta};
 
 pub fn run(command: PolicyCommand) -> anyhow::Result<Outcome> {
     match command {
@@ -40,17 +38,16 @@ fn load_rules(args: &PolicyArgs) -> anyhow::Result<Vec<RuleMeta>> {
 }
 
 fn test(paths: &[std::path::PathBuf]) -> anyhow::Result<Outcome> {
-    let mut sources = builtin_sources();
-    let builtin_count = sources.len();
-    for path in paths {
-        sources.extend(load_path(path)?);
-    }
-    let selected_from = if paths.is_empty() { 0 } else { builtin_count };
-    let selected: Vec<String> = sources[selected_from..]
-        .iter()
-        .map(|s| s.path.clone())
-        .collect();
-    let run = run_tests(&sources, |s| selected.contains(&s.path), &Params::default())?;
+    let sources = policy_sources(&PolicyArgs {
+        policies: paths.to_vec(),
+        no_builtin: false,
+    })?;
+    // The tests of the given paths; without paths, the built-ins' own.
+    let run = run_tests(
+        &sources,
+        |s| s.builtin == paths.is_empty(),
+        &Params::default(),
+    )?;
     if run.results.is_empty() {
         anyhow::bail!(
             "no tests found in {}: a test is a rule whose name starts with test_",
