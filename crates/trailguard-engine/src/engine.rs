@@ -523,9 +523,32 @@ pub fn relative_uri(path: &Path, root: &Path) -> String {
         .strip_prefix(&base)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf());
-    shown
+    let parts: Vec<String> = shown
         .components()
+        .filter(|c| !matches!(c, std::path::Component::RootDir))
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+        .collect();
+    // A file outside the root keeps its absolute path, with one leading slash.
+    let lead = if shown.has_root() { "/" } else { "" };
+    format!("{lead}{}", parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_uri;
+    use std::path::Path;
+
+    #[test]
+    fn absolute_path_outside_the_root_has_one_leading_slash() {
+        // Regression: `/tmp/s.json` was shown as `//tmp/s.json`.
+        let root = std::env::temp_dir().join("trailguard-no-such-root");
+        assert_eq!(
+            relative_uri(Path::new("/nonexistent/s.json"), &root),
+            "/nonexistent/s.json"
+        );
+        assert_eq!(
+            relative_uri(Path::new("inputs/demo.json"), Path::new("/nonexistent")),
+            "inputs/demo.json"
+        );
+    }
 }
