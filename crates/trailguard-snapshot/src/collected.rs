@@ -40,6 +40,15 @@ impl<T> Collected<T> {
             _ => None,
         }
     }
+
+    /// Converts the value, keeping the state.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
+        match self {
+            Collected::Unknown => Collected::Unknown,
+            Collected::Absent => Collected::Absent,
+            Collected::Present(value) => Collected::Present(f(value)),
+        }
+    }
 }
 
 impl<T> From<Option<T>> for Collected<T> {
