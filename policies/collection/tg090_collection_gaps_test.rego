@@ -74,9 +74,9 @@ test_deny_unmapped_operation if {
 }
 
 test_deny_unknown_resource_kind if {
-	findings := tg090.deny with input as snapshot([gap("s3", "HeadBucket", "someone-elses-logs", "AccessDenied")])
+	findings := tg090.deny with input as snapshot([gap("s3", "GetBucketLocation", "someone-elses-logs", "AccessDenied")])
 	findings == {{
 		"resource": "someone-elses-logs",
-		"message": "Could not read someone-elses-logs: s3:HeadBucket (AccessDenied) in us-east-1, account 222222222222; TG005, TG038 cannot judge it",
+		"message": "Could not read someone-elses-logs: s3:GetBucketLocation (AccessDenied) in us-east-1, account 222222222222; TG005 cannot judge it",
 	}}
 }

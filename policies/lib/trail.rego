@@ -52,7 +52,7 @@ not_logging(trail) if trail.Status.IsLogging == false
 trail_list_unknown contains g.AccountId if {
 	some g in input.gaps
 	g.Service == "cloudtrail"
-	g.Operation in {"DescribeTrails", "ListTrails"}
+	g.Operation == "DescribeTrails"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -352,17 +352,18 @@ day_before_collection := s if {
 # ---------------------------------------------------------------------------------------------
 # Gaps (TG090)
 
-# operation_rules maps each "service:Operation" the collector calls to the rules that need what
-# it returns, and so cannot judge a resource when it failed on it.
+# operation_rules maps each "service:Operation" the collector calls (exactly those of
+# trailguard_collect::Operation; a test keeps the two equal) to the rules that need what it
+# returns, and so cannot judge a resource when it failed on it.
 operation_rules := {
-	"cloudtrail:ListTrails": trail_rules,
+	"account:ListRegions": trail_rules,
 	"cloudtrail:DescribeTrails": trail_rules,
 	"cloudtrail:GetTrailStatus": ["TG001", "TG002", "TG003", "TG005"],
 	"cloudtrail:GetEventSelectors": ["TG002", "TG006", "TG007", "TG008"],
 	"cloudtrail:GetInsightSelectors": ["TG009"],
 	"cloudtrail:ListTags": ["TG011"],
-	"s3:HeadBucket": ["TG005", "TG038"],
-	"s3:GetBucketLocation": ["TG038"],
+	"s3:ListBuckets": ["TG038"],
+	"s3:GetBucketLocation": ["TG005"],
 	"s3:GetBucketPolicy": ["TG030", "TG036", "TG037"],
 	"s3:GetBucketPolicyStatus": ["TG030"],
 	"s3:GetPublicAccessBlock": ["TG031"],

@@ -98,20 +98,20 @@ test_older_than_a_day_uses_collected_at if {
 }
 
 test_operation_rules_cover_the_collector if {
-	required := {
+	# The operations of trailguard_collect::Operation (crates/trailguard-collect/tests/operations.rs
+	# checks this list against the code).
+	collector := {
+		"account:ListRegions", "organizations:DescribeOrganization", "sts:GetCallerIdentity",
 		"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
 		"cloudtrail:GetInsightSelectors", "cloudtrail:ListTags",
-		"s3:GetBucketPolicy", "s3:GetBucketPolicyStatus", "s3:GetPublicAccessBlock", "s3:GetBucketAcl",
-		"s3:GetBucketLogging", "s3:GetBucketVersioning", "s3:GetBucketEncryption",
-		"s3:GetObjectLockConfiguration", "s3:GetBucketLifecycleConfiguration", "s3:GetBucketTagging",
-		"s3:GetBucketLocation", "s3:HeadBucket", "s3control:GetPublicAccessBlock",
+		"s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketPolicy", "s3:GetBucketPolicyStatus",
+		"s3:GetPublicAccessBlock", "s3:GetBucketAcl", "s3:GetBucketLogging", "s3:GetBucketVersioning",
+		"s3:GetBucketEncryption", "s3:GetObjectLockConfiguration",
+		"s3:GetBucketLifecycleConfiguration", "s3:GetBucketTagging", "s3control:GetPublicAccessBlock",
 		"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases",
 		"iam:GetAccountAuthorizationDetails", "iam:ListEntitiesForPolicy", "iam:ListMFADevices",
-		"sts:GetCallerIdentity",
 	}
-	every op in required {
-		tl.operation_rules[op]
-	}
+	{op | some op, _ in tl.operation_rules} == collector
 	every _, ids in tl.operation_rules {
 		every id in ids {
 			regex.match(`^TG[0-9]{3}$`, id)

@@ -78,7 +78,7 @@ test_allow_stale_delivery_of_stopped_trail if {
 test_allow_bucket_that_could_not_be_read if {
 	trail := object.union(healthy, {"S3BucketName": "theirs"})
 	count(tg005.deny) == 0 with input as object.union(snapshot(trail), {"gaps": [{
-		"AccountId": "111111111111", "Service": "s3", "Operation": "HeadBucket", "Region": "us-east-1",
+		"AccountId": "111111111111", "Service": "s3", "Operation": "GetBucketLocation", "Region": "us-east-1",
 		"Resource": "theirs", "ErrorCode": "AccessDenied",
 	}]})
 }
