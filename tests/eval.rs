@@ -6,29 +6,14 @@
 mod common;
 
 use common::{
-    assert_golden, check_sarif, python, root, trailguard, trailguard_env, trailguard_in, write,
+    assert_golden, check_sarif, findings, python, root, trailguard, trailguard_env, trailguard_in,
+    write,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 const EMPTY_SNAPSHOT: &str =
     "{\n  \"schema_version\": 1,\n  \"collected_at\": \"2026-11-20T00:00:00Z\"\n}\n";
-
-/// (rule id, resource) of every finding of a JSON report.
-fn findings(json: &str) -> BTreeSet<(String, String)> {
-    let report: Value = serde_json::from_str(json).unwrap();
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule_id"].as_str().unwrap().to_string(),
-                f["resource"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
 
 fn rule(id: &str, body: &str) -> String {
     format!(

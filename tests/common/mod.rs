@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test file uses a different part of the harness.
 
+pub mod moto;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -50,19 +52,23 @@ pub fn trailguard_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
-/// A Python with `jsonschema`: the venv `scripts/test` made, else a system python3 that has it.
-/// Never skips: without one the calling test fails and says how to get one.
+/// A Python with `jsonschema` and `moto`: `TRAILGUARD_TEST_PYTHON`, else the venv `scripts/test`
+/// made, else a system python3 that has them. Never skips: without one the calling test fails and says how to get one.
 pub fn python() -> String {
     if let Ok(python) = std::env::var("TRAILGUARD_TEST_PYTHON") {
         return python;
     }
+    let venv = root().join("target/test-venv/bin/python");
+    if venv.exists() {
+        return venv.to_string_lossy().into_owned();
+    }
     let ok = Command::new("python3")
-        .args(["-c", "import jsonschema"])
+        .args(["-c", "import jsonschema, moto"])
         .status()
         .is_ok_and(|s| s.success());
     assert!(
         ok,
-        "no Python with jsonschema: run the suite with ./scripts/test, which installs it into \
+        "no Python with jsonschema and moto: run the suite with ./scripts/test, which installs it into \
          target/test-venv (or set TRAILGUARD_TEST_PYTHON)"
     );
     "python3".to_string()
@@ -85,6 +91,23 @@ pub fn check_sarif(file: &Path) -> String {
     );
     assert!(output.status.success(), "SARIF check failed:\n{text}");
     text
+}
+
+/// (rule id, resource) of every finding of a JSON report.
+pub fn findings(json: &str) -> std::collections::BTreeSet<(String, String)> {
+    let report: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("not a JSON report ({e}):\n{json}"));
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 /// Writes a file below `dir`, creating directories.

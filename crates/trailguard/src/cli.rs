@@ -27,6 +27,20 @@ pub enum Command {
     /// of another. Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
     /// 2 bad input or policy.
     Eval(EvalArgs),
+    /// Snapshot the CloudTrail set-up of live AWS accounts into one JSON file.
+    ///
+    /// Reads every trail of the selected regions, then the S3 buckets and KMS keys those trails
+    /// use, the account's IAM, Block Public Access and organisation. Read-only: `trailguard
+    /// permissions` prints the IAM policy it needs. Calls that fail (AccessDenied, throttling
+    /// after retries, timeouts) are recorded as gaps in the snapshot and collection goes on.
+    /// Exit status: 0 collected (gaps included), 2 nothing could be collected.
+    Collect(CollectArgs),
+    /// Collect and evaluate in one go (`collect` then `eval`).
+    ///
+    /// Exit status as for `eval`.
+    Scan(ScanArgs),
+    /// Print the least-privilege IAM policy `collect` needs (read-only).
+    Permissions,
     /// List, test or document policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -51,6 +65,69 @@ pub struct EvalArgs {
     /// Snapshot files written by `trailguard collect`.
     #[arg(required = true, value_name = "SNAPSHOT")]
     pub snapshots: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Which accounts and regions to read, and how (`collect` and `scan`).
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// The shared-config profile to use (default: the standard credential chain).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// A region to read trails in (repeatable; default: the profile's or AWS_REGION).
+    #[arg(long = "region", value_name = "REGION", conflicts_with = "all_regions")]
+    pub regions: Vec<String>,
+    /// Read every region enabled in each account.
+    #[arg(long)]
+    pub all_regions: bool,
+    /// Assume this role and scan its account (repeatable: one role per account, all in one
+    /// snapshot). Without it, the credentials' own account is scanned.
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+    /// The external id the roles' trust policies require.
+    #[arg(long, value_name = "ID", requires = "role_arns")]
+    pub external_id: Option<String>,
+    /// Send every AWS call to this endpoint, with S3 path-style addressing (e.g. a local
+    /// emulator). AWS_ENDPOINT_URL does the same.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// At most this many calls in flight per service (default: a limit per service).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: Option<u16>,
+    /// No progress bar and no summary on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print how many calls of each operation were made, on standard error.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// `trailguard collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Write the snapshot to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `trailguard scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Keep the snapshot in this file (SARIF results then point into it).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How to judge and report (`eval` and `scan`).
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// Report format.

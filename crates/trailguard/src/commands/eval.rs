@@ -1,11 +1,11 @@
 //! `trailguard eval`: judge saved snapshots.
 
 use super::{policy_sources, Outcome};
-use crate::cli::{BackendArg, EvalArgs, FailOn, FormatArg};
+use crate::cli::{BackendArg, EvalArgs, FailOn, FormatArg, ReportArgs};
 use crate::output::{emit, use_color};
 use trailguard_engine::{Backend, Params, PolicyEngine, Severity};
 use trailguard_report::{render, Format, Options};
-use trailguard_snapshot::Snapshot;
+use trailguard_snapshot::{Snapshot, SnapshotFile};
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     // Read every input before evaluating anything, so a bad file fails fast and alone.
@@ -14,12 +14,17 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|path| Snapshot::load(path))
         .collect::<Result<Vec<_>, _>>()?;
+    report(&files, &args.report)
+}
+
+/// Evaluates snapshots and writes the report `args` ask for; shared by `eval` and `scan`.
+pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outcome> {
     let engine = PolicyEngine::new(&policy_sources(&args.policy)?, &Params::default())?;
     let backend = match args.backend {
         BackendArg::Rvm => Backend::Rvm,
         BackendArg::Interpreter => Backend::Interpreter,
     };
-    let evaluation = engine.evaluate_files(&files, &args.sarif_root, backend)?;
+    let evaluation = engine.evaluate_files(files, &args.sarif_root, backend)?;
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,

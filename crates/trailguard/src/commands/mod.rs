@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod collect;
 mod eval;
 mod policy;
 
@@ -29,6 +30,9 @@ impl From<Outcome> for std::process::ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Eval(args) => eval::run(&args),
+        Command::Collect(args) => collect::collect(&args),
+        Command::Scan(args) => collect::scan(&args),
+        Command::Permissions => collect::permissions(),
         Command::Policy(command) => policy::run(command),
         Command::Schema => {
             let schema = trailguard_snapshot::Snapshot::json_schema();

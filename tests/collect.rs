@@ -1,0 +1,589 @@
+//! End-to-end tests of `trailguard collect` and `scan` against a real AWS API emulator: a moto
+//! server on 127.0.0.1 (tests/common/moto.rs), seeded with the scenarios of
+//! tests/tools/seed_moto.py. Each test asserts the exact findings (rule id + resource) or the
+//! exact error.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+mod common;
+
+use common::moto::{aws_trailguard, free_port, Moto};
+use common::{check_sarif, findings};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::path::Path;
+use trailguard_collect::Operation;
+
+fn expected(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(rule, resource)| (rule.to_string(), resource.to_string()))
+        .collect()
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// `service:Operation` of every call a `--stats` run reports.
+fn operations_called(stderr: &str) -> BTreeSet<String> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let count = words.next()?;
+            let op = words.next()?;
+            (count.parse::<u64>().is_ok() && op.contains(':')).then(|| op.to_string())
+        })
+        .collect()
+}
+
+fn role_args<'a>(seed: &'a Value, accounts: &[&str]) -> Vec<&'a str> {
+    accounts
+        .iter()
+        .flat_map(|a| ["--role-arn", seed["audit_role_arns"][a].as_str().unwrap()])
+        .collect()
+}
+
+const TRAIL_ACCOUNT: &str = "444444444444";
+const LOG_ACCOUNT: &str = "555555555555";
+
+#[test]
+fn compliant_accounts_scan_clean_and_the_snapshot_reads_like_aws() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["compliant"]);
+    let snapshot = moto.dir().join("snapshot.json");
+    let mut args = vec!["scan", "--region", "eu-central-1", "--format", "json", "-q"];
+    args.extend(role_args(&seed, &[TRAIL_ACCOUNT, LOG_ACCOUNT]));
+    args.extend(["--snapshot-out", snapshot.to_str().unwrap()]);
+    let run = moto.trailguard(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(findings(&run.stdout), BTreeSet::new(), "{}", run.stdout);
+
+    let s = read_json(&snapshot);
+    let trail = seed["trail_arn"].as_str().unwrap();
+    let bucket = seed["bucket"].as_str().unwrap();
+    let key = seed["kms_key_arn"].as_str().unwrap();
+    assert_eq!(s["gaps"], json!([]));
+    // The organisation trail applies to both accounts and is stored once, read by its owner.
+    for account in [TRAIL_ACCOUNT, LOG_ACCOUNT] {
+        assert_eq!(s["accounts"][account]["TrailArns"], json!([trail]));
+        assert_eq!(s["accounts"][account]["Regions"], json!(["eu-central-1"]));
+        assert_eq!(
+            s["accounts"][account]["PublicAccessBlock"],
+            json!({"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true})
+        );
+    }
+    let t = &s["trails"][trail];
+    assert_eq!(t["AccountId"], TRAIL_ACCOUNT);
+    assert_eq!(t["HomeRegion"], "eu-central-1");
+    assert_eq!(t["IsOrganizationTrail"], true);
+    assert_eq!(t["KmsKeyId"], key);
+    assert_eq!(t["Status"]["IsLogging"], true);
+    assert_eq!(t["EventSelectors"], json!([]));
+    assert_eq!(t["AdvancedEventSelectors"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        t["InsightSelectors"],
+        json!([{"InsightType": "ApiCallRateInsight"}, {"InsightType": "ApiErrorRateInsight"}])
+    );
+    assert_eq!(t["Tags"]["Owner"], "security-engineering");
+    let b = &s["buckets"][bucket];
+    assert_eq!(b["OwnerAccount"], LOG_ACCOUNT);
+    assert_eq!(b["Region"], "eu-central-1");
+    assert_eq!(
+        b["Versioning"],
+        json!({"Status": "Enabled", "MFADelete": "Enabled"})
+    );
+    assert_eq!(
+        b["ObjectLockConfiguration"]["Rule"]["DefaultRetention"],
+        json!({"Mode": "COMPLIANCE", "Days": 400})
+    );
+    assert_eq!(b["PolicyStatus"], json!({"IsPublic": false}));
+    assert_eq!(
+        b["Policy"]["Statement"][0]["Sid"],
+        "AWSCloudTrailAclCheck20150319"
+    );
+    let k = &s["kms_keys"][key];
+    assert_eq!(k["KeyRotationEnabled"], true);
+    assert_eq!(k["Aliases"], json!([seed["kms_alias"]]));
+    assert_eq!(k["KeyMetadata"]["KeyManager"], "CUSTOMER");
+    assert_eq!(k["KeyMetadata"]["KeyState"], "Enabled");
+    assert!(
+        k["Policy"]["Statement"].is_array(),
+        "key policy parsed: {k}"
+    );
+    let iam = &s["accounts"][TRAIL_ACCOUNT]["Iam"];
+    assert_eq!(
+        iam["CloudTrailFullAccess"],
+        json!({"PolicyUsers": [], "PolicyGroups": [], "PolicyRoles": ["cloudtrail-admin"]})
+    );
+    assert_eq!(
+        iam["Roles"]["cloudtrail-admin"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"],
+        json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}})
+    );
+    assert!(
+        iam["Policies"]["arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"]["Document"]
+            ["Statement"]
+            .is_array()
+    );
+}
+
+#[test]
+fn broken_account_gives_exactly_the_expected_findings() {
+    let moto = Moto::start();
+    moto.seed(&["broken"]);
+    let snapshot = moto.dir().join("snapshot.json");
+    let run = moto.trailguard(&[
+        "scan",
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+        "--fail-on",
+        "high",
+        "--snapshot-out",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "high findings fail the run: {}", run.stderr);
+    let trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/broken-trail";
+    let bucket = "arn:aws:s3:::broken-trail-logs";
+    let account = "AWS::::Account:123456789012";
+    assert_eq!(
+        findings(&run.stdout),
+        expected(&[
+            ("TG001", account),
+            ("TG002", account),
+            ("TG003", trail),
+            ("TG004", trail),
+            ("TG011", trail),
+            ("TG020", trail),
+            ("TG021", trail),
+            ("TG050", trail),
+            ("TG030", bucket),
+            ("TG031", bucket),
+            ("TG032", bucket),
+            ("TG033", bucket),
+            ("TG034", bucket),
+            ("TG035", bucket),
+            ("TG036", bucket),
+            ("TG038", bucket),
+            ("TG039", bucket),
+            ("TG040", bucket),
+        ])
+    );
+    assert!(
+        run.stderr
+            .contains("collected 1 account, 1 trail, 1 log bucket, 0 KMS keys"),
+        "{}",
+        run.stderr
+    );
+
+    // The IAM facts the least-privilege rules judge: a direct attachment, without MFA.
+    let s = read_json(&snapshot);
+    let iam = &s["accounts"]["123456789012"]["Iam"];
+    assert_eq!(
+        iam["CloudTrailFullAccess"]["PolicyUsers"],
+        json!(["ops-admin"])
+    );
+    assert_eq!(iam["Users"]["ops-admin"]["MFADevices"], json!([]));
+    assert_eq!(
+        iam["Users"]["ops-admin"]["AttachedManagedPolicies"][0]["PolicyArn"],
+        "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"
+    );
+    // MFA devices are read only for holders of AWSCloudTrail_FullAccess.
+    assert!(iam["Users"]["auditor-bot"].get("MFADevices").is_none());
+    // What AWS says does not exist is null, not missing.
+    let b = &s["buckets"]["broken-trail-logs"];
+    for field in [
+        "PublicAccessBlock",
+        "Logging",
+        "Lifecycle",
+        "Tags",
+        "ObjectLockConfiguration",
+    ] {
+        assert_eq!(b[field], Value::Null, "{field}");
+        assert!(b.get(field).is_some(), "{field} was read");
+    }
+    assert_eq!(
+        s["accounts"]["123456789012"]["PublicAccessBlock"],
+        Value::Null
+    );
+
+    // The saved snapshot evaluates to the same findings, and its SARIF passes GitHub's checks.
+    let sarif = moto.dir().join("out.sarif");
+    let eval = aws_trailguard(
+        &[
+            "eval",
+            snapshot.to_str().unwrap(),
+            "--format",
+            "sarif",
+            "-o",
+            sarif.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(eval.code, 0, "{}", eval.stderr);
+    check_sarif(&sarif);
+    let results = read_json(&sarif)["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(results, 18);
+}
+
+#[test]
+fn trails_of_two_regions_are_each_read_once_in_their_home_region() {
+    let moto = Moto::start();
+    moto.seed(&["multi-region"]);
+    let us = "arn:aws:cloudtrail:us-east-1:123456789012:trail/us-trail";
+    let eu = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/eu-trail";
+    let (us_bucket, eu_bucket) = ("arn:aws:s3:::us-trail-logs", "arn:aws:s3:::eu-trail-logs");
+    let run = moto.trailguard(&[
+        "scan",
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut want = Vec::new();
+    for trail in [us, eu] {
+        want.extend([("TG021", trail), ("TG050", trail)]);
+    }
+    for bucket in [us_bucket, eu_bucket] {
+        for rule in [
+            "TG031", "TG032", "TG034", "TG035", "TG036", "TG038", "TG039",
+        ] {
+            want.push((rule, bucket));
+        }
+    }
+    assert_eq!(findings(&run.stdout), expected(&want));
+
+    // --all-regions reads every region the account has enabled, and finds the same two trails.
+    let snapshot = moto.dir().join("all.json");
+    let run = moto.trailguard(&[
+        "collect",
+        "--all-regions",
+        "-q",
+        "-o",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = read_json(&snapshot);
+    let account = &s["accounts"]["123456789012"];
+    assert_eq!(
+        account["Regions"],
+        json!(["eu-central-1", "eu-west-1", "us-east-1"])
+    );
+    assert_eq!(account["TrailArns"], json!([eu, us]));
+    assert_eq!(s["trails"][us]["HomeRegion"], "us-east-1");
+    assert_eq!(s["trails"][us]["IsMultiRegionTrail"], false);
+    assert_eq!(s["trails"][eu]["HomeRegion"], "eu-west-1");
+    assert_eq!(s["trails"][eu]["IsMultiRegionTrail"], true);
+    assert_eq!(s["buckets"]["us-trail-logs"]["Region"], "us-east-1");
+    assert_eq!(s["buckets"]["eu-trail-logs"]["Region"], "eu-west-1");
+    assert_eq!(s["gaps"], json!([]));
+}
+
+#[test]
+fn a_log_bucket_in_an_unscanned_account_is_a_gap_and_scanning_that_account_joins_up() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["compliant"]);
+    moto.lock_cross_account();
+    let bucket = seed["bucket"].as_str().unwrap();
+    let key = seed["kms_key_arn"].as_str().unwrap();
+
+    // Only the trail's account: its credentials cannot read the log archive's bucket or key.
+    let snapshot = moto.dir().join("one.json");
+    let mut args = vec!["scan", "--region", "eu-central-1", "--format", "json", "-q"];
+    args.extend(role_args(&seed, &[TRAIL_ACCOUNT]));
+    args.extend(["--snapshot-out", snapshot.to_str().unwrap()]);
+    let run = moto.trailguard(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        findings(&run.stdout),
+        expected(&[("TG090", bucket), ("TG090", key)])
+    );
+    let s = read_json(&snapshot);
+    let gaps = s["gaps"].as_array().unwrap();
+    let bucket_gaps: Vec<&Value> = gaps.iter().filter(|g| g["Resource"] == bucket).collect();
+    assert_eq!(bucket_gaps.len(), 10, "every bucket read failed: {gaps:#?}");
+    for gap in &bucket_gaps {
+        assert_eq!(gap["AccountId"], TRAIL_ACCOUNT);
+        assert_eq!(gap["Service"], "s3");
+        assert_eq!(gap["ErrorCode"], "AccessDenied");
+        assert!(
+            gap["Message"]
+                .as_str()
+                .unwrap()
+                .contains("not owned by a scanned account"),
+            "{gap}"
+        );
+    }
+    assert!(gaps
+        .iter()
+        .filter(|g| g["Resource"] == key)
+        .all(|g| g["Service"] == "kms" && g["AccountId"] == TRAIL_ACCOUNT));
+
+    // With the log archive account scanned too, its bucket and key are read by their owner.
+    let mut args = vec!["scan", "--region", "eu-central-1", "--format", "json", "-q"];
+    args.extend(role_args(&seed, &[TRAIL_ACCOUNT, LOG_ACCOUNT]));
+    let run = moto.trailguard(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(findings(&run.stdout), BTreeSet::new());
+}
+
+#[test]
+fn access_denied_calls_become_gaps_and_collection_goes_on() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["access-denied"]);
+    let keys = (
+        seed["access_key_id"].as_str().unwrap(),
+        seed["secret_access_key"].as_str().unwrap(),
+    );
+    let trail = seed["trail_arn"].as_str().unwrap();
+    let key = seed["kms_key_arn"].as_str().unwrap();
+    let snapshot = moto.dir().join("snapshot.json");
+    let sarif = moto.dir().join("out.sarif");
+    let run = moto.trailguard_as(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--format",
+            "sarif",
+            "-o",
+            sarif.to_str().unwrap(),
+            "--snapshot-out",
+            snapshot.to_str().unwrap(),
+        ],
+        keys,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: 3 calls failed"),
+        "{}",
+        run.stderr
+    );
+
+    let s = read_json(&snapshot);
+    let gaps: BTreeSet<(String, String, String, String)> = s["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            assert_eq!(g["AccountId"], "123456789012");
+            assert_eq!(g["Region"], "us-east-1");
+            let field = |k: &str| g[k].as_str().unwrap().to_string();
+            (
+                field("Service"),
+                field("Operation"),
+                field("Resource"),
+                field("ErrorCode"),
+            )
+        })
+        .collect();
+    let gap = |s: &str, o: &str, r: &str, c: &str| (s.into(), o.into(), r.into(), c.into());
+    assert_eq!(
+        gaps,
+        BTreeSet::from([
+            gap(
+                "cloudtrail",
+                "GetEventSelectors",
+                trail,
+                "AccessDeniedException"
+            ),
+            gap("kms", "GetKeyRotationStatus", key, "AccessDeniedException"),
+            gap("s3", "GetBucketPolicy", "denied-trail-logs", "AccessDenied"),
+        ])
+    );
+    // The denied reads are unknown, not empty: the rules that need them cannot pass or fail.
+    assert!(s["trails"][trail].get("EventSelectors").is_none());
+    assert!(s["kms_keys"][key].get("KeyRotationEnabled").is_none());
+    assert!(s["buckets"]["denied-trail-logs"].get("Policy").is_none());
+    // Everything else was read.
+    assert_eq!(s["trails"][trail]["Status"]["IsLogging"], true);
+    assert_eq!(
+        s["buckets"]["denied-trail-logs"]["Versioning"]["Status"],
+        "Enabled"
+    );
+
+    check_sarif(&sarif);
+    let report = read_json(&sarif);
+    let notifications = report["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), 3);
+    let bucket = "arn:aws:s3:::denied-trail-logs";
+    let results: BTreeSet<(String, String)> = report["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let resource = r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            (r["ruleId"].as_str().unwrap().to_string(), resource)
+        })
+        .collect();
+    assert_eq!(
+        results,
+        expected(&[
+            ("TG090", trail),
+            ("TG090", key),
+            ("TG090", "denied-trail-logs"),
+            ("TG031", bucket),
+            ("TG032", bucket),
+            ("TG034", bucket),
+            ("TG035", bucket),
+            ("TG038", bucket),
+            ("TG039", bucket),
+            ("TG050", trail),
+        ])
+    );
+}
+
+#[test]
+fn an_endpoint_that_is_down_stops_with_one_message_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snapshot.json");
+    let endpoint = format!("http://127.0.0.1:{}", free_port());
+    let run = aws_trailguard(
+        &[
+            "collect",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &endpoint,
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: cannot reach the AWS endpoint {endpoint}: "
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Connection refused"), "{}", run.stderr);
+    let errors = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .count();
+    assert_eq!(errors, 1, "{}", run.stderr);
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temp file left"
+    );
+}
+
+#[test]
+fn missing_credentials_stop_with_one_message_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snapshot.json");
+    let run = aws_trailguard(
+        &[
+            "collect",
+            "--region",
+            "us-east-1",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: no AWS credentials: "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("hint: "), "{}", run.stderr);
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_role_arn_that_is_not_a_role_is_refused() {
+    let run = aws_trailguard(
+        &[
+            "collect",
+            "--role-arn",
+            "arn:aws:iam::123456789012:user/alice",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: arn:aws:iam::123456789012:user/alice is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)\n"
+    );
+}
+
+/// `trailguard permissions` lists exactly the IAM actions of the operations the collector calls,
+/// and between them the compliant and broken set-ups make the collector call every one.
+#[test]
+fn permissions_cover_exactly_the_operations_collect_calls() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["compliant"]);
+    moto.seed(&["broken"]);
+    let mut args = vec![
+        "collect",
+        "--region",
+        "eu-central-1",
+        "--stats",
+        "-q",
+        "-o",
+        "/dev/null",
+    ];
+    args.extend(role_args(&seed, &[TRAIL_ACCOUNT, LOG_ACCOUNT]));
+    let compliant = moto.trailguard(&args);
+    assert_eq!(compliant.code, 0, "{}", compliant.stderr);
+    let broken = moto.trailguard(&[
+        "collect",
+        "--all-regions",
+        "--stats",
+        "-q",
+        "-o",
+        "/dev/null",
+    ]);
+    assert_eq!(broken.code, 0, "{}", broken.stderr);
+    let mut called = operations_called(&compliant.stderr);
+    called.extend(operations_called(&broken.stderr));
+    let all: BTreeSet<String> = Operation::ALL.iter().map(|op| op.to_string()).collect();
+    assert_eq!(called, all);
+
+    let run = aws_trailguard(&["permissions"], &[]);
+    assert_eq!(run.code, 0);
+    let policy: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(policy["Version"], "2012-10-17");
+    let statements = policy["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 1);
+    assert_eq!(statements[0]["Effect"], "Allow");
+    assert_eq!(statements[0]["Resource"], "*");
+    let actions: BTreeSet<&str> = statements[0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let needed: BTreeSet<&str> = Operation::ALL
+        .iter()
+        .filter_map(|op| op.iam_action())
+        .collect();
+    assert_eq!(actions, needed);
+}

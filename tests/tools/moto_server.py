@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""Start a moto server patched to behave like real AWS where trailguard cares.
+
+trailguard's end-to-end tests run the real binary against moto.  moto 5.2.x
+differs from AWS in a few places that either break the Rust SDK outright or
+would make trailguard's findings wrong, so this launcher patches moto in
+process and then runs moto's own server:
+
+  a. S3 GetBucketVersioning answers with a ``VersioningConfiguration`` root
+     element and remembers ``MfaDelete``.
+  b. CloudTrail returns the default event selector, reports
+     ``HasCustomEventSelectors``/``HasInsightSelectors`` truthfully and raises
+     ``InsightNotEnabledException`` like AWS.
+  c. The Account service gains ``ListRegions``.
+  d. Cross-account S3 access can be switched off at run time with a lock file.
+  e. GetAccountAuthorizationDetails names its managed policies.
+  f. With IAM enforcement on, denied KMS/CloudTrail/Account calls fail with a
+     JSON AccessDeniedException instead of an XML body JSON SDKs cannot read.
+
+Usage:
+    python tests/tools/moto_server.py --port PORT [--lock-file PATH]
+                                      [--regions r1,r2,...]
+
+The server always binds 127.0.0.1.  Nothing is printed on stdout beyond what
+moto itself prints; our own errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from typing import Any
+
+DEFAULT_REGIONS = "us-east-1,eu-west-1,eu-central-1"
+S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+# Regions that ListRegions reports; set from --regions before the server starts.
+_REGIONS: list[str] = []
+
+
+# The moto release these patches are written for (tests/requirements.txt pins it).
+MOTO_VERSION = "5.2.5"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--lock-file",
+        default=None,
+        help="while this file exists, cross-account S3 bucket access is denied",
+    )
+    parser.add_argument(
+        "--regions",
+        default=DEFAULT_REGIONS,
+        help="comma-separated regions reported by account:ListRegions",
+    )
+    return parser.parse_args(argv)
+
+
+# --------------------------------------------------------------------------
+# a. S3 bucket versioning
+# --------------------------------------------------------------------------
+
+_MFA_DELETE_RE = re.compile(r"<MfaDelete>\s*([A-Za-z]+)\s*</MfaDelete>")
+_STATUS_RE = re.compile(r"<Status>\s*([A-Za-z]+)\s*</Status>")
+
+
+def _is_success(response: Any) -> bool:
+    """True when a moto handler result is a 2xx (tuple) or a plain body."""
+    if isinstance(response, tuple) and response and isinstance(response[0], int):
+        return 200 <= response[0] < 300
+    return True
+
+
+def versioning_configuration_xml(status: str | None, mfa_delete: str | None) -> str:
+    """Render GetBucketVersioning exactly as S3 does.
+
+    S3 omits <Status> on a bucket that was never versioned and <MfaDelete>
+    when it was never configured, leaving an empty root element.
+    """
+    parts = []
+    if status:
+        parts.append(f"<Status>{status}</Status>")
+    if mfa_delete:
+        parts.append(f"<MfaDelete>{mfa_delete}</MfaDelete>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<VersioningConfiguration xmlns="{S3_XMLNS}">'
+        + "".join(parts)
+        + "</VersioningConfiguration>"
+    )
+
+
+def patch_s3_versioning() -> None:
+    """Restore S3's GetBucketVersioning shape and MfaDelete memory.
+
+    moto 5.2.x answers GetBucketVersioning with a ``GetBucketVersioningResponse``
+    root that the Rust SDK rejects (AWS uses ``VersioningConfiguration``), and
+    it drops the ``MfaDelete`` element of PutBucketVersioning on the floor, so
+    MFA-delete checks could never pass.
+    """
+    from moto.s3.responses import S3Response
+
+    original_put = S3Response._bucket_response_put
+
+    def bucket_response_put(self, request, bucket_name, querystring):  # type: ignore[no-untyped-def]
+        if not (querystring and "versioning" in querystring):
+            return original_put(self, request, bucket_name, querystring)
+        body = self.body.decode("utf-8") if isinstance(self.body, bytes) else self.body
+        mfa = _MFA_DELETE_RE.search(body or "")
+        if mfa and not _STATUS_RE.search(body or ""):
+            # AWS accepts a configuration that only changes MfaDelete; moto
+            # would answer 404 because it insists on <Status>.
+            self._set_action("BUCKET", "PUT", querystring)
+            self._authenticate_and_authorize_s3_action(bucket_name=bucket_name)
+            self.backend.get_bucket(bucket_name).tg_mfa_delete = mfa.group(1)
+            return 200, {}, ""
+        response = original_put(self, request, bucket_name, querystring)
+        if mfa and _is_success(response):
+            self.backend.get_bucket(bucket_name).tg_mfa_delete = mfa.group(1)
+        return response
+
+    def get_bucket_versioning(self):  # type: ignore[no-untyped-def]
+        bucket = self.backend.get_bucket(self.bucket_name)
+        self.data["Action"] = "GetBucketVersioning"
+        body = versioning_configuration_xml(
+            bucket.versioning_status, getattr(bucket, "tg_mfa_delete", None)
+        )
+        return 200, {"Content-Type": "application/xml"}, body
+
+    S3Response._bucket_response_put = bucket_response_put
+    S3Response.get_bucket_versioning = get_bucket_versioning
+
+
+# --------------------------------------------------------------------------
+# b. CloudTrail selectors
+# --------------------------------------------------------------------------
+
+# What AWS returns from GetEventSelectors for a trail whose selectors were
+# never changed: one basic selector logging all management events.
+DEFAULT_EVENT_SELECTORS = [
+    {
+        "ReadWriteType": "All",
+        "IncludeManagementEvents": True,
+        "DataResources": [],
+        "ExcludeManagementEventSources": [],
+    }
+]
+
+
+def _with_selector_defaults(selector: dict[str, Any]) -> dict[str, Any]:
+    """AWS echoes every field of a basic selector, filling in the defaults."""
+    return {**DEFAULT_EVENT_SELECTORS[0], **selector}
+
+
+def _make_insight_not_enabled() -> type:
+    from moto.core.exceptions import JsonRESTError
+
+    class InsightNotEnabledException(JsonRESTError):
+        code = 400
+
+        def __init__(self, trail_arn: str):
+            super().__init__(
+                "InsightNotEnabledException",
+                f"Trail {trail_arn} does not have Insights enabled.",
+            )
+
+    return InsightNotEnabledException
+
+
+def patch_cloudtrail_models() -> None:
+    """Track which selectors a trail really has, as AWS does."""
+    from moto.cloudtrail.models import Trail
+
+    original_put_event_selectors = Trail.put_event_selectors
+    original_description = Trail.description
+
+    def put_event_selectors(self, event_selectors, advanced_event_selectors):  # type: ignore[no-untyped-def]
+        original_put_event_selectors(self, event_selectors, advanced_event_selectors)
+        # AWS flips HasCustomEventSelectors once PutEventSelectors is called,
+        # whichever flavour (basic or advanced) was used.
+        self.tg_custom_selectors = True
+        if event_selectors:
+            # Basic and advanced selectors are mutually exclusive in AWS:
+            # putting basic ones replaces advanced ones (moto kept both).
+            self.advanced_event_selectors = []
+
+    def put_insight_selectors(self, insight_selectors):  # type: ignore[no-untyped-def]
+        # AWS replaces the trail's insight selectors (an empty list turns
+        # Insights off); moto appended, so repeated calls duplicated them.
+        self.insight_selectors = list(insight_selectors or [])
+
+    def description(self, include_region=False):  # type: ignore[no-untyped-def]
+        desc = original_description(self, include_region=include_region)
+        # moto hard-codes both flags to False.
+        desc["HasCustomEventSelectors"] = bool(getattr(self, "tg_custom_selectors", False))
+        desc["HasInsightSelectors"] = bool(self.insight_selectors)
+        return desc
+
+    Trail.put_event_selectors = put_event_selectors
+    Trail.put_insight_selectors = put_insight_selectors
+    Trail.description = description
+
+
+def patch_cloudtrail_responses() -> None:
+    """Make GetEventSelectors/GetInsightSelectors answer like AWS."""
+    from moto.cloudtrail.responses import CloudTrailResponse
+
+    insight_not_enabled = _make_insight_not_enabled()
+
+    def get_event_selectors(self):  # type: ignore[no-untyped-def]
+        trail_name = json.loads(self.body).get("TrailName")
+        trail = self.cloudtrail_backend.get_trail(trail_name)
+        resp: dict[str, Any] = {"TrailARN": trail.arn}
+        if not getattr(trail, "tg_custom_selectors", False):
+            # Never configured: AWS reports its default basic selector, moto [].
+            resp["EventSelectors"] = DEFAULT_EVENT_SELECTORS
+        elif trail.advanced_event_selectors:
+            # AWS returns only the flavour in use.
+            resp["AdvancedEventSelectors"] = trail.advanced_event_selectors
+        else:
+            resp["EventSelectors"] = [_with_selector_defaults(s) for s in trail.event_selectors]
+        return json.dumps(resp)
+
+    def get_insight_selectors(self):  # type: ignore[no-untyped-def]
+        trail_name = self._get_param("TrailName")
+        trail = self.cloudtrail_backend.get_trail(trail_name)
+        if not trail.insight_selectors:
+            # AWS fails instead of returning an empty list.
+            raise insight_not_enabled(trail.arn)
+        return json.dumps(
+            {"TrailARN": trail.arn, "InsightSelectors": trail.insight_selectors}
+        )
+
+    CloudTrailResponse.get_event_selectors = get_event_selectors
+    CloudTrailResponse.get_insight_selectors = get_insight_selectors
+
+
+def patch_s3_object_lock_retention() -> None:
+    """Send only the retention period that was set, as AWS does.
+
+    A default retention has Days or Years; moto stores the other as 0 and sends it too
+    (`Years: 0`), which AWS never does.
+    """
+    from moto.s3.models import S3Backend
+
+    original = S3Backend.get_object_lock_configuration
+
+    def get_object_lock_configuration(self, bucket_name):  # type: ignore[no-untyped-def]
+        enabled, mode, days, years = original(self, bucket_name)
+        return enabled, mode, days or None, years or None
+
+    S3Backend.get_object_lock_configuration = get_object_lock_configuration
+
+
+def patch_cloudtrail_org_trails() -> None:
+    """Show organisation trails in the other accounts, as AWS shows them to member accounts.
+
+    AWS lists an organisation trail, with its owner's ARN and home region, in DescribeTrails of
+    every member account. moto keeps trails per account and shows them only to their owner.
+    moto has no link between its organisations and the accounts the tests seed, so here every
+    seeded account counts as a member of every organisation trail's organisation.
+    """
+    from moto.cloudtrail.models import CloudTrailBackend, cloudtrail_backends
+
+    original = CloudTrailBackend.describe_trails
+
+    def describe_trails(self, include_shadow_trails):  # type: ignore[no-untyped-def]
+        trails = list(original(self, include_shadow_trails))
+        if not include_shadow_trails:
+            return trails
+        for account_id, regions in cloudtrail_backends.items():
+            if account_id == self.account_id:
+                continue
+            for backend in regions.values():
+                for trail in backend.trails.values():
+                    if trail.is_org_trail and (
+                        trail.is_multi_region or trail.region_name == self.region_name
+                    ):
+                        trails.append(trail)
+        return trails
+
+    CloudTrailBackend.describe_trails = describe_trails
+
+
+# --------------------------------------------------------------------------
+# c. Account ListRegions
+# --------------------------------------------------------------------------
+
+REGION_OPT_STATUS = "ENABLED_BY_DEFAULT"
+LIST_REGIONS_MAX = 50  # AWS's upper bound for MaxResults
+
+
+def list_regions_page(
+    regions: list[str],
+    status_filter: list[str] | None,
+    max_results: int | None,
+    next_token: str | None,
+) -> dict[str, Any]:
+    """Compute one ListRegions page; NextToken is the offset of the next item."""
+    entries = [{"RegionName": r, "RegionOptStatus": REGION_OPT_STATUS} for r in regions]
+    if status_filter:
+        wanted = {s.upper() for s in status_filter}
+        entries = [e for e in entries if e["RegionOptStatus"] in wanted]
+    start = int(next_token) if next_token and next_token.isdigit() else 0
+    size = max(1, min(int(max_results or LIST_REGIONS_MAX), LIST_REGIONS_MAX))
+    page: dict[str, Any] = {"Regions": entries[start : start + size]}
+    if start + size < len(entries):
+        page["NextToken"] = str(start + size)
+    return page
+
+
+def patch_account_list_regions() -> None:
+    """Add account:ListRegions, which moto does not implement.
+
+    trailguard discovers enabled regions with it.  The server routes a SigV4
+    request signed for "account" to host account.<region>.amazonaws.com
+    (werkzeug_app.infer_service_region_host), whose Flask app is built from
+    moto.account.urls.url_paths when the first account request arrives, so
+    registering the path here (before the server starts) is enough.
+    """
+    from moto.account import urls
+    from moto.account.responses import AccountResponse
+
+    def list_regions(self):  # type: ignore[no-untyped-def]
+        page = list_regions_page(
+            _REGIONS,
+            self._get_param("RegionOptStatusContains"),
+            self._get_param("MaxResults"),
+            self._get_param("NextToken"),
+        )
+        return 200, {"Content-Type": "application/json"}, json.dumps(page)
+
+    AccountResponse.list_regions = list_regions
+    urls.url_paths["{0}/listRegions$"] = AccountResponse.dispatch
+
+
+# --------------------------------------------------------------------------
+# d. Cross-account S3 lock
+# --------------------------------------------------------------------------
+
+
+def patch_cross_account_lock(lock_file: str) -> None:
+    """Deny cross-account bucket access while ``lock_file`` exists.
+
+    In AWS another account can read a bucket only if the bucket policy grants
+    it; moto grants it unconditionally unless MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS
+    is false, in which case it raises AccessDenied.  Tests need to flip this
+    after seeding (the trail must be created against the other account's
+    bucket first), hence a file instead of the process environment.
+    """
+    import moto.settings as settings
+
+    original = settings.s3_allow_crossdomain_access
+
+    def s3_allow_crossdomain_access() -> bool:
+        return not os.path.exists(lock_file)
+
+    settings.s3_allow_crossdomain_access = s3_allow_crossdomain_access
+    import moto.s3.models  # noqa: F401  (binds the name at import time)
+
+    # Every module that did `from moto.settings import s3_allow_crossdomain_access`
+    # holds its own reference; rebind all of them.
+    for module in list(sys.modules.values()):
+        if getattr(module, "s3_allow_crossdomain_access", None) is original:
+            module.s3_allow_crossdomain_access = s3_allow_crossdomain_access
+
+
+# --------------------------------------------------------------------------
+# e. IAM managed policy names in GetAccountAuthorizationDetails
+# --------------------------------------------------------------------------
+
+
+def patch_iam_policy_detail_names() -> None:
+    """Fill PolicyName/PolicyId of GetAccountAuthorizationDetails' Policies.
+
+    AWS's ManagedPolicyDetail carries both; moto's serializer looks for
+    attributes named policy_name/policy_id, but its policy objects call them
+    name/id, so every entry came back without a name.
+    """
+    from moto.iam.models import ManagedPolicy
+
+    ManagedPolicy.policy_name = property(lambda self: self.name)
+    ManagedPolicy.policy_id = property(lambda self: self.id)
+
+
+# --------------------------------------------------------------------------
+# f. IAM enforcement errors in the JSON protocols
+# --------------------------------------------------------------------------
+
+# What JSON-protocol services (KMS, CloudTrail, Account, ...) call the
+# authentication/authorization failures that moto names in Query style.
+JSON_AUTH_ERROR_CODES = {
+    "AccessDenied": "AccessDeniedException",
+    "InvalidClientTokenId": "UnrecognizedClientException",
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+}
+
+_PROTOCOLS: dict[str, str] = {}
+
+
+def _service_protocol(response: Any) -> str:
+    """botocore protocol ("json", "rest-json", "query", "rest-xml", ...) of a handler."""
+    from moto.core.utils import get_service_model
+
+    name = response.boto3_service_name
+    if name not in _PROTOCOLS:
+        try:
+            _PROTOCOLS[name] = get_service_model(name).metadata.get("protocol", "")
+        except Exception:  # unknown to botocore: leave moto's answer alone
+            _PROTOCOLS[name] = ""
+    return _PROTOCOLS[name]
+
+
+def patch_json_auth_errors() -> None:
+    """Answer denied JSON-protocol calls with a JSON error, as AWS does.
+
+    With IAM enforcement on (POST /moto-api/reset-auth), moto rejects a
+    denied KMS or CloudTrail call with HTTP 403 and a Query-style XML
+    <ErrorResponse> body.  AWS answers HTTP 400 with
+    {"__type": "AccessDeniedException", ...}; an SDK for a JSON protocol cannot
+    read an error code out of the XML, so the denial would look like an
+    unknown failure instead of AccessDeniedException.  S3, IAM and STS (XML
+    protocols) already get the right shape and are left alone.
+    """
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.exceptions import JsonRESTError, _RESTError
+
+    original = ActionAuthenticatorMixin._authenticate_and_authorize_action
+
+    def authenticate_and_authorize(self, iam_request_cls, resource="*"):  # type: ignore[no-untyped-def]
+        try:
+            original(self, iam_request_cls, resource)
+        except _RESTError as err:
+            if isinstance(err, JsonRESTError) or _service_protocol(self) not in ("json", "rest-json"):
+                raise
+            error_type = JSON_AUTH_ERROR_CODES.get(err.error_type, err.error_type)
+            json_error = JsonRESTError(error_type, err.message)
+            json_error.code = 400
+            # call_action copies only the body and status from the exception;
+            # these headers ride along via response_headers.
+            self.response_headers["Content-Type"] = "application/x-amz-json-1.1"
+            self.response_headers["x-amzn-ErrorType"] = error_type
+            raise json_error from err
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate_and_authorize
+
+
+# --------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------
+
+
+def apply_patches(args: argparse.Namespace) -> None:
+    _REGIONS[:] = [r.strip() for r in args.regions.split(",") if r.strip()]
+    patch_s3_versioning()
+    patch_s3_object_lock_retention()
+    patch_cloudtrail_models()
+    patch_cloudtrail_responses()
+    patch_cloudtrail_org_trails()
+    patch_account_list_regions()
+    patch_iam_policy_detail_names()
+    patch_json_auth_errors()
+    if args.lock_file:
+        patch_cross_account_lock(os.path.abspath(args.lock_file))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Without this moto's IAM has no AWS managed policies, so attaching
+    # arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess would fail.  moto reads
+    # it when the IAM backend is created, so it must be set before import.
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    # MOTO_ACCOUNT_ID would pin every request to one account and silently
+    # defeat the x-moto-account-id header and assumed-role credentials.
+    os.environ.pop("MOTO_ACCOUNT_ID", None)
+    import moto
+
+    if moto.__version__ != MOTO_VERSION:
+        print(
+            f"moto_server.py: the patches are written for moto {MOTO_VERSION}, found "
+            f"{moto.__version__} ({moto.__file__}); run ./scripts/test, which installs "
+            "tests/requirements.txt into target/test-venv",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        apply_patches(args)
+    except Exception as exc:  # a moto upgrade moved something we patch
+        print(f"moto_server.py: failed to patch moto: {exc!r}", file=sys.stderr)
+        return 2
+
+    from moto.server import main as moto_main
+
+    # Loopback only: the tests must never expose the emulator.
+    moto_main(["-H", "127.0.0.1", "-p", str(args.port)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,838 @@
+#!/usr/bin/env python3
+"""Seed a (patched) moto server with one CloudTrail scenario for trailguard's tests.
+
+Usage:
+    python tests/tools/seed_moto.py ENDPOINT SCENARIO [ARGS]
+
+ENDPOINT is the server started by moto_server.py, e.g. http://127.0.0.1:5000.
+SCENARIO is one of:
+
+    compliant       a two-account organisation-style set-up (444444444444 owns
+                    the trail, 555555555555 the log bucket and KMS key) that
+                    mirrors inputs/compliant.json as closely as moto allows
+    broken          everything wrong in 123456789012 / us-east-1
+    multi-region    two trails in 123456789012 (us-east-1 and eu-west-1)
+    access-denied   123456789012 with an ``auditor`` user denied three reads;
+                    turns on moto's IAM enforcement as its last step
+    bench N         N trails and N fully configured log buckets
+
+It prints ONE JSON object on stdout describing what it created.  All calls
+use the dummy credentials testing/testing; another account is addressed with
+moto's ``x-moto-account-id`` request header.  Identifiers are deterministic:
+moto's random generator is seeded first and everything that consumes it
+(KMS key ids, access keys) is created sequentially.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+DEFAULT_ACCOUNT = "123456789012"
+ORG_ACCOUNT = "444444444444"  # owns the organisation trail
+LOG_ACCOUNT = "555555555555"  # log archive: bucket + KMS key
+AUDITOR_TRUSTED_ROOT = f"arn:aws:iam::{DEFAULT_ACCOUNT}:root"
+
+CLOUDTRAIL_FULL_ACCESS = "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"
+READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+# Seed for moto's random generator, so KMS key ids and access keys repeat.
+MOTO_RANDOM_SEED = 20261120
+
+COMPLIANT_TAGS = {
+    "DataClassification": "audit",
+    "ManagedBy": "terraform",
+    "Owner": "security-engineering",
+}
+
+# bench's 16 workers share one client per service; botocore's default pool
+# of 10 connections would make them queue.
+CLIENT_CONFIG = Config(
+    max_pool_connections=64,
+    retries={"max_attempts": 2, "mode": "standard"},
+)
+
+
+# --------------------------------------------------------------------------
+# plumbing
+# --------------------------------------------------------------------------
+
+
+class Moto:
+    """Builds boto3 clients for the server, optionally as another account."""
+
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint.rstrip("/")
+        self.session = boto3.session.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def client(self, service: str, region: str = "us-east-1", account: str | None = None) -> Any:
+        client = self.session.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            config=CLIENT_CONFIG,
+        )
+        if account and account != DEFAULT_ACCOUNT:
+            add_account_header(client, account)
+        return client
+
+    def post(self, path: str, body: bytes = b"") -> None:
+        """POST to moto's own control API (/moto-api/...)."""
+        # Not form-encoded (urllib's default): Flask would swallow the body as
+        # form fields and moto's reset-auth would read an empty string.
+        request = urllib.request.Request(
+            self.endpoint + path,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "text/plain"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+
+def add_account_header(client: Any, account: str) -> None:
+    """Make every request of ``client`` act in ``account``.
+
+    moto picks the account from the x-moto-account-id header before looking
+    at the access key, so one set of dummy credentials can seed any account.
+    """
+
+    def set_header(request: Any, **_: Any) -> None:
+        request.headers["x-moto-account-id"] = account
+
+    client.meta.events.register("before-sign.*.*", set_header)
+
+
+def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
+    """Tags in the [{"Key": .., "Value": ..}] form S3 and CloudTrail take, sorted."""
+    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+
+
+def trail_arn(region: str, account: str, name: str) -> str:
+    return f"arn:aws:cloudtrail:{region}:{account}:trail/{name}"
+
+
+def run_parallel(func: Callable[[int], Any], items: range, workers: int = 16) -> list[Any]:
+    """Map ``func`` over ``items`` in a thread pool, re-raising the first error."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(func, items))
+
+
+# --------------------------------------------------------------------------
+# building blocks
+# --------------------------------------------------------------------------
+
+
+def create_bucket(s3: Any, name: str, region: str, object_lock: bool = False) -> None:
+    kwargs: dict[str, Any] = {"Bucket": name}
+    # us-east-1 is the one region that rejects an explicit LocationConstraint.
+    if region != "us-east-1":
+        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    if object_lock:
+        kwargs["ObjectLockEnabledForBucket"] = True
+    s3.create_bucket(**kwargs)
+
+
+def cloudtrail_bucket_statements(bucket: str, trail: str, account: str) -> list[dict[str, Any]]:
+    """The statements CloudTrail's console writes so a trail may deliver logs."""
+    source = {"aws:SourceArn": trail}
+    return [
+        {
+            "Sid": "AWSCloudTrailAclCheck20150319",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": f"arn:aws:s3:::{bucket}",
+            "Condition": {"StringEquals": source},
+        },
+        {
+            "Sid": "AWSCloudTrailWrite20150319",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*",
+            "Condition": {
+                "StringEquals": {**source, "s3:x-amz-acl": "bucket-owner-full-control"}
+            },
+        },
+    ]
+
+
+def deny_insecure_transport(bucket: str) -> dict[str, Any]:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def put_policy(s3: Any, bucket: str, statements: list[dict[str, Any]]) -> None:
+    s3.put_bucket_policy(
+        Bucket=bucket,
+        Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+    )
+
+
+ALL_BLOCKED = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+
+
+def block_public_access(s3: Any, bucket: str) -> None:
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=ALL_BLOCKED)
+
+
+def strip_account_host_label(request: Any, **_: Any) -> None:
+    """Send s3control calls to the endpoint itself.
+
+    botocore prefixes the host with "<AccountId>." (as AWS wants), which does
+    not resolve for 127.0.0.1; moto recognises s3control by its /v20180820/
+    path anyway.
+    """
+    scheme, rest = request.url.split("://", 1)
+    host, _, path = rest.partition("/")
+    label, dot, endpoint_host = host.partition(".")
+    if dot and label.isdigit():
+        request.url = f"{scheme}://{endpoint_host}/{path}"
+
+
+def block_account_public_access(moto: Moto, account: str) -> None:
+    # The AccountId parameter must name the caller's own account in moto,
+    # so the request also carries the account header.
+    s3control = moto.client("s3control", account=account)
+    s3control.meta.events.register("before-sign.s3-control.*", strip_account_host_label)
+    s3control.put_public_access_block(AccountId=account, PublicAccessBlockConfiguration=ALL_BLOCKED)
+
+
+def enable_versioning(s3: Any, bucket: str, mfa_delete: bool = False) -> None:
+    config = {"Status": "Enabled"}
+    kwargs: dict[str, Any] = {}
+    if mfa_delete:
+        config["MFADelete"] = "Enabled"
+        # Real S3 needs the root user's MFA for this; moto ignores the value.
+        kwargs["MFA"] = f"arn:aws:iam::{LOG_ACCOUNT}:mfa/root-account-mfa-device 123456"
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=config, **kwargs)
+
+
+def kms_encryption(s3: Any, bucket: str, key_arn: str) -> None:
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": key_arn,
+                    },
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+
+
+def put_tags(s3: Any, bucket: str, tags: dict[str, str]) -> None:
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tag_list(tags)})
+
+
+def create_key(kms: Any, description: str, policy: dict[str, Any] | None = None) -> dict[str, str]:
+    """Create a customer managed symmetric key with rotation on."""
+    kwargs: dict[str, Any] = {
+        "Description": description,
+        "KeyUsage": "ENCRYPT_DECRYPT",
+        "KeySpec": "SYMMETRIC_DEFAULT",
+    }
+    if policy is not None:
+        kwargs["Policy"] = json.dumps(policy)
+    meta = kms.create_key(**kwargs)["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=meta["KeyId"])
+    return {"KeyId": meta["KeyId"], "Arn": meta["Arn"]}
+
+
+def create_trail(ct: Any, name: str, bucket: str, start: bool = True, **options: Any) -> str:
+    arn = ct.create_trail(Name=name, S3BucketName=bucket, **options)["TrailARN"]
+    if start:
+        ct.start_logging(Name=name)
+    return arn
+
+
+def trust_policy(principal: dict[str, Any], condition: dict[str, Any] | None = None) -> str:
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "sts:AssumeRole",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def create_role(iam: Any, name: str, trust: str, policy_arns: list[str], path: str = "/") -> str:
+    arn = iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    for policy_arn in policy_arns:
+        attach_if_present(iam.attach_role_policy, RoleName=name, PolicyArn=policy_arn)
+    return arn
+
+
+def attach_if_present(attach: Callable[..., Any], **kwargs: Any) -> bool:
+    """Attach a managed policy, tolerating moto builds that lack it."""
+    try:
+        attach(**kwargs)
+        return True
+    except attach.__self__.exceptions.NoSuchEntityException:
+        return False
+
+
+def create_audit_role(moto: Moto, account: str) -> str:
+    """The role trailguard assumes from the default account to audit ``account``."""
+    iam = moto.client("iam", account=account)
+    trust = trust_policy({"AWS": AUDITOR_TRUSTED_ROOT})
+    return create_role(iam, "trailguard-audit", trust, [READ_ONLY_ACCESS])
+
+
+# --------------------------------------------------------------------------
+# scenario: compliant
+# --------------------------------------------------------------------------
+
+COMPLIANT_REGION = "eu-central-1"
+COMPLIANT_TRAIL = "org-audit-trail"
+COMPLIANT_BUCKET = f"org-audit-logs-{LOG_ACCOUNT}"
+ACCESS_LOG_BUCKET = f"org-s3-access-logs-{LOG_ACCOUNT}"
+COMPLIANT_TRAIL_ARN = trail_arn(COMPLIANT_REGION, ORG_ACCOUNT, COMPLIANT_TRAIL)
+CW_LOG_GROUP_ARN = f"arn:aws:logs:{COMPLIANT_REGION}:{ORG_ACCOUNT}:log-group:{COMPLIANT_TRAIL}:*"
+CW_ROLE_ARN = f"arn:aws:iam::{ORG_ACCOUNT}:role/service-role/CloudTrailToCloudWatchLogs"
+
+ADVANCED_EVENT_SELECTORS = [
+    {
+        "Name": "Management events",
+        "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+    },
+    {
+        "Name": "S3 object events, all buckets",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+        ],
+    },
+    {
+        "Name": "Lambda invocations, all functions",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::Lambda::Function"]},
+        ],
+    },
+]
+
+COMPLIANT_LIFECYCLE = {
+    "Rules": [
+        {
+            "ID": "archive-then-expire-after-7-years",
+            "Status": "Enabled",
+            "Filter": {"Prefix": "AWSLogs/"},
+            "Expiration": {"Days": 2557},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 400},
+            "Transitions": [
+                {"Days": 90, "StorageClass": "GLACIER_IR"},
+                {"Days": 400, "StorageClass": "DEEP_ARCHIVE"},
+            ],
+        }
+    ]
+}
+
+
+def compliant_key_policy() -> dict[str, Any]:
+    """The key policy of inputs/compliant.json (it already names our ARNs)."""
+    encryption_context = {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{ORG_ACCOUNT}:trail/*"}
+    source = {"aws:SourceArn": COMPLIANT_TRAIL_ARN}
+    return {
+        "Version": "2012-10-17",
+        "Id": "Key policy created by CloudTrail",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{LOG_ACCOUNT}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "Allow CloudTrail to encrypt logs",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "kms:GenerateDataKey*",
+                "Resource": "*",
+                "Condition": {"StringEquals": source, "StringLike": encryption_context},
+            },
+            {
+                "Sid": "Allow CloudTrail to describe key",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "kms:DescribeKey",
+                "Resource": "*",
+                "Condition": {"StringEquals": source},
+            },
+            {
+                "Sid": "Allow principals in the account to decrypt log files",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:CallerAccount": LOG_ACCOUNT},
+                    "StringLike": encryption_context,
+                },
+            },
+        ],
+    }
+
+
+def seed_access_log_bucket(s3: Any) -> None:
+    """Target of the audit bucket's server access logs.
+
+    moto (like S3) refuses PutBucketLogging unless the target bucket lets the
+    logging service write, so it gets the standard logging policy.
+    """
+    create_bucket(s3, ACCESS_LOG_BUCKET, COMPLIANT_REGION)
+    put_policy(
+        s3,
+        ACCESS_LOG_BUCKET,
+        [
+            {
+                "Sid": "S3ServerAccessLogsPolicy",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{ACCESS_LOG_BUCKET}/*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": LOG_ACCOUNT}},
+            }
+        ],
+    )
+    block_public_access(s3, ACCESS_LOG_BUCKET)
+    put_tags(s3, ACCESS_LOG_BUCKET, COMPLIANT_TAGS)
+
+
+def seed_audit_bucket(s3: Any, key_arn: str) -> None:
+    # Object Lock can only be enabled when the bucket is created.
+    create_bucket(s3, COMPLIANT_BUCKET, COMPLIANT_REGION, object_lock=True)
+    statements = cloudtrail_bucket_statements(COMPLIANT_BUCKET, COMPLIANT_TRAIL_ARN, ORG_ACCOUNT)
+    put_policy(s3, COMPLIANT_BUCKET, statements + [deny_insecure_transport(COMPLIANT_BUCKET)])
+    block_public_access(s3, COMPLIANT_BUCKET)
+    enable_versioning(s3, COMPLIANT_BUCKET, mfa_delete=True)
+    kms_encryption(s3, COMPLIANT_BUCKET, key_arn)
+    s3.put_object_lock_configuration(
+        Bucket=COMPLIANT_BUCKET,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 400}},
+        },
+    )
+    s3.put_bucket_lifecycle_configuration(Bucket=COMPLIANT_BUCKET, LifecycleConfiguration=COMPLIANT_LIFECYCLE)
+    s3.put_bucket_logging(
+        Bucket=COMPLIANT_BUCKET,
+        BucketLoggingStatus={
+            "LoggingEnabled": {
+                "TargetBucket": ACCESS_LOG_BUCKET,
+                "TargetPrefix": f"{COMPLIANT_BUCKET}/",
+            }
+        },
+    )
+    put_tags(s3, COMPLIANT_BUCKET, COMPLIANT_TAGS)
+
+
+def seed_log_account(moto: Moto) -> dict[str, Any]:
+    """Account 555555555555: KMS key, access-log bucket and audit bucket."""
+    kms = moto.client("kms", COMPLIANT_REGION, LOG_ACCOUNT)
+    key = create_key(kms, "Encrypts the organisation audit trail", compliant_key_policy())
+    kms.create_alias(AliasName="alias/org-audit-trail", TargetKeyId=key["KeyId"])
+    s3 = moto.client("s3", COMPLIANT_REGION, LOG_ACCOUNT)
+    seed_access_log_bucket(s3)
+    seed_audit_bucket(s3, key["Arn"])
+    block_account_public_access(moto, LOG_ACCOUNT)
+    return {
+        "kms_key_id": key["KeyId"],
+        "kms_key_arn": key["Arn"],
+        "kms_alias": "alias/org-audit-trail",
+        "audit_role_arn": create_audit_role(moto, LOG_ACCOUNT),
+    }
+
+
+def seed_cloudwatch_delivery(moto: Moto) -> None:
+    """The log group and service role the trail's CloudWatch Logs settings name."""
+    logs = moto.client("logs", COMPLIANT_REGION, ORG_ACCOUNT)
+    logs.create_log_group(logGroupName=COMPLIANT_TRAIL)
+    iam = moto.client("iam", account=ORG_ACCOUNT)
+    trust = trust_policy(
+        {"Service": "cloudtrail.amazonaws.com"},
+        {"StringEquals": {"aws:SourceArn": COMPLIANT_TRAIL_ARN}},
+    )
+    create_role(iam, "CloudTrailToCloudWatchLogs", trust, [], path="/service-role/")
+    iam.put_role_policy(
+        RoleName="CloudTrailToCloudWatchLogs",
+        PolicyName="CloudTrailToCloudWatchLogs",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        "Resource": f"arn:aws:logs:{COMPLIANT_REGION}:{ORG_ACCOUNT}:log-group:{COMPLIANT_TRAIL}:*",
+                    }
+                ],
+            }
+        ),
+    )
+
+
+def seed_org_trail(moto: Moto, key_arn: str) -> str:
+    ct = moto.client("cloudtrail", COMPLIANT_REGION, ORG_ACCOUNT)
+    arn = create_trail(
+        ct,
+        COMPLIANT_TRAIL,
+        COMPLIANT_BUCKET,
+        start=False,
+        IncludeGlobalServiceEvents=True,
+        IsMultiRegionTrail=True,
+        EnableLogFileValidation=True,
+        # An organisation trail: moto_server.py shows it in the other seeded accounts too, as
+        # AWS shows it in every member account (so the log archive account is covered).
+        IsOrganizationTrail=True,
+        CloudWatchLogsLogGroupArn=CW_LOG_GROUP_ARN,
+        CloudWatchLogsRoleArn=CW_ROLE_ARN,
+        KmsKeyId=key_arn,
+        TagsList=tag_list(COMPLIANT_TAGS),
+    )
+    ct.put_event_selectors(TrailName=COMPLIANT_TRAIL, AdvancedEventSelectors=ADVANCED_EVENT_SELECTORS)
+    ct.put_insight_selectors(
+        TrailName=COMPLIANT_TRAIL,
+        InsightSelectors=[{"InsightType": "ApiCallRateInsight"}, {"InsightType": "ApiErrorRateInsight"}],
+    )
+    ct.start_logging(Name=COMPLIANT_TRAIL)
+    return arn
+
+
+def seed_org_account(moto: Moto, key_arn: str) -> dict[str, Any]:
+    """Account 444444444444: the trail, its CloudWatch role and IAM roles."""
+    seed_cloudwatch_delivery(moto)
+    arn = seed_org_trail(moto, key_arn)
+    block_account_public_access(moto, ORG_ACCOUNT)
+    iam = moto.client("iam", account=ORG_ACCOUNT)
+    # Only a root-trusted role whose sessions must use MFA holds CloudTrail
+    # admin rights - the pattern the compliant fixture is meant to pass.
+    admin_trust = trust_policy(
+        {"AWS": f"arn:aws:iam::{ORG_ACCOUNT}:root"},
+        {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    )
+    admin_arn = create_role(iam, "cloudtrail-admin", admin_trust, [CLOUDTRAIL_FULL_ACCESS])
+    return {
+        "trail_arn": arn,
+        "audit_role_arn": create_audit_role(moto, ORG_ACCOUNT),
+        "cloudtrail_admin_role_arn": admin_arn,
+        "cloudwatch_logs_role_arn": CW_ROLE_ARN,
+    }
+
+
+def scenario_compliant(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    log = seed_log_account(moto)  # first: the trail needs the bucket and key
+    org = seed_org_account(moto, log["kms_key_arn"])
+    return {
+        "scenario": "compliant",
+        "region": COMPLIANT_REGION,
+        "trail_account": ORG_ACCOUNT,
+        "log_account": LOG_ACCOUNT,
+        "trail_name": COMPLIANT_TRAIL,
+        "trail_arn": org["trail_arn"],
+        "bucket": COMPLIANT_BUCKET,
+        "access_log_bucket": ACCESS_LOG_BUCKET,
+        "kms_key_id": log["kms_key_id"],
+        "kms_key_arn": log["kms_key_arn"],
+        "kms_alias": log["kms_alias"],
+        "audit_role_arns": {ORG_ACCOUNT: org["audit_role_arn"], LOG_ACCOUNT: log["audit_role_arn"]},
+        "cloudtrail_admin_role_arn": org["cloudtrail_admin_role_arn"],
+        "cloudwatch_logs_role_arn": org["cloudwatch_logs_role_arn"],
+    }
+
+
+# --------------------------------------------------------------------------
+# scenario: broken
+# --------------------------------------------------------------------------
+
+
+def scenario_broken(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    region, bucket, trail = "us-east-1", "broken-trail-logs", "broken-trail"
+    arn = trail_arn(region, DEFAULT_ACCOUNT, trail)
+    s3 = moto.client("s3", region)
+    create_bucket(s3, bucket, region)
+    public_read = {
+        "Sid": "PublicRead",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*",
+    }
+    put_policy(s3, bucket, cloudtrail_bucket_statements(bucket, arn, DEFAULT_ACCOUNT) + [public_read])
+    ct = moto.client("cloudtrail", region)
+    create_trail(
+        ct,
+        trail,
+        bucket,
+        start=False,  # never started: IsLogging stays false
+        IncludeGlobalServiceEvents=False,
+        IsMultiRegionTrail=False,
+        EnableLogFileValidation=False,
+    )
+    iam = moto.client("iam")
+    iam.create_user(UserName="ops-admin")
+    attach_if_present(iam.attach_user_policy, UserName="ops-admin", PolicyArn=CLOUDTRAIL_FULL_ACCESS)
+    iam.create_user(UserName="auditor-bot")
+    return {
+        "scenario": "broken",
+        "account": DEFAULT_ACCOUNT,
+        "region": region,
+        "trail_name": trail,
+        "trail_arn": arn,
+        "bucket": bucket,
+        "users": ["auditor-bot", "ops-admin"],
+    }
+
+
+# --------------------------------------------------------------------------
+# scenario: multi-region
+# --------------------------------------------------------------------------
+
+
+def seed_simple_trail(moto: Moto, region: str, trail: str, bucket: str, multi_region: bool) -> str:
+    """A logging trail with validation and tags, writing to a versioned, tagged bucket."""
+    tags = {"Owner": "platform", "Trail": trail}
+    s3 = moto.client("s3", region)
+    create_bucket(s3, bucket, region)
+    enable_versioning(s3, bucket)
+    put_tags(s3, bucket, tags)
+    ct = moto.client("cloudtrail", region)
+    return create_trail(
+        ct,
+        trail,
+        bucket,
+        IsMultiRegionTrail=multi_region,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=True,
+        TagsList=tag_list(tags),
+    )
+
+
+def scenario_multi_region(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    us = seed_simple_trail(moto, "us-east-1", "us-trail", "us-trail-logs", multi_region=False)
+    eu = seed_simple_trail(moto, "eu-west-1", "eu-trail", "eu-trail-logs", multi_region=True)
+    return {
+        "scenario": "multi-region",
+        "account": DEFAULT_ACCOUNT,
+        "trails": {
+            "us-trail": {"arn": us, "region": "us-east-1", "bucket": "us-trail-logs", "multi_region": False},
+            "eu-trail": {"arn": eu, "region": "eu-west-1", "bucket": "eu-trail-logs", "multi_region": True},
+        },
+    }
+
+
+# --------------------------------------------------------------------------
+# scenario: access-denied
+# --------------------------------------------------------------------------
+
+DENIED_ACTIONS = ["s3:GetBucketPolicy", "kms:GetKeyRotationStatus", "cloudtrail:GetEventSelectors"]
+
+
+def scenario_access_denied(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    region, bucket, trail = "us-east-1", "denied-trail-logs", "main"
+    tags = {"Owner": "security"}
+    key = create_key(moto.client("kms", region), "Encrypts the main trail")
+    s3 = moto.client("s3", region)
+    create_bucket(s3, bucket, region)
+    enable_versioning(s3, bucket)
+    put_tags(s3, bucket, tags)
+    arn = create_trail(
+        moto.client("cloudtrail", region),
+        trail,
+        bucket,
+        IsMultiRegionTrail=True,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=True,
+        KmsKeyId=key["Arn"],
+        TagsList=tag_list(tags),
+    )
+    iam = moto.client("iam")
+    iam.create_user(UserName="auditor")
+    iam.put_user_policy(
+        UserName="auditor",
+        PolicyName="read-all-but-three",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Sid": "AllowAll", "Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {"Sid": "DenySome", "Effect": "Deny", "Action": DENIED_ACTIONS, "Resource": "*"},
+                ],
+            }
+        ),
+    )
+    access_key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    # Last: from now on moto checks signatures and IAM policies on every call
+    # (the dummy testing/testing credentials stop working too).
+    moto.post("/moto-api/reset-auth", b"0")
+    return {
+        "scenario": "access-denied",
+        "account": DEFAULT_ACCOUNT,
+        "region": region,
+        "trail_name": trail,
+        "trail_arn": arn,
+        "bucket": bucket,
+        "kms_key_id": key["KeyId"],
+        "kms_key_arn": key["Arn"],
+        "user": "auditor",
+        "access_key_id": access_key["AccessKeyId"],
+        "secret_access_key": access_key["SecretAccessKey"],
+        "denied_actions": DENIED_ACTIONS,
+    }
+
+
+# --------------------------------------------------------------------------
+# scenario: bench N
+# --------------------------------------------------------------------------
+
+BENCH_REGION = "us-east-1"
+BENCH_KEYS = 10
+BENCH_USERS, BENCH_GROUPS, BENCH_ROLES = 20, 5, 10
+
+
+def bench_bucket_lifecycle() -> dict[str, Any]:
+    return {
+        "Rules": [
+            {
+                "ID": "expire-after-a-year",
+                "Status": "Enabled",
+                "Filter": {"Prefix": "AWSLogs/"},
+                "Expiration": {"Days": 365},
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+            }
+        ]
+    }
+
+
+def seed_bench_trail(s3: Any, ct: Any, index: int, key_arn: str) -> str:
+    """One trail and its fully configured bucket, so every per-bucket read has a value."""
+    name = f"{index:05d}"
+    bucket, trail = f"bench-logs-{name}", f"bench-trail-{name}"
+    arn = trail_arn(BENCH_REGION, DEFAULT_ACCOUNT, trail)
+    tags = {"Bench": "true", "Index": name}
+    create_bucket(s3, bucket, BENCH_REGION)
+    put_policy(s3, bucket, cloudtrail_bucket_statements(bucket, arn, DEFAULT_ACCOUNT))
+    block_public_access(s3, bucket)
+    enable_versioning(s3, bucket)
+    kms_encryption(s3, bucket, key_arn)
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=bench_bucket_lifecycle())
+    put_tags(s3, bucket, tags)
+    return create_trail(
+        ct,
+        trail,
+        bucket,
+        start=False,  # started in a second pass, once every trail exists
+        IsMultiRegionTrail=False,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=True,
+        KmsKeyId=key_arn,
+        TagsList=tag_list(tags),
+    )
+
+
+def seed_bench_iam(moto: Moto) -> None:
+    """20 users in 5 groups and 10 roles; CloudTrail admin on 2 users, 1 group, 1 role."""
+    iam = moto.client("iam")
+    groups = [f"bench-group-{g:02d}" for g in range(1, BENCH_GROUPS + 1)]
+    for group in groups:
+        iam.create_group(GroupName=group)
+    for u in range(1, BENCH_USERS + 1):
+        user = f"bench-user-{u:02d}"
+        iam.create_user(UserName=user)
+        iam.add_user_to_group(GroupName=groups[(u - 1) % BENCH_GROUPS], UserName=user)
+        if u <= 2:
+            attach_if_present(iam.attach_user_policy, UserName=user, PolicyArn=CLOUDTRAIL_FULL_ACCESS)
+    attach_if_present(iam.attach_group_policy, GroupName=groups[0], PolicyArn=CLOUDTRAIL_FULL_ACCESS)
+    trust = trust_policy({"AWS": AUDITOR_TRUSTED_ROOT})
+    for r in range(1, BENCH_ROLES + 1):
+        create_role(iam, f"bench-role-{r:02d}", trust, [CLOUDTRAIL_FULL_ACCESS] if r == 1 else [])
+
+
+def scenario_bench(moto: Moto, args: list[str]) -> dict[str, Any]:
+    if len(args) != 1 or not args[0].isdigit() or int(args[0]) < 1:
+        raise SystemExit("usage: seed_moto.py ENDPOINT bench N   (N >= 1)")
+    count = int(args[0])
+    kms = moto.client("kms", BENCH_REGION)
+    # Keys first and in order: their ids come from moto's seeded generator.
+    keys = [create_key(kms, f"bench key {k:02d}") for k in range(1, BENCH_KEYS + 1)]
+    seed_bench_iam(moto)
+    # One client per service shared by all workers: botocore clients are
+    # thread-safe, creating them is slow and Session.client() is not.
+    s3 = moto.client("s3", BENCH_REGION)
+    ct = moto.client("cloudtrail", BENCH_REGION)
+    arns = run_parallel(
+        lambda i: seed_bench_trail(s3, ct, i, keys[(i - 1) % BENCH_KEYS]["Arn"]),
+        range(1, count + 1),
+    )
+    run_parallel(lambda i: ct.start_logging(Name=f"bench-trail-{i:05d}"), range(1, count + 1))
+    return {
+        "scenario": "bench",
+        "account": DEFAULT_ACCOUNT,
+        "region": BENCH_REGION,
+        "trails": len(arns),
+        "buckets": len(arns),
+        "kms_keys": len(keys),
+        "users": BENCH_USERS,
+        "groups": BENCH_GROUPS,
+        "roles": BENCH_ROLES,
+        "cloudtrail_full_access": {"users": 2, "groups": 1, "roles": 1},
+        "first_trail_arn": arns[0],
+        "last_trail_arn": arns[-1],
+    }
+
+
+# --------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------
+
+SCENARIOS: dict[str, Callable[[Moto, list[str]], dict[str, Any]]] = {
+    "compliant": scenario_compliant,
+    "broken": scenario_broken,
+    "multi-region": scenario_multi_region,
+    "access-denied": scenario_access_denied,
+    "bench": scenario_bench,
+}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[1] not in SCENARIOS:
+        print(f"usage: seed_moto.py ENDPOINT {{{'|'.join(SCENARIOS)}}} [ARGS]", file=sys.stderr)
+        return 2
+    moto = Moto(argv[0])
+    # Deterministic ids (KMS keys, access keys) for every run of a scenario.
+    moto.post(f"/moto-api/seed?a={MOTO_RANDOM_SEED}")
+    result = SCENARIOS[argv[1]](moto, argv[2:])
+    print(json.dumps(result, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
