@@ -190,6 +190,12 @@ fn broken_account_gives_exactly_the_expected_findings() {
         iam["Users"]["ops-admin"]["AttachedManagedPolicies"][0]["PolicyArn"],
         "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"
     );
+    // A trail whose selectors were never set records AWS's default without a GetEventSelectors.
+    assert_eq!(
+        s["trails"][trail]["EventSelectors"],
+        json!([{"ReadWriteType": "All", "IncludeManagementEvents": true, "DataResources": [], "ExcludeManagementEventSources": []}])
+    );
+    assert_eq!(s["trails"][trail]["AdvancedEventSelectors"], json!([]));
     // MFA devices are read only for holders of AWSCloudTrail_FullAccess.
     assert!(iam["Users"]["auditor-bot"].get("MFADevices").is_none());
     // What AWS says does not exist is null, not missing.
@@ -262,15 +268,23 @@ fn trails_of_two_regions_are_each_read_once_in_their_home_region() {
     }
     assert_eq!(findings(&run.stdout), expected(&want));
 
-    // --all-regions reads every region the account has enabled, and finds the same two trails.
+    // --all-regions reads every region the account has enabled, and finds the same two trails;
+    // AWS_ENDPOINT_URL redirects every client as --endpoint-url does.
     let snapshot = moto.dir().join("all.json");
-    let run = moto.trailguard(&[
-        "collect",
-        "--all-regions",
-        "-q",
-        "-o",
-        snapshot.to_str().unwrap(),
-    ]);
+    let run = aws_trailguard(
+        &[
+            "collect",
+            "--all-regions",
+            "-q",
+            "-o",
+            snapshot.to_str().unwrap(),
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_ENDPOINT_URL", &moto.endpoint),
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let s = read_json(&snapshot);
     let account = &s["accounts"]["123456789012"];

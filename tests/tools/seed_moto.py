@@ -664,8 +664,9 @@ def scenario_access_denied(moto: Moto, _args: list[str]) -> dict[str, Any]:
     create_bucket(s3, bucket, region)
     enable_versioning(s3, bucket)
     put_tags(s3, bucket, tags)
+    ct = moto.client("cloudtrail", region)
     arn = create_trail(
-        moto.client("cloudtrail", region),
+        ct,
         trail,
         bucket,
         IsMultiRegionTrail=True,
@@ -673,6 +674,19 @@ def scenario_access_denied(moto: Moto, _args: list[str]) -> dict[str, Any]:
         EnableLogFileValidation=True,
         KmsKeyId=key["Arn"],
         TagsList=tag_list(tags),
+    )
+    # Custom selectors (management events plus S3 data events), so the collector must call the
+    # GetEventSelectors the auditor is denied: for a trail without them, DescribeTrails'
+    # HasCustomEventSelectors already says the selectors are AWS's default.
+    ct.put_event_selectors(
+        TrailName=trail,
+        EventSelectors=[
+            {
+                "ReadWriteType": "All",
+                "IncludeManagementEvents": True,
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
+            }
+        ],
     )
     iam = moto.client("iam")
     iam.create_user(UserName="auditor")

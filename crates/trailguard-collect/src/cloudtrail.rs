@@ -1,6 +1,6 @@
 //! Trails: DescribeTrails per region, then per trail (in its home region) GetTrailStatus,
-//! GetEventSelectors, GetInsightSelectors (only when the trail reports insight selectors), and
-//! ListTags for up to 20 trails of a region per call.
+//! GetEventSelectors (only when the trail reports custom selectors), GetInsightSelectors (only
+//! when it reports insight selectors), and ListTags for up to 20 trails of a region per call.
 
 use crate::call::{Ctx, Scope};
 use crate::sdk::Clients;
@@ -79,12 +79,30 @@ pub(crate) async fn details(ctx: &Ctx, clients: &Clients, account: &str, trail: 
         &[],
         client.get_trail_status().name(&arn).send(),
     );
-    let selectors = ctx.read(
-        Operation::GetEventSelectors,
-        &scope,
-        &[],
-        client.get_event_selectors().trail_name(&arn).send(),
-    );
+    // A trail whose selectors were never set says so in DescribeTrails
+    // (HasCustomEventSelectors false) and records AWS's default: asking adds nothing.
+    let selectors = async {
+        if trail.has_custom_event_selectors {
+            ctx.read(
+                Operation::GetEventSelectors,
+                &scope,
+                &[],
+                client.get_event_selectors().trail_name(&arn).send(),
+            )
+            .await
+            .map(|out| {
+                (
+                    out.event_selectors().iter().map(event_selector).collect(),
+                    out.advanced_event_selectors()
+                        .iter()
+                        .map(advanced_selector)
+                        .collect(),
+                )
+            })
+        } else {
+            Collected::Present((vec![aws_default_selector()], Vec::new()))
+        }
+    };
     // A trail without insight selectors says so in DescribeTrails; asking would only return
     // InsightNotEnabledException.
     let insights = async {
@@ -119,15 +137,9 @@ pub(crate) async fn details(ctx: &Ctx, clients: &Clients, account: &str, trail: 
         stop_logging_time: s.stop_logging_time().and_then(rfc3339),
     });
     match selectors {
-        Collected::Present(out) => {
-            trail.event_selectors =
-                Collected::Present(out.event_selectors().iter().map(event_selector).collect());
-            trail.advanced_event_selectors = Collected::Present(
-                out.advanced_event_selectors()
-                    .iter()
-                    .map(advanced_selector)
-                    .collect(),
-            );
+        Collected::Present((basic, advanced)) => {
+            trail.event_selectors = Collected::Present(basic);
+            trail.advanced_event_selectors = Collected::Present(advanced);
         }
         Collected::Absent | Collected::Unknown => {
             trail.event_selectors = Collected::Unknown;
@@ -144,6 +156,17 @@ pub(crate) async fn details(ctx: &Ctx, clients: &Clients, account: &str, trail: 
             })
             .collect()
     });
+}
+
+/// The selector AWS records for a trail whose selectors were never set: every management event,
+/// read and write, no data events.
+fn aws_default_selector() -> EventSelector {
+    EventSelector {
+        read_write_type: ReadWriteType::All,
+        include_management_events: true,
+        data_resources: Vec::new(),
+        exclude_management_event_sources: Vec::new(),
+    }
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {

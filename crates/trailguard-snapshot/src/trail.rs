@@ -60,7 +60,9 @@ pub struct Trail {
     /// `GetTrailStatus`.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub status: Collected<TrailStatus>,
-    /// `GetEventSelectors`: basic event selectors (empty when advanced selectors are used).
+    /// `GetEventSelectors`: basic event selectors (empty when advanced selectors are used). For a
+    /// trail with `HasCustomEventSelectors` false the collector records AWS's default selector
+    /// (all management events, read and write) without asking.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub event_selectors: Collected<Vec<EventSelector>>,
     /// `GetEventSelectors`: advanced event selectors.
