@@ -14,8 +14,18 @@ process and then runs moto's own server:
   c. The Account service gains ``ListRegions``.
   d. Cross-account S3 access can be switched off at run time with a lock file.
   e. GetAccountAuthorizationDetails names its managed policies.
-  f. With IAM enforcement on, denied KMS/CloudTrail/Account calls fail with a
+    f. With IAM enforcement on, denied KMS/CloudTrail/Account calls fail with a
      JSON AccessDeniedException instead of an XML body JSON SDKs cannot read.
+  g. Organisation trails show in the other seeded accounts' DescribeTrails, as
+     AWS shows them in member accounts.
+  h. An Object Lock default retention sends only the period that was set
+     (moto adds ``Years: 0``).
+
+Not patched, because the product already follows AWS there: GetKeyPolicy is
+called with the policy name ``default`` (AWS's only name; moto requires it),
+and the collector never calls ListBuckets with MaxBuckets (moto ignores
+paging; the collector follows ContinuationToken until there is none).
+
 
 Usage:
     python tests/tools/moto_server.py --port PORT [--lock-file PATH]

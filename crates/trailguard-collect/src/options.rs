@@ -35,11 +35,11 @@ pub struct Concurrency {
 }
 
 /// Calls in flight to S3 at once, by default.
-pub const DEFAULT_S3_CONCURRENCY: usize = 64;
+pub const DEFAULT_S3_CONCURRENCY: usize = 128;
 /// Calls in flight to KMS at once, by default.
 pub const DEFAULT_KMS_CONCURRENCY: usize = 16;
 /// Calls in flight to CloudTrail at once, by default.
-pub const DEFAULT_CLOUDTRAIL_CONCURRENCY: usize = 8;
+pub const DEFAULT_CLOUDTRAIL_CONCURRENCY: usize = 16;
 /// Calls in flight to IAM at once, by default.
 pub const DEFAULT_IAM_CONCURRENCY: usize = 4;
 /// Calls in flight to the other services (STS, Organizations, Account, S3 Control), by default.

@@ -1,0 +1,422 @@
+//! Collection benchmark: calls per resource, and wall time for 10, 100 and 1,000 log buckets at
+//! concurrency 1 and at the default limits, with every request delayed by a loopback proxy.
+//!
+//! ```sh
+//! ./scripts/test            # once: installs moto into target/test-venv
+//! cargo bench -p trailguard-collect --bench collect
+//! TG_BENCH_BUCKETS=10,100 TG_BENCH_LATENCY_MS=50 cargo bench -p trailguard-collect --bench collect
+//! ```
+//!
+//! A moto server is seeded with N trails, each writing to its own fully configured bucket
+//! (tests/tools/seed_moto.py `bench N`: 10 KMS keys, 20 users, 5 groups, 10 roles). The collector
+//! then reads it through a proxy on 127.0.0.1 that holds each request for the latency before
+//! answering. Two columns:
+//!
+//! - **moto**: the proxy forwards to moto. moto answers one request at a time (~350 calls/s on
+//!   this machine), so beyond a few dozen calls in flight it, not the collector, sets the pace.
+//! - **replay**: the proxy answers from the responses moto gave during a warm-up collection, so
+//!   the figure is the collector's own: its concurrency, parsing and snapshot building against an
+//!   endpoint that answers every request in the latency, like AWS.
+//!
+//! Network traffic stays on 127.0.0.1.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // A benchmark fails loudly.
+
+use std::collections::HashMap;
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use trailguard_collect::{
+    collect, CallStats, Collection, Concurrency, NoProgress, Operation, Options, Regions,
+    DEFAULT_CLOUDTRAIL_CONCURRENCY, DEFAULT_IAM_CONCURRENCY, DEFAULT_KMS_CONCURRENCY,
+    DEFAULT_OTHER_CONCURRENCY, DEFAULT_S3_CONCURRENCY,
+};
+
+const REGION: &str = "us-east-1";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn python() -> String {
+    if let Ok(python) = std::env::var("TRAILGUARD_TEST_PYTHON") {
+        return python;
+    }
+    let venv = root().join("target/test-venv/bin/python");
+    assert!(
+        venv.exists(),
+        "no Python with moto: run ./scripts/test once (it installs target/test-venv), or set TRAILGUARD_TEST_PYTHON"
+    );
+    venv.to_string_lossy().into_owned()
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Moto {
+    child: Child,
+    endpoint: String,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let port = free_port();
+        let child = Command::new(python())
+            .arg(root().join("tests/tools/moto_server.py"))
+            .args(["--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto starts");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "moto did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Moto {
+            child,
+            endpoint: format!("127.0.0.1:{port}"),
+        }
+    }
+
+    fn seed(&self, buckets: usize) {
+        let status = Command::new(python())
+            .arg(root().join("tests/tools/seed_moto.py"))
+            .arg(format!("http://{}", self.endpoint))
+            .args(["bench", &buckets.to_string()])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "seeding failed");
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What the proxy does with a request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Forward to moto, and remember the answer.
+    Forward,
+    /// Answer from memory (falling back to moto for a request never seen).
+    Replay,
+}
+
+/// A loopback HTTP/1.1 proxy that delays each answer by `latency`.
+struct Proxy {
+    port: u16,
+    mode: Arc<Mutex<Mode>>,
+}
+
+type Cache = Arc<Mutex<HashMap<Vec<u8>, Vec<u8>>>>;
+
+impl Proxy {
+    async fn start(upstream: String, latency: Duration) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mode = Arc::new(Mutex::new(Mode::Forward));
+        let cache: Cache = Arc::default();
+        let shared_mode = mode.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else {
+                    continue;
+                };
+                let (upstream, cache, mode) =
+                    (upstream.clone(), cache.clone(), shared_mode.clone());
+                tokio::spawn(async move {
+                    let _ = serve(client, &upstream, &cache, &mode, latency).await;
+                });
+            }
+        });
+        Proxy { port, mode }
+    }
+
+    fn set(&self, mode: Mode) {
+        *self.mode.lock().unwrap() = mode;
+    }
+}
+
+/// Reads one request (head and Content-Length body) from the connection.
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + length {
+                buf.truncate(end + 4 + length);
+                return Ok(Some(buf));
+            }
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// The parts of a request that decide moto's answer: request line, body, and the headers that
+/// select the operation or account (not the signature or date, which change every time).
+fn cache_key(request: &[u8]) -> Vec<u8> {
+    let end = request
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(request.len());
+    let head = String::from_utf8_lossy(&request[..end]);
+    let mut key = Vec::new();
+    for (i, line) in head.lines().enumerate() {
+        let lower = line.to_ascii_lowercase();
+        if i == 0 || lower.starts_with("x-amz-target:") || lower.starts_with("x-amz-account-id:") {
+            key.extend_from_slice(line.as_bytes());
+            key.push(b'\n');
+        }
+    }
+    key.extend_from_slice(request.get(end..).unwrap_or_default());
+    key
+}
+
+/// Sends the request to moto on a fresh connection and reads the whole answer (moto closes
+/// the connection after it).
+async fn forward(upstream: &str, request: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut server = TcpStream::connect(upstream).await?;
+    // Ask moto to close after answering, so the end of the answer is the end of the stream.
+    let text = String::from_utf8_lossy(request);
+    let rewritten = text.replacen("\r\n", "\r\nConnection: close\r\n", 1);
+    server.write_all(rewritten.as_bytes()).await?;
+    let mut response = Vec::new();
+    server.read_to_end(&mut response).await?;
+    Ok(response)
+}
+
+async fn serve(
+    mut client: TcpStream,
+    upstream: &str,
+    cache: &Cache,
+    mode: &Mutex<Mode>,
+    latency: Duration,
+) -> std::io::Result<()> {
+    // One request per connection: moto's answers say `Connection: close`.
+    let Some(request) = read_request(&mut client).await? else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    let key = cache_key(&request);
+    let replay = *mode.lock().unwrap() == Mode::Replay;
+    let cached = if replay {
+        cache.lock().unwrap().get(&key).cloned()
+    } else {
+        None
+    };
+    let response = match cached {
+        Some(response) => response,
+        None => {
+            let response = forward(upstream, &request).await?;
+            cache.lock().unwrap().insert(key, response.clone());
+            response
+        }
+    };
+    tokio::time::sleep(latency.saturating_sub(started.elapsed())).await;
+    client.write_all(&response).await?;
+    client.shutdown().await
+}
+
+/// Which resource an operation's calls are made for.
+fn per(op: Operation) -> &'static str {
+    use Operation::*;
+    match op {
+        GetTrailStatus | GetEventSelectors | GetInsightSelectors | ListTags => "trail",
+        GetBucketLocation
+        | GetBucketPolicy
+        | GetBucketPolicyStatus
+        | GetPublicAccessBlock
+        | GetBucketAcl
+        | GetBucketLogging
+        | GetBucketVersioning
+        | GetBucketEncryption
+        | GetObjectLockConfiguration
+        | GetBucketLifecycleConfiguration
+        | GetBucketTagging => "bucket",
+        DescribeKey | GetKeyPolicy | GetKeyRotationStatus | ListAliases => "key",
+        ListMfaDevices => "principal",
+        _ => "account",
+    }
+}
+
+async fn run(endpoint: &str, concurrency: Concurrency) -> (Duration, Collection) {
+    let options = Options {
+        regions: Regions::Listed(vec![REGION.to_string()]),
+        endpoint_url: Some(format!("http://{endpoint}")),
+        concurrency,
+        ..Options::default()
+    };
+    let started = Instant::now();
+    let collection = collect(&options, Arc::new(NoProgress))
+        .await
+        .expect("collects");
+    let elapsed = started.elapsed();
+    assert!(
+        collection.snapshot.gaps.is_empty(),
+        "gaps: {:?}",
+        collection.snapshot.gaps
+    );
+    (elapsed, collection)
+}
+
+/// Users whose MFA devices were read: those holding AWSCloudTrail_FullAccess.
+fn holders(collection: &Collection) -> usize {
+    collection
+        .snapshot
+        .accounts
+        .values()
+        .filter_map(|a| a.iam.present())
+        .flat_map(|iam| iam.users.values())
+        .filter(|u| !u.mfa_devices.is_unknown())
+        .count()
+}
+
+fn print_calls_per_resource(stats: &CallStats, buckets: usize, holders: usize) {
+    let counts = |kind: &str| -> Vec<(Operation, u64)> {
+        stats.iter().filter(|(op, _)| per(*op) == kind).collect()
+    };
+    println!("calls per resource ({buckets} trails, {buckets} buckets, 10 keys, {holders} users holding AWSCloudTrail_FullAccess):");
+    for (kind, n) in [
+        ("trail", buckets),
+        ("bucket", buckets),
+        ("key", 10),
+        ("principal", holders),
+    ] {
+        let ops = counts(kind);
+        let total: u64 = ops.iter().map(|(_, c)| c).sum();
+        let detail: Vec<String> = ops
+            .iter()
+            .map(|(op, c)| format!("{} {:.2}", op.name(), *c as f64 / n as f64))
+            .collect();
+        println!(
+            "  per {kind:<9} {:>5.2}  ({})",
+            total as f64 / n as f64,
+            detail.join(", ")
+        );
+    }
+    let account: Vec<String> = counts("account")
+        .iter()
+        .map(|(op, c)| format!("{} {c}", op.name()))
+        .collect();
+    println!("  per account    {}", account.join(", "));
+    println!("  total          {} calls", stats.total());
+}
+
+fn main() {
+    // The collector uses the default credential chain; moto accepts any keys.
+    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    std::env::remove_var("AWS_PROFILE");
+    std::env::remove_var("AWS_ENDPOINT_URL");
+
+    let sizes: Vec<usize> = std::env::var("TG_BENCH_BUCKETS")
+        .unwrap_or_else(|_| "10,100,1000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let latency = Duration::from_millis(
+        std::env::var("TG_BENCH_LATENCY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(50),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!(
+        "collection benchmark: {} ms per request through a loopback proxy; default limits: S3 {}, KMS {}, CloudTrail {}, IAM {}, others {}\n",
+        latency.as_millis(),
+        DEFAULT_S3_CONCURRENCY,
+        DEFAULT_KMS_CONCURRENCY,
+        DEFAULT_CLOUDTRAIL_CONCURRENCY,
+        DEFAULT_IAM_CONCURRENCY,
+        DEFAULT_OTHER_CONCURRENCY
+    );
+    let mut rows = Vec::new();
+    for (i, &buckets) in sizes.iter().enumerate() {
+        let moto = Moto::start();
+        let seeding = Instant::now();
+        moto.seed(buckets);
+        eprintln!(
+            "seeded {buckets} buckets in {:.1} s",
+            seeding.elapsed().as_secs_f64()
+        );
+        runtime.block_on(async {
+            let proxy = Proxy::start(moto.endpoint.clone(), latency).await;
+            let endpoint = format!("127.0.0.1:{}", proxy.port);
+            // Warm-up through moto: records every answer for replay.
+            let (_, warm) = run(&endpoint, Concurrency::default()).await;
+            assert_eq!(warm.snapshot.buckets.len(), buckets);
+            if i == 0 {
+                print_calls_per_resource(&warm.calls, buckets, holders(&warm));
+                println!();
+            }
+            for (label, concurrency) in [
+                ("1", Concurrency::uniform(1)),
+                ("default", Concurrency::default()),
+            ] {
+                // One call at a time waits on the latency, not on moto: no moto column.
+                let through_moto = if label == "1" {
+                    None
+                } else {
+                    proxy.set(Mode::Forward);
+                    Some(run(&endpoint, concurrency).await.0)
+                };
+                proxy.set(Mode::Replay);
+                let (replayed, collection) = run(&endpoint, concurrency).await;
+                rows.push((
+                    buckets,
+                    label,
+                    collection.calls.total(),
+                    through_moto,
+                    replayed,
+                ));
+                eprintln!(
+                    "{buckets} buckets, concurrency {label}: replay {:.2} s",
+                    replayed.as_secs_f64()
+                );
+            }
+        });
+    }
+    println!(
+        "{:>8}  {:>11}  {:>6}  {:>9}  {:>9}  {:>12}",
+        "buckets", "concurrency", "calls", "moto", "replay", "replay calls/s"
+    );
+    for (buckets, label, calls, moto, replay) in rows {
+        let moto = moto.map_or_else(|| "-".to_string(), |d| format!("{:.2}s", d.as_secs_f64()));
+        println!(
+            "{buckets:>8}  {label:>11}  {calls:>6}  {moto:>9}  {:>8.2}s  {:>12.0}",
+            replay.as_secs_f64(),
+            calls as f64 / replay.as_secs_f64()
+        );
+    }
+}
