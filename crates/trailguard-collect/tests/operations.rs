@@ -46,7 +46,10 @@ fn sources() -> Vec<(String, String)> {
 fn snake_case_matches_the_sdk_method_names() {
     assert_eq!(snake("GetBucketPolicy"), "get_bucket_policy");
     assert_eq!(snake("ListMFADevices"), "list_mfa_devices");
-    assert_eq!(snake("GetAccountAuthorizationDetails"), "get_account_authorization_details");
+    assert_eq!(
+        snake("GetAccountAuthorizationDetails"),
+        "get_account_authorization_details"
+    );
 }
 
 #[test]
@@ -77,7 +80,10 @@ fn every_request_is_sent_under_the_operation_it_calls() {
     }
     let all: BTreeSet<Operation> = Operation::ALL.iter().copied().collect();
     let never: Vec<_> = all.difference(&called).collect();
-    assert!(never.is_empty(), "operations the collector never calls: {never:?}");
+    assert!(
+        never.is_empty(),
+        "operations the collector never calls: {never:?}"
+    );
 }
 
 #[test]
