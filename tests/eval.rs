@@ -372,6 +372,74 @@ fn policies_cannot_reach_the_environment_or_the_network() {
     }
 }
 
+// ---- rule parameters (trailguard.toml) ----
+
+#[test]
+fn trailguard_toml_sets_the_rule_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let compliant = root().join("inputs/compliant.json");
+    let compliant = compliant.to_str().unwrap();
+    let bucket = "arn:aws:s3:::org-audit-logs-555555555555";
+    // The compliant bucket keeps logs 400 days under Object Lock: enough for the default 365.
+    let run = trailguard_in(dir.path(), &["eval", compliant, "--format", "json"]);
+    assert_eq!(findings(&run.stdout), BTreeSet::new(), "{}", run.stderr);
+    // Read from the current directory...
+    write(
+        dir.path(),
+        "trailguard.toml",
+        "[params]\nretention_days = 500\n",
+    );
+    let run = trailguard_in(dir.path(), &["eval", compliant, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found = findings(&run.stdout);
+    assert!(
+        found.contains(&("TG035".to_string(), bucket.to_string())),
+        "{found:?}"
+    );
+    // ...or from --config, which wins.
+    let other = write(
+        dir.path(),
+        "strict/params.toml",
+        "[params]\nretention_days = 30\n",
+    );
+    let run = trailguard_in(
+        dir.path(),
+        &[
+            "eval",
+            compliant,
+            "--format",
+            "json",
+            "--config",
+            other.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(findings(&run.stdout), BTreeSet::new(), "{}", run.stderr);
+}
+
+#[test]
+fn config_with_an_unknown_key_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "trailguard.toml",
+        "[params]\nretention_days = 400\nretension = 1\n",
+    );
+    let demo = root().join("inputs/demo.json");
+    let run = trailguard_in(dir.path(), &["eval", demo.to_str().unwrap()]);
+    assert_input_error(
+        &run,
+        &[
+            "trailguard.toml:3:1: unknown field `retension`",
+            "hint: trailguard.toml has one table, [params]",
+        ],
+    );
+    let run = trailguard_in(
+        dir.path(),
+        &["eval", demo.to_str().unwrap(), "--config", "missing.toml"],
+    );
+    assert_input_error(&run, &["cannot read the config file missing.toml"]);
+}
+
 // ---- bad input (SPEC 7): one clear message, exit 2, no partial output ----
 
 fn assert_input_error(run: &common::Run, needles: &[&str]) {

@@ -13,6 +13,9 @@ pub enum EngineError {
         /// The OS error.
         message: String,
     },
+    /// `trailguard.toml` is invalid.
+    #[error("{0}")]
+    Config(Diagnostic),
     /// One or more policies are invalid; every problem found is listed.
     #[error("{}", render(.0))]
     Policies(Vec<Diagnostic>),

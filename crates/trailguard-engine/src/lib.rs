@@ -49,6 +49,6 @@ pub use engine::{relative_uri, snapshot_value, Backend, PolicyEngine, MAX_EVAL_T
 pub use error::EngineError;
 pub use evaluation::Evaluation;
 pub use finding::{Finding, RuleMeta, Severity, SourceLocation};
-pub use params::Params;
+pub use params::{Params, PARAMETERS};
 pub use source::{builtin_sources, load_path, overlay, PolicySource};
 pub use testing::{run_tests, Outcome, TestResult, TestRun};

@@ -1,10 +1,23 @@
-//! The tunable values rules read as `data.trailguard.params`.
+//! The tunable values rules read as `data.trailguard.params`, and `trailguard.toml`, the file
+//! that sets them.
 
+use crate::{Diagnostic, EngineError};
 use serde::{Deserialize, Serialize};
 
 /// Rule parameters, with the defaults of the SPEC.
+///
+/// ```
+/// use trailguard_engine::Params;
+///
+/// let params = Params::from_toml("[params]\nretention_days = 400\n", "trailguard.toml").unwrap();
+/// assert_eq!(params.retention_days, 400);
+/// assert_eq!(params.max_full_access_holders, 3); // the default
+///
+/// let error = Params::from_toml("[params]\nretention = 400\n", "trailguard.toml").unwrap_err();
+/// assert!(error.to_string().starts_with("trailguard.toml:2:1: unknown field `retention`"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Params {
     /// How long logs must be kept, in days (TG035, TG039).
     pub retention_days: u32,
@@ -27,10 +40,148 @@ impl Default for Params {
     }
 }
 
+/// The parameters, for `policy doc` and `--help`: key, default, meaning.
+pub const PARAMETERS: &[(&str, &str, &str)] = &[
+    (
+        "retention_days",
+        "365",
+        "How long logs must be kept, in days: Object Lock retention (TG035) and lifecycle expiry (TG039) must reach it.",
+    ),
+    (
+        "max_full_access_holders",
+        "3",
+        "How many principals may hold AWSCloudTrail_FullAccess before TG062 reports it.",
+    ),
+    (
+        "trusted_accounts",
+        "[]",
+        "Account ids (besides the account itself) whose principals may assume roles that administer CloudTrail (TG064).",
+    ),
+    (
+        "cloudtrail_admins",
+        "[]",
+        "Principal ARNs allowed to stop, delete or reconfigure trails without a finding (TG063).",
+    ),
+];
+
+/// `trailguard.toml`: everything is optional, nothing unknown is accepted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    params: Params,
+}
+
 impl Params {
     /// `{"trailguard": {"params": ...}}`, the data document rules see.
     pub(crate) fn data(&self) -> regorus::Value {
         let json = serde_json::json!({ "trailguard": { "params": self } });
         regorus::Value::from(json)
+    }
+
+    /// Reads the `[params]` table of a `trailguard.toml`. Errors name `file:line:col`; unknown
+    /// keys are errors, so a typo cannot silently leave a default in place.
+    pub fn from_toml(text: &str, file: &str) -> Result<Params, EngineError> {
+        let config: ConfigFile = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |span| line_column(text, span.start));
+            let message = e.message().trim().to_string();
+            let mut diagnostic = Diagnostic::new(file, line, column, message);
+            if e.message().contains("unknown field") {
+                let keys: Vec<&str> = PARAMETERS.iter().map(|(k, _, _)| *k).collect();
+                diagnostic = diagnostic.hint(format!(
+                    "trailguard.toml has one table, [params], with the keys {}",
+                    keys.join(", ")
+                ));
+            }
+            EngineError::Config(diagnostic)
+        })?;
+        let params = config.params;
+        for id in &params.trusted_accounts {
+            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                let at = text.find(&format!("\"{id}\"")).unwrap_or(0);
+                let (line, column) = line_column(text, at);
+                return Err(EngineError::Config(
+                    Diagnostic::new(
+                        file,
+                        line,
+                        column,
+                        format!("trusted_accounts: {id:?} is not a 12-digit account id"),
+                    )
+                    .hint("list account ids such as \"111111111111\""),
+                ));
+            }
+        }
+        Ok(params)
+    }
+}
+
+/// The 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_keeps_the_defaults() {
+        assert_eq!(Params::from_toml("", "t.toml").unwrap(), Params::default());
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let text = "[params]\nretention_days = 400\nmax_full_access_holders = 1\n\
+                    trusted_accounts = [\"111111111111\"]\n\
+                    cloudtrail_admins = [\"arn:aws:iam::111111111111:role/admin\"]\n";
+        let params = Params::from_toml(text, "t.toml").unwrap();
+        assert_eq!(
+            params,
+            Params {
+                retention_days: 400,
+                max_full_access_holders: 1,
+                trusted_accounts: vec!["111111111111".into()],
+                cloudtrail_admins: vec!["arn:aws:iam::111111111111:role/admin".into()],
+            }
+        );
+        let documented: Vec<&str> = PARAMETERS.iter().map(|(k, _, _)| *k).collect();
+        let json = serde_json::to_value(Params::default()).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut sorted = documented.clone();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted, "PARAMETERS documents every key");
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        for (text, expected) in [
+            (
+                "[params]\nretention = 1\n",
+                "t.toml:2:1: unknown field `retention`",
+            ),
+            ("[parms]\n", "t.toml:1:2: unknown field `parms`"),
+            (
+                "[params]\nretention_days = \"a year\"\n",
+                "t.toml:2:18: invalid type",
+            ),
+            (
+                "[params]\ntrusted_accounts = [\"12\"]\n",
+                "t.toml:2:21: trusted_accounts: \"12\"",
+            ),
+            ("[params\n", "t.toml:1:8:"),
+        ] {
+            let error = Params::from_toml(text, "t.toml").unwrap_err().to_string();
+            assert!(error.starts_with(expected), "{text:?}: {error}");
+        }
     }
 }

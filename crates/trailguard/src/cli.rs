@@ -118,7 +118,8 @@ pub struct CollectArgs {
 pub struct ScanArgs {
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Keep the snapshot in this file (SARIF results then point into it).
+    /// Keep the snapshot in this file (written atomically). SARIF results point at lines in it;
+    /// without it they name `trailguard-snapshot.json`, which is not written.
     #[arg(long, value_name = "FILE")]
     pub snapshot_out: Option<PathBuf>,
     #[command(flatten)]
@@ -130,6 +131,10 @@ pub struct ScanArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Rule parameters (retention days, allowed holders, trusted accounts, CloudTrail admins)
+    /// from this TOML file [default: trailguard.toml in the current directory, if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Report format.
     #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,

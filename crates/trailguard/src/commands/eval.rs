@@ -3,9 +3,14 @@
 use super::{policy_sources, Outcome};
 use crate::cli::{BackendArg, EvalArgs, FailOn, FormatArg, ReportArgs};
 use crate::output::{emit, use_color};
+use anyhow::Context;
+use std::path::Path;
 use trailguard_engine::{Backend, Params, PolicyEngine, Severity};
 use trailguard_report::{render, Format, Options};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
+
+/// The file `--config` defaults to, when it exists.
+const DEFAULT_CONFIG: &str = "trailguard.toml";
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     // Read every input before evaluating anything, so a bad file fails fast and alone.
@@ -19,7 +24,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
 
 /// Evaluates snapshots and writes the report `args` ask for; shared by `eval` and `scan`.
 pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outcome> {
-    let engine = PolicyEngine::new(&policy_sources(&args.policy)?, &Params::default())?;
+    let params = params(args.config.as_deref())?;
+    let engine = PolicyEngine::new(&policy_sources(&args.policy)?, &params)?;
     let backend = match args.backend {
         BackendArg::Rvm => Backend::Rvm,
         BackendArg::Interpreter => Backend::Interpreter,
@@ -49,4 +55,17 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outco
     } else {
         Outcome::Clean
     })
+}
+
+/// The rule parameters: `--config FILE`, else `trailguard.toml` when the current directory has
+/// one, else the defaults.
+fn params(config: Option<&Path>) -> anyhow::Result<Params> {
+    let path = match config {
+        Some(path) => path,
+        None if Path::new(DEFAULT_CONFIG).is_file() => Path::new(DEFAULT_CONFIG),
+        None => return Ok(Params::default()),
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the config file {}", path.display()))?;
+    Ok(Params::from_toml(&text, &path.display().to_string())?)
 }

@@ -6,7 +6,9 @@ use crate::output::emit;
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::path::Path;
-use trailguard_engine::{run_tests, Outcome as TestOutcome, Params, PolicyEngine, RuleMeta};
+use trailguard_engine::{
+    run_tests, Outcome as TestOutcome, Params, PolicyEngine, RuleMeta, PARAMETERS,
+};
 
 pub fn run(command: PolicyCommand) -> anyhow::Result<Outcome> {
     match command {
@@ -141,13 +143,14 @@ pub fn catalogue_markdown(rules: &[RuleMeta]) -> String {
     }
     out.push_str(
         "\n## Parameters\n\n\
-         Rules read tunable values as `data.trailguard.params`:\n\n\
-         | Parameter | Default | Used by |\n|---|---|---|\n\
-         | `retention_days` | 365 | TG035, TG039 |\n\
-         | `max_full_access_holders` | 3 | TG062 |\n\
-         | `trusted_accounts` | `[]` | TG064 |\n\
-         | `cloudtrail_admins` | `[]` | TG063 |\n",
+         Rules read tunable values as `data.trailguard.params`. Set them in the `[params]` table \
+         of `trailguard.toml` (read from the current directory, or `--config FILE`); unknown \
+         keys are an error.\n\n\
+         | Parameter | Default | Meaning |\n|---|---|---|\n",
     );
+    for (key, default, meaning) in PARAMETERS {
+        let _ = writeln!(out, "| `{key}` | `{default}` | {meaning} |");
+    }
     for rule in rules {
         let _ = write!(
             out,
