@@ -337,8 +337,12 @@ fn main() {
     std::env::remove_var("AWS_PROFILE");
     std::env::remove_var("AWS_ENDPOINT_URL");
 
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` passes nothing: then run one
+    // small size quickly, to prove the benchmark works.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let default_sizes = if benching { "10,100,1000" } else { "5" };
     let sizes: Vec<usize> = std::env::var("TG_BENCH_BUCKETS")
-        .unwrap_or_else(|_| "10,100,1000".into())
+        .unwrap_or_else(|_| default_sizes.into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
@@ -346,7 +350,7 @@ fn main() {
         std::env::var("TG_BENCH_LATENCY_MS")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(50),
+            .unwrap_or(if benching { 50 } else { 5 }),
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
