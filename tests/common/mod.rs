@@ -41,6 +41,11 @@ pub fn trailguard_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         command.env(k, v);
     }
+    run(&mut command)
+}
+
+/// Runs a prepared command of the binary to its end.
+pub fn run(command: &mut Command) -> Run {
     let output = command.output().expect("the trailguard binary runs");
     Run {
         code: output

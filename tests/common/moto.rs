@@ -168,13 +168,5 @@ pub fn aws_trailguard(args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         command.env(k, v);
     }
-    let output = command.output().expect("the trailguard binary runs");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    super::run(&mut command)
 }

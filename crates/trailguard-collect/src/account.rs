@@ -50,7 +50,7 @@ pub(crate) async fn enabled_regions(
     account: &str,
 ) -> Option<Vec<String>> {
     let scope = Scope::new(account, &clients.home_region, account);
-    let pages = ctx.pages(
+    let pages = ctx.read_pages(
         Operation::ListRegions,
         &scope,
         clients
@@ -61,22 +61,15 @@ pub(crate) async fn enabled_regions(
             .into_paginator()
             .send(),
     );
-    match pages.await {
-        Ok(pages) => {
-            let mut regions: Vec<String> = pages
-                .iter()
-                .flat_map(|p| p.regions())
-                .filter_map(|r| r.region_name().map(str::to_string))
-                .collect();
-            regions.sort();
-            regions.dedup();
-            Some(regions)
-        }
-        Err(failure) => {
-            ctx.gap(Operation::ListRegions, &scope, &failure);
-            None
-        }
-    }
+    let pages = pages.await.into_present()?;
+    let mut regions: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.regions())
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    Some(regions)
 }
 
 /// The account's organisation; `null` when it belongs to none.

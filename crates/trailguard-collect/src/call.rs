@@ -229,6 +229,25 @@ impl Ctx {
         }
     }
 
+    /// Every page of a paginated list, or `Unknown` with a gap when a page failed.
+    pub(crate) async fn read_pages<T, E>(
+        &self,
+        op: Operation,
+        scope: &Scope<'_>,
+        stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Collected<Vec<T>>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        match self.pages(op, scope, stream).await {
+            Ok(pages) => Collected::Present(pages),
+            Err(failure) => {
+                self.gap(op, scope, &failure);
+                Collected::Unknown
+            }
+        }
+    }
+
     /// Records a failed call as a gap.
     pub(crate) fn gap(&self, op: Operation, scope: &Scope<'_>, failure: &Failure) {
         let message = match scope.note {

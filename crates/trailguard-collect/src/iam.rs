@@ -67,8 +67,8 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
         }
         policies.extend(page.policies().iter().filter_map(managed_policy));
     }
-    // AWS managed policies attached to nobody here grant nothing: they are left out, so a
-    // snapshot does not carry AWS's whole catalogue.
+    // AWS managed policies attached to nobody here (and no one's permissions boundary) grant
+    // nothing: they are left out, so a snapshot does not carry AWS's whole catalogue.
     let attached = attached_arns(&iam);
     for policy in policies {
         if !policy.arn.starts_with(AWS_MANAGED_PREFIX) || attached.contains(policy.arn.as_str()) {
@@ -132,7 +132,7 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
         let region = region.clone();
         async move {
             let scope = Scope::new(account, &region, &arn);
-            let pages = ctx.pages(
+            let pages = ctx.read_pages(
                 Operation::ListMfaDevices,
                 &scope,
                 client
@@ -141,19 +141,13 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
                     .into_paginator()
                     .send(),
             );
-            let devices = match pages.await {
-                Ok(pages) => Collected::Present(
-                    pages
-                        .iter()
-                        .flat_map(|p| p.mfa_devices())
-                        .map(|d| d.serial_number().to_string())
-                        .collect(),
-                ),
-                Err(failure) => {
-                    ctx.gap(Operation::ListMfaDevices, &scope, &failure);
-                    Collected::Unknown
-                }
-            };
+            let devices = pages.await.map(|pages| {
+                pages
+                    .iter()
+                    .flat_map(|p| p.mfa_devices())
+                    .map(|d| d.serial_number().to_string())
+                    .collect()
+            });
             (name.clone(), devices)
         }
     }))
@@ -166,7 +160,8 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
     Collected::Present(iam)
 }
 
-/// The ARNs of the managed policies attached to any user, group or role.
+/// The ARNs of the managed policies attached to any user, group or role, or used as a
+/// permissions boundary.
 fn attached_arns(iam: &Iam) -> BTreeSet<String> {
     let users = iam
         .users
@@ -180,10 +175,21 @@ fn attached_arns(iam: &Iam) -> BTreeSet<String> {
         .roles
         .values()
         .flat_map(|r| &r.attached_managed_policies);
+    let boundaries = iam
+        .users
+        .values()
+        .filter_map(|u| u.permissions_boundary.as_ref())
+        .chain(
+            iam.roles
+                .values()
+                .filter_map(|r| r.permissions_boundary.as_ref()),
+        )
+        .map(|b| b.permissions_boundary_arn.clone());
     users
         .chain(groups)
         .chain(roles)
         .map(|p| p.policy_arn.clone())
+        .chain(boundaries)
         .collect()
 }
 

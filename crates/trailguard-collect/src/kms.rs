@@ -56,24 +56,18 @@ pub(crate) async fn key(
             client.get_key_rotation_status().key_id(arn).send(),
         ),
         async {
-            let pages = ctx.pages(
+            let pages = ctx.read_pages(
                 Operation::ListAliases,
                 &scope,
                 client.list_aliases().key_id(arn).into_paginator().send(),
             );
-            match pages.await {
-                Ok(pages) => trailguard_snapshot::Collected::Present(
-                    pages
-                        .iter()
-                        .flat_map(|p| p.aliases())
-                        .filter_map(|a| a.alias_name().map(str::to_string))
-                        .collect(),
-                ),
-                Err(failure) => {
-                    ctx.gap(Operation::ListAliases, &scope, &failure);
-                    trailguard_snapshot::Collected::Unknown
-                }
-            }
+            pages.await.map(|pages| {
+                pages
+                    .iter()
+                    .flat_map(|p| p.aliases())
+                    .filter_map(|a| a.alias_name().map(str::to_string))
+                    .collect()
+            })
         },
     );
     KmsKey {

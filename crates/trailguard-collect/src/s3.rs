@@ -26,24 +26,19 @@ pub(crate) async fn owned_buckets(
 ) -> Option<BTreeSet<String>> {
     let region = clients.home_region.clone();
     let scope = Scope::new(account, &region, account);
-    let pages = ctx.pages(
+    let pages = ctx.read_pages(
         Operation::ListBuckets,
         &scope,
         clients.s3(&region).list_buckets().into_paginator().send(),
     );
-    match pages.await {
-        Ok(pages) => Some(
-            pages
-                .iter()
-                .flat_map(|p| p.buckets())
-                .filter_map(|b| b.name().map(str::to_string))
-                .collect(),
-        ),
-        Err(failure) => {
-            ctx.gap(Operation::ListBuckets, &scope, &failure);
-            None
-        }
-    }
+    let pages = pages.await.into_present()?;
+    Some(
+        pages
+            .iter()
+            .flat_map(|p| p.buckets())
+            .filter_map(|b| b.name().map(str::to_string))
+            .collect(),
+    )
 }
 
 /// Who reads a bucket, and what is known of it before the first call.

@@ -41,6 +41,14 @@ impl<T> Collected<T> {
         }
     }
 
+    /// The value, when AWS returned one, by value.
+    pub fn into_present(self) -> Option<T> {
+        match self {
+            Collected::Present(value) => Some(value),
+            _ => None,
+        }
+    }
+
     /// Converts the value, keeping the state.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
         match self {
