@@ -35,7 +35,10 @@ impl Diagnostic {
 
     /// Turns a regorus parse or compile error into a diagnostic. regorus reports
     /// `--> FILE:LINE:COL` followed by a source excerpt and `error: MESSAGE`.
+    /// The file named there wins over `file`: an error raised inside a helper belongs to the
+    /// helper's file, not to the test or rule that called it.
     pub(crate) fn from_regorus(file: &str, error: &str) -> Self {
+        let mut file = file.to_string();
         let mut line = 1;
         let mut column = 1;
         let mut message = None;
@@ -48,6 +51,9 @@ impl Diagnostic {
                 if let (Some(ln), Some(col)) = (ln, col) {
                     line = ln;
                     column = col;
+                    if let Some(named) = parts.next().map(str::trim).filter(|f| !f.is_empty()) {
+                        file = named.to_string();
+                    }
                 }
             } else if let Some(m) = text.strip_prefix("error: ") {
                 message = Some(m.to_string());
@@ -61,7 +67,7 @@ impl Diagnostic {
                 .unwrap_or("invalid policy")
                 .to_string()
         });
-        Diagnostic::new(file, line, column, message)
+        Diagnostic::new(&file, line, column, message)
     }
 }
 
@@ -90,6 +96,20 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "bad/bad.rego:5:5: expecting `}` while parsing set"
+        );
+    }
+
+    #[test]
+    fn an_error_in_a_helper_names_the_helpers_file() {
+        // Regression: an error raised in lib/access.rego while running a test of
+        // lib/core_test.rego was reported as core_test.rego with access.rego's line.
+        let raw = "--> policies/lib/access.rego:263:31
+  |
+error: use of undefined variable";
+        let d = Diagnostic::from_regorus("policies/lib/core_test.rego", raw);
+        assert_eq!(
+            d.to_string(),
+            "policies/lib/access.rego:263:31: use of undefined variable"
         );
     }
 }
