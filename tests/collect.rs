@@ -169,6 +169,8 @@ fn broken_account_gives_exactly_the_expected_findings() {
             ("TG038", bucket),
             ("TG039", bucket),
             ("TG040", bucket),
+            ("TG060", "arn:aws:iam::123456789012:user/ops-admin"),
+            ("TG061", "arn:aws:iam::123456789012:user/ops-admin"),
         ])
     );
     assert!(
@@ -234,7 +236,7 @@ fn broken_account_gives_exactly_the_expected_findings() {
         .as_array()
         .unwrap()
         .len();
-    assert_eq!(results, 18);
+    assert_eq!(results, 20);
 }
 
 #[test]

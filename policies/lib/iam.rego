@@ -1,0 +1,38 @@
+# METADATA
+# title: trailguard IAM helpers
+# description: >-
+#   Who holds AWSCloudTrail_FullAccess in an account's IAM (GetAccountAuthorizationDetails): users
+#   directly or through groups, and roles.
+package trailguard.lib.iam
+
+import rego.v1
+
+# full_access_arn is the AWS managed policy whose holders administer CloudTrail.
+full_access_arn := "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"
+
+# holds_full_access holds when a user, group or role has the policy attached to itself.
+holds_full_access(entity) if {
+	some p in object.get(entity, "AttachedManagedPolicies", [])
+	p.PolicyArn == full_access_arn
+}
+
+# attached_directly holds for a user with the policy attached to the user itself.
+attached_directly(user) := holds_full_access(user)
+
+# full_access_groups are the names of an account's groups that hold the policy.
+full_access_groups(iam) := {name | some name, group in object.get(iam, "Groups", {}); holds_full_access(group)}
+
+# full_access_via are the ways a user holds the policy: "directly" and "through group NAME".
+full_access_via(iam, user) := ways if {
+	groups := full_access_groups(iam)
+	direct := {"directly" | holds_full_access(user)}
+	through := {sprintf("through group %s", [g]) | some g in object.get(user, "GroupList", []); g in groups}
+	ways := direct | through
+}
+
+# full_access_holders are the ARNs of an account's users (directly or through groups) and roles
+# that hold the policy.
+full_access_holders(iam) := users | roles if {
+	users := {user.Arn | some user in object.get(iam, "Users", {}); count(full_access_via(iam, user)) > 0}
+	roles := {role.Arn | some role in object.get(iam, "Roles", {}); holds_full_access(role)}
+}
