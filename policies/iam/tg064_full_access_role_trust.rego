@@ -1,0 +1,52 @@
+# METADATA
+# title: A role holding AWSCloudTrail_FullAccess is assumable from another account or by anyone
+# description: >-
+#   A role that can stop or delete the trail, and whose trust policy lets another account (or
+#   everyone) assume it, moves the power to blind the trail outside the account. Accounts listed
+#   in the `trusted_accounts` parameter are allowed. A trust statement whose conditions trailguard
+#   cannot evaluate (an external id, a source IP) is reported as conditional, not guessed.
+# custom:
+#   id: TG064
+#   severity: high
+#   controls: {}
+#   remediation: >-
+#     Limit the role's trust policy to principals of its own account (or accounts you list in
+#     `trusted_accounts` in trailguard.toml): `aws iam update-assume-role-policy --role-name ROLE
+#     --policy-document file://trust.json`, and require MFA with an `aws:MultiFactorAuthPresent`
+#     condition.
+package trailguard.rules.tg064
+
+import data.trailguard.lib
+import data.trailguard.lib.access
+import data.trailguard.lib.iam
+import data.trailguard.lib.params
+import data.trailguard.lib.policy
+import rego.v1
+
+deny contains lib.finding(role.Arn, msg) if {
+	some account, a in input.accounts
+	some role in object.get(object.get(a, "Iam", {}), "Roles", {})
+	iam.holds_full_access(role)
+	some i, st in policy.statements(role.AssumeRolePolicyDocument)
+	st.Effect == "Allow"
+	access.covers_action(st, "sts:AssumeRole")
+	outsiders := outside(st, account)
+	count(outsiders) > 0
+	open := access.unknown_condition_keys(st, {})
+	msg := sprintf("Role %s in account %s holds AWSCloudTrail_FullAccess and its trust policy (%s) lets %s assume it%s", [
+		role.RoleName, account, policy.statement_name(st, i), concat(", ", sort(outsiders)), conditional(open),
+	])
+}
+
+# outside are who, beyond the role's account and the trusted accounts, a trust statement admits.
+outside(st, account) := {"anyone"} if {
+	access.everyone(st)
+} else := {sprintf("account %s", [other]) |
+	some other in access.principal_accounts(st)
+	other != account
+	not other in params.trusted_accounts
+}
+
+conditional(open) := "" if {
+	count(open) == 0
+} else := sprintf(" (conditional on %s, which trailguard does not evaluate)", [concat(", ", sort(open))])
