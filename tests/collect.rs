@@ -154,6 +154,7 @@ fn broken_account_gives_exactly_the_expected_findings() {
             ("TG001", account),
             ("TG002", account),
             ("TG003", trail),
+            ("TG009", account),
             ("TG004", trail),
             ("TG011", trail),
             ("TG020", trail),
@@ -236,7 +237,7 @@ fn broken_account_gives_exactly_the_expected_findings() {
         .as_array()
         .unwrap()
         .len();
-    assert_eq!(results, 20);
+    assert_eq!(results, 21);
 }
 
 #[test]
@@ -257,7 +258,7 @@ fn trails_of_two_regions_are_each_read_once_in_their_home_region() {
         "-q",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let mut want = Vec::new();
+    let mut want = vec![("TG009", "AWS::::Account:123456789012")];
     for trail in [us, eu] {
         want.extend([("TG021", trail), ("TG050", trail)]);
     }
@@ -459,6 +460,7 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
             ("TG038", bucket),
             ("TG039", bucket),
             ("TG050", trail),
+            ("TG009", "AWS::::Account:123456789012"),
         ])
     );
 }
