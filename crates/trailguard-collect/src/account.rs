@@ -85,17 +85,14 @@ pub(crate) async fn organization(
         &["AWSOrganizationsNotInUseException"],
         clients.organizations().describe_organization().send(),
     );
-    match organization.await {
-        Collected::Present(out) => out
-            .organization()
+    organization.await.and_then(|out| {
+        out.organization()
             .map(|o| Organization {
                 id: o.id().unwrap_or_default().to_string(),
                 master_account_id: o.master_account_id().unwrap_or_default().to_string(),
             })
-            .into(),
-        Collected::Absent => Collected::Absent,
-        Collected::Unknown => Collected::Unknown,
-    }
+            .into()
+    })
 }
 
 /// The account's Block Public Access settings; `null` when none are set.

@@ -173,12 +173,23 @@ impl Ctx {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
+        let result = self.limited(op, scope, request).await;
+        self.counters.record(op);
+        result.map_err(|e| Failure::from_sdk(&e))
+    }
+
+    /// Awaits one request within the service's concurrency limit, reporting progress around it.
+    async fn limited<R>(
+        &self,
+        op: Operation,
+        scope: &Scope<'_>,
+        request: impl Future<Output = R>,
+    ) -> R {
         let _permit = self.permit(op.service()).await;
         self.progress.call_started(op, scope.resource);
         let result = request.await;
-        self.counters.record(op);
         self.progress.call_finished(op);
-        result.map_err(|e| Failure::from_sdk(&e))
+        result
     }
 
     /// Reads one piece of configuration: the value, `Absent` when AWS answers with one of the
@@ -215,11 +226,8 @@ impl Ctx {
     {
         let mut pages = Vec::new();
         loop {
-            let _permit = self.permit(op.service()).await;
-            self.progress.call_started(op, scope.resource);
-            let next = stream.next().await;
-            self.progress.call_finished(op);
-            match next {
+            // The end of the stream sends nothing, so only pages are counted.
+            match self.limited(op, scope, stream.next()).await {
                 None => return Ok(pages),
                 Some(page) => {
                     self.counters.record(op);

@@ -39,8 +39,7 @@ struct Scanned {
 
 /// What round 2 found in one account.
 struct AccountFacts {
-    /// ARNs of the trails DescribeTrails showed, in every region read.
-    trail_arns: BTreeSet<String>,
+    /// Every trail DescribeTrails showed, in every region read, once each (by ARN).
     trails: Vec<Trail>,
     owned_buckets: Option<BTreeSet<String>>,
     public_access_block: Collected<PublicAccessBlock>,
@@ -219,7 +218,7 @@ pub async fn collect(
                 caller_identity: Some(a.identity),
                 organization: f.organization,
                 regions: a.regions,
-                trail_arns: f.trail_arns.into_iter().collect(),
+                trail_arns: f.trails.iter().map(|t| t.trail_arn.clone()).collect(),
                 public_access_block: f.public_access_block,
                 iam: f.iam,
             };
@@ -272,17 +271,13 @@ async fn account_facts(ctx: &Ctx, a: &Scanned) -> AccountFacts {
         iam::iam(ctx, &a.clients, &a.id),
         account::organization(ctx, &a.clients, &a.id),
     );
-    let trails: Vec<Trail> = trails.into_iter().flatten().flatten().collect();
+    // A multi-region trail appears in every region; keep one copy, in ARN order.
+    let mut unique: BTreeMap<String, Trail> = BTreeMap::new();
+    for trail in trails.into_iter().flatten().flatten() {
+        unique.entry(trail.trail_arn.clone()).or_insert(trail);
+    }
     AccountFacts {
-        trail_arns: trails.iter().map(|t| t.trail_arn.clone()).collect(),
-        trails: {
-            // A multi-region trail appears in every region; keep one copy.
-            let mut unique: BTreeMap<String, Trail> = BTreeMap::new();
-            for trail in trails {
-                unique.entry(trail.trail_arn.clone()).or_insert(trail);
-            }
-            unique.into_values().collect()
-        },
+        trails: unique.into_values().collect(),
         owned_buckets,
         public_access_block,
         iam,

@@ -225,17 +225,14 @@ pub(crate) async fn bucket(
             }),
             grants: out.grants().iter().filter_map(grant).collect(),
         }),
-        logging: match logging {
-            Collected::Present(out) => out
-                .logging_enabled()
+        logging: logging.and_then(|out| {
+            out.logging_enabled()
                 .map(|l| LoggingEnabled {
                     target_bucket: l.target_bucket().to_string(),
                     target_prefix: l.target_prefix().to_string(),
                 })
-                .into(),
-            Collected::Absent => Collected::Absent,
-            Collected::Unknown => Collected::Unknown,
-        },
+                .into()
+        }),
         versioning: versioning.map(|out| Versioning {
             status: out.status().and_then(|s| match s {
                 aws::BucketVersioningStatus::Enabled => Some(VersioningStatus::Enabled),
@@ -265,10 +262,8 @@ pub(crate) async fn bucket(
                 })
                 .collect(),
         }),
-        object_lock_configuration: match object_lock {
-            Collected::Present(out) => out.object_lock_configuration().map(object_lock_of).into(),
-            other => other.map(|_| ObjectLockConfiguration::default()),
-        },
+        object_lock_configuration: object_lock
+            .and_then(|out| out.object_lock_configuration().map(object_lock_of).into()),
         lifecycle: lifecycle.map(|out| Lifecycle {
             rules: out.rules().iter().map(lifecycle_rule).collect(),
         }),

@@ -49,6 +49,16 @@ impl<T> Collected<T> {
         }
     }
 
+    /// Continues with the value when there is one: for answers that may themselves say
+    /// "none" (an empty `LoggingEnabled`), so `f` can return `Absent`.
+    pub fn and_then<U>(self, f: impl FnOnce(T) -> Collected<U>) -> Collected<U> {
+        match self {
+            Collected::Unknown => Collected::Unknown,
+            Collected::Absent => Collected::Absent,
+            Collected::Present(value) => f(value),
+        }
+    }
+
     /// Converts the value, keeping the state.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
         match self {
