@@ -24,7 +24,7 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
     let region = clients.home_region.clone();
     let scope = Scope::new(account, &region, account);
     let client = clients.iam();
-    let details = ctx.pages(
+    let details = ctx.read_pages(
         Operation::GetAccountAuthorizationDetails,
         &scope,
         client
@@ -33,7 +33,7 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
             .send(),
     );
     let policy_scope = Scope::new(account, &region, CLOUDTRAIL_FULL_ACCESS_ARN);
-    let entities = ctx.pages(
+    let entities = ctx.read_pages(
         Operation::ListEntitiesForPolicy,
         &policy_scope,
         client
@@ -43,12 +43,8 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
             .send(),
     );
     let (details, entities) = tokio::join!(details, entities);
-    let pages = match details {
-        Ok(pages) => pages,
-        Err(failure) => {
-            ctx.gap(Operation::GetAccountAuthorizationDetails, &scope, &failure);
-            return Collected::Unknown;
-        }
+    let Collected::Present(pages) = details else {
+        return Collected::Unknown;
     };
     let mut iam = Iam::default();
     let mut policies = Vec::new();
@@ -93,32 +89,26 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
     for group in iam.groups.values_mut() {
         group.members.sort();
     }
-    iam.cloud_trail_full_access = match entities {
-        Ok(pages) => Collected::Present(PolicyEntities {
-            policy_users: sorted(
-                pages
-                    .iter()
-                    .flat_map(|p| p.policy_users())
-                    .filter_map(|u| u.user_name()),
-            ),
-            policy_groups: sorted(
-                pages
-                    .iter()
-                    .flat_map(|p| p.policy_groups())
-                    .filter_map(|g| g.group_name()),
-            ),
-            policy_roles: sorted(
-                pages
-                    .iter()
-                    .flat_map(|p| p.policy_roles())
-                    .filter_map(|r| r.role_name()),
-            ),
-        }),
-        Err(failure) => {
-            ctx.gap(Operation::ListEntitiesForPolicy, &policy_scope, &failure);
-            Collected::Unknown
-        }
-    };
+    iam.cloud_trail_full_access = entities.map(|pages| PolicyEntities {
+        policy_users: sorted(
+            pages
+                .iter()
+                .flat_map(|p| p.policy_users())
+                .filter_map(|u| u.user_name()),
+        ),
+        policy_groups: sorted(
+            pages
+                .iter()
+                .flat_map(|p| p.policy_groups())
+                .filter_map(|g| g.group_name()),
+        ),
+        policy_roles: sorted(
+            pages
+                .iter()
+                .flat_map(|p| p.policy_roles())
+                .filter_map(|r| r.role_name()),
+        ),
+    });
 
     // MFA devices of the users who hold AWSCloudTrail_FullAccess, directly or through a group.
     let holders = full_access_users(&iam);
