@@ -229,6 +229,154 @@ fallback(found) := found if {
 } else := ["does not record every management event"]
 
 # ---------------------------------------------------------------------------------------------
+# Data events (TG007, TG008)
+
+# data_resource_arns describes, per data resource type the rules judge, the ARNs of its resources:
+# the service in them and how many colon-separated parts lead up to the resource's own name
+# (arn:aws:s3:::BUCKET/KEY, arn:aws:lambda:REGION:ACCOUNT:function:NAME).
+data_resource_arns := {
+	"AWS::S3::Object": {"service": "s3", "parts": 6},
+	"AWS::Lambda::Function": {"service": "lambda", "parts": 4},
+}
+
+# covers_all(type, v) holds when v, a basic selector's data resource value or an advanced
+# selector's resources.ARN prefix, is a prefix of every ARN of that resource type, in any
+# partition: "arn:aws:s3" (what AWS documents) or "arn:aws:s3:::" for every S3 object,
+# "arn:aws:lambda" or "arn:aws:lambda:" for every Lambda function. "arn:aws:s3:::bucket/" covers
+# one bucket only.
+covers_all(type, v) if {
+	shape := data_resource_arns[type]
+	is_string(v)
+	parts := split(v, ":")
+	count(parts) >= 3
+	count(parts) <= shape.parts
+	parts[0] == "arn"
+	partition(parts[1])
+	parts[2] == shape.service
+	every p in array.slice(parts, 3, count(parts)) {
+		p == ""
+	}
+}
+
+partition(p) if {
+	p == "aws"
+} else := true if {
+	startswith(p, "aws-")
+}
+
+# data_views describe every selector of the trail that records data events on resources of
+# `type` ("AWS::S3::Object", "AWS::Lambda::Function"), basic or advanced, as {reads, writes,
+# filters}: whether it records read and write events, and the fields that narrow it to fewer than
+# all resources of the type (resources.ARN for basic values that name some resources only; any
+# field of an advanced selector but eventCategory, resources.type and readOnly, except a
+# resources.ARN prefix that covers all).
+data_views(trail, type) := array.concat(basic_data_views(trail, type), advanced_data_views(trail, type))
+
+basic_data_views(trail, type) := [v |
+	some s in list(trail, "EventSelectors")
+	some dr in list(s, "DataResources")
+	dr.Type == type
+	rw := object.get(s, "ReadWriteType", "All")
+	v := {
+		"reads": rw in {"All", "ReadOnly"},
+		"writes": rw in {"All", "WriteOnly"},
+		"filters": basic_data_filters(type, list(dr, "Values")),
+	}
+]
+
+basic_data_filters(type, values) := [] if {
+	some v in values
+	covers_all(type, v)
+} else := ["resources.ARN"]
+
+advanced_data_views(trail, type) := [v |
+	some sel in list(trail, "AdvancedEventSelectors")
+	fss := list(sel, "FieldSelectors")
+	advanced_data(fss, type)
+	v := {
+		"reads": admits(fss, "readOnly", "true"),
+		"writes": admits(fss, "readOnly", "false"),
+		"filters": sort({fs.Field |
+			some fs in fss
+			not fs.Field in {"eventCategory", "resources.type", "readOnly"}
+			not arn_prefix_covers_all(fs, type)
+		}),
+	}
+]
+
+# advanced_data holds when an advanced selector's field selectors pick data events on resources of
+# `type`: eventCategory lets "Data" through and resources.type names the type (AWS requires both
+# fields in a data event selector).
+advanced_data(fss, type) if {
+	some c in fss
+	c.Field == "eventCategory"
+	not field_excludes(fss, "eventCategory", "Data")
+	some t in fss
+	t.Field == "resources.type"
+	type in list(t, "Equals")
+	not field_excludes(fss, "resources.type", type)
+}
+
+# arn_prefix_covers_all holds for a resources.ARN field selector whose only condition is a list of
+# prefixes, one of which covers every resource of the type ("arn:aws:s3:::").
+arn_prefix_covers_all(fs, type) if {
+	fs.Field == "resources.ARN"
+	some p in list(fs, "StartsWith")
+	covers_all(type, p)
+	every op in ["Equals", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"] {
+		count(list(fs, op)) == 0
+	}
+}
+
+# data_directions are the directions, "read" and "write", in which the trail's selectors record
+# the data events of every resource of `type` (possibly split over several selectors). Lambda's
+# Invoke is a write.
+data_directions(trail, type) := {d |
+	some v in data_views(trail, type)
+	count(v.filters) == 0
+	some d, on in {"read": v.reads, "write": v.writes}
+	on
+}
+
+# data_selector_trails are [arn, type] for every trail with a selector that names data resources
+# of `type` (a basic DataResources entry, or an advanced resources.type Equals): the only trails
+# for which data_directions may be non-empty. Plain comparisons over all trails at once, so rules
+# call data_directions for these trails only.
+data_selector_trails contains [arn, dr.Type] if {
+	some arn, trail in input.trails
+	selectors := trail.EventSelectors
+	is_array(selectors)
+	some s in selectors
+	resources := s.DataResources
+	is_array(resources)
+	some dr in resources
+}
+
+data_selector_trails contains [arn, type] if {
+	some arn, trail in input.trails
+	selectors := trail.AdvancedEventSelectors
+	is_array(selectors)
+	some sel in selectors
+	fss := sel.FieldSelectors
+	is_array(fss)
+	some fs in fss
+	fs.Field == "resources.type"
+	types := fs.Equals
+	is_array(types)
+	some type in types
+}
+
+# selectors_unknown are the trails whose event selectors were not read (GetEventSelectors failed:
+# a gap, TG090's business). Plain comparisons pick the trails missing a field; selectors_known
+# judges those.
+selectors_unknown contains arn if {
+	some arn, trail in input.trails
+	some field in ["EventSelectors", "AdvancedEventSelectors"]
+	object.get(trail, field, 0) == 0
+	not selectors_known(trail)
+}
+
+# ---------------------------------------------------------------------------------------------
 # Time
 
 # day_ns is 24 hours in nanoseconds.

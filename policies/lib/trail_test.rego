@@ -64,6 +64,84 @@ test_management_problems_split_selectors if {
 	tl.management_problems({"EventSelectors": [{"ReadWriteType": "All"}]}) == []
 }
 
+test_covers_all if {
+	every v in ["arn:aws:s3", "arn:aws:s3:", "arn:aws:s3:::", "arn:aws-cn:s3", "arn:aws-us-gov:s3:::"] {
+		tl.covers_all("AWS::S3::Object", v)
+	}
+	every v in ["arn:aws:s3:::bucket/", "arn:aws:s3::::", "arn:aws:s3:::b", "arn:aws:lambda", "arn:awsx:s3", "arn:aws", "", 3] {
+		not tl.covers_all("AWS::S3::Object", v)
+	}
+	tl.covers_all("AWS::Lambda::Function", "arn:aws:lambda")
+	tl.covers_all("AWS::Lambda::Function", "arn:aws:lambda:")
+	not tl.covers_all("AWS::Lambda::Function", "arn:aws:lambda::")
+	not tl.covers_all("AWS::Lambda::Function", "arn:aws:lambda:us-east-1")
+	not tl.covers_all("AWS::DynamoDB::Table", "arn:aws:dynamodb")
+}
+
+test_data_views if {
+	trail := {
+		"EventSelectors": [
+			{"ReadWriteType": "ReadOnly", "DataResources": [
+				{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::a/", "arn:aws:s3"]},
+				{"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda:us-east-1:111111111111:function:f"]},
+			]},
+			{"DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::b/"]}]},
+		],
+		"AdvancedEventSelectors": [],
+	}
+	tl.data_views(trail, "AWS::S3::Object") == [
+		{"reads": true, "writes": false, "filters": []},
+		{"reads": true, "writes": true, "filters": ["resources.ARN"]},
+	]
+	tl.data_views(trail, "AWS::Lambda::Function") == [{"reads": true, "writes": false, "filters": ["resources.ARN"]}]
+	tl.data_directions(trail, "AWS::S3::Object") == {"read"}
+	tl.data_directions(trail, "AWS::Lambda::Function") == set()
+}
+
+test_advanced_data_views if {
+	data_s3 := [
+		{"Field": "eventCategory", "Equals": ["Data"]},
+		{"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+	]
+	trail := {"EventSelectors": [], "AdvancedEventSelectors": [
+		{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+		{"FieldSelectors": array.concat(data_s3, [{"Field": "readOnly", "Equals": ["true"]}])},
+		{"FieldSelectors": array.concat(data_s3, [
+			{"Field": "readOnly", "NotEquals": ["true"]},
+			{"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::"]},
+			{"Field": "eventName", "NotEquals": ["GetObject"]},
+		])},
+		{"FieldSelectors": [
+			{"Field": "eventCategory", "Equals": ["Data"]},
+			{"Field": "resources.type", "Equals": ["AWS::S3::Object"], "NotEquals": ["AWS::S3::Object"]},
+		]},
+	]}
+	tl.data_views(trail, "AWS::S3::Object") == [
+		{"reads": true, "writes": false, "filters": []},
+		{"reads": false, "writes": true, "filters": ["eventName"]},
+	]
+	tl.data_directions(trail, "AWS::S3::Object") == {"read"}
+	# Management selectors are not data selectors, nor the other way round.
+	tl.records_all_management(trail)
+	count(tl.advanced_views(trail)) == 1
+}
+
+test_data_selector_trails if {
+	trails := {
+		"arn:a": {"EventSelectors": [{"DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::b/"]}]}], "AdvancedEventSelectors": []},
+		"arn:b": {"EventSelectors": [], "AdvancedEventSelectors": [{"FieldSelectors": [
+			{"Field": "eventCategory", "Equals": ["Data"]},
+			{"Field": "resources.type", "Equals": ["AWS::Lambda::Function"]},
+		]}]},
+		"arn:c": {"EventSelectors": [{"ReadWriteType": "All", "DataResources": []}], "AdvancedEventSelectors": null},
+		"arn:d": {"Name": "unread"},
+	}
+	found := tl.data_selector_trails with input as {"trails": trails}
+	found == {["arn:a", "AWS::S3::Object"], ["arn:b", "AWS::Lambda::Function"]}
+	unknown := tl.selectors_unknown with input as {"trails": trails}
+	unknown == {"arn:d"}
+}
+
 test_time_ns_never_errors if {
 	tl.time_ns("2026-11-20T00:00:00Z") == 1795132800000000000
 	tl.time_ns("2026-11-20T01:00:00.5+01:00") == 1795132800500000000
