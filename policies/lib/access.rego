@@ -83,7 +83,8 @@ principal_account(entry) := entry if {
 	regex.match(`^[0-9]{12}$`, entry)
 } else := account if {
 	startswith(entry, "arn:")
-	account := split(entry, ":")[4]
+	parts := split(entry, ":")
+	account := parts[4]
 } else := "*" if {
 	entry == "*"
 }
@@ -120,6 +121,8 @@ known_keys := {
 	"kms:encryptioncontext:aws:cloudtrail:arn",
 	"aws:principalorgid",
 	"aws:multifactorauthpresent",
+	"aws:principalarn",
+	"aws:principalaccount",
 }
 
 # unknown_condition_keys are the condition keys of a statement that `context` gives no value for

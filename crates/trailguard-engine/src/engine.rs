@@ -1,5 +1,6 @@
 //! Loading, validating, compiling and evaluating policies.
 
+use crate::batch::Batch;
 use crate::metadata::rule_meta;
 use crate::{Diagnostic, EngineError, Evaluation, Finding, Params, PolicySource, RuleMeta};
 use regorus::languages::rego::compiler::Compiler;
@@ -47,6 +48,15 @@ pub struct PolicyEngine {
     engine: regorus::Engine,
     data: Value,
     rules: Vec<CompiledRule>,
+    /// Groups of rules evaluated together (see [`crate::batch`]).
+    batches: Vec<Batch>,
+}
+
+/// What one worker evaluates at a time: a rule, or a batch of rules sharing an index.
+#[derive(Debug, Clone, Copy)]
+enum Unit {
+    Rule(usize),
+    Batch(usize),
 }
 
 impl PolicyEngine {
@@ -147,6 +157,7 @@ impl PolicyEngine {
             findings_from(&rule.meta, &value)?;
         }
 
+        let batches = plan_batches(&mut engine, &modules, &rules)?;
         for rule in &mut rules {
             if rule.rvm_hazard.is_none() {
                 rule.program = compile_rvm(&mut engine, &rule.entry);
@@ -156,6 +167,7 @@ impl PolicyEngine {
             engine,
             data,
             rules,
+            batches,
         })
     }
 
@@ -207,17 +219,19 @@ impl PolicyEngine {
     /// Like [`PolicyEngine::evaluate`], on a snapshot already converted to a regorus value.
     ///
     /// Rules are independent, so they are spread over up to [`MAX_EVAL_THREADS`] threads (no more
-    /// than the machine's cores); findings and the first error are taken in rule order, so the
-    /// result does not depend on scheduling.
+    /// than the machine's cores), except that rules sharing an expensive helper index run
+    /// together (see [`crate::batch`]); findings and the first error are taken in rule order,
+    /// so the result does not depend on scheduling.
     pub fn evaluate_value(
         &self,
         input: &Value,
         backend: Backend,
     ) -> Result<Vec<Finding>, EngineError> {
+        let units = self.units();
         let workers = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(MAX_EVAL_THREADS)
-            .min(self.rules.len())
+            .min(units.len())
             .max(1);
         let next = std::sync::atomic::AtomicUsize::new(0);
         let mut results: Vec<(usize, Result<Vec<Finding>, EngineError>)> =
@@ -229,18 +243,16 @@ impl PolicyEngine {
                         let engine = self.engine.clone();
                         let input = input.clone();
                         let next = &next;
+                        let units = &units;
                         scope.spawn(move || {
                             let mut engine = engine;
                             engine.set_input(input.clone());
                             let mut interpreter = Some(engine);
                             let mut out = Vec::new();
                             loop {
-                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(rule) = self.rules.get(i) else { break };
-                                out.push((
-                                    i,
-                                    self.run_rule(rule, &input, backend, &mut interpreter),
-                                ));
+                                let u = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(unit) = units.get(u) else { break };
+                                out.extend(self.run_unit(*unit, &input, backend, &mut interpreter));
                             }
                             out
                         })
@@ -287,6 +299,70 @@ impl PolicyEngine {
         let mut findings = self.run_rule(rule, input, backend, &mut None)?;
         sort_findings(&mut findings);
         Ok(findings)
+    }
+
+    /// The units of an evaluation: every batch, then every rule in no batch.
+    fn units(&self) -> Vec<Unit> {
+        let batched: std::collections::HashSet<usize> = self
+            .batches
+            .iter()
+            .flat_map(|b| b.rules.iter().copied())
+            .collect();
+        (0..self.batches.len())
+            .map(Unit::Batch)
+            .chain(
+                (0..self.rules.len())
+                    .filter(|i| !batched.contains(i))
+                    .map(Unit::Rule),
+            )
+            .collect()
+    }
+
+    /// Runs a unit: each rule's findings or error, with the rule's index.
+    fn run_unit(
+        &self,
+        unit: Unit,
+        input: &Value,
+        backend: Backend,
+        interpreter: &mut Option<regorus::Engine>,
+    ) -> Vec<(usize, Result<Vec<Finding>, EngineError>)> {
+        let members = match unit {
+            Unit::Rule(i) => {
+                return self
+                    .rules
+                    .get(i)
+                    .map(|rule| (i, self.run_rule(rule, input, backend, interpreter)))
+                    .into_iter()
+                    .collect()
+            }
+            Unit::Batch(b) => match self.batches.get(b) {
+                Some(batch) => batch,
+                None => return Vec::new(),
+            },
+        };
+        let engine = interpreter.get_or_insert_with(|| {
+            let mut engine = self.engine.clone();
+            engine.set_input(input.clone());
+            engine
+        });
+        match engine.eval_rule(members.entry.clone()) {
+            Ok(value) => members
+                .rules
+                .iter()
+                .filter_map(|&i| self.rules.get(i).map(|rule| (i, rule)))
+                .map(|(i, rule)| {
+                    let deny = &value[&Value::from(rule.meta.id.as_str())];
+                    (i, findings_from(&rule.meta, deny))
+                })
+                .collect(),
+            // Evaluate the rules one by one, so the error names the rule that failed.
+            Err(_) => members
+                .rules
+                .iter()
+                .filter_map(|&i| self.rules.get(i).map(|rule| (i, rule)))
+                .map(|(i, rule)| (i, self.run_rule(rule, input, backend, interpreter)))
+                .collect(),
+        }
     }
 
     /// Runs one rule. `interpreter` is an engine with `input` set, made on first need and
@@ -411,6 +487,58 @@ pub(crate) fn sort_findings(findings: &mut [Finding]) {
 
 /// Checks that `deny` is a set of objects with string `resource` and `message`, and turns it into
 /// findings.
+/// Groups the interpreted rules that use a shared helper package (see [`crate::batch`]) and
+/// adds the module that evaluates each group together; a group of one is left alone.
+fn plan_batches(
+    engine: &mut regorus::Engine,
+    modules: &[(&PolicySource, String)],
+    rules: &[CompiledRule],
+) -> Result<Vec<Batch>, EngineError> {
+    let mut batches = Vec::new();
+    let mut taken = std::collections::HashSet::new();
+    for (index, shared) in crate::batch::SHARED.iter().enumerate() {
+        let users = crate::batch::users_of(modules, shared);
+        let members: Vec<usize> = rules
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                // Rules the RVM runs stay there; batches are interpreter evaluations.
+                r.rvm_hazard.is_some() && !taken.contains(i) && users.contains(rule_package(r))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let named: Vec<(String, String)> = members
+            .iter()
+            .map(|&i| {
+                (
+                    rules[i].meta.id.clone(),
+                    rule_package(&rules[i]).to_string(),
+                )
+            })
+            .collect();
+        let (path, text, entry) = crate::batch::module(index, &named);
+        engine.add_policy(path.clone(), text).map_err(|e| {
+            EngineError::Policies(vec![Diagnostic::from_regorus(&path, &e.to_string())])
+        })?;
+        taken.extend(members.iter().copied());
+        batches.push(Batch {
+            entry,
+            rules: members,
+        });
+    }
+    Ok(batches)
+}
+
+/// A rule's package without `data.`: `trailguard.rules.tg063`.
+fn rule_package(rule: &CompiledRule) -> &str {
+    rule.entry
+        .trim_start_matches("data.")
+        .trim_end_matches(".deny")
+}
+
 fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Finding>, EngineError> {
     let bad = |message: String| EngineError::BadOutput {
         rule: meta.id.clone(),

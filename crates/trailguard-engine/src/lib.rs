@@ -33,6 +33,7 @@
 //! assert_eq!(findings[0].message, "no trail at all");
 //! ```
 
+mod batch;
 mod diagnostic;
 mod engine;
 mod error;

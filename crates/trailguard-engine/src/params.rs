@@ -25,7 +25,8 @@ pub struct Params {
     pub max_full_access_holders: u32,
     /// Account ids trusted to assume roles that administer CloudTrail (TG064).
     pub trusted_accounts: Vec<String>,
-    /// Principal ARNs allowed to administer CloudTrail (TG063).
+    /// Principal ARNs (with `*` and `?`) allowed to administer CloudTrail, its log buckets and
+    /// keys (TG063, TG065, TG066).
     pub cloudtrail_admins: Vec<String>,
 }
 
@@ -60,7 +61,7 @@ pub const PARAMETERS: &[(&str, &str, &str)] = &[
     (
         "cloudtrail_admins",
         "[]",
-        "Principal ARNs allowed to stop, delete or reconfigure trails without a finding (TG063).",
+        "Principal ARNs (with * and ? wildcards) allowed to stop, delete or reconfigure trails, delete the logs or disable the trail key without a finding (TG063, TG065, TG066).",
     ),
 ];
 

@@ -101,7 +101,11 @@ fn hazard_in(source: &PolicySource) -> Option<Hazard> {
 
 /// The packages a file refers to: through `data.` paths and import aliases, each resolved to the
 /// longest loaded package that prefixes the path.
-fn references(source: &PolicySource, own: &str, packages: &BTreeSet<String>) -> BTreeSet<String> {
+pub(crate) fn references(
+    source: &PolicySource,
+    own: &str,
+    packages: &BTreeSet<String>,
+) -> BTreeSet<String> {
     let mut aliases: BTreeMap<String, String> = BTreeMap::new();
     for line in source.text.lines() {
         let line = code(line);

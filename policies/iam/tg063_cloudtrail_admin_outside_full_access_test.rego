@@ -1,0 +1,123 @@
+package trailguard.rules.tg063_test
+
+import data.trailguard.rules.tg063
+import rego.v1
+
+trail_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/main"
+
+full_access := {
+	"PolicyName": "AWSCloudTrail_FullAccess", "Arn": "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess",
+	"Document": {"Statement": [{"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*"}]},
+}
+
+admin := {
+	"PolicyName": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess",
+	"Document": {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
+}
+
+stopper := {
+	"PolicyName": "TrailOps", "Arn": "arn:aws:iam::111111111111:policy/TrailOps",
+	"Document": {"Statement": [
+		{"Effect": "Allow", "Action": "cloudtrail:Describe*", "Resource": "*"},
+		{"Sid": "Stop", "Effect": "Allow", "Action": "cloudtrail:Stop*", "Resource": "*"},
+	]},
+}
+
+attach(p) := {"PolicyName": p.PolicyName, "PolicyArn": p.Arn}
+
+role(name, policies) := {
+	"RoleName": name, "Arn": sprintf("arn:aws:iam::111111111111:role/%s", [name]), "Path": "/",
+	"AttachedManagedPolicies": [attach(p) | some p in policies], "RolePolicyList": [],
+}
+
+snapshot(iam) := {
+	"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": object.union(
+		{"Users": {}, "Groups": {}, "Roles": {}},
+		object.union(iam, {"Policies": {p.Arn: p | some p in [full_access, admin, stopper]}}),
+	)}},
+	"trails": {trail_arn: {"Name": "main", "TrailARN": trail_arn, "AccountId": "111111111111"}},
+}
+
+params(admins) := {"cloudtrail_admins": admins, "trusted_accounts": []}
+
+findings(iam) := f if {
+	f := tg063.deny with input as snapshot(iam) with data.trailguard.params as params([])
+}
+
+test_deny_customer_managed_stop_wildcard if {
+	findings({"Roles": {"ops": role("ops", [stopper])}}) == {{
+		"resource": "arn:aws:iam::111111111111:role/ops",
+		"message": "role ops in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by managed policy TrailOps statement \"Stop\"",
+	}}
+}
+
+test_deny_aws_managed_administrator_access if {
+	findings({"Roles": {"admin": role("admin", [admin])}}) == {{
+		"resource": "arn:aws:iam::111111111111:role/admin",
+		"message": "role admin in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by managed policy AdministratorAccess Statement[0]",
+	}}
+}
+
+test_deny_through_group_inline_policy if {
+	group := {"GroupPolicyList": [{"PolicyName": "trail", "PolicyDocument": {"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": trail_arn}]}}]}
+	user := {"UserName": "bob", "Arn": "arn:aws:iam::111111111111:user/bob", "GroupList": ["ops"], "AttachedManagedPolicies": []}
+	findings({"Users": {"bob": user}, "Groups": {"ops": group}}) == {{
+		"resource": "arn:aws:iam::111111111111:user/bob",
+		"message": "user bob in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by group ops inline policy trail Statement[0]",
+	}}
+}
+
+test_deny_conditional_on_source_ip if {
+	r := object.union(role("ops", []), {"RolePolicyList": [{"PolicyName": "stop", "PolicyDocument": {"Statement": [{
+		"Effect": "Allow", "Action": "cloudtrail:StopLogging", "Resource": "*",
+		"Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+	}]}}]})
+	findings({"Roles": {"ops": r}}) == {{
+		"resource": "arn:aws:iam::111111111111:role/ops",
+		"message": "role ops in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by role ops inline policy stop Statement[0] (conditional on aws:sourceip, which trailguard does not evaluate)",
+	}}
+}
+
+test_allow_full_access_holder if {
+	count(findings({"Roles": {"ct": role("ct", [full_access, admin])}})) == 0
+}
+
+test_allow_cloudtrail_admins_parameter if {
+	iam := {"Roles": {"admin": role("admin", [admin])}}
+	count(tg063.deny) == 0 with input as snapshot(iam) with data.trailguard.params as params(["arn:aws:iam::111111111111:role/adm*"])
+}
+
+test_allow_explicit_deny_wins if {
+	r := object.union(role("admin", [admin]), {"RolePolicyList": [{"PolicyName": "guard", "PolicyDocument": {"Statement": [
+		{"Effect": "Deny", "Action": ["cloudtrail:Stop*", "cloudtrail:Delete*", "cloudtrail:Update*", "cloudtrail:Put*"], "Resource": "*"},
+	]}}]})
+	count(findings({"Roles": {"admin": r}})) == 0
+}
+
+test_allow_permissions_boundary if {
+	boundary := {"PolicyName": "S3Only", "Arn": "arn:aws:iam::111111111111:policy/S3Only", "Document": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}
+	r := object.union(role("dev", [admin]), {"PermissionsBoundary": {"PermissionsBoundaryArn": boundary.Arn, "PermissionsBoundaryType": "Policy"}})
+	iam := {"Roles": {"dev": r}, "Policies": {boundary.Arn: boundary}}
+	s := snapshot(iam)
+	with_boundary := object.union(s, {"accounts": {"111111111111": {"Iam": {"Policies": {boundary.Arn: boundary}}}}})
+	count(tg063.deny) == 0 with input as with_boundary with data.trailguard.params as params([])
+}
+
+test_allow_other_trail_only if {
+	r := object.union(role("ops", []), {"RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
+		{"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "arn:aws:cloudtrail:us-east-1:111111111111:trail/sandbox"},
+	]}}]})
+	count(findings({"Roles": {"ops": r}})) == 0
+}
+
+test_allow_read_only_actions if {
+	r := object.union(role("audit", []), {"RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
+		{"Effect": "Allow", "Action": ["cloudtrail:Get*", "cloudtrail:Describe*", "cloudtrail:List*"], "Resource": "*"},
+	]}}]})
+	count(findings({"Roles": {"audit": r}})) == 0
+}
+
+test_allow_service_linked_role if {
+	r := object.union(role("AWSServiceRoleForX", [admin]), {"Path": "/aws-service-role/x.amazonaws.com/"})
+	count(findings({"Roles": {"AWSServiceRoleForX": r}})) == 0
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: A principal can disable or schedule deletion of the trail's KMS key
+# description: >-
+#   Logs encrypted with a KMS key are unreadable once the key is disabled or deleted: whoever can
+#   call kms:DisableKey or kms:ScheduleKeyDeletion on the trail's key can destroy every log it
+#   encrypts without touching the bucket. The key policy decides: a statement that grants these
+#   actions to anyone or another account is reported on the key; a principal of the key's
+#   account holds them through a statement naming it, or through its identity policies when the
+#   key policy delegates to IAM (the "Enable IAM User Permissions" statement), explicit Deny and
+#   permissions boundaries applied. Principals listed in `cloudtrail_admins` are allowed.
+# custom:
+#   id: TG066
+#   severity: medium
+#   controls: {}
+#   remediation: >-
+#     Give `kms:DisableKey` and `kms:ScheduleKeyDeletion` on the trail's key to key
+#     administrators only: narrow the key policy statements and identity policies named in the
+#     finding, or add a Deny for everyone else to the key policy
+#     (`aws kms put-key-policy --key-id KEY --policy-name default --policy file://policy.json`).
+package trailguard.rules.tg066
+
+import data.trailguard.lib
+import data.trailguard.lib.powers
+import rego.v1
+
+# Principals of the keys' account, through the key policy and, where it delegates to IAM, their
+# identity policies.
+deny contains lib.finding(p.arn, msg) if {
+	some p in powers.principals[_]
+	granted := powers.powers(p, "key")
+	count(granted) > 0
+	s := powers.summary(granted)
+	msg := sprintf("%s can disable or schedule deletion of KMS key%s %s (%s), granted by %s%s", [
+		powers.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
+	])
+}
+
+# The key policies' grants to anyone or to other accounts.
+deny contains lib.finding(arn, msg) if {
+	some owner, _ in input.accounts
+	asked := powers.topic_requests(owner, "key")
+	some arn in {r.resource | some r in asked}
+	some g in powers.outside_grants(powers.key_policy(arn), [r | some r in asked; r.resource == arn], owner)
+	msg := sprintf("The policy of KMS key %s (%s) lets %s %s, which makes the trail's logs unreadable%s", [
+		arn, g.statement, g.who, g.actions, powers.conditional_note(g.conditions),
+	])
+}

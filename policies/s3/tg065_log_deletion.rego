@@ -1,0 +1,48 @@
+# METADATA
+# title: A principal can delete the log objects, the log bucket or its policy
+# description: >-
+#   Whoever can delete the log files (or their versions), the bucket, or replace the bucket policy
+#   can destroy the evidence after the fact, even when the trail itself keeps logging. This rule
+#   evaluates the identity policies of every user and role in the bucket's account (inline,
+#   customer and AWS managed, through groups; explicit Deny, the bucket policy's Deny statements
+#   and permissions boundaries applied) against the bucket and a log object under each trail's
+#   prefix, and the bucket policy's grants to anyone or to other accounts. Principals listed in
+#   `cloudtrail_admins` are allowed. The finding names each statement that grants the power.
+# custom:
+#   id: TG065
+#   severity: medium
+#   controls: {}
+#   remediation: >-
+#     Remove `s3:DeleteObject`, `s3:DeleteObjectVersion`, `s3:DeleteBucket`,
+#     `s3:DeleteBucketPolicy` and `s3:PutBucketPolicy` on the log bucket from the statements named
+#     in the finding, or add a Deny statement to the bucket policy for everyone but a break-glass
+#     role (`"Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::ACCOUNT:role/break-glass"}}`).
+#     Object Lock in COMPLIANCE mode (TG035) makes the log objects undeletable whatever the
+#     policies say.
+package trailguard.rules.tg065
+
+import data.trailguard.lib
+import data.trailguard.lib.powers
+import rego.v1
+
+# Principals of the buckets' account, through their identity policies and the bucket policies.
+deny contains lib.finding(p.arn, msg) if {
+	some p in powers.principals[_]
+	granted := powers.powers(p, "bucket")
+	count(granted) > 0
+	s := powers.summary(granted)
+	msg := sprintf("%s can delete the CloudTrail logs in bucket%s %s (%s), granted by %s%s", [
+		powers.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
+	])
+}
+
+# The bucket policies' grants to anyone or to other accounts.
+deny contains lib.finding(name, msg) if {
+	some owner, _ in input.accounts
+	asked := powers.topic_requests(owner, "bucket")
+	some name in {r.name | some r in asked}
+	some g in powers.outside_grants(powers.bucket_policy(name), [r | some r in asked; r.name == name], owner)
+	msg := sprintf("The policy of log bucket %s (%s) lets %s %s, which can delete the CloudTrail logs%s", [
+		name, g.statement, g.who, g.actions, powers.conditional_note(g.conditions),
+	])
+}

@@ -1,0 +1,92 @@
+package trailguard.rules.tg065_test
+
+import data.trailguard.rules.tg065
+import rego.v1
+
+trail_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/main"
+
+inline(name, statements) := [{"PolicyName": name, "PolicyDocument": {"Statement": statements}}]
+
+user(name, statements) := {
+	"UserName": name, "Arn": sprintf("arn:aws:iam::111111111111:user/%s", [name]), "GroupList": [],
+	"AttachedManagedPolicies": [], "UserPolicyList": inline("logs", statements),
+}
+
+delete_logs := {"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/*"}
+
+snapshot(users, bucket_policy) := {
+	"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": {"Users": users, "Groups": {}, "Roles": {}, "Policies": {}}}},
+	"trails": {trail_arn: {"Name": "main", "TrailARN": trail_arn, "AccountId": "111111111111", "HomeRegion": "us-east-1", "S3BucketName": "logs", "S3KeyPrefix": "ct"}},
+	"buckets": {"logs": {"Name": "logs", "OwnerAccount": "111111111111", "Policy": bucket_policy}},
+}
+
+findings(users, bucket_policy) := f if {
+	f := tg065.deny with input as snapshot(users, bucket_policy) with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": []}
+}
+
+test_deny_inline_delete_object if {
+	findings({"ops": user("ops", [delete_logs])}, null) == {{
+		"resource": "arn:aws:iam::111111111111:user/ops",
+		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0]",
+	}}
+}
+
+test_deny_bucket_policy_names_the_role if {
+	role := {"RoleName": "janitor", "Arn": "arn:aws:iam::111111111111:role/janitor", "AttachedManagedPolicies": [], "RolePolicyList": []}
+	policy := {"Statement": [{"Sid": "Janitor", "Effect": "Allow", "Principal": {"AWS": role.Arn}, "Action": "s3:DeleteBucketPolicy", "Resource": "arn:aws:s3:::logs"}]}
+	f := tg065.deny with input as object.union(snapshot({}, policy), {"accounts": {"111111111111": {"Iam": {"Roles": {"janitor": role}}}}}) with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": []}
+	f == {{
+		"resource": "arn:aws:iam::111111111111:role/janitor",
+		"message": "role janitor in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteBucketPolicy), granted by bucket policy of logs statement \"Janitor\"",
+	}}
+}
+
+test_deny_bucket_policy_grants_everyone if {
+	policy := {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:DeleteObject*"], "Resource": "arn:aws:s3:::logs/*"}]}
+	findings({}, policy) == {{
+		"resource": "logs",
+		"message": "The policy of log bucket logs (Statement[0]) lets anyone s3:DeleteObject, s3:DeleteObjectVersion, which can delete the CloudTrail logs",
+	}}
+}
+
+test_deny_conditional_on_mfa_deny if {
+	guard := {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+	findings({"ops": user("ops", [delete_logs, guard])}, null) == {{
+		"resource": "arn:aws:iam::111111111111:user/ops",
+		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on aws:multifactorauthpresent, which trailguard does not evaluate)",
+	}}
+}
+
+test_allow_bucket_policy_denies_all_but_break_glass if {
+	policy := {"Statement": [{
+		"Effect": "Deny", "Principal": "*", "Action": ["s3:Delete*", "s3:PutBucketPolicy"],
+		"Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+		"Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/break-glass"}},
+	}]}
+	count(findings({"ops": user("ops", [delete_logs])}, policy)) == 0
+}
+
+test_allow_other_bucket if {
+	other := {"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::app-data", "arn:aws:s3:::app-data/*"]}
+	count(findings({"dev": user("dev", [other])}, null)) == 0
+}
+
+test_allow_other_prefix if {
+	other := {"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/tmp/*"}
+	count(findings({"dev": user("dev", [other])}, null)) == 0
+}
+
+test_allow_cloudtrail_admins_parameter if {
+	f := tg065.deny with input as snapshot({"ops": user("ops", [delete_logs])}, null) with data.trailguard.params as {"cloudtrail_admins": ["arn:aws:iam::111111111111:user/ops"], "trusted_accounts": []}
+	count(f) == 0
+}
+
+test_deny_conditional_on_unread_bucket_policy if {
+	s := snapshot({"ops": user("ops", [delete_logs])}, null)
+	unread := object.union(s, {"buckets": {"logs": {"Name": "logs", "OwnerAccount": "111111111111"}}})
+	f := tg065.deny with input as json.remove(unread, ["buckets/logs/Policy"]) with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": []}
+	f == {{
+		"resource": "arn:aws:iam::111111111111:user/ops",
+		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on the bucket policy of logs (not collected), which trailguard does not evaluate)",
+	}}
+}
