@@ -148,32 +148,32 @@ fn broken_account_gives_exactly_the_expected_findings() {
     let trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/broken-trail";
     let bucket = "arn:aws:s3:::broken-trail-logs";
     let account = "AWS::::Account:123456789012";
-    assert_eq!(
-        findings(&run.stdout),
-        expected(&[
-            ("TG001", account),
-            ("TG002", account),
-            ("TG003", trail),
-            ("TG009", account),
-            ("TG004", trail),
-            ("TG011", trail),
-            ("TG020", trail),
-            ("TG021", trail),
-            ("TG050", trail),
-            ("TG030", bucket),
-            ("TG031", bucket),
-            ("TG032", bucket),
-            ("TG033", bucket),
-            ("TG034", bucket),
-            ("TG035", bucket),
-            ("TG036", bucket),
-            ("TG038", bucket),
-            ("TG039", bucket),
-            ("TG040", bucket),
-            ("TG060", "arn:aws:iam::123456789012:user/ops-admin"),
-            ("TG061", "arn:aws:iam::123456789012:user/ops-admin"),
-        ])
-    );
+    let want = expected(&[
+        ("TG001", account),
+        ("TG002", account),
+        ("TG003", trail),
+        ("TG007", account),
+        ("TG008", account),
+        ("TG009", account),
+        ("TG004", trail),
+        ("TG011", trail),
+        ("TG020", trail),
+        ("TG021", trail),
+        ("TG050", trail),
+        ("TG030", bucket),
+        ("TG031", bucket),
+        ("TG032", bucket),
+        ("TG033", bucket),
+        ("TG034", bucket),
+        ("TG035", bucket),
+        ("TG036", bucket),
+        ("TG038", bucket),
+        ("TG039", bucket),
+        ("TG040", bucket),
+        ("TG060", "arn:aws:iam::123456789012:user/ops-admin"),
+        ("TG061", "arn:aws:iam::123456789012:user/ops-admin"),
+    ]);
+    assert_eq!(findings(&run.stdout), want);
     assert!(
         run.stderr
             .contains("collected 1 account, 1 trail, 1 log bucket, 0 KMS keys"),
@@ -237,7 +237,7 @@ fn broken_account_gives_exactly_the_expected_findings() {
         .as_array()
         .unwrap()
         .len();
-    assert_eq!(results, 21);
+    assert_eq!(results, want.len(), "SARIF holds the same findings");
 }
 
 #[test]
@@ -258,7 +258,8 @@ fn trails_of_two_regions_are_each_read_once_in_their_home_region() {
         "-q",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let mut want = vec![("TG009", "AWS::::Account:123456789012")];
+    let account = "AWS::::Account:123456789012";
+    let mut want = vec![("TG007", account), ("TG008", account), ("TG009", account)];
     for trail in [us, eu] {
         want.extend([("TG021", trail), ("TG050", trail)]);
     }
@@ -461,6 +462,11 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
             ("TG039", bucket),
             ("TG050", trail),
             ("TG009", "AWS::::Account:123456789012"),
+            // The auditor's own policy allows "*" but three read actions: it could blind the
+            // trail, and the least-privilege rules say so.
+            ("TG063", "arn:aws:iam::123456789012:user/auditor"),
+            ("TG065", "arn:aws:iam::123456789012:user/auditor"),
+            ("TG066", "arn:aws:iam::123456789012:user/auditor"),
         ])
     );
 }
@@ -604,4 +610,75 @@ fn permissions_cover_exactly_the_operations_collect_calls() {
         .filter_map(|op| op.iam_action())
         .collect();
     assert_eq!(actions, needed);
+}
+
+/// The least-privilege scenario (issue 4): five ways to blind the trail, seeded through the real
+/// IAM, S3 and KMS APIs. Each is reported exactly once, naming the statement that grants it;
+/// the principal with read access only is not.
+#[test]
+fn least_privilege_scenario_reports_each_power_once_with_its_statement() {
+    let moto = Moto::start();
+    let seeded = moto.seed(&["least-privilege"]);
+    let run = moto.trailguard(&["scan", "--region", "us-east-1", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let key = seeded["kms_key_arn"].as_str().unwrap();
+    let iam = "arn:aws:iam::123456789012";
+    let least_privilege: BTreeSet<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"].as_str().unwrap().starts_with("TG06"))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, String)> = [
+        (
+            "TG063",
+            format!("{iam}:user/deployer"),
+            "user deployer in account 123456789012 can stop, delete or reconfigure trail main \
+             (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by \
+             managed policy TrailPause statement \"Pause\""
+                .to_string(),
+        ),
+        (
+            "TG061",
+            format!("{iam}:user/alice"),
+            "User alice in account 123456789012 holds AWSCloudTrail_FullAccess (through group \
+             trail-admins) and has no MFA device"
+                .to_string(),
+        ),
+        (
+            "TG064",
+            format!("{iam}:role/ct-vendor"),
+            "Role ct-vendor in account 123456789012 holds AWSCloudTrail_FullAccess and its trust \
+             policy (Statement[0]) lets account 999999999999 assume it"
+                .to_string(),
+        ),
+        (
+            "TG065",
+            format!("{iam}:user/cleaner"),
+            "user cleaner in account 123456789012 can delete the CloudTrail logs in bucket \
+             lp-trail-logs (s3:DeleteObject), granted by user cleaner inline policy tidy-logs \
+             statement \"Tidy\""
+                .to_string(),
+        ),
+        (
+            "TG066",
+            key.to_string(),
+            format!(
+                "The policy of KMS key {key} (statement \"AnyoneMaySchedule\") lets anyone \
+                 kms:ScheduleKeyDeletion, which makes the trail's logs unreadable"
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(rule, resource, message)| (rule.to_string(), resource, message))
+    .collect();
+    assert_eq!(least_privilege, expected);
 }

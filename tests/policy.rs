@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 
 /// The rules this release ships (SPEC 5), by id.
 const CATALOGUE: &[&str] = &[
-    "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG009", "TG010", "TG011", "TG020",
-    "TG021", "TG022", "TG023", "TG024", "TG025", "TG030", "TG031", "TG032", "TG033", "TG034",
-    "TG035", "TG036", "TG037", "TG038", "TG039", "TG040", "TG050", "TG060", "TG061", "TG062",
-    "TG064", "TG090",
+    "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG007", "TG008", "TG009", "TG010",
+    "TG011", "TG020", "TG021", "TG022", "TG023", "TG024", "TG025", "TG030", "TG031", "TG032",
+    "TG033", "TG034", "TG035", "TG036", "TG037", "TG038", "TG039", "TG040", "TG050", "TG060",
+    "TG061", "TG062", "TG063", "TG064", "TG065", "TG066", "TG090",
 ];
 
 #[test]

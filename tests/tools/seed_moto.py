@@ -650,6 +650,114 @@ def scenario_multi_region(moto: Moto, _args: list[str]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
+# scenario: least-privilege
+# --------------------------------------------------------------------------
+
+LP_REGION, LP_BUCKET, LP_TRAIL = "us-east-1", "lp-trail-logs", "main"
+LP_OUTSIDE_ACCOUNT = "999999999999"
+
+
+def scenario_least_privilege(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    """One account where five principals or statements can blind the trail, each in its own way:
+    a customer managed policy with cloudtrail:Stop* on a user, a group member holding
+    AWSCloudTrail_FullAccess without MFA, a role with AWSCloudTrail_FullAccess trusted by another
+    account, an inline s3:DeleteObject on the log bucket, and a key policy that lets anyone
+    schedule the trail key's deletion."""
+    account = DEFAULT_ACCOUNT
+    arn = trail_arn(LP_REGION, account, LP_TRAIL)
+    s3 = moto.client("s3", LP_REGION)
+    create_bucket(s3, LP_BUCKET, LP_REGION)
+    put_policy(s3, LP_BUCKET, cloudtrail_bucket_statements(LP_BUCKET, arn, account))
+    kms = moto.client("kms", LP_REGION)
+    key_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "Allow CloudTrail to encrypt logs",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "kms:GenerateDataKey*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceArn": arn}},
+            },
+            {
+                "Sid": "AnyoneMaySchedule",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": ["kms:DescribeKey", "kms:ScheduleKeyDeletion"],
+                "Resource": "*",
+            },
+        ],
+    }
+    key = create_key(kms, "trail key", key_policy)
+    ct = moto.client("cloudtrail", LP_REGION)
+    create_trail(
+        ct,
+        LP_TRAIL,
+        LP_BUCKET,
+        IsMultiRegionTrail=True,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=True,
+        KmsKeyId=key["Arn"],
+    )
+    iam = moto.client("iam")
+    # 1. A customer managed policy that lets its user pause the trail.
+    pause = iam.create_policy(
+        PolicyName="TrailPause",
+        PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "Read", "Effect": "Allow", "Action": "cloudtrail:Describe*", "Resource": "*"},
+                {"Sid": "Pause", "Effect": "Allow", "Action": "cloudtrail:Stop*", "Resource": "*"},
+            ],
+        }),
+    )["Policy"]["Arn"]
+    iam.create_user(UserName="deployer")
+    iam.attach_user_policy(UserName="deployer", PolicyArn=pause)
+    # 2. AWSCloudTrail_FullAccess through a group, to a member without MFA.
+    iam.create_group(GroupName="trail-admins")
+    attach_if_present(iam.attach_group_policy, GroupName="trail-admins", PolicyArn=CLOUDTRAIL_FULL_ACCESS)
+    iam.create_user(UserName="alice")
+    iam.add_user_to_group(GroupName="trail-admins", UserName="alice")
+    # 3. A role with AWSCloudTrail_FullAccess that another account may assume.
+    vendor = create_role(
+        iam, "ct-vendor", trust_policy({"AWS": f"arn:aws:iam::{LP_OUTSIDE_ACCOUNT}:root"}), [CLOUDTRAIL_FULL_ACCESS]
+    )
+    # 4. An inline policy that deletes log files.
+    iam.create_user(UserName="cleaner")
+    iam.put_user_policy(
+        UserName="cleaner",
+        PolicyName="tidy-logs",
+        PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{LP_BUCKET}"},
+                {"Sid": "Tidy", "Effect": "Allow", "Action": "s3:DeleteObject", "Resource": f"arn:aws:s3:::{LP_BUCKET}/*"},
+            ],
+        }),
+    )
+    # A principal with read access only: no finding.
+    iam.create_user(UserName="reader")
+    attach_if_present(iam.attach_user_policy, UserName="reader", PolicyArn="arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess")
+    return {
+        "scenario": "least-privilege",
+        "account": account,
+        "region": LP_REGION,
+        "trail_arn": arn,
+        "bucket": LP_BUCKET,
+        "kms_key_arn": key["Arn"],
+        "vendor_role_arn": vendor,
+    }
+
+
+# --------------------------------------------------------------------------
 # scenario: access-denied
 # --------------------------------------------------------------------------
 
@@ -832,6 +940,7 @@ SCENARIOS: dict[str, Callable[[Moto, list[str]], dict[str, Any]]] = {
     "broken": scenario_broken,
     "multi-region": scenario_multi_region,
     "access-denied": scenario_access_denied,
+    "least-privilege": scenario_least_privilege,
     "bench": scenario_bench,
 }
 
