@@ -52,28 +52,42 @@ request(topic, action, resource, name, identity, unread) := r if {
 # buckets it owns (the bucket and a log object under each trail's prefix), and its trail keys.
 requests := {account: array.concat(array.concat(on_trails, on_objects), array.concat(on_buckets, on_keys)) |
 	some account, _ in input.accounts
-	on_trails := [request("trail", action, arn, trail.Name, true, null) |
-		some arn, trail in input.trails
-		trail.AccountId == account
+	on_trails := [request("trail", action, arn, input.trails[arn].Name, true, null) |
+		some arn in object.get(trails_owned, account, set())
 		some action in trail_actions
 	]
-	on_objects := [request("bucket", action, log_object(name, input.trails[arn]), name, true, unread_bucket(bucket, name)) |
-		some name, bucket in input.buckets
-		bucket.OwnerAccount == account
+	on_objects := [request("bucket", action, log_object(name, input.trails[arn]), name, true, unread_bucket(input.buckets[name], name)) |
+		some name in object.get(buckets_owned, account, set())
 		some arn in trails_by_bucket[name]
 		some action in object_actions
 	]
-	on_buckets := [request("bucket", action, sprintf("arn:aws:s3:::%s", [name]), name, true, unread_bucket(bucket, name)) |
-		some name, bucket in input.buckets
-		bucket.OwnerAccount == account
-		trails_by_bucket[name]
+	on_buckets := [request("bucket", action, sprintf("arn:aws:s3:::%s", [name]), name, true, unread_bucket(input.buckets[name], name)) |
+		some name in object.get(buckets_owned, account, set())
 		some action in bucket_actions
 	]
 	on_keys := [request("key", action, arn, arn, key_identity(arn, account, action), unread_key(arn)) |
-		some arn, _ in trails_by_key
-		key_owner(arn) == account
+		some arn in object.get(keys_owned, account, set())
 		some action in key_actions
 	]
+}
+
+# trails_owned, buckets_owned and keys_owned group the trails, log buckets and trail keys by the
+# account that owns them, in one pass each (a loop over every resource for every account would
+# grow with the square of an organisation's size).
+trails_owned[account] contains arn if {
+	some arn, trail in input.trails
+	account := trail.AccountId
+}
+
+buckets_owned[account] contains name if {
+	some name, bucket in input.buckets
+	trails_by_bucket[name]
+	account := bucket.OwnerAccount
+}
+
+keys_owned[account] contains arn if {
+	some arn, _ in trails_by_key
+	account := key_owner(arn)
 }
 
 # log_object is the ARN of a log file the trail delivers (under its prefix, AWSLogs/ACCOUNT/).
@@ -120,16 +134,15 @@ bucket_policy(name) := object.get(object.get(input.buckets, name, {}), "Policy",
 # as {"source", "doc", "scope"} (see resource_entries).
 resource_policies := {account: array.concat(buckets, keys) |
 	some account, _ in input.accounts
-	buckets := [{"source": sprintf("bucket policy of %s", [name]), "doc": bucket.Policy, "scope": null} |
-		some name, bucket in input.buckets
-		bucket.OwnerAccount == account
-		trails_by_bucket[name]
-		is_object(bucket.Policy)
+	buckets := [{"source": sprintf("bucket policy of %s", [name]), "doc": doc, "scope": null} |
+		some name in object.get(buckets_owned, account, set())
+		doc := input.buckets[name].Policy
+		is_object(doc)
 	]
-	keys := [{"source": sprintf("key policy of %s", [arn]), "doc": key_policy(arn), "scope": arn} |
-		some arn, _ in trails_by_key
-		key_owner(arn) == account
-		is_object(key_policy(arn))
+	keys := [{"source": sprintf("key policy of %s", [arn]), "doc": doc, "scope": arn} |
+		some arn in object.get(keys_owned, account, set())
+		doc := key_policy(arn)
+		is_object(doc)
 	]
 }
 

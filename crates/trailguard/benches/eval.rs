@@ -5,7 +5,8 @@
 //! conversion to the policy input, whole-catalogue evaluation on the RVM and on the interpreter,
 //! locating findings in the file, evaluation end to end (convert + evaluate + locate, as
 //! `trailguard eval` does), writing SARIF, and the process's peak memory so far; then the time of
-//! each rule at the largest size.
+//! each rule at the largest size; then the least-privilege rules (TG060-TG066) on one large
+//! account of 5,000 roles and 2,000 customer managed policies.
 //! `TG_BENCH_SIZES=1000,10000` picks other sizes; `TG_BENCH_PROFILE=worst` generates the worst
 //! case instead of a realistic organisation.
 
@@ -184,6 +185,195 @@ fn generate_org(resources: usize) -> String {
     typed.to_json_pretty()
 }
 
+/// One large account for the least-privilege rules (TG060-TG066): `roles` roles and `policies`
+/// customer managed policies (2-4 statements each over a mix of services; about 1 in 100
+/// grants a power over the trail, its bucket or its key), 100 users in 10 groups, AWS managed
+/// AdministratorAccess, ReadOnlyAccess and AWSCloudTrail_FullAccess on a few principals, and one
+/// trail with its bucket and key.
+fn generate_large_iam(roles_n: usize, policies_n: usize) -> String {
+    let account = "300000000000";
+    let region = "us-east-1";
+    let trail_arn = format!("arn:aws:cloudtrail:{region}:{account}:trail/main");
+    let key_arn =
+        format!("arn:aws:kms:{region}:{account}:key/00000000-0000-4000-8000-000000000000");
+    let bucket = format!("cloudtrail-{account}");
+    let statement = |p: usize, s: usize| -> serde_json::Value {
+        match (p * 7 + s * 3) % 11 {
+            0 => {
+                json!({"Effect": "Allow", "Action": ["ec2:Describe*", "ec2:Get*"], "Resource": "*"})
+            }
+            1 => {
+                json!({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                        "Resource": format!("arn:aws:s3:::app-{p}/*")})
+            }
+            2 => {
+                json!({"Effect": "Allow", "Action": "dynamodb:*", "Resource": format!("arn:aws:dynamodb:{region}:{account}:table/t-{p}")})
+            }
+            3 => json!({"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": "*"}),
+            4 => {
+                json!({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key_arn,
+                        "Condition": {"StringEquals": {"kms:ViaService": format!("s3.{region}.amazonaws.com")}}})
+            }
+            5 => {
+                json!({"Effect": "Allow", "Action": ["cloudtrail:LookupEvents", "cloudtrail:Describe*", "cloudtrail:Get*"], "Resource": "*"})
+            }
+            6 => {
+                json!({"Effect": "Allow", "Action": "s3:*", "Resource": [format!("arn:aws:s3:::app-{p}"), format!("arn:aws:s3:::app-{p}/*")]})
+            }
+            7 => json!({"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}),
+            8 => {
+                json!({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "cloudtrail:*", "s3:*", "kms:*"], "Resource": "*"})
+            }
+            9 => {
+                json!({"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sns:Publish"], "Resource": "*"})
+            }
+            _ => {
+                json!({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"})
+            }
+        }
+    };
+    let mut policies = serde_json::Map::new();
+    for p in 0..policies_n {
+        let arn = format!("arn:aws:iam::{account}:policy/policy-{p}");
+        let mut statements: Vec<_> = (0..2 + p % 3).map(|s| statement(p, s)).collect();
+        if p % 100 == 42 {
+            statements.push(match p % 3 {
+                0 => json!({"Sid": "TrailOps", "Effect": "Allow", "Action": "cloudtrail:Stop*", "Resource": "*"}),
+                1 => json!({"Sid": "LogCleanup", "Effect": "Allow", "Action": "s3:DeleteObject", "Resource": format!("arn:aws:s3:::{bucket}/*")}),
+                _ => json!({"Sid": "KeyAdmin", "Effect": "Allow", "Action": "kms:*", "Resource": "*"}),
+            });
+        }
+        policies.insert(
+            arn.clone(),
+            json!({"PolicyName": format!("policy-{p}"), "Arn": arn, "AttachmentCount": 3,
+            "Document": {"Version": "2012-10-17", "Statement": statements}}),
+        );
+    }
+    let aws_managed = [
+        (
+            "AdministratorAccess",
+            json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]),
+        ),
+        (
+            "ReadOnlyAccess",
+            json!([{"Effect": "Allow", "Action": ["a4b:Get*", "cloudtrail:Describe*", "cloudtrail:Get*", "cloudtrail:List*",
+            "cloudtrail:LookupEvents", "ec2:Describe*", "iam:Get*", "iam:List*", "kms:Describe*", "kms:Get*", "kms:List*",
+            "s3:Get*", "s3:List*", "s3:Describe*"], "Resource": "*"}]),
+        ),
+        (
+            "AWSCloudTrail_FullAccess",
+            json!([{"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s3:CreateBucket", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock"], "Resource": ["arn:aws:s3:::aws-cloudtrail-logs*"]}]),
+        ),
+    ];
+    for (name, statements) in &aws_managed {
+        let arn = format!("arn:aws:iam::aws:policy/{name}");
+        policies.insert(
+            arn.clone(),
+            json!({"PolicyName": name, "Arn": arn, "AttachmentCount": 10,
+            "Document": {"Version": "2012-10-17", "Statement": statements}}),
+        );
+    }
+    let attach = |name: &str, arn: &str| json!({"PolicyName": name, "PolicyArn": arn});
+    let customer = |p: usize| {
+        attach(
+            &format!("policy-{p}"),
+            &format!("arn:aws:iam::{account}:policy/policy-{p}"),
+        )
+    };
+    let aws = |name: &str| attach(name, &format!("arn:aws:iam::aws:policy/{name}"));
+    let mut roles = serde_json::Map::new();
+    for r in 0..roles_n {
+        let name = format!("role-{r}");
+        let mut attached: Vec<_> = (0..3)
+            .map(|k| customer((r * 13 + k * 577) % policies_n.max(1)))
+            .collect();
+        match r % 500 {
+            0 => attached.push(aws("AdministratorAccess")),
+            1 => attached.push(aws("AWSCloudTrail_FullAccess")),
+            2..=50 => attached.push(aws("ReadOnlyAccess")),
+            _ => {}
+        }
+        let inline = if r % 5 == 0 {
+            json!([{"PolicyName": "inline", "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement(r, 1), statement(r, 2)]}}])
+        } else {
+            json!([])
+        };
+        roles.insert(name.clone(), json!({"RoleName": name, "Arn": format!("arn:aws:iam::{account}:role/{name}"), "Path": "/",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "AttachedManagedPolicies": attached, "RolePolicyList": inline}));
+    }
+    let mut users = serde_json::Map::new();
+    let mut groups = serde_json::Map::new();
+    for g in 0..10 {
+        let name = format!("group-{g}");
+        groups.insert(name.clone(), json!({"GroupName": name, "Arn": format!("arn:aws:iam::{account}:group/{name}"),
+            "AttachedManagedPolicies": [customer(g * 11 % policies_n.max(1))], "GroupPolicyList": []}));
+    }
+    for u in 0..100 {
+        let name = format!("user-{u}");
+        users.insert(name.clone(), json!({"UserName": name, "Arn": format!("arn:aws:iam::{account}:user/{name}"),
+            "GroupList": [format!("group-{}", u % 10)], "AttachedManagedPolicies": [customer(u * 17 % policies_n.max(1))],
+            "UserPolicyList": [], "MFADevices": [format!("arn:aws:iam::{account}:mfa/{name}")]}));
+    }
+    let snapshot = json!({"schema_version": 1, "collected_at": "2026-11-20T00:00:00Z",
+        "accounts": {account: {"AccountId": account, "Regions": [region], "TrailArns": [trail_arn],
+            "Iam": {"Users": users, "Groups": groups, "Roles": roles, "Policies": policies}}},
+        "trails": {trail_arn.clone(): {"Name": "main", "TrailARN": trail_arn, "AccountId": account, "HomeRegion": region,
+            "S3BucketName": bucket, "IncludeGlobalServiceEvents": true, "IsMultiRegionTrail": true, "IsOrganizationTrail": false,
+            "LogFileValidationEnabled": true, "KmsKeyId": key_arn, "Status": {"IsLogging": true, "LatestDeliveryTime": "2026-11-19T23:00:00Z"},
+            "EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "DataResources": [], "ExcludeManagementEventSources": []}],
+            "AdvancedEventSelectors": [], "InsightSelectors": null, "Tags": {"team": "security"}}},
+        "buckets": {bucket.clone(): {"Name": bucket, "Arn": format!("arn:aws:s3:::{bucket}"), "Region": region, "OwnerAccount": account,
+            "Policy": {"Version": "2012-10-17", "Statement": [{"Sid": "AWSCloudTrailWrite", "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+                "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/{account}/*"), "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}}]}}},
+        "kms_keys": {key_arn.clone(): {"Arn": key_arn, "KeyMetadata": {"KeyId": "00000000-0000-4000-8000-000000000000", "AWSAccountId": account, "Enabled": true, "KeyState": "Enabled", "KeyManager": "CUSTOMER"},
+            "Policy": {"Version": "2012-10-17", "Statement": [{"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "kms:*", "Resource": "*"}]},
+            "KeyRotationEnabled": true}},
+        "gaps": []});
+    let typed: Snapshot = serde_json::from_value(snapshot).unwrap();
+    typed.to_json_pretty()
+}
+
+/// The least-privilege rules on one large account: time per IAM rule, and the whole catalogue.
+fn bench_large_iam(engine: &PolicyEngine, runs: usize, roles: usize, policies: usize) {
+    let text = generate_large_iam(roles, policies);
+    let snapshot = Snapshot::from_json(&text).unwrap();
+    let input = snapshot_value(&snapshot);
+    let (all, findings) = best_of(runs, || {
+        engine.evaluate_value(&input, Backend::Rvm).unwrap()
+    });
+    println!(
+        "\none account with {roles} roles, {policies} customer managed policies, 100 users ({:.1} MiB json): \
+         whole catalogue {} ms, {} findings",
+        text.len() as f64 / (1024.0 * 1024.0),
+        ms(all).trim(),
+        findings.len()
+    );
+    println!(
+        "{:>8} {:>12} {:>9} {:>9}",
+        "rule", "backend", "ms", "findings"
+    );
+    for rule in engine.rules().iter().filter(|r| r.id.starts_with("TG06")) {
+        let backend = engine.backend_of(&rule.id, Backend::Rvm);
+        let (time, found) = best_of(runs, || {
+            engine
+                .evaluate_rule(&rule.id, &input, Backend::Rvm)
+                .unwrap()
+        });
+        println!(
+            "{:>8} {:>12} {} {:>9}",
+            rule.id,
+            format!("{backend:?}"),
+            ms(time),
+            found.len()
+        );
+    }
+}
+
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
     let mut last = None;
@@ -313,6 +503,11 @@ fn main() {
             peak_rss_mib()
         );
         last_input = Some(input);
+    }
+    if benching {
+        bench_large_iam(&engine, runs, 5_000, 2_000);
+    } else {
+        bench_large_iam(&engine, runs, 50, 20);
     }
     println!(
         "x = (input + rvm) / parse; target: <= 2 at 100k resources (rules alone: rvm / parse)"
