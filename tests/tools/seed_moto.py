@@ -356,6 +356,17 @@ COMPLIANT_LIFECYCLE = {
 }
 
 
+def enable_iam_permissions(account: str) -> dict[str, Any]:
+    """The default key policy statement that lets the account's IAM policies grant the key."""
+    return {
+        "Sid": "Enable IAM User Permissions",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
 def compliant_key_policy() -> dict[str, Any]:
     """The key policy of inputs/compliant.json (it already names our ARNs)."""
     encryption_context = {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{ORG_ACCOUNT}:trail/*"}
@@ -364,13 +375,7 @@ def compliant_key_policy() -> dict[str, Any]:
         "Version": "2012-10-17",
         "Id": "Key policy created by CloudTrail",
         "Statement": [
-            {
-                "Sid": "Enable IAM User Permissions",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{LOG_ACCOUNT}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
+            enable_iam_permissions(LOG_ACCOUNT),
             {
                 "Sid": "Allow CloudTrail to encrypt logs",
                 "Effect": "Allow",
@@ -672,13 +677,7 @@ def scenario_least_privilege(moto: Moto, _args: list[str]) -> dict[str, Any]:
     key_policy = {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "Enable IAM User Permissions",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
+            enable_iam_permissions(account),
             {
                 "Sid": "Allow CloudTrail to encrypt logs",
                 "Effect": "Allow",

@@ -8,9 +8,9 @@
 //! and custom rules that do) are therefore evaluated together, through one generated module
 //! whose single rule gathers their `deny` sets.
 
-use crate::rvm_safety::references;
+use crate::rvm_safety::dependencies;
 use crate::PolicySource;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Helper packages whose index is worth sharing between the rules that use it.
 pub(crate) const SHARED: &[&str] = &["trailguard.lib.powers"];
@@ -27,14 +27,7 @@ pub(crate) struct Batch {
 /// The packages that use `target`, directly or through other packages. `modules` are the loaded
 /// (non-test) sources with their package paths (`data.` prefix removed).
 pub(crate) fn users_of(modules: &[(&PolicySource, String)], target: &str) -> BTreeSet<String> {
-    let packages: BTreeSet<String> = modules.iter().map(|(_, p)| p.clone()).collect();
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (source, package) in modules {
-        edges
-            .entry(package.clone())
-            .or_default()
-            .extend(references(source, package, &packages));
-    }
+    let (packages, edges) = dependencies(modules);
     packages
         .iter()
         .filter(|start| {

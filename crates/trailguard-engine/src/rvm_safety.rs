@@ -152,20 +152,32 @@ pub(crate) fn references(
     out
 }
 
-/// For each package, the hazard that keeps it off the RVM (its own or a dependency's), if any.
-/// `modules` are the loaded (non-test) sources with their package paths (`data.` prefix removed).
-pub(crate) fn hazards(modules: &[(&PolicySource, String)]) -> BTreeMap<String, Hazard> {
+/// The loaded packages, and for each the packages it refers to directly. `modules` are the
+/// loaded (non-test) sources with their package paths (`data.` prefix removed).
+pub(crate) type Dependencies = (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>);
+
+/// See [`Dependencies`].
+pub(crate) fn dependencies(modules: &[(&PolicySource, String)]) -> Dependencies {
     let packages: BTreeSet<String> = modules.iter().map(|(_, p)| p.clone()).collect();
-    let mut direct: BTreeMap<String, Hazard> = BTreeMap::new();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (source, package) in modules {
-        if let Some(h) = hazard_in(source) {
-            direct.entry(package.clone()).or_insert(h);
-        }
         edges
             .entry(package.clone())
             .or_default()
             .extend(references(source, package, &packages));
+    }
+    (packages, edges)
+}
+
+/// For each package, the hazard that keeps it off the RVM (its own or a dependency's), if any.
+/// `modules` are the loaded (non-test) sources with their package paths (`data.` prefix removed).
+pub(crate) fn hazards(modules: &[(&PolicySource, String)]) -> BTreeMap<String, Hazard> {
+    let (packages, edges) = dependencies(modules);
+    let mut direct: BTreeMap<String, Hazard> = BTreeMap::new();
+    for (source, package) in modules {
+        if let Some(h) = hazard_in(source) {
+            direct.entry(package.clone()).or_insert(h);
+        }
     }
     let mut out = BTreeMap::new();
     for package in &packages {
