@@ -613,3 +613,201 @@ fn deny_that_is_not_a_set_of_objects_names_the_rule() {
         assert_input_error(&run, &[&format!("rule {id} ({name}/r.rego)"), needle]);
     }
 }
+
+// ---- trailguard diff ----
+
+/// demo.json after a bad week: the organisation trail stopped, the legacy trail deleted, and
+/// AWSCloudTrail_FullAccess given to the legacy deployer role.
+fn demo_after_a_bad_week(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut s: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("inputs/demo.json")).unwrap())
+            .unwrap();
+    let org = "arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-org-trail";
+    let legacy = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/legacy-app-trail";
+    s["trails"][org]["Status"]["IsLogging"] = Value::Bool(false);
+    s["trails"].as_object_mut().unwrap().remove(legacy);
+    s["accounts"]["111111111111"]["TrailArns"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|a| a != legacy);
+    s["accounts"]["111111111111"]["Iam"]["Roles"]["legacy-app-deployer"]["AttachedManagedPolicies"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"PolicyName": "AWSCloudTrail_FullAccess",
+            "PolicyArn": "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"}));
+    write(
+        dir,
+        "after.json",
+        &serde_json::to_string_pretty(&s).unwrap(),
+    )
+}
+
+#[test]
+fn diff_lists_changes_and_new_fixed_and_unchanged_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let after = demo_after_a_bad_week(dir.path());
+    let run = trailguard(&[
+        "diff",
+        "inputs/demo.json",
+        after.to_str().unwrap(),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let org = "arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-org-trail";
+    let legacy = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/legacy-app-trail";
+    let deployer = "arn:aws:iam::111111111111:role/legacy-app-deployer";
+    assert_eq!(
+        report["changes"]["trails"],
+        serde_json::json!({"added": [], "removed": [legacy], "changed": [{"id": org, "fields": ["Status"]}]})
+    );
+    assert_eq!(
+        report["changes"]["full_access_holders"],
+        serde_json::json!({"added": [deployer], "removed": [], "changed": []})
+    );
+    assert_eq!(
+        report["changes"]["buckets"]["changed"],
+        serde_json::json!([])
+    );
+    let pairs = |key: &str| -> BTreeSet<(String, String)> {
+        report["findings"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let account = |id: &str| format!("AWS::::Account:{id}");
+    let expected_new: BTreeSet<(String, String)> = [
+        ("TG001", account("222222222222")),
+        ("TG002", account("111111111111")),
+        ("TG002", account("222222222222")),
+        ("TG003", org.to_string()),
+        ("TG062", account("111111111111")),
+    ]
+    .into_iter()
+    .map(|(r, x)| (r.to_string(), x))
+    .collect();
+    assert_eq!(pairs("new"), expected_new);
+    // The deleted trail's findings are fixed. The deployer now holds FullAccess, so TG063 no
+    // longer applies to it (TG062 counts it instead); its bucket receives no trail's logs any
+    // more, so TG065 and TG038 are fixed too.
+    let fixed = pairs("fixed");
+    for rule in [
+        "TG004", "TG005", "TG006", "TG011", "TG020", "TG021", "TG050",
+    ] {
+        assert!(
+            fixed.contains(&(rule.to_string(), legacy.to_string())),
+            "{rule}: {fixed:?}"
+        );
+    }
+    for (rule, resource) in [
+        ("TG063", deployer),
+        ("TG065", deployer),
+        ("TG038", "arn:aws:s3:::acme-legacy-trail-logs"),
+    ] {
+        assert!(
+            fixed.contains(&(rule.to_string(), resource.to_string())),
+            "{rule}"
+        );
+    }
+    let ops_admin = "arn:aws:iam::111111111111:user/ops-admin";
+    assert!(pairs("unchanged").contains(&("TG060".to_string(), ops_admin.to_string())));
+    let summary = &report["summary"];
+    assert_eq!(summary["new"], 5);
+    assert_eq!(
+        summary["new"].as_u64().unwrap() + summary["unchanged"].as_u64().unwrap(),
+        findings(&trailguard(&["eval", after.to_str().unwrap(), "-f", "json"]).stdout).len() as u64
+    );
+}
+
+#[test]
+fn diff_fails_on_new_findings_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let after = demo_after_a_bad_week(dir.path());
+    let after = after.to_str().unwrap();
+    // New high findings fail a --fail-on high run ...
+    assert_eq!(
+        trailguard(&["diff", "inputs/demo.json", after, "--fail-on", "high"]).code,
+        1
+    );
+    // ... but not a critical one (no new critical finding) ...
+    assert_eq!(
+        trailguard(&["diff", "inputs/demo.json", after, "--fail-on", "critical"]).code,
+        0
+    );
+    // ... and the findings already there (demo.json has a critical one) never fail a diff.
+    let same = trailguard(&[
+        "diff",
+        "inputs/demo.json",
+        "inputs/demo.json",
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert_eq!(
+        same.stdout,
+        "Configuration: no change.\n\nFindings: 0 new, 0 fixed, 44 unchanged.\n"
+    );
+}
+
+#[test]
+fn diff_writes_markdown_for_a_pull_request_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let after = demo_after_a_bad_week(dir.path());
+    let out = dir.path().join("diff.md");
+    let run = trailguard(&[
+        "diff",
+        "inputs/demo.json",
+        after.to_str().unwrap(),
+        "-f",
+        "markdown",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = std::fs::read_to_string(out).unwrap();
+    assert!(
+        md.starts_with("## trailguard: what changed\n\n**Findings:** 5 new, "),
+        "{md}"
+    );
+    assert!(md.contains("### New findings\n\n| severity | rule | resource | message |"));
+    assert!(md.contains(
+        "| high | TG003 | `arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-org-trail` |"
+    ));
+    assert!(md.contains(
+        "| Holders of AWSCloudTrail_FullAccess | added | `arn:aws:iam::111111111111:role/legacy-app-deployer` | |"
+    ));
+}
+
+#[test]
+fn diff_of_a_bad_snapshot_is_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.json", "{\"schema_version\": 1,");
+    let out = dir.path().join("diff.txt");
+    let run = trailguard(&[
+        "diff",
+        "inputs/demo.json",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error:"), "{}", run.stderr);
+    assert!(run.stderr.contains("bad.json"), "{}", run.stderr);
+    assert!(!out.exists());
+    let sarif = trailguard(&[
+        "diff",
+        "inputs/demo.json",
+        "inputs/demo.json",
+        "-f",
+        "sarif",
+    ]);
+    assert_eq!(sarif.code, 2, "SARIF is not a diff format");
+}

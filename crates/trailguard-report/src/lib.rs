@@ -30,11 +30,13 @@ use std::fmt;
 use std::str::FromStr;
 use trailguard_engine::{Evaluation, Severity};
 
+mod diff;
 mod json;
 mod markdown;
 mod sarif;
 mod text;
 
+pub use diff::{render_diff, FindingsDiff};
 pub use sarif::MAX_RESULTS;
 
 /// The output formats trailguard can write.
@@ -107,6 +109,9 @@ pub enum ReportError {
     /// A format name that is not one of `text`, `json`, `sarif`, `markdown`.
     #[error("unknown format `{0}`: expected text, json, sarif or markdown")]
     UnknownFormat(String),
+    /// A format `trailguard diff` does not write.
+    #[error("a diff is written as text, json or markdown, not {0}")]
+    NotForDiff(Format),
     /// The document could not be serialised to JSON.
     #[error("could not serialise the {format} report: {source}")]
     Serialize {

@@ -31,6 +31,7 @@
 mod account;
 mod bucket;
 mod collected;
+mod diff;
 mod error;
 mod gap;
 mod iam;
@@ -48,6 +49,7 @@ pub use bucket::{
     PolicyStatus, PublicAccessBlock, Versioning, VersioningStatus,
 };
 pub use collected::Collected;
+pub use diff::{full_access_holders, Changed, Changes, SnapshotDiff};
 pub use error::{ErrorKind, SnapshotError};
 pub use gap::Gap;
 pub use iam::{

@@ -39,6 +39,13 @@ pub enum Command {
     ///
     /// Exit status as for `eval`.
     Scan(ScanArgs),
+    /// Compare two snapshots: what changed, and which findings are new, fixed or unchanged.
+    ///
+    /// Changes are listed for trails (event selectors among their fields), log buckets, KMS
+    /// keys and the holders of AWSCloudTrail_FullAccess; findings are matched by rule and
+    /// resource. Exit status: 0 no new finding at or above --fail-on, 1 new findings at or above
+    /// it (findings that were already there do not fail), 2 bad input or policy.
+    Diff(DiffArgs),
     /// Print the least-privilege IAM policy `collect` needs (read-only).
     Permissions,
     /// List, test or document policies.
@@ -67,6 +74,43 @@ pub struct EvalArgs {
     pub snapshots: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// `trailguard diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later snapshot.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Rule parameters from this TOML file [default: trailguard.toml in the current directory,
+    /// if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report format (Markdown suits a pull request comment).
+    #[arg(long, short, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when a new finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    pub fail_on: FailOn,
+}
+
+/// Formats `trailguard diff` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people.
+    Text,
+    /// A stable JSON document.
+    Json,
+    /// Markdown, for a PR comment or $GITHUB_STEP_SUMMARY.
+    Markdown,
 }
 
 /// Which accounts and regions to read, and how (`collect` and `scan`).

@@ -43,23 +43,27 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outco
     };
     let report = render(&evaluation, format, &options)?;
     emit(&report, args.output.as_deref())?;
-    let threshold = match args.fail_on {
-        FailOn::Critical => Some(Severity::Critical),
-        FailOn::High => Some(Severity::High),
-        FailOn::Medium => Some(Severity::Medium),
-        FailOn::Low => Some(Severity::Low),
-        FailOn::Never => None,
-    };
-    Ok(if evaluation.fails(threshold) {
+    Ok(if evaluation.fails(threshold(args.fail_on)) {
         Outcome::Failed
     } else {
         Outcome::Clean
     })
 }
 
+/// The severity `--fail-on` names, if any.
+pub fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::High => Some(Severity::High),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Never => None,
+    }
+}
+
 /// The rule parameters: `--config FILE`, else `trailguard.toml` when the current directory has
 /// one, else the defaults.
-fn params(config: Option<&Path>) -> anyhow::Result<Params> {
+pub fn params(config: Option<&Path>) -> anyhow::Result<Params> {
     let path = match config {
         Some(path) => path,
         None if Path::new(DEFAULT_CONFIG).is_file() => Path::new(DEFAULT_CONFIG),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod collect;
+mod diff;
 mod eval;
 mod policy;
 
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Eval(args) => eval::run(&args),
         Command::Collect(args) => collect::collect(&args),
         Command::Scan(args) => collect::scan(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Permissions => collect::permissions(),
         Command::Policy(command) => policy::run(command),
         Command::Schema => {

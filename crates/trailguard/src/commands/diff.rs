@@ -1,0 +1,37 @@
+//! `trailguard diff`: compare two snapshots.
+
+use super::eval::{params, threshold};
+use super::{policy_sources, Outcome};
+use crate::cli::{DiffArgs, DiffFormat};
+use crate::output::emit;
+use trailguard_engine::PolicyEngine;
+use trailguard_report::{render_diff, FindingsDiff, Format, Options};
+use trailguard_snapshot::{Snapshot, SnapshotDiff};
+
+pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
+    // Both files are read (and checked) before anything is evaluated.
+    let old = Snapshot::load(&args.old)?;
+    let new = Snapshot::load(&args.new)?;
+    let engine = PolicyEngine::new(
+        &policy_sources(&args.policy)?,
+        &params(args.config.as_deref())?,
+    )?;
+    let backend = trailguard_engine::Backend::default();
+    let findings = FindingsDiff::between(
+        &engine.evaluate(&old.snapshot, backend)?,
+        &engine.evaluate(&new.snapshot, backend)?,
+    );
+    let changes = SnapshotDiff::between(&old.snapshot, &new.snapshot);
+    let format = match args.format {
+        DiffFormat::Text => Format::Text,
+        DiffFormat::Json => Format::Json,
+        DiffFormat::Markdown => Format::Markdown,
+    };
+    let report = render_diff(&changes, &findings, format, &Options::default())?;
+    emit(&report, args.output.as_deref())?;
+    Ok(if findings.fails(threshold(args.fail_on)) {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    })
+}
