@@ -6,8 +6,8 @@
 mod common;
 
 use common::{
-    assert_golden, check_sarif, findings, python, root, trailguard, trailguard_env, trailguard_in,
-    write,
+    assert_golden, check_sarif, finding_pairs, findings, python, root, trailguard, trailguard_env,
+    trailguard_in, write,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -670,19 +670,7 @@ fn diff_lists_changes_and_new_fixed_and_unchanged_findings() {
         report["changes"]["buckets"]["changed"],
         serde_json::json!([])
     );
-    let pairs = |key: &str| -> BTreeSet<(String, String)> {
-        report["findings"][key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["rule_id"].as_str().unwrap().to_string(),
-                    f["resource"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
-    };
+    let pairs = |key: &str| finding_pairs(&report["findings"][key]);
     let account = |id: &str| format!("AWS::::Account:{id}");
     let expected_new: BTreeSet<(String, String)> = [
         ("TG001", account("222222222222")),

@@ -102,8 +102,12 @@ pub fn check_sarif(file: &Path) -> String {
 pub fn findings(json: &str) -> std::collections::BTreeSet<(String, String)> {
     let report: serde_json::Value =
         serde_json::from_str(json).unwrap_or_else(|e| panic!("not a JSON report ({e}):\n{json}"));
-    report["findings"]
-        .as_array()
+    finding_pairs(&report["findings"])
+}
+
+/// (rule id, resource) of every finding of a JSON array of findings.
+pub fn finding_pairs(list: &serde_json::Value) -> std::collections::BTreeSet<(String, String)> {
+    list.as_array()
         .unwrap()
         .iter()
         .map(|f| {

@@ -8,7 +8,7 @@
 //! and custom rules that do) are therefore evaluated together, through one generated module
 //! whose single rule gathers their `deny` sets.
 
-use crate::rvm_safety::dependencies;
+use crate::rvm_safety::{dependencies, find_reachable};
 use crate::PolicySource;
 use std::collections::BTreeSet;
 
@@ -31,20 +31,7 @@ pub(crate) fn users_of(modules: &[(&PolicySource, String)], target: &str) -> BTr
     packages
         .iter()
         .filter(|start| {
-            let mut seen = BTreeSet::new();
-            let mut stack = vec![(*start).clone()];
-            while let Some(p) = stack.pop() {
-                if !seen.insert(p.clone()) {
-                    continue;
-                }
-                if let Some(next) = edges.get(&p) {
-                    if next.contains(target) {
-                        return true;
-                    }
-                    stack.extend(next.iter().cloned());
-                }
-            }
-            false
+            start.as_str() != target && find_reachable(&edges, start, |p| p == target).is_some()
         })
         .cloned()
         .collect()

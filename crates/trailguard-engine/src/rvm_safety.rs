@@ -169,6 +169,29 @@ pub(crate) fn dependencies(modules: &[(&PolicySource, String)]) -> Dependencies 
     (packages, edges)
 }
 
+/// The first package, depth-first from `start` (itself included) along the references of
+/// `edges`, for which `found` holds.
+pub(crate) fn find_reachable(
+    edges: &BTreeMap<String, BTreeSet<String>>,
+    start: &str,
+    mut found: impl FnMut(&str) -> bool,
+) -> Option<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![start.to_string()];
+    while let Some(p) = stack.pop() {
+        if !seen.insert(p.clone()) {
+            continue;
+        }
+        if found(&p) {
+            return Some(p);
+        }
+        if let Some(next) = edges.get(&p) {
+            stack.extend(next.iter().cloned());
+        }
+    }
+    None
+}
+
 /// For each package, the hazard that keeps it off the RVM (its own or a dependency's), if any.
 /// `modules` are the loaded (non-test) sources with their package paths (`data.` prefix removed).
 pub(crate) fn hazards(modules: &[(&PolicySource, String)]) -> BTreeMap<String, Hazard> {
@@ -179,25 +202,13 @@ pub(crate) fn hazards(modules: &[(&PolicySource, String)]) -> BTreeMap<String, H
             direct.entry(package.clone()).or_insert(h);
         }
     }
-    let mut out = BTreeMap::new();
-    for package in &packages {
-        // Depth-first over the references, stopping at the first hazard.
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![package.clone()];
-        while let Some(p) = stack.pop() {
-            if !seen.insert(p.clone()) {
-                continue;
-            }
-            if let Some(h) = direct.get(&p) {
-                out.insert(package.clone(), h.clone());
-                break;
-            }
-            if let Some(next) = edges.get(&p) {
-                stack.extend(next.iter().cloned());
-            }
-        }
-    }
-    out
+    packages
+        .iter()
+        .filter_map(|package| {
+            let hazardous = find_reachable(&edges, package, |p| direct.contains_key(p))?;
+            Some((package.clone(), direct.get(&hazardous)?.clone()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
