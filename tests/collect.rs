@@ -682,3 +682,410 @@ fn least_privilege_scenario_reports_each_power_once_with_its_statement() {
     .collect();
     assert_eq!(least_privilege, expected);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Beyond one machine (issue 5): `trailguard accounts`, and an organisation collected in shards.
+
+/// The organisation scenario's accounts, sorted by id: (id, facts from ListAccounts).
+fn organisation_accounts(seed: &Value) -> Vec<(String, Value)> {
+    let mut accounts: Vec<(String, Value)> = seed["accounts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, facts)| (id.clone(), facts.clone()))
+        .collect();
+    accounts.sort_by(|a, b| a.0.cmp(&b.0));
+    accounts
+}
+
+fn active(accounts: &[(String, Value)]) -> Vec<(String, Value)> {
+    accounts
+        .iter()
+        .filter(|(_, facts)| facts["state"] == "ACTIVE")
+        .cloned()
+        .collect()
+}
+
+/// `trailguard accounts` lists the organisation (moto, paginated) in each format, sorted by id,
+/// ACTIVE accounts unless asked otherwise; the management account and a delegated administrator
+/// may list it, another member may not.
+#[test]
+fn accounts_lists_the_organisation_as_lines_json_and_a_shard_matrix() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["organization"]);
+    let all = organisation_accounts(&seed);
+    let active = active(&all);
+    assert_eq!((all.len(), active.len()), (6, 5), "{seed}");
+    let management = seed["management_account"].as_str().unwrap();
+
+    // Text: `ID<TAB>NAME`, for shell loops; the closed account is left out and said so.
+    let run = moto.trailguard(&["accounts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: String = active
+        .iter()
+        .map(|(id, facts)| format!("{id}\t{}\n", facts["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(run.stdout, lines);
+    assert_eq!(
+        run.stderr,
+        "listed 5 accounts; 1 account that is not ACTIVE left out (--include-suspended lists it)\n"
+    );
+    // A delegated administrator sees the same organisation.
+    let key = &seed["delegated_admin_key"];
+    let run = moto.trailguard_as(
+        &["accounts", "-q"],
+        (
+            key["access_key_id"].as_str().unwrap(),
+            key["secret_access_key"].as_str().unwrap(),
+        ),
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, lines.as_str(), "")
+    );
+
+    // JSON, every state, through pages of two accounts (three ListAccounts calls).
+    let run = moto.trailguard(&[
+        "accounts",
+        "--format",
+        "json",
+        "--include-suspended",
+        "--page-size",
+        "2",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = Value::Array(
+        all.iter()
+            .map(|(id, facts)| {
+                json!({
+                    "id": id,
+                    "name": facts["name"],
+                    "email": facts["email"],
+                    "arn": facts["arn"],
+                    "state": facts["state"],
+                })
+            })
+            .collect(),
+    );
+    assert_eq!(
+        run.stdout,
+        format!("{}\n", serde_json::to_string_pretty(&expected).unwrap())
+    );
+    assert_eq!(run.stderr, "listed 6 accounts\n");
+
+    // The matrix: one line, shards of at most two consecutive accounts, the role ARNs to pass
+    // to `collect --role-arn`; written atomically to -o, nothing on stdout.
+    let matrix_file = moto.dir().join("matrix.json");
+    let run = moto.trailguard(&[
+        "accounts",
+        "--format",
+        "matrix",
+        "--shard-size",
+        "2",
+        "--role-name",
+        "trailguard-audit",
+        "-o",
+        matrix_file.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "listed 5 accounts in 3 shards; 1 account that is not ACTIVE left out \
+         (--include-suspended lists it)\n"
+    );
+    let ids: Vec<&str> = active.iter().map(|(id, _)| id.as_str()).collect();
+    let arn = |id: &str| format!("arn:aws:iam::{id}:role/trailguard-audit");
+    let shard = |n: usize, ids: &[&str]| {
+        json!({
+            "shard": n,
+            "accounts": ids.join(" "),
+            "role_arns": ids.iter().map(|id| arn(id)).collect::<Vec<_>>().join(" "),
+        })
+    };
+    let expected = json!({"include": [
+        shard(1, &ids[0..2]),
+        shard(2, &ids[2..4]),
+        shard(3, &ids[4..5]),
+    ]});
+    let text = std::fs::read_to_string(&matrix_file).unwrap();
+    assert_eq!(
+        text,
+        format!("{}\n", serde_json::to_string(&expected).unwrap())
+    );
+    // Without a size, the matrix has shards of ten: here one.
+    let run = moto.trailguard(&["accounts", "--format", "matrix", "-q"]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{}\n",
+            serde_json::to_string(&json!({"include": [{"shard": 1, "accounts": ids.join(" ")}]}))
+                .unwrap()
+        )
+    );
+
+    // Text with shards and role ARNs: `SHARD<TAB>ID<TAB>ROLE_ARN<TAB>NAME`, the management
+    // account excluded; an --exclude that names no account is warned about.
+    let run = moto.trailguard(&[
+        "accounts",
+        "--shards",
+        "2",
+        "--role-name",
+        "audit/trailguard",
+        "--exclude",
+        management,
+        "--exclude",
+        "000000000000",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let members: Vec<&(String, Value)> = active.iter().filter(|(id, _)| id != management).collect();
+    assert_eq!(members.len(), 4);
+    let lines: String = members
+        .iter()
+        .enumerate()
+        .map(|(i, (id, facts))| {
+            format!(
+                "{}\t{id}\tarn:aws:iam::{id}:role/audit/trailguard\t{}\n",
+                i / 2 + 1,
+                facts["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(run.stdout, lines);
+    assert_eq!(
+        run.stderr,
+        "warning: --exclude 000000000000: no account of the organisation has this id\n\
+         listed 4 accounts in 2 shards; 1 account that is not ACTIVE left out \
+         (--include-suspended lists it), 1 excluded\n"
+    );
+
+    // Another member account may not list the organisation: one paragraph with the hint.
+    let key = &seed["member_key"];
+    let out = moto.dir().join("denied.txt");
+    let run = moto.trailguard_as(
+        &["accounts", "-o", out.to_str().unwrap()],
+        (
+            key["access_key_id"].as_str().unwrap(),
+            key["secret_access_key"].as_str().unwrap(),
+        ),
+    );
+    let member = seed["members"]["workload-dev"].as_str().unwrap();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: AWS denied organizations:ListAccounts to arn:aws:iam::{member}:user/lister: \
+             You don't have permissions to access this resource.\n  hint: listing accounts \
+             needs organizations:ListAccounts, which AWS allows only in the organisation's \
+             management account or a delegated administrator account; run with credentials of \
+             a role there that grants it (`trailguard permissions` is the policy for `collect` \
+             in each account, and does not include it)\n"
+        )
+    );
+    assert!(!out.exists());
+}
+
+/// Outside an organisation, with the endpoint down, without credentials, or with a role name
+/// IAM would refuse: one paragraph, exit 2, nothing written.
+#[test]
+fn accounts_errors_are_one_paragraph_and_write_nothing() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("accounts.json");
+    let out_arg = out.to_str().unwrap();
+
+    let run = moto.trailguard(&["accounts", "--format", "matrix", "-o", out_arg]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: account 123456789012 does not belong to an AWS organisation \
+         (AWSOrganizationsNotInUseException): Your account is not a member of an organization.\n  \
+         hint: run with credentials of the organisation's management account or a delegated \
+         administrator; to scan accounts without an organisation, pass their roles to \
+         `trailguard collect --role-arn ARN ...` directly\n"
+    );
+
+    let endpoint = format!("http://127.0.0.1:{}", free_port());
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ];
+    let run = aws_trailguard(
+        &["accounts", "--endpoint-url", &endpoint, "-o", out_arg],
+        &keys,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: cannot reach the AWS endpoint {endpoint}: "
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Connection refused"), "{}", run.stderr);
+
+    let run = aws_trailguard(&["accounts", "-o", out_arg], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: no AWS credentials: "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("hint: "), "{}", run.stderr);
+
+    let run = aws_trailguard(&["accounts", "--role-name", "trail guard"], &keys);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: --role-name \"trail guard\" is not an IAM role name (letters, digits and \
+         +=,.@_-, optionally after a path such as audit/)\n"
+    );
+
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temp file left"
+    );
+}
+
+/// (rule, resource, message) of every finding of `trailguard eval --format json FILES`.
+fn eval_findings(moto: &Moto, files: &[&Path]) -> BTreeSet<(String, String, String)> {
+    let mut args = vec!["eval", "--format", "json"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let run = aws_trailguard(&args, &[]);
+    assert_eq!(run.code, 0, "{}\nmoto:\n{}", run.stderr, moto.log());
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The organisation workflow end to end: `trailguard accounts --format matrix` shards the
+/// organisation, each shard is collected on its own (`collect --role-arn` per account of the
+/// shard), and `eval` of the shard snapshots together gives exactly the findings of one
+/// snapshot of every account. The central log bucket is in a shard of its own, apart from the
+/// trails that write to it, whose accounts cannot read it: its findings come from its owner's
+/// shard, and the other shards' gaps about it do not survive the merge.
+#[test]
+fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["organization"]);
+    moto.lock_cross_account();
+    let dir = moto.dir();
+    let bucket = seed["bucket"].as_str().unwrap();
+    let log_archive = seed["members"]["Log Archive"].as_str().unwrap();
+    let management = seed["management_account"].as_str().unwrap();
+    let workload = seed["members"]["workload-prod"].as_str().unwrap();
+
+    let run = moto.trailguard(&[
+        "accounts",
+        "--format",
+        "matrix",
+        "--shards",
+        "3",
+        "--role-name",
+        "trailguard-audit",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let matrix: Value = serde_json::from_str(&run.stdout).unwrap();
+    let shards = matrix["include"].as_array().unwrap();
+    assert_eq!(shards.len(), 3, "{matrix}");
+    let shard_of = |account: &str| {
+        shards
+            .iter()
+            .position(|s| {
+                s["accounts"]
+                    .as_str()
+                    .unwrap()
+                    .split(' ')
+                    .any(|a| a == account)
+            })
+            .unwrap()
+    };
+    // The join has to cross shards: the bucket's owner is apart from both trails' accounts.
+    assert_ne!(shard_of(log_archive), shard_of(management), "{matrix}");
+    assert_ne!(shard_of(log_archive), shard_of(workload), "{matrix}");
+
+    let collect = |role_arns: Vec<&str>, out: &Path| {
+        let mut args = vec![
+            "collect",
+            "--region",
+            "us-east-1",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        for arn in role_arns {
+            args.extend(["--role-arn", arn]);
+        }
+        let run = moto.trailguard(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    };
+    let mut shard_files = Vec::new();
+    for shard in shards {
+        let file = dir.join(format!("shard-{}.json", shard["shard"]));
+        collect(
+            shard["role_arns"].as_str().unwrap().split(' ').collect(),
+            &file,
+        );
+        shard_files.push(file);
+    }
+    let every_role: Vec<&str> = shards
+        .iter()
+        .flat_map(|s| s["role_arns"].as_str().unwrap().split(' '))
+        .collect();
+    assert_eq!(every_role.len(), 5);
+    let single = dir.join("all.json");
+    collect(every_role, &single);
+
+    // The trails' shards could not read the central bucket; its owner's shard read it whole.
+    let management_shard = read_json(&shard_files[shard_of(management)]);
+    assert!(
+        management_shard["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["Resource"] == bucket && g["ErrorCode"] == "AccessDenied"),
+        "{management_shard}"
+    );
+    assert_eq!(
+        read_json(&shard_files[shard_of(log_archive)])["gaps"],
+        json!([])
+    );
+    assert_eq!(read_json(&single)["gaps"], json!([]));
+
+    let one = eval_findings(&moto, &[&single]);
+    let files: Vec<&Path> = shard_files.iter().map(|f| f.as_path()).collect();
+    let merged = eval_findings(&moto, &files);
+    assert_eq!(merged, one);
+    // Not vacuous: account-wide, trail and central-bucket findings, the bucket's judged from its
+    // owner's read (versioning, policy), and no gap.
+    let rules_on = |resource: &str| -> BTreeSet<&str> {
+        one.iter()
+            .filter(|(_, r, _)| r == resource)
+            .map(|(rule, _, _)| rule.as_str())
+            .collect()
+    };
+    let bucket_arn = format!("arn:aws:s3:::{bucket}");
+    assert!(
+        ["TG033", "TG037", "TG040"]
+            .iter()
+            .all(|rule| rules_on(&bucket_arn).contains(rule)),
+        "{one:#?}"
+    );
+    assert!(rules_on(seed["workload_trail_arn"].as_str().unwrap()).contains("TG020"));
+    assert!(rules_on(&format!("AWS::::Account:{log_archive}")).contains("TG009"));
+    assert!(!one.iter().any(|(rule, _, _)| rule == "TG090"), "{one:#?}");
+}

@@ -20,6 +20,10 @@ process and then runs moto's own server:
      AWS shows them in member accounts.
   h. An Object Lock default retention sends only the period that was set
      (moto adds ``Years: 0``).
+  i. Organizations ListAccounts answers only the management account and
+     delegated administrators (members get AccessDeniedException, accounts
+     outside any organisation AWSOrganizationsNotInUseException); moto
+     answered everyone, with an empty list outside the management account.
 
 Not patched, because the product already follows AWS there: GetKeyPolicy is
 called with the policy name ``default`` (AWS's only name; moto requires it),
@@ -461,6 +465,49 @@ def patch_json_auth_errors() -> None:
 
 
 # --------------------------------------------------------------------------
+# i. Organizations ListAccounts
+# --------------------------------------------------------------------------
+
+
+def patch_organizations_list_accounts() -> None:
+    """Let only the management account and delegated administrators list the accounts.
+
+    AWS allows ListAccounts in the organisation's management account and in
+    accounts registered as a delegated administrator; other member accounts
+    get AccessDeniedException, and an account in no organisation
+    AWSOrganizationsNotInUseException.  moto answered any account with the
+    accounts of its own (empty) backend.
+    """
+    from moto.organizations.exceptions import (
+        AWSOrganizationsNotInUseException,
+        OrganizationsClientError,
+    )
+    from moto.organizations.models import OrganizationsBackend, organizations_backends
+
+    class AccessDeniedException(OrganizationsClientError):
+        def __init__(self) -> None:
+            super().__init__(
+                "AccessDeniedException",
+                "You don't have permissions to access this resource.",
+            )
+
+    original = OrganizationsBackend.list_accounts
+
+    def list_accounts(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.org is not None:
+            return original(self, *args, **kwargs)
+        member = organizations_backends.master_accounts.get(self.account_id)
+        if member is None:
+            raise AWSOrganizationsNotInUseException
+        management = organizations_backends[member[0]][member[1]]
+        if not any(admin.account.id == self.account_id for admin in management.admins):
+            raise AccessDeniedException
+        return original(management, *args, **kwargs)
+
+    OrganizationsBackend.list_accounts = list_accounts
+
+
+# --------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------
 
@@ -475,6 +522,7 @@ def apply_patches(args: argparse.Namespace) -> None:
     patch_account_list_regions()
     patch_iam_policy_detail_names()
     patch_json_auth_errors()
+    patch_organizations_list_accounts()
     if args.lock_file:
         patch_cross_account_lock(os.path.abspath(args.lock_file))
 

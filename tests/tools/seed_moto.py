@@ -14,6 +14,14 @@ SCENARIO is one of:
     multi-region    two trails in 123456789012 (us-east-1 and eu-west-1)
     access-denied   123456789012 with an ``auditor`` user denied three reads;
                     turns on moto's IAM enforcement as its last step
+    organization    an organisation managed by 123456789012: four member
+                    accounts (one of them a delegated administrator), one
+                    closed; access keys of a member and of the administrator;
+                    an organisation trail in 123456789012 and a trail in
+                    workload-prod, both writing to a central bucket in Log
+                    Archive; the trailguard-audit role in every active account
+    audit-role ACCOUNT...  the ``trailguard-audit`` role (trusted by
+                    123456789012) in each account, for ``--role-arn``
     bench N         N trails and N fully configured log buckets
 
 It prints ONE JSON object on stdout describing what it created.  All calls
@@ -26,6 +34,7 @@ moto's random generator is seeded first and everything that consumes it
 from __future__ import annotations
 
 import json
+import re
 import sys
 import urllib.request
 from collections.abc import Callable
@@ -831,6 +840,130 @@ def scenario_access_denied(moto: Moto, _args: list[str]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
+# scenario: organization
+# --------------------------------------------------------------------------
+
+# Member accounts in creation order; moto draws their ids from its seeded generator.  Names
+# with spaces and an ampersand, as real organisations have them.
+ORG_MEMBERS = ["Log Archive", "Security Tooling", "workload-prod", "Sandbox & Experiments", "workload-dev"]
+ORG_CLOSED = "Sandbox & Experiments"
+ORG_DELEGATED_ADMIN = "Security Tooling"
+ORG_PLAIN_MEMBER = "workload-dev"
+
+
+def member_access_key(moto: Moto, account: str, user: str) -> dict[str, str]:
+    iam = moto.client("iam", account=account)
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    return {"access_key_id": key["AccessKeyId"], "secret_access_key": key["SecretAccessKey"]}
+
+
+ORG_REGION = "us-east-1"
+ORG_TRAIL = "org-trail"
+WORKLOAD_TRAIL = "prod-trail"
+
+
+def seed_central_logging(moto: Moto, log_account: str, workload_account: str) -> dict[str, Any]:
+    """A central bucket in the log archive account, written to by the organisation trail of the
+    management account and by a trail of its own in a workload account.
+
+    The bucket's findings (no versioning, a CloudTrail grant without aws:SourceArn, ...) can
+    only be judged from the log archive account's read of it: the trails' accounts cannot read
+    it once cross-account access is locked."""
+    bucket = f"central-trail-logs-{log_account}"
+    s3 = moto.client("s3", ORG_REGION, log_account)
+    create_bucket(s3, bucket, ORG_REGION)
+    put_policy(
+        s3,
+        bucket,
+        [
+            {
+                "Sid": "CloudTrailAclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:GetBucketAcl",
+                "Resource": f"arn:aws:s3:::{bucket}",
+            },
+            {
+                "Sid": "CloudTrailWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/*",
+            },
+        ],
+    )
+    block_public_access(s3, bucket)
+    org_trail = create_trail(
+        moto.client("cloudtrail", ORG_REGION),
+        ORG_TRAIL,
+        bucket,
+        IsMultiRegionTrail=True,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=True,
+        IsOrganizationTrail=True,
+    )
+    workload_trail = create_trail(
+        moto.client("cloudtrail", ORG_REGION, workload_account),
+        WORKLOAD_TRAIL,
+        bucket,
+        IsMultiRegionTrail=False,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=False,
+    )
+    return {"bucket": bucket, "org_trail_arn": org_trail, "workload_trail_arn": workload_trail}
+
+
+def scenario_organization(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    """An organisation whose management account is the default account."""
+    org = moto.client("organizations")
+    organization = org.create_organization(FeatureSet="ALL")["Organization"]
+    ids: dict[str, str] = {}
+    for name in ORG_MEMBERS:
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower())
+        status = org.create_account(AccountName=name, Email=f"aws+{slug}@example.com")
+        ids[name] = status["CreateAccountStatus"]["AccountId"]
+    org.close_account(AccountId=ids[ORG_CLOSED])
+    org.register_delegated_administrator(
+        AccountId=ids[ORG_DELEGATED_ADMIN], ServicePrincipal="guardduty.amazonaws.com"
+    )
+    accounts = {
+        a["Id"]: {"name": a["Name"], "email": a["Email"], "arn": a["Arn"], "state": a["State"]}
+        for page in org.get_paginator("list_accounts").paginate()
+        for a in page["Accounts"]
+    }
+    logging = seed_central_logging(moto, ids["Log Archive"], ids["workload-prod"])
+    active = sorted(a for a, facts in accounts.items() if facts["state"] == "ACTIVE")
+    return {
+        "scenario": "organization",
+        "organization_id": organization["Id"],
+        "management_account": organization["MasterAccountId"],
+        "members": ids,
+        "closed": ids[ORG_CLOSED],
+        "accounts": accounts,
+        "region": ORG_REGION,
+        **logging,
+        "audit_role_arns": {a: create_audit_role(moto, a) for a in active},
+        "delegated_admin_key": member_access_key(moto, ids[ORG_DELEGATED_ADMIN], "lister"),
+        "member_key": member_access_key(moto, ids[ORG_PLAIN_MEMBER], "lister"),
+    }
+
+
+# --------------------------------------------------------------------------
+# scenario: audit-role ACCOUNT...
+# --------------------------------------------------------------------------
+
+
+def scenario_audit_role(moto: Moto, args: list[str]) -> dict[str, Any]:
+    if not args or not all(a.isdigit() and len(a) == 12 for a in args):
+        raise SystemExit("usage: seed_moto.py ENDPOINT audit-role ACCOUNT...   (12-digit ids)")
+    return {
+        "scenario": "audit-role",
+        "audit_role_arns": {account: create_audit_role(moto, account) for account in args},
+    }
+
+
+# --------------------------------------------------------------------------
 # scenario: bench N
 # --------------------------------------------------------------------------
 
@@ -940,6 +1073,8 @@ SCENARIOS: dict[str, Callable[[Moto, list[str]], dict[str, Any]]] = {
     "multi-region": scenario_multi_region,
     "access-denied": scenario_access_denied,
     "least-privilege": scenario_least_privilege,
+    "organization": scenario_organization,
+    "audit-role": scenario_audit_role,
     "bench": scenario_bench,
 }
 

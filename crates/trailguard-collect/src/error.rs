@@ -1,4 +1,5 @@
-//! Errors that stop a collection. Everything else becomes a gap in the snapshot.
+//! Errors that stop a collection (everything else becomes a gap in the snapshot), and those that
+//! stop listing an organisation's accounts.
 
 use thiserror::Error;
 
@@ -70,6 +71,60 @@ impl CollectError {
                  requires one), and your credentials need sts:AssumeRole on it",
             ),
             _ => None,
+        }
+    }
+}
+
+/// Why the accounts of an organisation could not be listed (`trailguard accounts`).
+#[derive(Debug, Error)]
+pub enum AccountsError {
+    /// No credentials, an endpoint that cannot be reached, refused credentials, no runtime: the
+    /// same failures that stop a collection before it starts.
+    #[error(transparent)]
+    Start(#[from] CollectError),
+    /// AWS refused `organizations:ListAccounts`.
+    #[error("AWS denied organizations:ListAccounts to {principal}: {message}")]
+    AccessDenied {
+        /// The caller's ARN.
+        principal: String,
+        /// AWS's message.
+        message: String,
+    },
+    /// The credentials' account belongs to no organisation.
+    #[error("account {account} does not belong to an AWS organisation (AWSOrganizationsNotInUseException): {message}")]
+    NotInOrganization {
+        /// The credentials' account.
+        account: String,
+        /// AWS's message.
+        message: String,
+    },
+    /// Any other failure, after the SDK's retries.
+    #[error("organizations:ListAccounts failed ({code}): {message}")]
+    Failed {
+        /// The AWS error code, or a name for a failure without one.
+        code: String,
+        /// What failed.
+        message: String,
+    },
+}
+
+impl AccountsError {
+    /// A hint for the person at the terminal, when there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            AccountsError::Start(e) => e.hint(),
+            AccountsError::AccessDenied { .. } => Some(
+                "listing accounts needs organizations:ListAccounts, which AWS allows only in the \
+                 organisation's management account or a delegated administrator account; run \
+                 with credentials of a role there that grants it (`trailguard permissions` is the \
+                 policy for `collect` in each account, and does not include it)",
+            ),
+            AccountsError::NotInOrganization { .. } => Some(
+                "run with credentials of the organisation's management account or a delegated \
+                 administrator; to scan accounts without an organisation, pass their roles to \
+                 `trailguard collect --role-arn ARN ...` directly",
+            ),
+            AccountsError::Failed { .. } => None,
         }
     }
 }

@@ -15,6 +15,9 @@
 //!   collection that cannot start fails ([`CollectError`]).
 //! - **Visible cost**: [`Operation`] lists every call the collector can make with the IAM action
 //!   it needs, and each collection counts its calls ([`CallStats`]).
+//! - **Beyond one machine**: [`list_accounts`] lists an organisation's accounts
+//!   (`trailguard accounts`), so hundreds of accounts can be collected in shards whose
+//!   snapshots `trailguard eval` merges.
 //!
 //! ```
 //! use trailguard_collect::{permissions_policy, Operation};
@@ -35,6 +38,7 @@ mod iam;
 mod kms;
 mod operation;
 mod options;
+mod organization;
 mod progress;
 mod s3;
 mod sdk;
@@ -42,12 +46,16 @@ mod stats;
 mod time;
 
 pub use collector::{collect, collect_blocking, Collection};
-pub use error::CollectError;
+pub use error::{AccountsError, CollectError};
 pub use operation::{permissions_policy, Operation, Service};
 pub use options::{
     Concurrency, Options, Regions, RoleTarget, Timeouts, DEFAULT_CLOUDTRAIL_CONCURRENCY,
     DEFAULT_IAM_CONCURRENCY, DEFAULT_KMS_CONCURRENCY, DEFAULT_MAX_ATTEMPTS,
     DEFAULT_OTHER_CONCURRENCY, DEFAULT_S3_CONCURRENCY,
+};
+pub use organization::{
+    list_accounts, list_accounts_blocking, OrganizationAccount, LIST_ACCOUNTS_ACTION,
+    MAX_ACCOUNTS_PAGE_SIZE,
 };
 pub use progress::{NoProgress, Progress};
 pub use stats::CallStats;

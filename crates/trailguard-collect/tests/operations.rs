@@ -2,12 +2,17 @@
 //! sent under the `Operation` it names, every operation is called somewhere, and the policies'
 //! gap table (which rules each failed call blinds) names the same operations. So the IAM policy
 //! `trailguard permissions` prints from `Operation::ALL` grants what `collect` calls, no more.
+//! The one request outside a collection, `trailguard accounts`' ListAccounts (organization.rs),
+//! is checked on its own: it is the only call there and needs `LIST_ACCOUNTS_ACTION`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use trailguard_collect::Operation;
+use trailguard_collect::{Operation, LIST_ACCOUNTS_ACTION};
+
+/// The module of `trailguard accounts`, which is not part of a collection.
+const ACCOUNTS_MODULE: &str = "organization.rs";
 
 /// `GetBucketPolicy` -> `get_bucket_policy`, `ListMFADevices` -> `list_mfa_devices`: the SDK's
 /// fluent method for an operation.
@@ -56,6 +61,9 @@ fn snake_case_matches_the_sdk_method_names() {
 fn every_request_is_sent_under_the_operation_it_calls() {
     let mut called: BTreeSet<Operation> = BTreeSet::new();
     for (file, text) in sources() {
+        if file == ACCOUNTS_MODULE {
+            continue;
+        }
         for (at, _) in text.match_indices(".send()") {
             let before = &text[..at];
             let Some(op_at) = before.rfind("Operation::") else {
@@ -101,4 +109,21 @@ fn the_policies_gap_table_names_exactly_these_operations() {
         .collect();
     let ops: BTreeSet<String> = Operation::ALL.iter().map(|op| op.to_string()).collect();
     assert_eq!(table, ops);
+}
+
+#[test]
+fn the_accounts_module_sends_only_list_accounts_and_no_operation_grants_it() {
+    let text = sources()
+        .into_iter()
+        .find(|(file, _)| file == ACCOUNTS_MODULE)
+        .map(|(_, text)| text)
+        .unwrap();
+    let sends: Vec<usize> = text.match_indices(".send()").map(|(at, _)| at).collect();
+    assert_eq!(sends.len(), 1, "{ACCOUNTS_MODULE} sends one request");
+    let request = &text[text[..sends[0]].rfind(".organizations()").unwrap()..sends[0]];
+    assert!(request.contains(".list_accounts()"), "{request}");
+    assert_eq!(LIST_ACCOUNTS_ACTION, "organizations:ListAccounts");
+    assert!(Operation::ALL
+        .iter()
+        .all(|op| op.iam_action() != Some(LIST_ACCOUNTS_ACTION)));
 }

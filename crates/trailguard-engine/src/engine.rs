@@ -449,11 +449,16 @@ impl PolicyEngine {
                 });
             }
         }
+        for finding in &mut findings {
+            finding.account = snapshot.resource_account(&finding.resource);
+        }
         Ok(Evaluation {
             rules: self.rules(),
             findings,
             gaps: snapshot.gaps.clone(),
             snapshots: uris,
+            accounts: snapshot.accounts.keys().cloned().collect(),
+            ..Evaluation::default()
         })
     }
 }
@@ -601,6 +606,7 @@ fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Finding>, EngineE
             message,
             properties,
             location: None,
+            account: None,
         });
     }
     Ok(out)

@@ -16,6 +16,9 @@ pub enum EngineError {
     /// `trailguard.toml` is invalid.
     #[error("{0}")]
     Config(Diagnostic),
+    /// The waiver file is invalid; every problem found is listed.
+    #[error("{}", render_problems("the waiver file", .0))]
+    Waivers(Vec<Diagnostic>),
     /// One or more policies are invalid; every problem found is listed.
     #[error("{}", render(.0))]
     Policies(Vec<Diagnostic>),
@@ -42,9 +45,15 @@ pub enum EngineError {
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {
-    let mut out = match diagnostics.len() {
-        1 => "invalid policy:".to_string(),
-        n => format!("{n} problems in policies:"),
+    render_problems("policies", diagnostics)
+}
+
+/// `invalid policy:` / `3 problems in policies:` (or `the waiver file`), one diagnostic a line.
+fn render_problems(what: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = match (diagnostics.len(), what) {
+        (1, "policies") => "invalid policy:".to_string(),
+        (1, _) => format!("invalid {}:", what.trim_start_matches("the ")),
+        (n, _) => format!("{n} problems in {what}:"),
     };
     for d in diagnostics {
         out.push('\n');

@@ -1,20 +1,27 @@
 //! The result of evaluating the policies over a snapshot.
 
-use crate::{Finding, RuleMeta, Severity};
+use crate::{Finding, RuleMeta, Severity, WaivedFinding, WaiverNotice};
 use serde::Serialize;
 use trailguard_snapshot::Gap;
 
 /// Everything a report needs: the rules that ran, what they found, and what could not be read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Evaluation {
     /// Every rule that ran, sorted by id.
     pub rules: Vec<RuleMeta>,
-    /// Findings, most severe first, then by rule id and resource.
+    /// Findings, most severe first, then by rule id and resource. Waived findings are not here
+    /// but in [`Evaluation::waived`].
     pub findings: Vec<Finding>,
+    /// Findings a waiver in force covers, in the same order ([`crate::Waivers::apply`]).
+    pub waived: Vec<WaivedFinding>,
+    /// Waivers that expired or cover nothing, in file order.
+    pub waiver_notices: Vec<WaiverNotice>,
     /// The collection gaps of the snapshot(s).
     pub gaps: Vec<Gap>,
     /// The snapshot files evaluated, as URIs relative to the SARIF root.
     pub snapshots: Vec<String>,
+    /// The ids of the accounts the snapshots hold, sorted.
+    pub accounts: Vec<String>,
 }
 
 impl Evaluation {

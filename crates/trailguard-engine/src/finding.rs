@@ -142,4 +142,7 @@ pub struct Finding {
     /// Where the resource is in the snapshot file, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<SourceLocation>,
+    /// The AWS account the resource belongs to, when the snapshot tells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }

@@ -44,6 +44,7 @@ mod params;
 mod rvm_safety;
 mod source;
 mod testing;
+mod waiver;
 
 pub use diagnostic::Diagnostic;
 pub use engine::{relative_uri, snapshot_value, Backend, PolicyEngine, MAX_EVAL_THREADS};
@@ -53,3 +54,4 @@ pub use finding::{Finding, RuleMeta, Severity, SourceLocation};
 pub use params::{Params, PARAMETERS};
 pub use source::{builtin_sources, load_path, overlay, PolicySource};
 pub use testing::{run_tests, Outcome, TestResult, TestRun};
+pub use waiver::{Date, WaivedFinding, Waiver, WaiverNotice, WaiverStatus, Waivers};

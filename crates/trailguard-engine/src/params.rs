@@ -1,6 +1,7 @@
 //! The tunable values rules read as `data.trailguard.params`, and `trailguard.toml`, the file
 //! that sets them.
 
+use crate::diagnostic::line_column;
 use crate::{Diagnostic, EngineError};
 use serde::{Deserialize, Serialize};
 
@@ -116,14 +117,6 @@ impl Params {
         }
         Ok(params)
     }
-}
-
-/// The 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

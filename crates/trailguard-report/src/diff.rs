@@ -203,6 +203,7 @@ mod tests {
             message: format!("{rule} on {resource}"),
             properties: Default::default(),
             location: None,
+            account: None,
         }
     }
 

@@ -3,17 +3,20 @@
 //! ```json
 //! {
 //!   "tool": {"name": "trailguard", "version": "0.1.0"},
-//!   "summary": {"total": 3, "critical": 0, "high": 1, "medium": 1, "low": 1, "rules": 24, "gaps": 1},
+//!   "summary": {"total": 3, "critical": 0, "high": 1, "medium": 1, "low": 1, "waived": 1,
+//!               "rules": 24, "gaps": 1},
 //!   "snapshots": ["snapshot.json"],
 //!   "rules": [...],
 //!   "findings": [...],
+//!   "waived": [{...finding, "waiver": {"rule", "resource", "reason", "owner", "expires", "source"}}],
+//!   "waivers": [{"status": "expired" | "stale", "matched": 0, "waiver": {...}}],
 //!   "gaps": [...]
 //! }
 //! ```
 
 use crate::{Format, Options, ReportError};
 use serde::Serialize;
-use trailguard_engine::{Evaluation, Finding, RuleMeta, Severity};
+use trailguard_engine::{Evaluation, Finding, RuleMeta, Severity, WaivedFinding, WaiverNotice};
 
 #[derive(Serialize)]
 struct Document<'a, G: Serialize> {
@@ -22,6 +25,8 @@ struct Document<'a, G: Serialize> {
     snapshots: &'a [String],
     rules: &'a [RuleMeta],
     findings: &'a [Finding],
+    waived: &'a [WaivedFinding],
+    waivers: &'a [WaiverNotice],
     gaps: &'a [G],
 }
 
@@ -38,6 +43,7 @@ struct Summary {
     high: usize,
     medium: usize,
     low: usize,
+    waived: usize,
     rules: usize,
     gaps: usize,
 }
@@ -61,12 +67,15 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> Result<Strin
             high: count(Severity::High),
             medium: count(Severity::Medium),
             low: count(Severity::Low),
+            waived: evaluation.waived.len(),
             rules: evaluation.rules.len(),
             gaps: evaluation.gaps.len(),
         },
         snapshots: &evaluation.snapshots,
         rules: &evaluation.rules,
         findings: &evaluation.findings,
+        waived: &evaluation.waived,
+        waivers: &evaluation.waiver_notices,
         gaps: &evaluation.gaps,
     };
     let mut out =

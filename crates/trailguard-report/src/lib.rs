@@ -11,10 +11,8 @@
 //! use trailguard_report::{render, Format, Options};
 //!
 //! let evaluation = Evaluation {
-//!     rules: Vec::new(),
-//!     findings: Vec::new(),
-//!     gaps: Vec::new(),
 //!     snapshots: vec!["snapshot.json".to_string()],
+//!     ..Evaluation::default()
 //! };
 //! let options = Options::default();
 //!
@@ -37,7 +35,7 @@ mod sarif;
 mod text;
 
 pub use diff::{render_diff, FindingsDiff};
-pub use sarif::MAX_RESULTS;
+pub use sarif::{MAX_RESULTS, MAX_RUNS};
 
 /// The output formats trailguard can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,6 +89,10 @@ pub struct Options {
     pub color: bool,
     /// The trailguard version written into the report (SARIF `semanticVersion`, JSON `tool`).
     pub tool_version: String,
+    /// Write waived findings into SARIF as results with `suppressions`. By default they are
+    /// left out and only counted (GitHub code scanning ignores suppressions). The other formats
+    /// always list them, marked as waived.
+    pub include_waived: bool,
 }
 
 impl Default for Options {
@@ -99,6 +101,7 @@ impl Default for Options {
         Options {
             color: false,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            include_waived: false,
         }
     }
 }
@@ -112,6 +115,18 @@ pub enum ReportError {
     /// A format `trailguard diff` does not write.
     #[error("a diff is written as text, json or markdown, not {0}")]
     NotForDiff(Format),
+    /// SARIF for more accounts than one file may hold, asked for as one document.
+    #[error(
+        "the SARIF for {accounts} accounts needs {files} files (GitHub accepts at most {max} runs, \
+         one per account, in a file)",
+        max = MAX_RUNS
+    )]
+    TooManyRuns {
+        /// How many runs (accounts) there are.
+        accounts: usize,
+        /// How many files they need.
+        files: usize,
+    },
     /// The document could not be serialised to JSON.
     #[error("could not serialise the {format} report: {source}")]
     Serialize {
@@ -125,7 +140,8 @@ pub enum ReportError {
 
 /// Renders `evaluation` as one complete document in `format`, ending with a newline.
 ///
-/// The same evaluation and options always give the same bytes.
+/// The same evaluation and options always give the same bytes. SARIF for more than
+/// [`MAX_RUNS`] accounts does not fit one document: use [`render_sarif`].
 pub fn render(
     evaluation: &Evaluation,
     format: Format,
@@ -134,20 +150,50 @@ pub fn render(
     match format {
         Format::Text => Ok(text::render(evaluation, options)),
         Format::Json => json::render(evaluation, options),
-        Format::Sarif => sarif::render(evaluation, options),
+        Format::Sarif => {
+            let mut documents = sarif::render_documents(evaluation, options)?;
+            match documents.len() {
+                1 => Ok(documents.remove(0)),
+                files => Err(ReportError::TooManyRuns {
+                    accounts: sarif::run_count(evaluation),
+                    files,
+                }),
+            }
+        }
         Format::Markdown => Ok(markdown::render(evaluation)),
     }
 }
 
+/// The evaluation as SARIF files: one run per account (category `trailguard/ACCOUNT/`), at most
+/// [`MAX_RUNS`] runs in each file, as GitHub code scanning requires. Most evaluations need one.
+pub fn render_sarif(
+    evaluation: &Evaluation,
+    options: &Options,
+) -> Result<Vec<String>, ReportError> {
+    sarif::render_documents(evaluation, options)
+}
+
 /// The one-line summary that ends the text and Markdown reports, without a newline, e.g.
-/// `12 findings (1 critical, 3 high, 5 medium, 3 low) from 24 rules; 2 collection gaps` or
-/// `No findings from 24 rules.`
+/// `12 findings (1 critical, 3 high, 5 medium, 3 low) from 24 rules; 2 waived; 2 collection
+/// gaps; 1 waiver to review` or `No findings from 24 rules.`
 pub fn summary(evaluation: &Evaluation) -> String {
     let rules = plural(evaluation.rules.len(), "rule", "rules");
-    let gaps = match evaluation.gaps.len() {
+    let mut gaps = match evaluation.waived.len() {
         0 => String::new(),
-        n => format!("; {}", plural(n, "collection gap", "collection gaps")),
+        n => format!("; {n} waived"),
     };
+    if !evaluation.gaps.is_empty() {
+        gaps.push_str(&format!(
+            "; {}",
+            plural(evaluation.gaps.len(), "collection gap", "collection gaps")
+        ));
+    }
+    if !evaluation.waiver_notices.is_empty() {
+        gaps.push_str(&format!(
+            "; {} to review",
+            plural(evaluation.waiver_notices.len(), "waiver", "waivers")
+        ));
+    }
     if evaluation.findings.is_empty() {
         return format!("No findings from {rules}{gaps}.");
     }

@@ -1,7 +1,8 @@
 //! The Markdown report, for `$GITHUB_STEP_SUMMARY` and pull request comments.
 //!
 //! A `## trailguard` heading, a table of counts by severity, a findings table (Severity | Rule |
-//! Resource | Finding), the collection gaps, and the one-line summary. Every string that came
+//! Resource | Finding), the waived findings with their reasons, the waivers to review, the
+//! collection gaps, and the one-line summary. Every string that came
 //! from a snapshot or a policy is escaped so that it stays inside its table cell and cannot add
 //! links, HTML or formatting.
 
@@ -17,6 +18,9 @@ pub(crate) fn render(evaluation: &Evaluation) -> String {
         let _ = writeln!(out, "| {} | {count} |", title_case(severity));
     }
     let _ = writeln!(out, "| **Total** | **{}** |", evaluation.findings.len());
+    if !evaluation.waived.is_empty() {
+        let _ = writeln!(out, "| Waived | {} |", evaluation.waived.len());
+    }
     out.push('\n');
 
     if !evaluation.findings.is_empty() {
@@ -34,6 +38,41 @@ pub(crate) fn render(evaluation: &Evaluation) -> String {
                 code(&finding.resource),
                 escape(&finding.message)
             );
+        }
+        out.push('\n');
+    }
+
+    if !evaluation.waived.is_empty() {
+        out.push_str("### Waived findings\n\n");
+        out.push_str(
+            "Accepted risks: they do not fail the run, and they come back when their waiver \
+             expires.\n\n",
+        );
+        out.push_str(
+            "| Severity | Rule | Resource | Finding | Reason | Owner | Until |\n\
+             |---|---|---|---|---|---|---|\n",
+        );
+        for waived in &evaluation.waived {
+            let (finding, waiver) = (&waived.finding, &waived.waiver);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                title_case(finding.severity),
+                escape(&finding.rule_id),
+                code(&finding.resource),
+                escape(&finding.message),
+                escape(&waiver.reason),
+                escape(&waiver.owner),
+                waiver.expires,
+            );
+        }
+        out.push('\n');
+    }
+
+    if !evaluation.waiver_notices.is_empty() {
+        out.push_str("### Waivers to review\n\n");
+        for notice in &evaluation.waiver_notices {
+            let _ = writeln!(out, "- {}", escape(&notice.to_string()));
         }
         out.push('\n');
     }

@@ -6,12 +6,16 @@ use serde_sarif::sarif::{
     Artifact, ArtifactLocation, Invocation, Location, LogicalLocation, Message,
     MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
     ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
-    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression, Tool,
+    ToolComponent,
 };
 use sha2::{Digest, Sha256};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
-use trailguard_engine::{Evaluation, Finding, RuleMeta, Severity};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use trailguard_engine::{
+    Evaluation, Finding, RuleMeta, Severity, WaivedFinding, Waiver, WaiverNotice, WaiverStatus,
+};
+use trailguard_snapshot::Gap;
 
 /// The most results GitHub code scanning accepts in one run. Beyond it, the most severe are kept
 /// and a notification says how many were left out.
@@ -25,17 +29,112 @@ const GAP_RULE: &str = "TG090";
 /// GitHub shows at most 10 tags per rule (and rejects more than 20).
 const MAX_TAGS: usize = 10;
 
-pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> Result<String, ReportError> {
-    let log = build(evaluation, options);
-    let mut out = serde_json::to_string_pretty(&log).map_err(|source| ReportError::Serialize {
-        format: Format::Sarif,
-        source,
-    })?;
-    out.push('\n');
-    Ok(out)
+/// The most runs GitHub code scanning accepts in one SARIF file. With more accounts than this,
+/// the runs are spread over several files.
+pub const MAX_RUNS: usize = 20;
+
+/// The SARIF documents for an evaluation: one run per account, at most [`MAX_RUNS`] runs per
+/// document, each document a complete SARIF log ending with a newline.
+pub(crate) fn render_documents(
+    evaluation: &Evaluation,
+    options: &Options,
+) -> Result<Vec<String>, ReportError> {
+    let runs = runs(evaluation, options);
+    runs.chunks(MAX_RUNS)
+        .map(|chunk| {
+            let log = Sarif::builder()
+                .schema(SCHEMA_URI)
+                .version(Value::from("2.1.0"))
+                .runs(chunk.to_vec())
+                .build();
+            let mut out =
+                serde_json::to_string_pretty(&log).map_err(|source| ReportError::Serialize {
+                    format: Format::Sarif,
+                    source,
+                })?;
+            out.push('\n');
+            Ok(out)
+        })
+        .collect()
 }
 
-fn build(evaluation: &Evaluation, options: &Options) -> Sarif {
+/// How many runs (accounts) the evaluation's SARIF has.
+pub(crate) fn run_count(evaluation: &Evaluation) -> usize {
+    groups(evaluation).len()
+}
+
+/// What goes into one account's run.
+#[derive(Default)]
+struct Group<'a> {
+    findings: Vec<&'a Finding>,
+    waived: Vec<&'a WaivedFinding>,
+    gaps: Vec<&'a Gap>,
+    notices: Vec<&'a WaiverNotice>,
+}
+
+/// The run category of findings whose account the snapshot cannot tell, when it holds several.
+const UNATTRIBUTED: &str = "unattributed";
+
+/// The evaluation split by account: every account the snapshots hold gets a run, even a clean
+/// one, so GitHub closes the alerts of an account once it is fixed. Findings the snapshot cannot
+/// place belong to the only account, or to an `unattributed` run when there are several. Waiver
+/// notices go to the first run.
+fn groups<'a>(evaluation: &'a Evaluation) -> BTreeMap<Option<&'a str>, Group<'a>> {
+    let mut accounts: BTreeSet<&str> = evaluation.accounts.iter().map(String::as_str).collect();
+    accounts.extend(
+        evaluation
+            .findings
+            .iter()
+            .filter_map(|f| f.account.as_deref()),
+    );
+    accounts.extend(
+        evaluation
+            .waived
+            .iter()
+            .filter_map(|w| w.finding.account.as_deref()),
+    );
+    accounts.extend(evaluation.gaps.iter().map(|g| g.account_id.as_str()));
+    let fallback = match accounts.len() {
+        0 => None,
+        1 => accounts.first().copied(),
+        _ => Some(UNATTRIBUTED),
+    };
+    let key = |account: Option<&'a str>| -> Option<&'a str> { account.or(fallback) };
+    let mut groups: BTreeMap<Option<&'a str>, Group<'a>> = BTreeMap::new();
+    for account in &accounts {
+        groups.entry(Some(account)).or_default();
+    }
+    for finding in &evaluation.findings {
+        groups
+            .entry(key(finding.account.as_deref()))
+            .or_default()
+            .findings
+            .push(finding);
+    }
+    for waived in &evaluation.waived {
+        groups
+            .entry(key(waived.finding.account.as_deref()))
+            .or_default()
+            .waived
+            .push(waived);
+    }
+    for gap in &evaluation.gaps {
+        groups
+            .entry(Some(gap.account_id.as_str()))
+            .or_default()
+            .gaps
+            .push(gap);
+    }
+    if groups.is_empty() {
+        groups.insert(None, Group::default());
+    }
+    if let Some(group) = groups.values_mut().next() {
+        group.notices.extend(evaluation.waiver_notices.iter());
+    }
+    groups
+}
+
+fn runs(evaluation: &Evaluation, options: &Options) -> Vec<Run> {
     let rule_index: HashMap<&str, usize> = evaluation
         .rules
         .iter()
@@ -43,77 +142,82 @@ fn build(evaluation: &Evaluation, options: &Options) -> Sarif {
         .map(|(i, rule)| (rule.id.as_str(), i))
         .collect();
     let artifacts = artifact_uris(evaluation);
+    let driver = ToolComponent::builder()
+        .name(TOOL_NAME)
+        .semantic_version(options.tool_version.clone())
+        .information_uri(INFORMATION_URI)
+        .rules(
+            evaluation
+                .rules
+                .iter()
+                .map(reporting_descriptor)
+                .collect::<Vec<_>>(),
+        )
+        .build();
+    groups(evaluation)
+        .into_iter()
+        .map(|(account, group)| {
+            run(
+                account,
+                &group,
+                &driver,
+                &rule_index,
+                &artifacts,
+                options.include_waived,
+            )
+        })
+        .collect()
+}
 
-    // Keep the most severe results when GitHub's limit would be exceeded. The sort is stable, so
-    // the evaluation's own order (severity, rule id, resource) holds within a severity.
-    let mut kept: Vec<&Finding> = evaluation.findings.iter().collect();
-    let omitted = kept.len().saturating_sub(MAX_RESULTS);
+fn run(
+    account: Option<&str>,
+    group: &Group<'_>,
+    driver: &ToolComponent,
+    rule_index: &HashMap<&str, usize>,
+    artifacts: &[String],
+    include_waived: bool,
+) -> Run {
+    // Keep the most severe results when GitHub's limit would be exceeded, findings before
+    // waived ones. The sort is stable, so the evaluation's own order (severity, rule id,
+    // resource) holds within a severity.
+    let mut kept: Vec<(&Finding, Option<&Waiver>)> =
+        group.findings.iter().map(|f| (*f, None)).collect();
+    if include_waived {
+        kept.extend(group.waived.iter().map(|w| (&w.finding, Some(&w.waiver))));
+    }
+    let total = kept.len();
+    let omitted = total.saturating_sub(MAX_RESULTS);
     if omitted > 0 {
-        kept.sort_by_key(|finding| Reverse(finding.severity));
+        kept.sort_by_key(|(finding, waiver)| (waiver.is_some(), Reverse(finding.severity)));
         kept.truncate(MAX_RESULTS);
     }
-
     let results: Vec<SarifResult> = kept
         .iter()
-        .map(|finding| result(finding, &rule_index, &artifacts))
+        .map(|(finding, waiver)| result(finding, *waiver, rule_index, artifacts))
         .collect();
 
-    let mut notifications: Vec<Notification> = evaluation
+    let mut notifications: Vec<Notification> = group
         .gaps
         .iter()
-        .map(|gap| {
-            let mut message = format!(
-                "Could not read {}:{} for {} in {} (account {}): {}",
-                gap.service,
-                gap.operation,
-                gap.resource,
-                gap.region,
-                gap.account_id,
-                gap.error_code
-            );
-            if !gap.message.is_empty() {
-                message.push_str(": ");
-                message.push_str(&gap.message);
-            }
-            if !message.ends_with('.') {
-                message.push('.');
-            }
-            let properties = BTreeMap::from([
-                ("account".to_string(), Value::from(gap.account_id.clone())),
-                ("errorCode".to_string(), Value::from(gap.error_code.clone())),
-                ("operation".to_string(), Value::from(gap.operation.clone())),
-                ("region".to_string(), Value::from(gap.region.clone())),
-                ("resource".to_string(), Value::from(gap.resource.clone())),
-                ("service".to_string(), Value::from(gap.service.clone())),
-            ]);
-            let notification = Notification::builder()
-                .level("warning")
-                .message(Message::builder().text(message).build())
-                .properties(
-                    PropertyBag::builder()
-                        .additional_properties(properties)
-                        .build(),
-                );
-            match rule_index.get(GAP_RULE) {
-                Some(&index) => notification
-                    .associated_rule(rule_reference(GAP_RULE, index))
-                    .build(),
-                None => notification.build(),
-            }
-        })
+        .map(|gap| gap_notification(gap, rule_index))
         .collect();
+    notifications.extend(
+        group
+            .notices
+            .iter()
+            .map(|notice| waiver_notification(notice)),
+    );
     if omitted > 0 {
-        let total = evaluation.findings.len();
         notifications.push(
             Notification::builder()
                 .level("warning")
                 .message(
                     Message::builder()
                         .text(format!(
-                            "{omitted} of {total} findings were left out of this SARIF file: \
-                             GitHub code scanning accepts at most {MAX_RESULTS} results per run, \
-                             so only the {MAX_RESULTS} most severe are included. Use the json \
-                             format to see them all."
+                            "{omitted} of {total} results were left out of this run: GitHub \
+                             code scanning accepts at most {MAX_RESULTS} results per run, so \
+                             only the most severe are included. Use the json format \
+                             to see them all."
                         ))
                         .build(),
                 )
@@ -137,24 +241,25 @@ fn build(evaluation: &Evaluation, options: &Options) -> Sarif {
             .build()
     };
 
-    let driver = ToolComponent::builder()
-        .name(TOOL_NAME)
-        .semantic_version(options.tool_version.clone())
-        .information_uri(INFORMATION_URI)
-        .rules(
-            evaluation
-                .rules
-                .iter()
-                .map(reporting_descriptor)
-                .collect::<Vec<_>>(),
-        )
-        .build();
-
+    let mut properties =
+        BTreeMap::from([("waivedResults".to_string(), Value::from(group.waived.len()))]);
+    if let Some(account) = account {
+        properties.insert("account".to_string(), Value::from(account));
+    }
+    let automation_id = match account {
+        Some(account) => format!("{AUTOMATION_ID}{account}/"),
+        None => AUTOMATION_ID.to_string(),
+    };
     let mut run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .automation_details(RunAutomationDetails::builder().id(AUTOMATION_ID).build())
+        .tool(Tool::builder().driver(driver.clone()).build())
+        .automation_details(RunAutomationDetails::builder().id(automation_id).build())
         .invocations(vec![invocation])
         .results(results)
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(properties)
+                .build(),
+        )
         .build();
     if !artifacts.is_empty() {
         run.artifacts = Some(
@@ -169,11 +274,66 @@ fn build(evaluation: &Evaluation, options: &Options) -> Sarif {
                 .collect(),
         );
     }
+    run
+}
 
-    Sarif::builder()
-        .schema(SCHEMA_URI)
-        .version(Value::from("2.1.0"))
-        .runs(vec![run])
+fn gap_notification(gap: &Gap, rule_index: &HashMap<&str, usize>) -> Notification {
+    let mut message = format!(
+        "Could not read {}:{} for {} in {} (account {}): {}",
+        gap.service, gap.operation, gap.resource, gap.region, gap.account_id, gap.error_code
+    );
+    if !gap.message.is_empty() {
+        message.push_str(": ");
+        message.push_str(&gap.message);
+    }
+    if !message.ends_with('.') {
+        message.push('.');
+    }
+    let properties = BTreeMap::from([
+        ("account".to_string(), Value::from(gap.account_id.clone())),
+        ("errorCode".to_string(), Value::from(gap.error_code.clone())),
+        ("operation".to_string(), Value::from(gap.operation.clone())),
+        ("region".to_string(), Value::from(gap.region.clone())),
+        ("resource".to_string(), Value::from(gap.resource.clone())),
+        ("service".to_string(), Value::from(gap.service.clone())),
+    ]);
+    let notification = Notification::builder()
+        .level("warning")
+        .message(Message::builder().text(message).build())
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(properties)
+                .build(),
+        );
+    match rule_index.get(GAP_RULE) {
+        Some(&index) => notification
+            .associated_rule(rule_reference(GAP_RULE, index))
+            .build(),
+        None => notification.build(),
+    }
+}
+
+fn waiver_notification(notice: &WaiverNotice) -> Notification {
+    let status = match notice.status {
+        WaiverStatus::Expired => "expired",
+        WaiverStatus::Stale => "stale",
+    };
+    let w = &notice.waiver;
+    Notification::builder()
+        .level("warning")
+        .message(Message::builder().text(format!("{notice}.")).build())
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(BTreeMap::from([
+                    ("waiverStatus".to_string(), Value::from(status)),
+                    ("waiver".to_string(), Value::from(w.source.clone())),
+                    ("rule".to_string(), Value::from(w.rule.clone())),
+                    ("resource".to_string(), Value::from(w.resource.clone())),
+                    ("expires".to_string(), Value::from(w.expires.to_string())),
+                    ("matchedResults".to_string(), Value::from(notice.matched)),
+                ]))
+                .build(),
+        )
         .build()
 }
 
@@ -360,6 +520,7 @@ pub(crate) fn fingerprint(rule_id: &str, resource: &str) -> String {
 /// One finding as a SARIF result. Without a location it points at line 1 of the first snapshot.
 fn result(
     finding: &Finding,
+    waiver: Option<&Waiver>,
     rule_index: &HashMap<&str, usize>,
     artifacts: &[String],
 ) -> SarifResult {
@@ -415,7 +576,31 @@ fn result(
     if !finding.properties.is_empty() {
         result.properties = Some(property_bag(&finding.properties));
     }
+    if let Some(waiver) = waiver {
+        result.suppressions = Some(vec![suppression(waiver)]);
+    }
     result
+}
+
+/// A waiver as SARIF sees it: an accepted suppression kept outside the analysed file.
+fn suppression(waiver: &Waiver) -> Suppression {
+    Suppression::builder()
+        .kind(Value::from("external"))
+        .status(Value::from("accepted"))
+        .justification(waiver.reason.clone())
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(BTreeMap::from([
+                    ("owner".to_string(), Value::from(waiver.owner.clone())),
+                    (
+                        "expires".to_string(),
+                        Value::from(waiver.expires.to_string()),
+                    ),
+                    ("waiver".to_string(), Value::from(waiver.source.clone())),
+                ]))
+                .build(),
+        )
+        .build()
 }
 
 /// A finding's extra keys as a SARIF property bag. SARIF reserves `tags` (an array of unique

@@ -16,7 +16,7 @@
 
 use crate::{summary, Options};
 use std::fmt::Write as _;
-use trailguard_engine::{Evaluation, Severity};
+use trailguard_engine::{Evaluation, Finding, Severity};
 
 const RESET: &str = "\x1b[0m";
 const DIM: &str = "\x1b[2m";
@@ -44,6 +44,21 @@ impl Painter {
             text.to_string()
         }
     }
+
+    /// The finding's resource, then its place in the snapshot, dimmed: `ARN  (file:line)`.
+    fn located(&self, finding: &Finding) -> String {
+        match &finding.location {
+            Some(location) => format!(
+                "{}  {}",
+                clean(&finding.resource),
+                self.paint(
+                    DIM,
+                    &format!("({}:{})", clean(&location.uri), location.line)
+                )
+            ),
+            None => clean(&finding.resource),
+        }
+    }
 }
 
 pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
@@ -55,6 +70,7 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
     let width = evaluation
         .findings
         .iter()
+        .chain(evaluation.waived.iter().map(|w| &w.finding))
         .map(|f| clean(&f.rule_id).chars().count())
         .max()
         .unwrap_or(0)
@@ -79,18 +95,47 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
                 painter.paint(severity_style(severity), &id),
                 clean(&finding.message)
             );
-            let location = match &finding.location {
-                Some(location) => format!(
-                    "{}  {}",
-                    clean(&finding.resource),
-                    painter.paint(
-                        DIM,
-                        &format!("({}:{})", clean(&location.uri), location.line)
+            let _ = writeln!(out, "{indent}{}", painter.located(finding));
+        }
+        out.push('\n');
+    }
+
+    if !evaluation.waived.is_empty() {
+        let header = format!("WAIVED ({})", evaluation.waived.len());
+        let _ = writeln!(out, "{}", painter.paint(BOLD, &header));
+        for waived in &evaluation.waived {
+            let (finding, waiver) = (&waived.finding, &waived.waiver);
+            let id = format!("{:<width$}", clean(&finding.rule_id));
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                painter.paint(DIM, &id),
+                clean(&finding.message)
+            );
+            let _ = writeln!(out, "{indent}{}", painter.located(finding));
+            let _ = writeln!(
+                out,
+                "{indent}{}",
+                painter.paint(
+                    DIM,
+                    &format!(
+                        "waived until {} by {}: {}  ({})",
+                        waiver.expires,
+                        clean(&waiver.owner),
+                        clean(&waiver.reason),
+                        clean(&waiver.source)
                     )
-                ),
-                None => clean(&finding.resource),
-            };
-            let _ = writeln!(out, "{indent}{location}");
+                )
+            );
+        }
+        out.push('\n');
+    }
+
+    if !evaluation.waiver_notices.is_empty() {
+        let header = format!("Waivers to review ({})", evaluation.waiver_notices.len());
+        let _ = writeln!(out, "{}", painter.paint(BOLD, &header));
+        for notice in &evaluation.waiver_notices {
+            let _ = writeln!(out, "  {}", clean(&notice.to_string()));
         }
         out.push('\n');
     }

@@ -4,8 +4,10 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
-use trailguard_engine::{Evaluation, Finding, RuleMeta, Severity, SourceLocation};
-use trailguard_report::{render, summary, Format, Options, MAX_RESULTS};
+use trailguard_engine::{Date, Evaluation, Finding, RuleMeta, Severity, SourceLocation, Waivers};
+use trailguard_report::{
+    render, render_sarif, summary, Format, Options, ReportError, MAX_RESULTS, MAX_RUNS,
+};
 use trailguard_snapshot::Gap;
 
 const SNAPSHOT: &str = "inputs/demo/snapshot.json";
@@ -51,6 +53,7 @@ fn finding(
             uri: SNAPSHOT.to_string(),
             line,
         }),
+        account: None,
     }
 }
 
@@ -124,6 +127,7 @@ fn evaluation() -> Evaluation {
             message: "User is not authorized".to_string(),
         }],
         snapshots: vec![SNAPSHOT.to_string()],
+        ..Evaluation::default()
     }
 }
 
@@ -131,6 +135,7 @@ fn options() -> Options {
     Options {
         color: false,
         tool_version: "1.2.3".to_string(),
+        include_waived: false,
     }
 }
 
@@ -162,12 +167,7 @@ fn sarif_validates_against_the_official_schema() {
     assert!(errors.is_empty(), "schema errors: {errors:#?}");
 
     // An evaluation with nothing in it is valid too.
-    let empty = Evaluation {
-        rules: vec![],
-        findings: vec![],
-        gaps: vec![],
-        snapshots: vec![],
-    };
+    let empty = Evaluation::default();
     let (_, log) = sarif(&empty);
     assert!(schema_errors(&log).is_empty());
     assert_eq!(log["runs"][0]["results"], json!([]));
@@ -184,7 +184,12 @@ fn sarif_header_and_driver() {
     let runs = log["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1);
     let run = &runs[0];
-    assert_eq!(run["automationDetails"]["id"], "trailguard/");
+    // The only account (named by the gap) owns every result, so the run is its category.
+    assert_eq!(run["automationDetails"]["id"], "trailguard/111122223333/");
+    assert_eq!(
+        run["properties"],
+        json!({"account": "111122223333", "waivedResults": 0})
+    );
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "trailguard");
     assert_eq!(driver["semanticVersion"], "1.2.3");
@@ -443,7 +448,7 @@ fn sarif_truncates_to_the_most_severe_results() {
     assert_eq!(truncation["level"], "warning");
     let text = truncation["message"]["text"].as_str().unwrap();
     assert!(
-        text.starts_with(&format!("10 of {total} findings were left out")),
+        text.starts_with(&format!("10 of {total} results were left out of this run")),
         "{text}"
     );
     assert_eq!(truncation["properties"]["omittedResults"], 10);
@@ -461,6 +466,230 @@ fn sarif_truncates_to_the_most_severe_results() {
     assert_eq!(notes.len(), 1);
 }
 
+/// `count` accounts, each with one TG020 finding on its own trail.
+fn accounts(count: usize) -> Evaluation {
+    let mut evaluation = evaluation();
+    evaluation.gaps.clear();
+    evaluation.findings = (0..count)
+        .map(|i| {
+            let account = format!("{:012}", 100_000_000_000 + i);
+            let mut finding = finding(
+                "TG020",
+                Severity::Medium,
+                &format!("arn:aws:cloudtrail:us-east-1:{account}:trail/main"),
+                "Trail main does not validate its log files",
+                Some(i + 1),
+            );
+            finding.account = Some(account.clone());
+            evaluation.accounts.push(account);
+            finding
+        })
+        .collect();
+    evaluation
+}
+
+fn run_ids(log: &Value) -> Vec<String> {
+    log["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["automationDetails"]["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn sarif_has_one_run_per_account_and_a_clean_account_still_gets_its_run() {
+    let mut evaluation = accounts(3);
+    // The third account is clean: its run must still be there, or GitHub would never close the
+    // alerts it had before.
+    evaluation.findings.pop();
+    // A finding the snapshot cannot place goes to its own category when there are several
+    // accounts.
+    let mut custom = finding("ACME1", Severity::Low, "something-else", "custom", None);
+    custom.account = None;
+    evaluation.findings.push(custom);
+    let (_, log) = sarif(&evaluation);
+    assert_eq!(
+        run_ids(&log),
+        [
+            "trailguard/100000000000/",
+            "trailguard/100000000001/",
+            "trailguard/100000000002/",
+            "trailguard/unattributed/"
+        ]
+    );
+    let counts: Vec<usize> = log["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["results"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(counts, [1, 1, 0, 1]);
+    assert!(schema_errors(&log).is_empty());
+}
+
+#[test]
+fn sarif_for_more_than_twenty_accounts_is_spread_over_files() {
+    let evaluation = accounts(MAX_RUNS * 2 + 1);
+    let error = render(&evaluation, Format::Sarif, &options()).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReportError::TooManyRuns {
+                accounts: 41,
+                files: 3
+            }
+        ),
+        "{error}"
+    );
+    let documents = render_sarif(&evaluation, &options()).unwrap();
+    let logs: Vec<Value> = documents
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let sizes: Vec<usize> = logs.iter().map(|l| run_ids(l).len()).collect();
+    assert_eq!(sizes, [MAX_RUNS, MAX_RUNS, 1]);
+    let mut ids: Vec<String> = logs.iter().flat_map(run_ids).collect();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), before, "every category appears once");
+    assert!(logs.iter().all(|l| schema_errors(l).is_empty()));
+}
+
+#[test]
+fn sarif_limits_results_per_run_not_per_file() {
+    // Two accounts: one over the limit, one small. Only the big one is truncated.
+    let mut evaluation = accounts(2);
+    let big = evaluation.accounts[0].clone();
+    for i in 0..MAX_RESULTS {
+        let mut f = finding(
+            "TG011",
+            Severity::Low,
+            &format!("arn:aws:cloudtrail:us-east-1:{big}:trail/t{i:05}"),
+            "untagged",
+            None,
+        );
+        f.account = Some(big.clone());
+        evaluation.findings.push(f);
+    }
+    let (_, log) = sarif(&evaluation);
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs[0]["results"].as_array().unwrap().len(), MAX_RESULTS);
+    assert_eq!(runs[1]["results"].as_array().unwrap().len(), 1);
+    let notes = runs[0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes[0]["properties"]["omittedResults"], 1);
+    assert_eq!(
+        notes[0]["properties"]["totalResults"],
+        json!(MAX_RESULTS + 1)
+    );
+    // The one left out is a low one: the medium TG020 of that account is kept.
+    assert_eq!(runs[0]["results"][0]["ruleId"], "TG020");
+    assert!(runs[1]["invocations"][0]
+        .get("toolExecutionNotifications")
+        .is_none());
+}
+
+fn waived_evaluation() -> Evaluation {
+    let waivers = Waivers::from_toml(
+        &format!(
+            "[[waiver]]\nrule = \"TG020\"\nresource = \"{TRAIL}\"\nreason = \"Replaced next sprint\"\n\
+             owner = \"sec@acme.example\"\nexpires = 2030-01-31\n\n\
+             [[waiver]]\nrule = \"TG030\"\nresource = \"arn:aws:s3:::*\"\nreason = \"old\"\n\
+             owner = \"sec@acme.example\"\nexpires = 2020-01-31\n"
+        ),
+        "waivers.toml",
+    )
+    .unwrap();
+    let mut evaluation = evaluation();
+    waivers.apply(&mut evaluation, Date::new(2026, 11, 21).unwrap());
+    evaluation
+}
+
+#[test]
+fn sarif_counts_waived_findings_and_emits_them_as_suppressions_only_when_asked() {
+    let evaluation = waived_evaluation();
+    assert_eq!(evaluation.waived.len(), 1);
+    let (_, log) = sarif(&evaluation);
+    let run = &log["runs"][0];
+    let rules: Vec<&str> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["TG030", "TG090", "TG011"], "TG020 is waived");
+    assert_eq!(run["properties"]["waivedResults"], 1);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let expired = notes
+        .iter()
+        .find(|n| n["properties"]["waiverStatus"] == "expired")
+        .unwrap();
+    assert_eq!(
+        expired["message"]["text"],
+        "waivers.toml:8: waiver for TG030 on arn:aws:s3:::* expired on 2020-01-31; the 1 \
+         finding it covered is reported again."
+    );
+
+    let options = Options {
+        include_waived: true,
+        ..options()
+    };
+    let log: Value =
+        serde_json::from_str(&render(&evaluation, Format::Sarif, &options).unwrap()).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[3]["ruleId"], "TG020");
+    assert_eq!(
+        results[3]["suppressions"],
+        json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": "Replaced next sprint",
+            "properties": {"expires": "2030-01-31", "owner": "sec@acme.example", "waiver": "waivers.toml:1"}
+        }])
+    );
+    assert!(schema_errors(&log).is_empty());
+}
+
+#[test]
+fn text_markdown_and_json_list_waived_findings_with_their_reason() {
+    let evaluation = waived_evaluation();
+    let text = render(&evaluation, Format::Text, &options()).unwrap();
+    assert!(text.contains("WAIVED (1)\n  TG020  Trail main does not validate its log files\n"));
+    assert!(text.contains(
+        "waived until 2030-01-31 by sec@acme.example: Replaced next sprint  (waivers.toml:1)"
+    ));
+    assert!(text.contains("Waivers to review (1)\n  waivers.toml:8: waiver for TG030"));
+    assert!(
+        text.ends_with("; 1 waived; 1 collection gap; 1 waiver to review\n"),
+        "{text}"
+    );
+
+    let markdown = render(&evaluation, Format::Markdown, &options()).unwrap();
+    assert!(markdown.contains("| Waived | 1 |"));
+    assert!(markdown.contains(
+        "| Medium | TG020 | `arn:aws:cloudtrail:us-east-1:111122223333:trail/main` | Trail main \
+         does not validate its log files | Replaced next sprint | sec@acme.example | 2030-01-31 |"
+    ), "{markdown}");
+    assert!(markdown.contains("### Waivers to review\n\n- waivers.toml:8: waiver for TG030 on arn:aws:s3:::\\* expired"), "{markdown}");
+
+    let json: Value =
+        serde_json::from_str(&render(&evaluation, Format::Json, &options()).unwrap()).unwrap();
+    assert_eq!(json["summary"]["waived"], 1);
+    assert_eq!(json["summary"]["total"], 3);
+    assert_eq!(json["waived"][0]["rule_id"], "TG020");
+    assert_eq!(
+        json["waived"][0]["waiver"]["reason"],
+        "Replaced next sprint"
+    );
+    assert_eq!(json["waivers"][0]["status"], "expired");
+    assert_eq!(json["waivers"][0]["matched"], 1);
+}
+
 #[test]
 fn json_document() {
     let out = render(&evaluation(), Format::Json, &options()).unwrap();
@@ -472,7 +701,7 @@ fn json_document() {
     );
     assert_eq!(
         doc["summary"],
-        json!({"total": 4, "critical": 1, "high": 0, "medium": 2, "low": 1, "rules": 4, "gaps": 1})
+        json!({"total": 4, "critical": 1, "high": 0, "medium": 2, "low": 1, "waived": 0, "rules": 4, "gaps": 1})
     );
     assert_eq!(doc["rules"].as_array().unwrap().len(), 4);
     assert_eq!(doc["rules"][1]["id"], "TG020");
@@ -481,10 +710,19 @@ fn json_document() {
     assert_eq!(doc["gaps"][0]["Operation"], "GetBucketPolicy");
     assert_eq!(doc["snapshots"], json!([SNAPSHOT]));
     // Key order is the documented one (top-level keys are indented by two spaces).
-    let positions: Vec<usize> = ["tool", "summary", "snapshots", "rules", "findings", "gaps"]
-        .iter()
-        .map(|k| out.find(&format!("\n  \"{k}\": ")).unwrap())
-        .collect();
+    let positions: Vec<usize> = [
+        "tool",
+        "summary",
+        "snapshots",
+        "rules",
+        "findings",
+        "waived",
+        "waivers",
+        "gaps",
+    ]
+    .iter()
+    .map(|k| out.find(&format!("\n  \"{k}\": ")).unwrap())
+    .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]));
 }
 

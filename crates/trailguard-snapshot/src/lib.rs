@@ -166,6 +166,48 @@ impl Snapshot {
         serde_json::to_value(schemars::schema_for!(Snapshot)).unwrap_or_default()
     }
 
+    /// The account a resource a finding names belongs to: the account of an
+    /// [`account_resource`], the account field of an ARN that has one (trails, keys, IAM), the
+    /// owner of a bucket (by name or ARN). `None` when the snapshot cannot tell (a bucket whose
+    /// owner was not read, an AWS managed policy, anything else a custom rule names).
+    ///
+    /// ```
+    /// use trailguard_snapshot::Snapshot;
+    ///
+    /// let snapshot = Snapshot::default();
+    /// let trail = "arn:aws:cloudtrail:us-east-1:111122223333:trail/main";
+    /// assert_eq!(snapshot.resource_account(trail).as_deref(), Some("111122223333"));
+    /// assert_eq!(snapshot.resource_account("AWS::::Account:444455556666").as_deref(), Some("444455556666"));
+    /// assert_eq!(snapshot.resource_account("arn:aws:iam::aws:policy/AdministratorAccess"), None);
+    /// ```
+    pub fn resource_account(&self, resource: &str) -> Option<String> {
+        let is_account_id = |id: &str| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
+        if let Some(id) = resource.strip_prefix("AWS::::Account:") {
+            return is_account_id(id).then(|| id.to_string());
+        }
+        let bucket = resource.strip_prefix("arn:aws:s3:::").unwrap_or(resource);
+        if let Some(owner) = self
+            .buckets
+            .get(bucket)
+            .and_then(|b| b.owner_account.clone())
+        {
+            return Some(owner);
+        }
+        // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
+        let mut fields = resource.splitn(6, ':');
+        let (Some("arn"), Some(_), Some(_), Some(_), Some(account), Some(_)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            return None;
+        };
+        is_account_id(account).then(|| account.to_string())
+    }
+
     /// The JSON path of a resource's object in the snapshot, for a resource a finding may name:
     /// an account as [`account_resource`], a trail or key ARN, a bucket name or ARN, or the ARN of
     /// an IAM user, group, role or managed policy. `None` for anything else.

@@ -15,7 +15,7 @@
 use serde_json::json;
 use std::time::{Duration, Instant};
 use trailguard_engine::{builtin_sources, snapshot_value, Backend, Params, PolicyEngine};
-use trailguard_report::{render, Format, Options};
+use trailguard_report::{render_sarif, Options};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
 /// The worst case: every resource is a trail, its bucket or its key, most of them failing
@@ -472,15 +472,14 @@ fn main() {
         let options = Options {
             color: false,
             tool_version: "bench".into(),
+            include_waived: false,
         };
         let (located, evaluation) = best_of(runs, || {
             engine
                 .evaluate_files(std::slice::from_ref(&file), dir.path(), Backend::Rvm)
                 .unwrap()
         });
-        let (render_time, _) = best_of(runs, || {
-            render(&evaluation, Format::Sarif, &options).unwrap()
-        });
+        let (render_time, _) = best_of(runs, || render_sarif(&evaluation, &options).unwrap());
         // End to end, as `trailguard eval` runs it: convert, evaluate, locate.
         let end_to_end = located;
         let (locate, _) = best_of(runs, || {

@@ -46,6 +46,14 @@ pub enum Command {
     /// resource. Exit status: 0 no new finding at or above --fail-on, 1 new findings at or above
     /// it (findings that were already there do not fail), 2 bad input or policy.
     Diff(DiffArgs),
+    /// List the accounts of an AWS organisation, e.g. as shards for a GitHub Actions matrix.
+    Accounts(AccountsArgs),
+    /// Check trailguard.toml, the waiver file and custom policies in one go (for pre-commit).
+    ///
+    /// Every problem is reported, each as file:line:col. Waivers that name no rule of the
+    /// catalogue are errors; expired waivers are warnings. Exit status: 0 valid (warnings
+    /// included), 2 problems found.
+    CheckConfig(CheckConfigArgs),
     /// Print the least-privilege IAM policy `collect` needs (read-only).
     Permissions,
     /// List, test or document policies.
@@ -91,6 +99,10 @@ pub struct DiffArgs {
     /// if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Accepted risks from this TOML file [default: trailguard-waivers.toml in the current
+    /// directory, if present]. Waived findings are left out of the comparison.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
     /// Report format (Markdown suits a pull request comment).
     #[arg(long, short, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
@@ -179,15 +191,25 @@ pub struct ReportArgs {
     /// from this TOML file [default: trailguard.toml in the current directory, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Accepted risks from this TOML file [default: trailguard-waivers.toml in the current
+    /// directory, if present]. Waived findings are listed as waived and do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
     /// Report format.
     #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
-    /// Write the report to this file (atomically) instead of standard output.
+    /// Write the report to this file (atomically) instead of standard output. SARIF for more
+    /// than 20 accounts continues in FILE-2.sarif, FILE-3.sarif, ... (20 runs a file).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit with status 1 when a finding is at or above this severity.
+    /// Exit with status 1 when a finding (not waived) is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
+    /// Also write waived findings into SARIF, as results with `suppressions`. By default SARIF
+    /// leaves them out (GitHub code scanning ignores suppressions) and counts them in each run's
+    /// `waivedResults` property.
+    #[arg(long)]
+    pub sarif_include_waived: bool,
     /// The directory SARIF artifact URIs are relative to (your repository's root).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub sarif_root: PathBuf,
@@ -197,6 +219,20 @@ pub struct ReportArgs {
     /// How rules run: regorus's compiled VM, or its interpreter (for comparing the two).
     #[arg(long, value_enum, default_value_t = BackendArg::Rvm, hide = true)]
     pub backend: BackendArg,
+}
+
+/// `trailguard check-config`.
+#[derive(Debug, Args)]
+pub struct CheckConfigArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The config file to check [default: trailguard.toml in the current directory, if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The waiver file to check [default: trailguard-waivers.toml in the current directory, if
+    /// present].
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
 }
 
 /// `trailguard policy ...`.
@@ -284,4 +320,82 @@ pub enum BackendArg {
     Rvm,
     /// regorus's interpreter.
     Interpreter,
+}
+
+/// `trailguard accounts`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Needs organizations:ListAccounts (management or delegated administrator \
+                  account). --help shows the formats.",
+    after_long_help = ACCOUNTS_HELP
+)]
+pub struct AccountsArgs {
+    /// The shared-config profile to use (default: the standard credential chain).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Send the calls to this endpoint (e.g. a local emulator). AWS_ENDPOINT_URL does the same.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Output format (shapes below, in --help).
+    #[arg(long, short, value_enum, default_value_t = AccountsFormat::Text)]
+    pub format: AccountsFormat,
+    /// Split the accounts into this many shards of nearly equal size (consecutive ids).
+    #[arg(long, value_name = "N", conflicts_with = "shard_size",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub shards: Option<u16>,
+    /// Split the accounts into shards of at most N accounts [default with --format matrix: 10].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub shard_size: Option<u16>,
+    /// Also print the ARN of this IAM role (a path may precede the name) in each account, for
+    /// `collect --role-arn`: arn:aws:iam::ID:role/NAME.
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Also list accounts that are not ACTIVE (suspended, pending closure, closed).
+    #[arg(long)]
+    pub include_suspended: bool,
+    /// Leave out this account (repeatable).
+    #[arg(long = "exclude", value_name = "ACCOUNT_ID")]
+    pub exclude: Vec<String>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No summary on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Accounts per ListAccounts call (1 to 20).
+    #[arg(long, value_name = "N", default_value_t = 20, hide = true,
+          value_parser = clap::value_parser!(u8).range(1..=20))]
+    pub page_size: u8,
+}
+
+/// The end of `trailguard accounts --help`.
+const ACCOUNTS_HELP: &str = "\
+Lists the organisation's accounts (Organizations ListAccounts, every page), sorted by id: the \
+ACTIVE ones unless --include-suspended.
+
+Formats:
+  text    one account a line, tab-separated: [SHARD] ID [ROLE_ARN] NAME, the shard with --shards
+          or --shard-size, the role ARN with --role-name, the free-text name last:
+            trailguard accounts | while IFS=$'\\t' read -r id name; do ...; done
+  json    an array of {id, name, email, arn, state[, role_arn][, shard]}
+  matrix  one line, {\"include\":[{\"shard\":1,\"accounts\":\"ID ID\",\"role_arns\":\"ARN ARN\"}, ...]}, for
+            strategy.matrix: ${{ fromJSON(needs.accounts.outputs.matrix) }}
+          (examples/workflows/trailguard-org.yml collects each shard with --role-arn)
+
+Permission: organizations:ListAccounts, which AWS allows only in the organisation's management \
+account or a delegated administrator account. It is not part of the policy `trailguard \
+permissions` prints: that one is for the role `collect` assumes in each account.
+
+Exit status: 0 listed, 2 error (no credentials, endpoint unreachable, access denied, not in an \
+organisation).";
+
+/// `trailguard accounts` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccountsFormat {
+    /// One account a line, tab-separated, for shell loops.
+    Text,
+    /// A JSON array of accounts.
+    Json,
+    /// A GitHub Actions matrix of shards, on one line.
+    Matrix,
 }

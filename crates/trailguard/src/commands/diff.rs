@@ -1,10 +1,10 @@
 //! `trailguard diff`: compare two snapshots.
 
-use super::eval::{params, threshold};
+use super::eval::{params, threshold, waivers};
 use super::{policy_sources, Outcome};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::output::emit;
-use trailguard_engine::PolicyEngine;
+use trailguard_engine::{Date, Evaluation, PolicyEngine};
 use trailguard_report::{render_diff, FindingsDiff, Format, Options};
 use trailguard_snapshot::{Snapshot, SnapshotDiff};
 
@@ -16,11 +16,19 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         &policy_sources(&args.policy)?,
         &params(args.config.as_deref())?,
     )?;
+    let waivers = waivers(args.waivers.as_deref())?;
     let backend = trailguard_engine::Backend::default();
-    let findings = FindingsDiff::between(
-        &engine.evaluate(&old.snapshot, backend)?,
-        &engine.evaluate(&new.snapshot, backend)?,
-    );
+    // Waived findings are accepted risks: they are neither new nor fixed.
+    let today = Date::today();
+    let unwaived = |snapshot| -> anyhow::Result<_> {
+        let mut evaluation = Evaluation {
+            findings: engine.evaluate(snapshot, backend)?,
+            ..Evaluation::default()
+        };
+        waivers.apply(&mut evaluation, today);
+        Ok(evaluation.findings)
+    };
+    let findings = FindingsDiff::between(&unwaived(&old.snapshot)?, &unwaived(&new.snapshot)?);
     let changes = SnapshotDiff::between(&old.snapshot, &new.snapshot);
     let format = match args.format {
         DiffFormat::Text => Format::Text,

@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+mod accounts;
+mod check;
 mod collect;
 mod diff;
 mod eval;
@@ -34,6 +36,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Collect(args) => collect::collect(&args),
         Command::Scan(args) => collect::scan(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Accounts(args) => accounts::run(&args),
+        Command::CheckConfig(args) => check::run(&args),
         Command::Permissions => collect::permissions(),
         Command::Policy(command) => policy::run(command),
         Command::Schema => {
