@@ -79,14 +79,8 @@ fn every_problem_of_every_file_is_reported_at_once() {
         &[waiver("TG030", "2099-01-01"), waiver("TG999", "2099-01-01")].concat(),
     );
     write(dir.path(), "policies/own.rego", GOOD_RULE);
-    write(
-        dir.path(),
-        "policies/broken.rego",
-        "package acme.broken\nimport rego.v1\ndeny contains x if {\n",
-    );
-    let run = trailguard_in(
-        dir.path(),
-        &[
+    let check = || {
+        let args = [
             "check-config",
             "--config",
             "acme.toml",
@@ -94,8 +88,15 @@ fn every_problem_of_every_file_is_reported_at_once() {
             "waivers.toml",
             "--policy",
             "policies",
-        ],
+        ];
+        trailguard_in(dir.path(), &args)
+    };
+    write(
+        dir.path(),
+        "policies/broken.rego",
+        "package acme.broken\nimport rego.v1\ndeny contains x if {\n",
     );
+    let run = check();
     assert_eq!(run.code, 2, "{}", run.stdout);
     for needle in [
         "error: 2 problems:",
@@ -112,18 +113,7 @@ fn every_problem_of_every_file_is_reported_at_once() {
     // With the policies fixed, a waiver for a rule that does not exist is an error too.
     std::fs::remove_file(dir.path().join("policies/broken.rego")).unwrap();
     write(dir.path(), "acme.toml", "[params]\nretention_days = 3\n");
-    let run = trailguard_in(
-        dir.path(),
-        &[
-            "check-config",
-            "--config",
-            "acme.toml",
-            "--waivers",
-            "waivers.toml",
-            "--policy",
-            "policies",
-        ],
-    );
+    let run = check();
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
         run.stderr.contains(

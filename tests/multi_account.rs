@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{check_sarif, trailguard, trailguard_in};
+use common::{check_sarif, sarif_result_key, trailguard, trailguard_in};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,15 +22,7 @@ fn results_by_run(log: &Value) -> BTreeMap<String, BTreeSet<(String, String)>> {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|r| {
-                    (
-                        r["ruleId"].as_str().unwrap().to_string(),
-                        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
-                            .as_str()
-                            .unwrap()
-                            .to_string(),
-                    )
-                })
+                .map(sarif_result_key)
                 .collect();
             (id, results)
         })

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{check_sarif, findings, trailguard, trailguard_in, write};
+use common::{check_sarif, findings, sarif_result_key, trailguard, trailguard_in, write};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -172,14 +172,8 @@ fn sarif_leaves_waived_findings_out_and_counts_them_unless_asked() {
             .iter()
             .flat_map(|run| run["results"].as_array().unwrap().clone())
             .map(|r| {
-                (
-                    r["ruleId"].as_str().unwrap().to_string(),
-                    r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
-                        .as_str()
-                        .unwrap()
-                        .to_string(),
-                    r.get("suppressions").is_some(),
-                )
+                let (rule, resource) = sarif_result_key(&r);
+                (rule, resource, r.get("suppressions").is_some())
             })
             .collect()
     };
@@ -250,31 +244,21 @@ fn waived_findings_do_not_fail_the_run_but_expired_waivers_do_not_waive() {
         trailguard_in(dir.path(), &["eval", demo, "--fail-on", "critical"]).code,
         1
     );
-    let valid = write(dir.path(), "valid.toml", &waiver("2099-01-01"));
-    let run = trailguard_in(
-        dir.path(),
-        &[
+    let with_waivers = |name: &str, expires: &str| {
+        let file = write(dir.path(), name, &waiver(expires));
+        let args = [
             "eval",
             demo,
             "--fail-on",
             "critical",
             "--waivers",
-            valid.to_str().unwrap(),
-        ],
-    );
+            file.to_str().unwrap(),
+        ];
+        trailguard_in(dir.path(), &args)
+    };
+    let run = with_waivers("valid.toml", "2099-01-01");
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let expired = write(dir.path(), "expired.toml", &waiver("2001-01-01"));
-    let run = trailguard_in(
-        dir.path(),
-        &[
-            "eval",
-            demo,
-            "--fail-on",
-            "critical",
-            "--waivers",
-            expired.to_str().unwrap(),
-        ],
-    );
+    let run = with_waivers("expired.toml", "2001-01-01");
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.contains("expired on 2001-01-01"));
 }

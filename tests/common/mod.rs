@@ -119,6 +119,18 @@ pub fn finding_pairs(list: &serde_json::Value) -> std::collections::BTreeSet<(St
         .collect()
 }
 
+/// (rule id, resource) of a SARIF result: its `ruleId` and its logical location's
+/// `fullyQualifiedName`, the pair GitHub's fingerprint is made of.
+pub fn sarif_result_key(result: &serde_json::Value) -> (String, String) {
+    (
+        result["ruleId"].as_str().unwrap().to_string(),
+        result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    )
+}
+
 /// Writes a file below `dir`, creating directories.
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);

@@ -74,6 +74,21 @@ pub struct PolicyArgs {
     pub no_builtin: bool,
 }
 
+/// The team's own files beside the policies: rule parameters and waivers (`eval`, `scan`,
+/// `diff`, `check-config`).
+#[derive(Debug, Args, Clone)]
+pub struct ConfigFiles {
+    /// Rule parameters (retention days, allowed holders, trusted accounts, CloudTrail admins)
+    /// from this TOML file [default: trailguard.toml in the current directory, if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Accepted risks from this TOML file [default: trailguard-waivers.toml in the current
+    /// directory, if present]. Waived findings are listed apart, do not fail the run and are
+    /// left out of a diff.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+}
+
 /// `trailguard eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -95,14 +110,8 @@ pub struct DiffArgs {
     pub new: PathBuf,
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// Rule parameters from this TOML file [default: trailguard.toml in the current directory,
-    /// if present].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Accepted risks from this TOML file [default: trailguard-waivers.toml in the current
-    /// directory, if present]. Waived findings are left out of the comparison.
-    #[arg(long, value_name = "FILE")]
-    pub waivers: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: ConfigFiles,
     /// Report format (Markdown suits a pull request comment).
     #[arg(long, short, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
@@ -187,14 +196,8 @@ pub struct ScanArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// Rule parameters (retention days, allowed holders, trusted accounts, CloudTrail admins)
-    /// from this TOML file [default: trailguard.toml in the current directory, if present].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Accepted risks from this TOML file [default: trailguard-waivers.toml in the current
-    /// directory, if present]. Waived findings are listed as waived and do not fail the run.
-    #[arg(long, value_name = "FILE")]
-    pub waivers: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: ConfigFiles,
     /// Report format.
     #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
@@ -226,13 +229,8 @@ pub struct ReportArgs {
 pub struct CheckConfigArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// The config file to check [default: trailguard.toml in the current directory, if present].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// The waiver file to check [default: trailguard-waivers.toml in the current directory, if
-    /// present].
-    #[arg(long, value_name = "FILE")]
-    pub waivers: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: ConfigFiles,
 }
 
 /// `trailguard policy ...`.

@@ -12,7 +12,7 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
     let mut report = Vec::new();
     let mut problems: Vec<String> = Vec::new();
 
-    match chosen(args.config.as_deref(), DEFAULT_CONFIG) {
+    match chosen(args.files.config.as_deref(), DEFAULT_CONFIG) {
         None => report.push(format!("{DEFAULT_CONFIG}: none (the defaults apply)")),
         Some(path) => match params(Some(path)) {
             Ok(_) => report.push(format!("{}: ok", path.display())),
@@ -45,7 +45,7 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
     };
 
     let mut warnings = Vec::new();
-    match chosen(args.waivers.as_deref(), DEFAULT_WAIVERS) {
+    match chosen(args.files.waivers.as_deref(), DEFAULT_WAIVERS) {
         None => report.push(format!("{DEFAULT_WAIVERS}: none")),
         Some(path) => match waivers(Some(path)) {
             Err(e) => problems.push(format!("{e:#}")),

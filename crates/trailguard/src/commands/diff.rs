@@ -14,9 +14,9 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     let new = Snapshot::load(&args.new)?;
     let engine = PolicyEngine::new(
         &policy_sources(&args.policy)?,
-        &params(args.config.as_deref())?,
+        &params(args.files.config.as_deref())?,
     )?;
-    let waivers = waivers(args.waivers.as_deref())?;
+    let waivers = waivers(args.files.waivers.as_deref())?;
     let backend = trailguard_engine::Backend::default();
     // Waived findings are accepted risks: they are neither new nor fixed.
     let today = Date::today();

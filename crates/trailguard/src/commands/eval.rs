@@ -26,8 +26,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
 
 /// Evaluates snapshots and writes the report `args` ask for; shared by `eval` and `scan`.
 pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outcome> {
-    let params = params(args.config.as_deref())?;
-    let waivers = waivers(args.waivers.as_deref())?;
+    let params = params(args.files.config.as_deref())?;
+    let waivers = waivers(args.files.waivers.as_deref())?;
     let engine = PolicyEngine::new(&policy_sources(&args.policy)?, &params)?;
     let backend = match args.backend {
         BackendArg::Rvm => Backend::Rvm,
