@@ -6,7 +6,7 @@
 mod common;
 
 use common::{
-    assert_golden, check_sarif, finding_pairs, findings, python, root, trailguard, trailguard_env,
+    assert_golden, finding_pairs, findings, python, root, sarif_log, trailguard, trailguard_env,
     trailguard_in, write,
 };
 use serde_json::Value;
@@ -79,17 +79,7 @@ fn compliant_snapshot_has_no_findings() {
 #[test]
 fn demo_sarif_passes_the_schema_and_github_checks() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("demo.sarif");
-    let run = trailguard(&[
-        "eval",
-        "inputs/demo.json",
-        "--format",
-        "sarif",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let report = check_sarif(&out);
+    let (_, report) = sarif_log(dir.path(), "demo.sarif", &["eval", "inputs/demo.json"]);
     assert!(report.contains(": 0 errors, 0 warnings"), "{report}");
 }
 

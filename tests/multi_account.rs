@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{check_sarif, sarif_result_key, trailguard, trailguard_in};
+use common::{check_sarif, sarif_log, sarif_result_key, trailguard, trailguard_in};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,19 +32,8 @@ fn results_by_run(log: &Value) -> BTreeMap<String, BTreeSet<(String, String)>> {
 #[test]
 fn demo_sarif_has_one_run_per_account_holding_that_accounts_findings() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("demo.sarif");
-    let run = trailguard(&[
-        "eval",
-        "inputs/demo.json",
-        "--format",
-        "sarif",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let report = check_sarif(&out);
+    let (log, report) = sarif_log(dir.path(), "demo.sarif", &["eval", "inputs/demo.json"]);
     assert!(report.contains(": 0 errors, 0 warnings"), "{report}");
-    let log: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
 
     // The JSON report says which account each finding belongs to.
     let json = trailguard(&["eval", "inputs/demo.json", "--format", "json"]);

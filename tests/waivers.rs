@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{check_sarif, findings, sarif_result_key, trailguard, trailguard_in, write};
+use common::{findings, sarif_log, sarif_result_key, trailguard, trailguard_in, write};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -147,23 +147,16 @@ fn text_and_markdown_show_waived_findings_with_their_reason() {
 fn sarif_leaves_waived_findings_out_and_counts_them_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
     let sarif = |name: &str, extra: &[&str]| -> Value {
-        let out = dir.path().join(name);
         let mut args = vec![
             "eval",
             "inputs/demo.json",
             "--waivers",
             "inputs/waivers.toml",
-            "--format",
-            "sarif",
-            "-o",
-            out.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let run = trailguard(&args);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let report = check_sarif(&out);
+        let (log, report) = sarif_log(dir.path(), name, &args);
         assert!(report.contains(": 0 errors"), "{report}");
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
+        log
     };
     let results = |log: &Value| -> Vec<(String, String, bool)> {
         log["runs"]

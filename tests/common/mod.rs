@@ -98,6 +98,19 @@ pub fn check_sarif(file: &Path) -> String {
     text
 }
 
+/// Runs `trailguard ARGS --format sarif -o DIR/NAME` from the repository root, expects exit 0,
+/// validates the file with [`check_sarif`] and returns the parsed log and the checker's report.
+pub fn sarif_log(dir: &Path, name: &str, args: &[&str]) -> (serde_json::Value, String) {
+    let out = dir.join(name);
+    let mut all = args.to_vec();
+    all.extend(["--format", "sarif", "-o", out.to_str().unwrap()]);
+    let run = trailguard(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = check_sarif(&out);
+    let log = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    (log, report)
+}
+
 /// (rule id, resource) of every finding of a JSON report.
 pub fn findings(json: &str) -> std::collections::BTreeSet<(String, String)> {
     let report: serde_json::Value =

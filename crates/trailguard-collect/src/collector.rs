@@ -291,8 +291,7 @@ fn is_role_arn(arn: &str) -> bool {
     parts.len() == 6
         && parts[0] == "arn"
         && parts[2] == "iam"
-        && parts[4].len() == 12
-        && parts[4].bytes().all(|b| b.is_ascii_digit())
+        && trailguard_snapshot::is_account_id(parts[4])
         && parts[5].starts_with("role/")
 }
 

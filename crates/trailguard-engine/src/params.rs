@@ -101,7 +101,7 @@ impl Params {
         })?;
         let params = config.params;
         for id in &params.trusted_accounts {
-            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            if !trailguard_snapshot::is_account_id(id) {
                 let at = text.find(&format!("\"{id}\"")).unwrap_or(0);
                 let (line, column) = line_column(text, at);
                 return Err(EngineError::Config(

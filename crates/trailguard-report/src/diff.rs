@@ -1,7 +1,7 @@
 //! `trailguard diff`: what changed between two snapshots and which findings are new, fixed or
 //! unchanged, as text, JSON or Markdown (for a pull request comment).
 
-use crate::{Format, Options, ReportError};
+use crate::{pretty_json, Format, Options, ReportError};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -182,13 +182,7 @@ fn json(d: &SnapshotDiff, f: &FindingsDiff, options: &Options) -> Result<String,
         "changes": d,
         "findings": f,
     });
-    let mut text =
-        serde_json::to_string_pretty(&document).map_err(|source| ReportError::Serialize {
-            format: Format::Json,
-            source,
-        })?;
-    text.push('\n');
-    Ok(text)
+    pretty_json(&document, Format::Json)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 //! }
 //! ```
 
-use crate::{Format, Options, ReportError};
+use crate::{pretty_json, Format, Options, ReportError};
 use serde::Serialize;
 use trailguard_engine::{Evaluation, Finding, RuleMeta, Severity, WaivedFinding, WaiverNotice};
 
@@ -78,11 +78,5 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> Result<Strin
         waivers: &evaluation.waiver_notices,
         gaps: &evaluation.gaps,
     };
-    let mut out =
-        serde_json::to_string_pretty(&document).map_err(|source| ReportError::Serialize {
-            format: Format::Json,
-            source,
-        })?;
-    out.push('\n');
-    Ok(out)
+    pretty_json(&document, Format::Json)
 }

@@ -178,24 +178,24 @@ pub fn render_sarif(
 /// gaps; 1 waiver to review` or `No findings from 24 rules.`
 pub fn summary(evaluation: &Evaluation) -> String {
     let rules = plural(evaluation.rules.len(), "rule", "rules");
-    let mut gaps = match evaluation.waived.len() {
+    let mut tail = match evaluation.waived.len() {
         0 => String::new(),
         n => format!("; {n} waived"),
     };
     if !evaluation.gaps.is_empty() {
-        gaps.push_str(&format!(
+        tail.push_str(&format!(
             "; {}",
             plural(evaluation.gaps.len(), "collection gap", "collection gaps")
         ));
     }
     if !evaluation.waiver_notices.is_empty() {
-        gaps.push_str(&format!(
+        tail.push_str(&format!(
             "; {} to review",
             plural(evaluation.waiver_notices.len(), "waiver", "waivers")
         ));
     }
     if evaluation.findings.is_empty() {
-        return format!("No findings from {rules}{gaps}.");
+        return format!("No findings from {rules}{tail}.");
     }
     let counts = evaluation
         .counts()
@@ -204,9 +204,18 @@ pub fn summary(evaluation: &Evaluation) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "{} ({counts}) from {rules}{gaps}",
+        "{} ({counts}) from {rules}{tail}",
         plural(evaluation.findings.len(), "finding", "findings")
     )
+}
+
+/// `value` as pretty-printed JSON ending with a newline: every JSON-based document
+/// (the JSON report, SARIF, the JSON diff) is written this way.
+fn pretty_json<T: serde::Serialize>(value: &T, format: Format) -> Result<String, ReportError> {
+    let mut out = serde_json::to_string_pretty(value)
+        .map_err(|source| ReportError::Serialize { format, source })?;
+    out.push('\n');
+    Ok(out)
 }
 
 /// `1 rule`, `2 rules`.

@@ -1,6 +1,6 @@
 //! SARIF 2.1.0, shaped for GitHub code scanning (SPEC section 6).
 
-use crate::{framework_name, Format, Options, ReportError};
+use crate::{framework_name, pretty_json, Format, Options, ReportError};
 use serde_json::Value;
 use serde_sarif::sarif::{
     Artifact, ArtifactLocation, Invocation, Location, LogicalLocation, Message,
@@ -47,13 +47,7 @@ pub(crate) fn render_documents(
                 .version(Value::from("2.1.0"))
                 .runs(chunk.to_vec())
                 .build();
-            let mut out =
-                serde_json::to_string_pretty(&log).map_err(|source| ReportError::Serialize {
-                    format: Format::Sarif,
-                    source,
-                })?;
-            out.push('\n');
-            Ok(out)
+            pretty_json(&log, Format::Sarif)
         })
         .collect()
 }

@@ -78,6 +78,11 @@ pub fn account_resource(account_id: &str) -> String {
     format!("AWS::::Account:{account_id}")
 }
 
+/// Whether `id` has the shape of an AWS account id: 12 digits.
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Everything the collector read, for one or more accounts.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "trailguard snapshot")]
@@ -181,7 +186,6 @@ impl Snapshot {
     /// assert_eq!(snapshot.resource_account("arn:aws:iam::aws:policy/AdministratorAccess"), None);
     /// ```
     pub fn resource_account(&self, resource: &str) -> Option<String> {
-        let is_account_id = |id: &str| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
         if let Some(id) = resource.strip_prefix("AWS::::Account:") {
             return is_account_id(id).then(|| id.to_string());
         }
@@ -194,18 +198,10 @@ impl Snapshot {
             return Some(owner);
         }
         // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
-        let mut fields = resource.splitn(6, ':');
-        let (Some("arn"), Some(_), Some(_), Some(_), Some(account), Some(_)) = (
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-        ) else {
-            return None;
-        };
-        is_account_id(account).then(|| account.to_string())
+        match resource.splitn(6, ':').collect::<Vec<_>>()[..] {
+            ["arn", _, _, _, account, _] if is_account_id(account) => Some(account.to_string()),
+            _ => None,
+        }
     }
 
     /// The JSON path of a resource's object in the snapshot, for a resource a finding may name:
