@@ -21,7 +21,7 @@ import rego.v1
 
 deny contains lib.finding(user.Arn, msg) if {
 	some account, a in input.accounts
-	some user in object.get(object.get(a, "Iam", {}), "Users", {})
+	some user in object.get(iam.details(a), "Users", {})
 	iam.attached_directly(user)
 	msg := sprintf(
 		"User %s in account %s has AWSCloudTrail_FullAccess attached directly, so its own credentials can stop or delete the trail",

@@ -32,3 +32,8 @@ test_deny_direct_attachment if {
 test_allow_unknown_iam_is_left_to_tg090 if {
 	count(tg060.deny) == 0 with input as {"accounts": {"111111111111": {"AccountId": "111111111111"}}}
 }
+
+# Regression: IAM details of null (valid in the snapshot schema) made the rule fail with an error.
+test_allow_null_iam_is_not_an_error if {
+	count(tg060.deny) == 0 with input as {"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": null}}}
+}

@@ -20,9 +20,9 @@ import rego.v1
 
 deny contains lib.finding(user.Arn, msg) if {
 	some account, a in input.accounts
-	some user in object.get(object.get(a, "Iam", {}), "Users", {})
+	some user in object.get(iam.details(a), "Users", {})
 	user.MFADevices == [] # read, and none: an unread MFA list is left to TG090
-	ways := iam.full_access_via(a.Iam, user)
+	ways := iam.full_access_via(iam.details(a), user)
 	count(ways) > 0
 	msg := sprintf(
 		"User %s in account %s holds AWSCloudTrail_FullAccess (%s) and has no MFA device",

@@ -44,3 +44,8 @@ test_allow_unread_mfa_is_left_to_tg090 if {
 	carol := object.remove(user("carol", [], ["admins"], []), ["MFADevices"])
 	count(tg061.deny) == 0 with input as snapshot({"carol": carol})
 }
+
+# Regression: IAM details of null (valid in the snapshot schema) made the rule fail with an error.
+test_allow_null_iam_is_not_an_error if {
+	count(tg061.deny) == 0 with input as {"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": null}}}
+}

@@ -21,7 +21,7 @@ import rego.v1
 
 deny contains lib.finding(lib.account_resource(account), msg) if {
 	some account, a in input.accounts
-	holders := iam.full_access_holders(a.Iam)
+	holders := iam.full_access_holders(iam.details(a))
 	count(holders) > params.max_full_access_holders
 	msg := sprintf(
 		"%d principals in account %s hold AWSCloudTrail_FullAccess, more than the %d allowed: %s",

@@ -35,3 +35,8 @@ test_deny_over_the_limit if {
 test_allow_unknown_iam_is_left_to_tg090 if {
 	count(tg062.deny) == 0 with input as {"accounts": {"111111111111": {"AccountId": "111111111111"}}} with data.trailguard.params as {"max_full_access_holders": 0}
 }
+
+# Regression: IAM details of null (valid in the snapshot schema) made the rule fail with an error.
+test_allow_null_iam_is_not_an_error if {
+	count(tg062.deny) == 0 with input as {"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": null}}} with data.trailguard.params as {"max_full_access_holders": 0}
+}

@@ -25,7 +25,7 @@ import rego.v1
 
 deny contains lib.finding(role.Arn, msg) if {
 	some account, a in input.accounts
-	some role in object.get(object.get(a, "Iam", {}), "Roles", {})
+	some role in object.get(iam.details(a), "Roles", {})
 	iam.holds_full_access(role)
 	some i, st in policy.statements(role.AssumeRolePolicyDocument)
 	st.Effect == "Allow"

@@ -58,3 +58,8 @@ test_deny_conditional_external_id if {
 test_allow_service_principal if {
 	count(tg064.deny) == 0 with input as snapshot(role(trust({"Service": "ec2.amazonaws.com"}))) with data.trailguard.params as params
 }
+
+# Regression: IAM details of null (valid in the snapshot schema) made the rule fail with an error.
+test_allow_null_iam_is_not_an_error if {
+	count(tg064.deny) == 0 with input as {"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": null}}}
+}

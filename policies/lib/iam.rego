@@ -10,6 +10,15 @@ import rego.v1
 # full_access_arn is the AWS managed policy whose holders administer CloudTrail.
 full_access_arn := "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"
 
+# details is an account's IAM details (GetAccountAuthorizationDetails), or an empty object when
+# the snapshot holds none: left out after a failed read (a gap, TG090) or null.
+details(account) := d if {
+	d := object.get(account, "Iam", {})
+	is_object(d)
+}
+
+details(account) := {} if not is_object(object.get(account, "Iam", {}))
+
 # holds_full_access holds when a user, group or role has the policy attached to itself.
 holds_full_access(entity) if {
 	some p in object.get(entity, "AttachedManagedPolicies", [])

@@ -149,6 +149,11 @@ fn answers(port: u16) -> bool {
 /// Runs the binary with a clean AWS environment: only the variables given, no shared config or
 /// credentials files, no instance metadata, region us-east-1 unless the arguments say otherwise.
 pub fn aws_trailguard(args: &[&str], env: &[(&str, &str)]) -> Run {
+    super::run(&mut aws_command(args, env))
+}
+
+/// The command [`aws_trailguard`] runs, for a test that starts it and acts while it runs.
+pub fn aws_command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trailguard"));
     command.args(args).current_dir(root());
     for (key, _) in std::env::vars() {
@@ -168,5 +173,5 @@ pub fn aws_trailguard(args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         command.env(k, v);
     }
-    super::run(&mut command)
+    command
 }

@@ -22,14 +22,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // A benchmark fails loudly.
 
-use std::collections::HashMap;
+#[path = "../../../tests/common/fault_proxy.rs"]
+#[allow(dead_code)] // The fault plan is for tests/faults.rs; the benchmark only delays.
+mod fault_proxy;
+
+use fault_proxy::{FaultProxy, Mode};
 use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 use trailguard_collect::{
     collect, CallStats, Collection, Concurrency, NoProgress, Operation, Options, Regions,
     DEFAULT_CLOUDTRAIL_CONCURRENCY, DEFAULT_IAM_CONCURRENCY, DEFAULT_KMS_CONCURRENCY,
@@ -108,140 +110,6 @@ impl Drop for Moto {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// What the proxy does with a request.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Forward to moto, and remember the answer.
-    Forward,
-    /// Answer from memory (falling back to moto for a request never seen).
-    Replay,
-}
-
-/// A loopback HTTP/1.1 proxy that delays each answer by `latency`.
-struct Proxy {
-    port: u16,
-    mode: Arc<Mutex<Mode>>,
-}
-
-type Cache = Arc<Mutex<HashMap<Vec<u8>, Vec<u8>>>>;
-
-impl Proxy {
-    async fn start(upstream: String, latency: Duration) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let mode = Arc::new(Mutex::new(Mode::Forward));
-        let cache: Cache = Arc::default();
-        let shared_mode = mode.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((client, _)) = listener.accept().await else {
-                    continue;
-                };
-                let (upstream, cache, mode) =
-                    (upstream.clone(), cache.clone(), shared_mode.clone());
-                tokio::spawn(async move {
-                    let _ = serve(client, &upstream, &cache, &mode, latency).await;
-                });
-            }
-        });
-        Proxy { port, mode }
-    }
-
-    fn set(&self, mode: Mode) {
-        *self.mode.lock().unwrap() = mode;
-    }
-}
-
-/// Reads one request (head and Content-Length body) from the connection.
-async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + length {
-                buf.truncate(end + 4 + length);
-                return Ok(Some(buf));
-            }
-        }
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-}
-
-/// The parts of a request that decide moto's answer: request line, body, and the headers that
-/// select the operation or account (not the signature or date, which change every time).
-fn cache_key(request: &[u8]) -> Vec<u8> {
-    let end = request
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(request.len());
-    let head = String::from_utf8_lossy(&request[..end]);
-    let mut key = Vec::new();
-    for (i, line) in head.lines().enumerate() {
-        let lower = line.to_ascii_lowercase();
-        if i == 0 || lower.starts_with("x-amz-target:") || lower.starts_with("x-amz-account-id:") {
-            key.extend_from_slice(line.as_bytes());
-            key.push(b'\n');
-        }
-    }
-    key.extend_from_slice(request.get(end..).unwrap_or_default());
-    key
-}
-
-/// Sends the request to moto on a fresh connection and reads the whole answer (moto closes
-/// the connection after it).
-async fn forward(upstream: &str, request: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut server = TcpStream::connect(upstream).await?;
-    // Ask moto to close after answering, so the end of the answer is the end of the stream.
-    let text = String::from_utf8_lossy(request);
-    let rewritten = text.replacen("\r\n", "\r\nConnection: close\r\n", 1);
-    server.write_all(rewritten.as_bytes()).await?;
-    let mut response = Vec::new();
-    server.read_to_end(&mut response).await?;
-    Ok(response)
-}
-
-async fn serve(
-    mut client: TcpStream,
-    upstream: &str,
-    cache: &Cache,
-    mode: &Mutex<Mode>,
-    latency: Duration,
-) -> std::io::Result<()> {
-    // One request per connection: moto's answers say `Connection: close`.
-    let Some(request) = read_request(&mut client).await? else {
-        return Ok(());
-    };
-    let started = Instant::now();
-    let key = cache_key(&request);
-    let replay = *mode.lock().unwrap() == Mode::Replay;
-    let cached = if replay {
-        cache.lock().unwrap().get(&key).cloned()
-    } else {
-        None
-    };
-    let response = match cached {
-        Some(response) => response,
-        None => {
-            let response = forward(upstream, &request).await?;
-            cache.lock().unwrap().insert(key, response.clone());
-            response
-        }
-    };
-    tokio::time::sleep(latency.saturating_sub(started.elapsed())).await;
-    client.write_all(&response).await?;
-    client.shutdown().await
 }
 
 /// Which resource an operation's calls are made for.
@@ -375,7 +243,7 @@ fn main() {
             seeding.elapsed().as_secs_f64()
         );
         runtime.block_on(async {
-            let proxy = Proxy::start(moto.endpoint.clone(), latency).await;
+            let proxy = FaultProxy::start(&moto.endpoint, latency).await;
             let endpoint = format!("127.0.0.1:{}", proxy.port);
             // Warm-up through moto: records every answer for replay.
             let (_, warm) = run(&endpoint, Concurrency::default()).await;

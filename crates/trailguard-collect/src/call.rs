@@ -101,12 +101,23 @@ impl Failure {
             },
             SdkError::DispatchFailure(dispatch) if dispatch.is_io() => Failure {
                 kind: FailureKind::Unreachable,
-                code: "Unreachable".to_string(),
+                // A connection the endpoint dropped is not an endpoint that cannot be reached.
+                code: if was_reset(error) {
+                    "ConnectionReset"
+                } else {
+                    "Unreachable"
+                }
+                .to_string(),
                 message: describe(),
             },
             SdkError::ResponseError(_) => Failure {
                 kind: FailureKind::Other,
-                code: "InvalidResponse".to_string(),
+                code: if was_truncated(error) {
+                    "TruncatedResponse"
+                } else {
+                    "InvalidResponse"
+                }
+                .to_string(),
                 message: describe(),
             },
             _ => Failure {
@@ -121,6 +132,29 @@ impl Failure {
     pub(crate) fn is(&self, codes: &[&str]) -> bool {
         self.kind == FailureKind::Service && codes.contains(&self.code.as_str())
     }
+}
+
+/// The I/O errors among an error's causes.
+fn io_errors<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a std::io::Error> {
+    std::iter::successors(Some(error), |e| e.source())
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+}
+
+/// Whether the connection was reset or closed by the other end before an answer came.
+fn was_reset(error: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+    io_errors(error).any(|e| matches!(e.kind(), ConnectionReset | ConnectionAborted | BrokenPipe))
+        // hyper's own error when the connection closes before a response head.
+        || chain(error).contains("connection closed before message completed")
+}
+
+/// Whether the answer ended before the length its head announced.
+fn was_truncated(error: &(dyn std::error::Error + 'static)) -> bool {
+    io_errors(error).any(|e| e.kind() == std::io::ErrorKind::UnexpectedEof)
+        // hyper's error for a body shorter than its Content-Length.
+        || chain(error).contains("end of file before message length reached")
 }
 
 /// An error and its causes in one line, each cause's text once (the SDK's own rendering adds a

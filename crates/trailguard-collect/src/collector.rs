@@ -245,7 +245,13 @@ pub async fn collect(
     })
 }
 
-/// [`collect`] on a runtime of its own, for callers that are not async.
+/// [`collect`] on a runtime of its own, for callers that are not async, stopped by Ctrl-C.
+///
+/// Ctrl-C (SIGINT) during the collection drops every call in flight and returns
+/// [`CollectError::Interrupted`] at once; nothing has been written, since only the caller writes.
+/// The handler stays installed once this returns (tokio never removes it), so a Ctrl-C that comes
+/// while the caller writes the snapshot does not kill the process half-way through the write:
+/// the (atomic) write completes.
 pub fn collect_blocking(
     options: &Options,
     progress: Arc<dyn Progress>,
@@ -254,7 +260,30 @@ pub fn collect_blocking(
         .enable_all()
         .thread_name("trailguard-collect")
         .build()?;
-    runtime.block_on(collect(options, progress))
+    let result = runtime.block_on(async {
+        let collection = collect(options, progress);
+        tokio::pin!(collection);
+        let interrupted = interrupted();
+        tokio::pin!(interrupted);
+        // Biased: the handler is installed (first poll of `interrupted`) before the first call.
+        tokio::select! {
+            biased;
+            () = &mut interrupted => Err(CollectError::Interrupted),
+            result = &mut collection => result,
+        }
+    });
+    if matches!(result, Err(CollectError::Interrupted)) {
+        // Do not wait for tasks of the SDK (credential refreshes, connection pools) to finish.
+        runtime.shutdown_background();
+    }
+    result
+}
+
+/// Completes on Ctrl-C; never, when the handler cannot be installed.
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Round 2 for one account.

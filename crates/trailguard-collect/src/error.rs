@@ -49,6 +49,10 @@ pub enum CollectError {
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),
+    /// Ctrl-C (SIGINT) arrived during [`crate::collect_blocking`]: the calls in flight were
+    /// dropped and nothing was collected.
+    #[error("interrupted")]
+    Interrupted,
 }
 
 impl CollectError {

@@ -85,7 +85,8 @@ pub struct Timeouts {
     pub connect: Duration,
     /// For one attempt of a call.
     pub attempt: Duration,
-    /// For a call, retries included.
+    /// For a call, retries included; raised to what the attempts need (every attempt timing
+    /// out, with the longest backoff between them), so the attempt budget ends retries.
     pub operation: Duration,
 }
 

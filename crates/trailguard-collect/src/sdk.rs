@@ -5,7 +5,7 @@
 //! path-style addressing and S3 Control does not put the account id in front of the host.
 
 use crate::error::CollectError;
-use crate::options::{Options, DEFAULT_MAX_ATTEMPTS};
+use crate::options::{Options, Timeouts, DEFAULT_MAX_ATTEMPTS};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -13,6 +13,7 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
 
 /// The AWS behavior version every client is built with. Raise it deliberately, after reading the
 /// SDK's changelog: it changes defaults such as retry and timeout behaviour.
@@ -30,6 +31,22 @@ const IDENTITY_ATTEMPTS: u32 = 2;
 /// The session name that appears in the scanned accounts' CloudTrail for `--role-arn`.
 const SESSION_NAME: &str = "trailguard";
 
+/// The longest wait between two attempts of a call (the SDK's default). Adaptive retry waits
+/// up to this long before retrying a throttled call: its client-side rate limiter charges a
+/// throttled retry 10 tokens, refilled at 0.5 a second right after a throttle.
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+
+/// The timeout of a call, retries included: the configured one, but never less than every
+/// attempt timing out with the longest wait between them. So the attempt budget, not this
+/// backstop, ends a call's retries, and its gap says why the last attempt failed
+/// (`ThrottlingException`, not `Timeout`, for a call throttled to the end).
+pub(crate) fn operation_timeout(timeouts: &Timeouts, attempts: u32) -> Duration {
+    let attempts = attempts.max(1);
+    let budget =
+        timeouts.attempt.saturating_mul(attempts) + MAX_BACKOFF.saturating_mul(attempts - 1);
+    timeouts.operation.max(budget)
+}
+
 /// Loads the shared configuration: the default credential chain (environment, profiles, SSO,
 /// web identity, container and instance metadata) or `--profile`, the endpoint override, retry
 /// and timeouts.
@@ -44,12 +61,16 @@ pub(crate) async fn load(options: &Options) -> SdkConfig {
     };
     let mut loader = aws_config::defaults(behavior_version())
         .http_client(http_client)
-        .retry_config(RetryConfig::adaptive().with_max_attempts(attempts))
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(attempts)
+                .with_max_backoff(MAX_BACKOFF),
+        )
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(options.timeouts.connect)
                 .operation_attempt_timeout(options.timeouts.attempt)
-                .operation_timeout(options.timeouts.operation)
+                .operation_timeout(operation_timeout(&options.timeouts, attempts))
                 .build(),
         );
     if let Some(profile) = &options.profile {
@@ -189,11 +210,15 @@ impl Clients {
         })
     }
 
-    /// STS for the first call of a collection: two attempts, not the full retry budget, so an
-    /// endpoint that is down is reported in seconds.
+    /// STS for the first call of a collection: two attempts (or fewer, if the configured
+    /// budget is smaller), not the full retry budget, so an endpoint that is down is reported in
+    /// seconds.
     pub(crate) fn sts(&self) -> aws_sdk_sts::Client {
+        let attempts = self.config.retry_config().map_or(IDENTITY_ATTEMPTS, |r| {
+            r.max_attempts().min(IDENTITY_ATTEMPTS)
+        });
         let config = aws_sdk_sts::config::Builder::from(&self.regional(&self.home_region))
-            .retry_config(RetryConfig::standard().with_max_attempts(IDENTITY_ATTEMPTS))
+            .retry_config(RetryConfig::standard().with_max_attempts(attempts))
             .build();
         aws_sdk_sts::Client::from_conf(config)
     }
@@ -246,5 +271,31 @@ mod s3control_endpoint {
                 Ok(endpoint.into_builder().url(url).build())
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_throttled_to_the_end_uses_its_attempts_before_the_operation_times_out() {
+        // Defaults: 6 attempts of at most 20 s, and up to 20 s of adaptive backoff between them.
+        let timeouts = Timeouts::default();
+        let attempts = DEFAULT_MAX_ATTEMPTS;
+        let longest = timeouts.attempt * attempts + MAX_BACKOFF * (attempts - 1);
+        assert!(operation_timeout(&timeouts, attempts) >= longest);
+        // Five throttled retries, each after the longest backoff, fit.
+        assert!(operation_timeout(&timeouts, attempts) >= MAX_BACKOFF * 5);
+        // A longer configured timeout is kept.
+        let long = Timeouts {
+            operation: Duration::from_secs(3600),
+            ..timeouts
+        };
+        assert_eq!(operation_timeout(&long, 2), Duration::from_secs(3600));
+        assert_eq!(
+            operation_timeout(&timeouts, 0),
+            timeouts.operation.max(timeouts.attempt)
+        );
     }
 }

@@ -127,3 +127,28 @@ fn the_accounts_module_sends_only_list_accounts_and_no_operation_grants_it() {
         .iter()
         .all(|op| op.iam_action() != Some(LIST_ACCOUNTS_ACTION)));
 }
+
+/// Reliability promise: collection only reads. Every request the collector sends is an
+/// `Operation` (checked above), and every operation, and the IAM action behind it, is a read:
+/// a `Get`, `List` or `Describe` verb. A mutating call slipped into a collector fails here.
+#[test]
+fn every_operation_and_its_iam_action_only_reads() {
+    let read = |verb: &str| {
+        ["Get", "List", "Describe"]
+            .iter()
+            .any(|p| verb.starts_with(p))
+    };
+    for op in Operation::ALL {
+        assert!(read(op.name()), "{} is not a read operation", op.name());
+        if let Some(action) = op.iam_action() {
+            let (_, verb) = action.split_once(':').unwrap();
+            assert!(
+                read(verb),
+                "{action} (for {}) is not a read action",
+                op.name()
+            );
+        }
+    }
+    let (_, verb) = LIST_ACCOUNTS_ACTION.split_once(':').unwrap();
+    assert!(read(verb), "{LIST_ACCOUNTS_ACTION} is not a read action");
+}

@@ -59,6 +59,9 @@ impl Diagnostic {
                 message = Some(m.to_string());
             }
         }
+        if let Some(excerpt) = excerpt(error, line) {
+            column = char_column(excerpt, column);
+        }
         let message = message.unwrap_or_else(|| {
             error
                 .lines()
@@ -85,6 +88,30 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The source line regorus quotes under its `--> FILE:LINE:COL`, as `LINE | TEXT`.
+fn excerpt(error: &str, line: usize) -> Option<&str> {
+    let number = line.to_string();
+    error.lines().find_map(|l| {
+        let rest = l.strip_prefix(number.as_str())?.trim_start_matches(' ');
+        rest.strip_prefix("| ")
+            .or_else(|| (rest == "|").then_some(""))
+    })
+}
+
+/// The 1-based character column of regorus's column `column` on `line`. regorus counts a tab
+/// as 4 columns and, inside strings, a character as its UTF-8 bytes; editors and trailguard
+/// count characters (found by fuzzing: an error after a tab was reported past the line's end).
+fn char_column(line: &str, column: usize) -> usize {
+    let mut at = 1;
+    for (i, c) in line.chars().enumerate() {
+        if at >= column {
+            return i + 1;
+        }
+        at += if c == '\t' { 4 } else { c.len_utf8() };
+    }
+    line.chars().count() + 1
+}
+
 /// The 1-based line and column of a byte offset into `text`.
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -105,6 +132,17 @@ mod tests {
             d.to_string(),
             "bad/bad.rego:5:5: expecting `}` while parsing set"
         );
+    }
+
+    #[test]
+    fn columns_count_a_tab_as_one_character() {
+        // Regression (fuzzing): regorus counts a tab as 4 columns, so this error, at the 8th
+        // character of the line, was reported at column 11.
+        let raw = "\n--> p.rego:2:11\n  |\n2 | \tx := \"a\n  |           ^\nerror: invalid character in string";
+        let d = Diagnostic::from_regorus("p.rego", raw);
+        assert_eq!((d.line, d.column), (2, 8), "{d}");
+        assert_eq!(char_column("\t\tx", 9), 3);
+        assert_eq!(char_column("é\"", 3), 2);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Loading, validating, compiling and evaluating policies.
 
 use crate::batch::Batch;
+use crate::budget::Budget;
 use crate::metadata::rule_meta;
 use crate::{Diagnostic, EngineError, Evaluation, Finding, Params, PolicySource, RuleMeta};
 use regorus::languages::rego::compiler::Compiler;
@@ -50,6 +51,8 @@ pub struct PolicyEngine {
     rules: Vec<CompiledRule>,
     /// Groups of rules evaluated together (see [`crate::batch`]).
     batches: Vec<Batch>,
+    /// The limits each rule runs within.
+    budget: Budget,
 }
 
 /// What one worker evaluates at a time: a rule, or a batch of rules sharing an index.
@@ -61,12 +64,28 @@ enum Unit {
 
 impl PolicyEngine {
     /// Loads policy sources (test files among them are ignored), checks every rule's METADATA
-    /// and compiles each rule. All problems are reported together.
+    /// and compiles each rule. All problems are reported together. Each rule may run for
+    /// [`crate::DEFAULT_RULE_TIMEOUT`]; [`PolicyEngine::with_budget`] sets another limit.
     pub fn new(sources: &[PolicySource], params: &Params) -> Result<PolicyEngine, EngineError> {
+        PolicyEngine::with_budget(sources, params, Budget::default())
+    }
+
+    /// Like [`PolicyEngine::new`], with each rule's evaluation (the load-time check on an empty
+    /// snapshot included) bounded by `budget`: a rule that runs longer is stopped with
+    /// [`EngineError::TimeLimit`].
+    pub fn with_budget(
+        sources: &[PolicySource],
+        params: &Params,
+        budget: Budget,
+    ) -> Result<PolicyEngine, EngineError> {
         let mut engine = regorus::Engine::new();
         let mut diagnostics = Vec::new();
         let mut loaded = Vec::new();
         for source in sources.iter().filter(|s| !s.is_test()) {
+            if let Err(too_deep) = crate::limits::check_nesting(source) {
+                diagnostics.push(too_deep);
+                continue;
+            }
             match engine.add_policy(source.path.clone(), source.text.clone()) {
                 Ok(package) => loaded.push((source, package)),
                 Err(e) => diagnostics.push(Diagnostic::from_regorus(&source.path, &e.to_string())),
@@ -127,6 +146,11 @@ impl PolicyEngine {
                 Err(mut errors) => diagnostics.append(&mut errors),
             }
         }
+        // No builtin that reads the clock, randomness, the environment or the network, and no
+        // function that does not exist (see `crate::sandbox`).
+        diagnostics.extend(crate::sandbox::check(
+            sources.iter().filter(|s| !s.is_test()),
+        ));
         if !diagnostics.is_empty() {
             diagnostics.sort();
             return Err(EngineError::Policies(diagnostics));
@@ -142,13 +166,22 @@ impl PolicyEngine {
         })?;
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
 
+        // Every evaluation, this one included, runs under the execution timer (each interpreter
+        // clone inherits it; each RVM gets it in `run_rule`).
+        engine.set_execution_timer_config(budget.timer());
+
         // Evaluate every rule once on an empty snapshot: this surfaces errors regorus only finds
         // when preparing to evaluate (unknown functions, unsafe variables, recursion), and checks
         // the shape of `deny`, before any real input is read.
         let mut probe = engine.clone();
         probe.set_input(Value::new_object());
+        // A policy's print() output belongs to real evaluations, not to this check.
+        probe.set_gather_prints(true);
         for rule in &rules {
             let value = probe.eval_rule(rule.entry.clone()).map_err(|e| {
+                if crate::budget::interpreter_timed_out(&*e) {
+                    return budget.exceeded(&rule.meta);
+                }
                 EngineError::Policies(vec![Diagnostic::from_regorus(
                     &rule.meta.source,
                     &e.to_string(),
@@ -168,6 +201,7 @@ impl PolicyEngine {
             data,
             rules,
             batches,
+            budget,
         })
     }
 
@@ -384,10 +418,17 @@ impl PolicyEngine {
                 let mut vm = RegoVM::new();
                 vm.load_program(program.clone());
                 vm.set_max_instructions(RVM_INSTRUCTION_LIMIT);
+                vm.set_execution_timer_config(Some(self.budget.timer()));
                 vm.set_data(self.data.clone())
                     .map_err(|e| fail(e.to_string()))?;
                 vm.set_input(input.clone());
-                vm.execute().map_err(|e| fail(e.to_string()))?
+                vm.execute().map_err(|e| {
+                    if crate::budget::vm_timed_out(&e) {
+                        self.budget.exceeded(&rule.meta)
+                    } else {
+                        fail(e.to_string())
+                    }
+                })?
             }
             _ => {
                 let engine = interpreter.get_or_insert_with(|| {
@@ -395,9 +436,13 @@ impl PolicyEngine {
                     engine.set_input(input.clone());
                     engine
                 });
-                engine
-                    .eval_rule(rule.entry.clone())
-                    .map_err(|e| fail(e.to_string()))?
+                engine.eval_rule(rule.entry.clone()).map_err(|e| {
+                    if crate::budget::interpreter_timed_out(&*e) {
+                        self.budget.exceeded(&rule.meta)
+                    } else {
+                        fail(e.to_string())
+                    }
+                })?
             }
         };
         findings_from(&rule.meta, &value)
@@ -405,7 +450,9 @@ impl PolicyEngine {
 
     /// Evaluates snapshot files together (merged, so resources in one resolve references from
     /// another) and points every finding at the line of its resource in the file that holds it.
-    /// `root` is the directory SARIF URIs are relative to.
+    /// `root` is the directory SARIF URIs are relative to. The order of `files` does not matter:
+    /// they are taken in URI order (a resource two files key points into the first), and
+    /// `snapshots` lists them so.
     pub fn evaluate_files(
         &self,
         files: &[SnapshotFile],
@@ -422,12 +469,17 @@ impl PolicyEngine {
             }
         };
         let mut findings = self.evaluate(snapshot, backend)?;
-        let uris: Vec<String> = files.iter().map(|f| relative_uri(&f.path, root)).collect();
+        // The files in URI order, so the report does not depend on the order they were given in.
+        let mut ordered: Vec<(String, &SnapshotFile)> = files
+            .iter()
+            .map(|f| (relative_uri(&f.path, root), f))
+            .collect();
+        ordered.sort_by(|a, b| a.0.cmp(&b.0));
         // Each finding points into the first file that keys its resource; failing that, the
         // first file that mentions it.
         let mut unlocated: Vec<usize> = (0..findings.len()).collect();
         for keyed in [true, false] {
-            for (file, uri) in files.iter().zip(&uris) {
+            for (uri, file) in &ordered {
                 if unlocated.is_empty() {
                     break;
                 }
@@ -452,11 +504,14 @@ impl PolicyEngine {
         for finding in &mut findings {
             finding.account = snapshot.resource_account(&finding.resource);
         }
+        // A snapshot's gaps are a set; a file may list them in any order.
+        let mut gaps = snapshot.gaps.clone();
+        gaps.sort();
         Ok(Evaluation {
             rules: self.rules(),
             findings,
-            gaps: snapshot.gaps.clone(),
-            snapshots: uris,
+            gaps,
+            snapshots: ordered.into_iter().map(|(uri, _)| uri).collect(),
             accounts: snapshot.accounts.keys().cloned().collect(),
             ..Evaluation::default()
         })

@@ -42,6 +42,20 @@ pub enum EngineError {
         /// regorus's error.
         message: String,
     },
+    /// A rule ran longer than the per-rule time limit ([`crate::Budget`]) and was stopped.
+    #[error(
+        "rule {rule} ({source_path}) was stopped after {limit}, the time limit for one rule: \
+         fix the rule (a loop over a huge range? nested comprehensions?) or raise the limit \
+         with --rule-timeout SECONDS"
+    )]
+    TimeLimit {
+        /// The rule id (for `policy test`, the test's name).
+        rule: String,
+        /// Its file.
+        source_path: String,
+        /// The limit, as `60 s`.
+        limit: String,
+    },
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {

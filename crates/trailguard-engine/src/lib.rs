@@ -10,7 +10,9 @@
 //! - [`run_tests`] runs `test_*` rules like `opa test`.
 //!
 //! Policies get no access to the environment, files or network: regorus's `opa-runtime`, `http`
-//! and `net` features are not compiled in.
+//! and `net` features are not compiled in, and the clock and random builtins it does have are
+//! refused when policies are loaded, as is any call of an unknown function. Each rule runs within
+//! a [`Budget`] (a time limit, on the RVM and the interpreter alike).
 //!
 //! ```
 //! use trailguard_engine::{Backend, Params, PolicyEngine, PolicySource};
@@ -34,24 +36,29 @@
 //! ```
 
 mod batch;
+mod budget;
 mod diagnostic;
 mod engine;
 mod error;
 mod evaluation;
 mod finding;
+mod limits;
 mod metadata;
 mod params;
 mod rvm_safety;
+mod sandbox;
 mod source;
 mod testing;
 mod waiver;
 
+pub use budget::{Budget, DEFAULT_RULE_TIMEOUT};
 pub use diagnostic::Diagnostic;
 pub use engine::{relative_uri, snapshot_value, Backend, PolicyEngine, MAX_EVAL_THREADS};
 pub use error::EngineError;
 pub use evaluation::Evaluation;
 pub use finding::{Finding, RuleMeta, Severity, SourceLocation};
+pub use limits::MAX_NESTING;
 pub use params::{Params, PARAMETERS};
 pub use source::{builtin_sources, load_path, overlay, PolicySource};
-pub use testing::{run_tests, Outcome, TestResult, TestRun};
+pub use testing::{run_tests, run_tests_within, Outcome, TestResult, TestRun};
 pub use waiver::{Date, WaivedFinding, Waiver, WaiverNotice, WaiverStatus, Waivers};

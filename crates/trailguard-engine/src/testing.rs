@@ -1,6 +1,6 @@
 //! `trailguard policy test`: runs every `test_*` rule the way `opa test` does.
 
-use crate::{Diagnostic, EngineError, Params, PolicySource};
+use crate::{Budget, Diagnostic, EngineError, Params, PolicySource};
 use regorus::Value;
 use std::time::{Duration, Instant};
 
@@ -53,16 +53,32 @@ impl TestRun {
 }
 
 /// Loads every source (rules, helpers and tests) and runs the tests of the sources for which
-/// `selected` holds. Tests see `data.trailguard.params` with `params`.
+/// `selected` holds. Tests see `data.trailguard.params` with `params`. Each test may run for
+/// [`crate::DEFAULT_RULE_TIMEOUT`]; [`run_tests_within`] sets another limit.
 pub fn run_tests(
     sources: &[PolicySource],
     selected: impl Fn(&PolicySource) -> bool,
     params: &Params,
 ) -> Result<TestRun, EngineError> {
+    run_tests_within(sources, selected, params, Budget::default())
+}
+
+/// Like [`run_tests`], each test bounded by `budget` like a rule: a test that runs longer is
+/// stopped and reported as an error naming the limit.
+pub fn run_tests_within(
+    sources: &[PolicySource],
+    selected: impl Fn(&PolicySource) -> bool,
+    params: &Params,
+    budget: Budget,
+) -> Result<TestRun, EngineError> {
     let mut engine = regorus::Engine::new();
     let mut diagnostics = Vec::new();
     let mut tests = Vec::new();
     for source in sources {
+        if let Err(too_deep) = crate::limits::check_nesting(source) {
+            diagnostics.push(too_deep);
+            continue;
+        }
         match engine.add_policy(source.path.clone(), source.text.clone()) {
             Ok(package) if selected(source) => {
                 for (name, line) in test_rules(&source.text) {
@@ -73,6 +89,8 @@ pub fn run_tests(
             Err(e) => diagnostics.push(Diagnostic::from_regorus(&source.path, &e.to_string())),
         }
     }
+    // Tests get the same sandbox as rules (see `crate::sandbox`).
+    diagnostics.extend(crate::sandbox::check(sources.iter()));
     if !diagnostics.is_empty() {
         diagnostics.sort();
         return Err(EngineError::Policies(diagnostics));
@@ -85,12 +103,16 @@ pub fn run_tests(
             e.to_string(),
         )])
     })?;
+    engine.set_execution_timer_config(budget.timer());
     let mut run = TestRun::default();
     for (name, file, line) in tests {
         let started = Instant::now();
         let outcome = match engine.eval_rule(name.clone()) {
             Ok(Value::Bool(true)) => Outcome::Pass,
             Ok(_) => Outcome::Fail,
+            Err(e) if crate::budget::interpreter_timed_out(&*e) => {
+                Outcome::Error(budget.exceeded_by(&name, &file).to_string())
+            }
             Err(e) => Outcome::Error(Diagnostic::from_regorus(&file, &e.to_string()).to_string()),
         };
         run.results.push(TestResult {

@@ -1,6 +1,8 @@
 //! `trailguard diff`: what changed between two snapshots and which findings are new, fixed or
 //! unchanged, as text, JSON or Markdown (for a pull request comment).
 
+use crate::escape::terminal;
+use crate::markdown::{code, escape};
 use crate::{pretty_json, Format, Options, ReportError};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -95,13 +97,18 @@ fn text(d: &SnapshotDiff, f: &FindingsDiff) -> String {
         for (name, changes) in kinds(d).into_iter().filter(|(_, c)| !c.is_empty()) {
             let _ = writeln!(out, "  {name}:");
             for id in &changes.added {
-                let _ = writeln!(out, "    + {id}");
+                let _ = writeln!(out, "    + {}", terminal(id));
             }
             for id in &changes.removed {
-                let _ = writeln!(out, "    - {id}");
+                let _ = writeln!(out, "    - {}", terminal(id));
             }
             for c in &changes.changed {
-                let _ = writeln!(out, "    ~ {} ({})", c.id, c.fields.join(", "));
+                let _ = writeln!(
+                    out,
+                    "    ~ {} ({})",
+                    terminal(&c.id),
+                    terminal(&c.fields.join(", "))
+                );
             }
         }
     }
@@ -115,16 +122,14 @@ fn text(d: &SnapshotDiff, f: &FindingsDiff) -> String {
             let _ = writeln!(
                 out,
                 "  [{}] {} {}: {}",
-                x.severity, x.rule_id, x.resource, x.message
+                x.severity,
+                terminal(&x.rule_id),
+                terminal(&x.resource),
+                terminal(&x.message)
             );
         }
     }
     out
-}
-
-/// Escapes what would break a Markdown table cell or inline code.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
 }
 
 fn markdown(d: &SnapshotDiff, f: &FindingsDiff) -> String {
@@ -141,11 +146,11 @@ fn markdown(d: &SnapshotDiff, f: &FindingsDiff) -> String {
         for x in list {
             let _ = writeln!(
                 out,
-                "| {} | {} | `{}` | {} |",
+                "| {} | {} | {} | {} |",
                 x.severity,
-                x.rule_id,
-                cell(&x.resource),
-                cell(&x.message)
+                escape(&x.rule_id),
+                code(&x.resource),
+                escape(&x.message)
             );
         }
         out.push('\n');
@@ -158,17 +163,17 @@ fn markdown(d: &SnapshotDiff, f: &FindingsDiff) -> String {
     out.push_str("| kind | change | resource | fields |\n|---|---|---|---|\n");
     for (name, changes) in kinds(d) {
         for id in &changes.added {
-            let _ = writeln!(out, "| {name} | added | `{}` | |", cell(id));
+            let _ = writeln!(out, "| {name} | added | {} | |", code(id));
         }
         for id in &changes.removed {
-            let _ = writeln!(out, "| {name} | removed | `{}` | |", cell(id));
+            let _ = writeln!(out, "| {name} | removed | {} | |", code(id));
         }
         for c in &changes.changed {
             let _ = writeln!(
                 out,
-                "| {name} | changed | `{}` | {} |",
-                cell(&c.id),
-                cell(&c.fields.join(", "))
+                "| {name} | changed | {} | {} |",
+                code(&c.id),
+                escape(&c.fields.join(", "))
             );
         }
     }

@@ -29,12 +29,14 @@ use std::str::FromStr;
 use trailguard_engine::{Evaluation, Severity};
 
 mod diff;
+mod escape;
 mod json;
 mod markdown;
 mod sarif;
 mod text;
 
 pub use diff::{render_diff, FindingsDiff};
+pub use escape::{escape_terminal, MAX_SHOWN_CHARS};
 pub use sarif::{MAX_RESULTS, MAX_RUNS};
 
 /// The output formats trailguard can write.

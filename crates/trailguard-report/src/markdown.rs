@@ -6,6 +6,7 @@
 //! from a snapshot or a policy is escaped so that it stays inside its table cell and cannot add
 //! links, HTML or formatting.
 
+use crate::escape::{is_unsafe, push_escape, shorten};
 use crate::{summary, title_case};
 use std::fmt::Write as _;
 use trailguard_engine::Evaluation;
@@ -107,9 +108,11 @@ pub(crate) fn render(evaluation: &Evaluation) -> String {
     out
 }
 
-/// `text` safe inside a table cell: Markdown punctuation backslash-escaped (so `|` cannot end the
-/// cell and `*`, `_`, `[`, `<` cannot format, link or open HTML), line breaks as `<br>`.
+/// `text` safe inside a table cell: [shortened](shorten), Markdown punctuation backslash-escaped
+/// (so `|` cannot end the cell and `*`, `_`, `[`, `<` cannot format, link or open HTML), line
+/// breaks as `<br>`, control and bidi characters as visible `\u{..}` escapes.
 pub(crate) fn escape(text: &str) -> String {
+    let text = shorten(text);
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -124,7 +127,12 @@ pub(crate) fn escape(text: &str) -> String {
                 }
             }
             '\n' => out.push_str("<br>"),
-            c if c.is_control() => out.push(' '),
+            '\t' => out.push(' '),
+            c if is_unsafe(c) => {
+                // The backslash escaped, so the page shows `\u{202e}`.
+                out.push('\\');
+                push_escape(&mut out, c);
+            }
             c => out.push(c),
         }
     }
@@ -132,13 +140,15 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 /// `text` as inline code inside a table cell (ARNs, bucket names, error codes). A value holding a
-/// backtick or a line break is escaped as plain text instead.
+/// backtick, a line break or another [unsafe](is_unsafe) character is escaped as plain text
+/// instead.
 pub(crate) fn code(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    if text.contains('`') || text.chars().any(char::is_control) {
-        return escape(text);
+    let text = shorten(text);
+    if text.contains('`') || text.chars().any(is_unsafe) {
+        return escape(&text);
     }
     // In a GitHub table a pipe ends the cell even inside a code span unless escaped; the
     // backslash is removed before the span is rendered.
@@ -158,5 +168,26 @@ mod tests {
         assert_eq!(code("arn:aws:s3:::b"), "`arn:aws:s3:::b`");
         assert_eq!(code("a|b"), "`a\\|b`");
         assert_eq!(code("a`b"), "a\\`b");
+    }
+
+    #[test]
+    fn hostile_cells_stay_in_their_cell() {
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            "\\<script\\>alert(1)\\</script\\>"
+        );
+        assert_eq!(escape("a\u{1b}[31mb"), "a\\\\u{1b}\\[31mb");
+        assert_eq!(escape("evil\u{202e}txt.exe"), "evil\\\\u{202e}txt.exe");
+        assert_eq!(escape("a\0b\tc"), "a\\\\u{0}b c");
+        assert_eq!(code("x\u{202e}y"), "x\\\\u{202e}y");
+        assert_eq!(code("`rm -rf`"), "\\`rm -rf\\`");
+        assert_eq!(code("a|b<i>"), "`a\\|b<i>`");
+        assert_eq!(
+            code("\u{1f600} caf\u{e9}\u{301}"),
+            "`\u{1f600} caf\u{e9}\u{301}`"
+        );
+        let long = "x".repeat(100_000);
+        assert!(code(&long).len() < 2_000);
+        assert!(escape(&long).contains("characters left out"));
     }
 }

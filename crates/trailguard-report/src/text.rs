@@ -11,9 +11,11 @@
 //! 1 finding (1 critical, 0 high, 0 medium, 0 low) from 24 rules; 1 collection gap
 //! ```
 //!
-//! Every string that came from a snapshot or a policy is stripped of control characters, so a
-//! hostile resource name or message cannot write escape sequences to the terminal.
+//! Every string that came from a snapshot or a policy goes through [`terminal`]: control and bidi
+//! characters are shown as `\u{..}` escapes, so a hostile resource name or message cannot write
+//! escape sequences to the terminal or reorder what it shows, and a very long one is cut.
 
+use crate::escape::terminal;
 use crate::{summary, Options};
 use std::fmt::Write as _;
 use trailguard_engine::{Evaluation, Finding, Severity};
@@ -50,13 +52,13 @@ impl Painter {
         match &finding.location {
             Some(location) => format!(
                 "{}  {}",
-                clean(&finding.resource),
+                terminal(&finding.resource),
                 self.paint(
                     DIM,
-                    &format!("({}:{})", clean(&location.uri), location.line)
+                    &format!("({}:{})", terminal(&location.uri), location.line)
                 )
             ),
-            None => clean(&finding.resource),
+            None => terminal(&finding.resource),
         }
     }
 }
@@ -71,7 +73,7 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
         .findings
         .iter()
         .chain(evaluation.waived.iter().map(|w| &w.finding))
-        .map(|f| clean(&f.rule_id).chars().count())
+        .map(|f| terminal(&f.rule_id).chars().count())
         .max()
         .unwrap_or(0)
         .max(5);
@@ -88,12 +90,12 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
             .iter()
             .filter(|f| f.severity == severity)
         {
-            let id = format!("{:<width$}", clean(&finding.rule_id));
+            let id = format!("{:<width$}", terminal(&finding.rule_id));
             let _ = writeln!(
                 out,
                 "  {}  {}",
                 painter.paint(severity_style(severity), &id),
-                clean(&finding.message)
+                terminal(&finding.message)
             );
             let _ = writeln!(out, "{indent}{}", painter.located(finding));
         }
@@ -105,12 +107,12 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
         let _ = writeln!(out, "{}", painter.paint(BOLD, &header));
         for waived in &evaluation.waived {
             let (finding, waiver) = (&waived.finding, &waived.waiver);
-            let id = format!("{:<width$}", clean(&finding.rule_id));
+            let id = format!("{:<width$}", terminal(&finding.rule_id));
             let _ = writeln!(
                 out,
                 "  {}  {}",
                 painter.paint(DIM, &id),
-                clean(&finding.message)
+                terminal(&finding.message)
             );
             let _ = writeln!(out, "{indent}{}", painter.located(finding));
             let _ = writeln!(
@@ -121,9 +123,9 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
                     &format!(
                         "waived until {} by {}: {}  ({})",
                         waiver.expires,
-                        clean(&waiver.owner),
-                        clean(&waiver.reason),
-                        clean(&waiver.source)
+                        terminal(&waiver.owner),
+                        terminal(&waiver.reason),
+                        terminal(&waiver.source)
                     )
                 )
             );
@@ -135,7 +137,7 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
         let header = format!("Waivers to review ({})", evaluation.waiver_notices.len());
         let _ = writeln!(out, "{}", painter.paint(BOLD, &header));
         for notice in &evaluation.waiver_notices {
-            let _ = writeln!(out, "  {}", clean(&notice.to_string()));
+            let _ = writeln!(out, "  {}", terminal(&notice.to_string()));
         }
         out.push('\n');
     }
@@ -146,50 +148,28 @@ pub(crate) fn render(evaluation: &Evaluation, options: &Options) -> String {
         for gap in &evaluation.gaps {
             let mut line = format!(
                 "  {}:{}  {}  {}",
-                clean(&gap.service),
-                clean(&gap.operation),
-                clean(&gap.resource),
+                terminal(&gap.service),
+                terminal(&gap.operation),
+                terminal(&gap.resource),
                 painter.paint(
                     DIM,
-                    &format!("{}  account {}", clean(&gap.region), clean(&gap.account_id))
+                    &format!(
+                        "{}  account {}",
+                        terminal(&gap.region),
+                        terminal(&gap.account_id)
+                    )
                 ),
             );
-            let _ = write!(line, "  {}", clean(&gap.error_code));
+            let _ = write!(line, "  {}", terminal(&gap.error_code));
             if !gap.message.is_empty() {
-                let _ = write!(line, ": {}", clean(&gap.message));
+                let _ = write!(line, ": {}", terminal(&gap.message));
             }
             let _ = writeln!(out, "{line}");
         }
         out.push('\n');
     }
 
-    out.push_str(&clean(&summary(evaluation)));
+    out.push_str(&terminal(&summary(evaluation)));
     out.push('\n');
     out
-}
-
-/// `text` with line breaks and tabs turned into spaces and every other control character
-/// (including ESC) shown as a `\u{..}` escape.
-pub(crate) fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clean_strips_escapes() {
-        assert_eq!(clean("a\x1b[31mb\nc\u{9b}d"), "a\\u{1b}[31mb c\\u{9b}d");
-    }
 }

@@ -1,6 +1,7 @@
 //! Errors reading or writing a snapshot: each names the file, and the line and column when the
 //! JSON itself is at fault.
 
+use crate::limits::{MAX_NESTING, MAX_SNAPSHOT_BYTES, MAX_STRING_BYTES};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -46,6 +47,85 @@ pub enum ErrorKind {
         "no schema_version: is this a trailguard snapshot? (`trailguard schema` prints the format)"
     )]
     MissingVersion,
+    /// The file is larger than [`MAX_SNAPSHOT_BYTES`]; it was not read (or, when its size was
+    /// not known in advance, reading stopped just past the limit).
+    #[error(
+        "{}\n  hint: collect a large \
+         organisation in shards (`trailguard accounts --format matrix`, one `collect` per shard) \
+         and evaluate the shards together: `trailguard eval a.json b.json ...` merges them",
+        too_large(*size)
+    )]
+    TooLarge {
+        /// The file's size from its metadata; `None` for a stream (a pipe, a device) read up to
+        /// the limit.
+        size: Option<u64>,
+    },
+    /// Arrays and objects nest deeper than [`MAX_NESTING`] levels.
+    #[error(
+        "{line}:{column}: arrays and objects nest more than {MAX_NESTING} levels deep here, \
+         trailguard's limit (counted from the top of the file)\n  hint: AWS's own documents nest \
+         a handful of levels; this file was not written by `trailguard collect`, or was altered"
+    )]
+    TooDeep {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A string longer than [`MAX_STRING_BYTES`].
+    #[error(
+        "{line}:{column}: a string of {length} bytes, more than the {limit} a snapshot string may \
+         hold\n  hint: AWS's names, ARNs, tags and messages are far shorter; this file was not \
+         written by `trailguard collect`, or was altered",
+        length = thousands(*length as u64),
+        limit = human_bytes(MAX_STRING_BYTES as u64)
+    )]
+    LongString {
+        /// 1-based line of the opening quote.
+        line: usize,
+        /// 1-based column of the opening quote.
+        column: usize,
+        /// Its length in bytes of JSON text.
+        length: usize,
+    },
+}
+
+/// What [`ErrorKind::TooLarge`] says first.
+fn too_large(size: Option<u64>) -> String {
+    let limit = human_bytes(MAX_SNAPSHOT_BYTES);
+    match size {
+        Some(bytes) => format!(
+            "the file is {}, more than the {limit} a snapshot file may hold",
+            human_bytes(bytes)
+        ),
+        None => format!("the input goes on past the {limit} a snapshot file may hold"),
+    }
+}
+
+/// `1,073,741,824 bytes (1.0 GiB)`; `268,435,456 bytes (256 MiB)`.
+fn human_bytes(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    let unit = if bytes >= 1024 * MIB {
+        format!("{:.1} GiB", bytes as f64 / (1024 * MIB) as f64)
+    } else if bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    };
+    format!("{} bytes ({unit})", thousands(bytes))
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl SnapshotError {
@@ -61,6 +141,13 @@ impl SnapshotError {
     pub(crate) fn from_serde(error: &serde_json::Error) -> Self {
         use serde_json::error::Category;
         let syntax = matches!(error.classify(), Category::Syntax | Category::Eof);
+        // serde_json says only "recursion limit exceeded" when nesting passes its limit.
+        if syntax && error.to_string().starts_with("recursion limit exceeded") {
+            return Self::new(ErrorKind::TooDeep {
+                line: error.line(),
+                column: error.column(),
+            });
+        }
         // serde appends " at line L column C"; the location is printed in front instead.
         let full = error.to_string();
         let message = match full.rfind(" at line ") {
@@ -68,8 +155,10 @@ impl SnapshotError {
             None => full,
         };
         Self::new(ErrorKind::Json {
-            line: error.line(),
-            column: error.column(),
+            // serde_json says line 1, column 0 for an empty file, and column 0 right after a
+            // newline at the end; editors count columns from 1 (found by fuzzing).
+            line: error.line().max(1),
+            column: error.column().max(1),
             message,
             syntax,
         })
@@ -81,10 +170,16 @@ impl fmt::Display for SnapshotError {
         let what = match &self.kind {
             ErrorKind::Json { syntax: true, .. } => "malformed JSON in snapshot",
             ErrorKind::Json { syntax: false, .. } => "not a valid snapshot",
+            ErrorKind::TooDeep { .. } => "snapshot nested too deeply",
+            ErrorKind::LongString { .. } => "string too long in snapshot",
+            ErrorKind::TooLarge { .. } => "snapshot too large",
             _ => "cannot use snapshot",
         };
         match (&self.path, &self.kind) {
-            (Some(p), ErrorKind::Json { .. }) => write!(f, "{what} {}:{}", p.display(), self.kind),
+            (
+                Some(p),
+                ErrorKind::Json { .. } | ErrorKind::TooDeep { .. } | ErrorKind::LongString { .. },
+            ) => write!(f, "{what} {}:{}", p.display(), self.kind),
             (Some(p), _) => write!(f, "{what} {}: {}", p.display(), self.kind),
             (None, _) => write!(f, "{what}: {}", self.kind),
         }
@@ -97,5 +192,24 @@ impl std::error::Error for SnapshotError {
             ErrorKind::Io(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_073_741_824), "1,073,741,824");
+        assert_eq!(human_bytes(1 << 30), "1,073,741,824 bytes (1.0 GiB)");
+        assert_eq!(
+            human_bytes(MAX_SNAPSHOT_BYTES),
+            "268,435,456 bytes (256 MiB)"
+        );
+        assert_eq!(human_bytes(1_500_000), "1,500,000 bytes (1.4 MiB)");
     }
 }

@@ -36,6 +36,7 @@ mod error;
 mod gap;
 mod iam;
 mod kms;
+mod limits;
 mod locate;
 mod merge;
 mod trail;
@@ -57,6 +58,7 @@ pub use iam::{
     Role, User, CLOUDTRAIL_FULL_ACCESS_ARN,
 };
 pub use kms::{KeyManager, KeyMetadata, KmsKey};
+pub use limits::{MAX_NESTING, MAX_SNAPSHOT_BYTES, MAX_STRING_BYTES};
 pub use locate::SourceIndex;
 pub use merge::merge;
 pub use trail::{
@@ -120,16 +122,18 @@ struct VersionProbe {
 }
 
 impl Snapshot {
-    /// Parses a snapshot from JSON text, checking its `schema_version` first.
+    /// Parses a snapshot from JSON text, checking its `schema_version` first. A string longer
+    /// than [`MAX_STRING_BYTES`] or nesting deeper than [`MAX_NESTING`] is an error at its line
+    /// and column.
     pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
         Self::parse(text, None)
     }
 
-    /// Reads and parses a snapshot file.
+    /// Reads and parses a snapshot file. A file larger than [`MAX_SNAPSHOT_BYTES`] is refused
+    /// from its metadata, before it is read; one whose size is not known in advance (a pipe, a
+    /// device) is read only up to the limit.
     pub fn load(path: &Path) -> Result<SnapshotFile, SnapshotError> {
-        let text = std::fs::read_to_string(path).map_err(|source| {
-            SnapshotError::new(ErrorKind::Io(source)).with_path(path.to_path_buf())
-        })?;
+        let text = read_bounded(path).map_err(|e| e.with_path(path.to_path_buf()))?;
         let snapshot = Self::parse(&text, Some(path))?;
         Ok(SnapshotFile {
             path: path.to_path_buf(),
@@ -143,15 +147,28 @@ impl Snapshot {
             Some(p) => e.with_path(p.to_path_buf()),
             None => e,
         };
+        // First, so that a huge string is refused before the parser goes through it.
+        if let Some((offset, length)) = limits::long_string(text) {
+            let (line, column) = limits::line_column(text, offset);
+            return Err(located(SnapshotError::new(ErrorKind::LongString {
+                line,
+                column,
+                length,
+            })));
+        }
         let probe: VersionProbe =
             serde_json::from_str(text).map_err(|e| located(SnapshotError::from_serde(&e)))?;
         match probe.schema_version {
             Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {
             }
             Some(found) => {
-                return Err(located(SnapshotError::new(ErrorKind::Version {
-                    found: found.to_string(),
-                })))
+                // Quoted in the message: a hostile value could be the size of the file.
+                let mut found = found.to_string();
+                if let Some((cut, _)) = found.char_indices().nth(40) {
+                    found.truncate(cut);
+                    found.push('…');
+                }
+                return Err(located(SnapshotError::new(ErrorKind::Version { found })));
             }
             None => return Err(located(SnapshotError::new(ErrorKind::MissingVersion))),
         }
@@ -257,6 +274,35 @@ impl Snapshot {
         };
         found.then(|| path(&["accounts", account, "Iam", section, name]))?
     }
+}
+
+/// The text of `path`, refused when it is larger than [`MAX_SNAPSHOT_BYTES`].
+fn read_bounded(path: &Path) -> Result<String, SnapshotError> {
+    use std::io::Read;
+    let io = |source| SnapshotError::new(ErrorKind::Io(source));
+    let file = std::fs::File::open(path).map_err(io)?;
+    // A regular file's size is known: a file over the limit is never read. Pipes and devices
+    // report 0 and are read up to one byte past the limit.
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_SNAPSHOT_BYTES {
+        return Err(SnapshotError::new(ErrorKind::TooLarge { size: Some(size) }));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_SNAPSHOT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
+        return Err(SnapshotError::new(ErrorKind::TooLarge { size: None }));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "not UTF-8 text: invalid byte at offset {} (a snapshot is JSON in UTF-8)",
+                e.utf8_error().valid_up_to()
+            ),
+        ))
+    })
 }
 
 /// A snapshot read from a file, with its text kept so findings can point at lines in it.

@@ -9,13 +9,15 @@ use std::collections::{BTreeMap, BTreeSet};
 ///
 /// Maps are joined by key. A resource (account, trail, bucket, KMS key) held by several
 /// snapshots comes whole from the one that read it best: the fewest gaps about it, then the
-/// one collected later, then the later argument. The gaps about it of the snapshots whose
-/// copy was not taken go with that copy. So a log bucket that a trail's account could not read
-/// (it belongs to another account) but its owner read in another snapshot is judged on the
-/// owner's read, without gaps, as when both accounts are collected together; and merging is
-/// independent of the order of snapshots with distinct collection times. Every other gap is
-/// kept (about IAM entities, or in a snapshot that does not hold the resource it is about).
-/// Gaps are sorted and de-duplicated.
+/// one collected later, then (copies read at the same time, with as many gaps) the copy whose
+/// JSON, with the gaps about it, sorts last. The gaps about it of the snapshots whose copy was
+/// not taken go with that copy. So a log bucket that a trail's account could not read (it
+/// belongs to another account) but its owner read in another snapshot is judged on the owner's
+/// read, without gaps, as when both accounts are collected together; and the result never
+/// depends on the order of the snapshots. Every other gap is kept (about IAM entities, or in a
+/// snapshot that does not hold the resource it is about). Gaps are sorted and de-duplicated.
+/// The collector version is the latest snapshot's (the greatest, among those collected at the
+/// same time).
 pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
     let mut ordered = snapshots;
     // Stable: equal times keep argument order, so the later argument ranks later.
@@ -31,8 +33,9 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
         collected_at: last.collected_at.clone(),
         collector_version: ordered
             .iter()
-            .rev()
-            .find_map(|s| s.collector_version.clone()),
+            .filter_map(|s| Some((&s.collected_at, s.collector_version.as_ref()?)))
+            .max()
+            .map(|(_, version)| version.clone()),
         ..Snapshot::default()
     };
 
@@ -48,25 +51,62 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
         })
         .collect();
     let gaps_about = |i: usize, key: &str| gap_counts[i].get(key).copied().unwrap_or(0);
-    let best = |keys: &dyn Fn(&Snapshot) -> Vec<&String>| -> BTreeMap<String, usize> {
+    // The last resort between two copies read at the same time with as many gaps: their JSON
+    // and the gaps about them, so the choice never depends on the order of the arguments.
+    let content = |i: usize, key: &str, json: &dyn Fn(&Snapshot) -> String| {
+        let snapshot = &ordered[i];
+        let mut gaps: Vec<&crate::Gap> =
+            snapshot.gaps.iter().filter(|g| g.resource == key).collect();
+        gaps.sort();
+        (
+            json(snapshot),
+            serde_json::to_string(&gaps).unwrap_or_default(),
+        )
+    };
+    let best = |keys: &dyn Fn(&Snapshot) -> Vec<&String>,
+                json: &dyn Fn(&Snapshot, &str) -> String|
+     -> BTreeMap<String, usize> {
         let mut winners: BTreeMap<String, usize> = BTreeMap::new();
         for (i, snapshot) in ordered.iter().enumerate() {
             for key in keys(snapshot) {
-                match winners.get(key) {
-                    // Later snapshots win ties: only strictly more gaps lose.
-                    Some(&w) if gaps_about(w, key) < gaps_about(i, key) => {}
-                    _ => {
-                        winners.insert(key.clone(), i);
-                    }
+                // Snapshots come in collection order: a later one wins unless it has more gaps
+                // about the resource, or was read at the same time and its copy sorts first.
+                let wins = match winners.get(key) {
+                    None => true,
+                    Some(&w) => match gaps_about(i, key).cmp(&gaps_about(w, key)) {
+                        std::cmp::Ordering::Less => true,
+                        std::cmp::Ordering::Greater => false,
+                        std::cmp::Ordering::Equal => {
+                            ordered[w].collected_at != snapshot.collected_at
+                                || content(i, key, &|s| json(s, key))
+                                    > content(w, key, &|s| json(s, key))
+                        }
+                    },
+                };
+                if wins {
+                    winners.insert(key.clone(), i);
                 }
             }
         }
         winners
     };
-    let accounts = best(&|s| s.accounts.keys().collect());
-    let trails = best(&|s| s.trails.keys().collect());
-    let buckets = best(&|s| s.buckets.keys().collect());
-    let kms_keys = best(&|s| s.kms_keys.keys().collect());
+    fn to_json<T: serde::Serialize>(value: Option<&T>) -> String {
+        value
+            .and_then(|v| serde_json::to_string(v).ok())
+            .unwrap_or_default()
+    }
+    let accounts = best(&|s| s.accounts.keys().collect(), &|s, k| {
+        to_json(s.accounts.get(k))
+    });
+    let trails = best(&|s| s.trails.keys().collect(), &|s, k| {
+        to_json(s.trails.get(k))
+    });
+    let buckets = best(&|s| s.buckets.keys().collect(), &|s, k| {
+        to_json(s.buckets.get(k))
+    });
+    let kms_keys = best(&|s| s.kms_keys.keys().collect(), &|s, k| {
+        to_json(s.kms_keys.get(k))
+    });
     // A snapshot's gap about a resource it holds stays when the resource comes from it.
     let mut holders: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
     for winners in [&accounts, &trails, &buckets, &kms_keys] {
@@ -165,6 +205,25 @@ mod tests {
         // read the merged bucket does not show.
         let operations: Vec<&str> = ab.gaps.iter().map(|g| g.operation.as_str()).collect();
         assert_eq!(operations, ["GetBucketAcl"]);
+    }
+
+    #[test]
+    fn copies_read_at_the_same_time_merge_the_same_in_any_order() {
+        // Regression (found by tests/properties.rs): two shards collected in the same second
+        // both holding the bucket, differently, with as many gaps: the later argument won, so
+        // `eval a.json b.json` and `eval b.json a.json` judged different buckets.
+        let mut a = snap("2026-01-01T00:00:00Z", "logs", "GetBucketPolicy");
+        let mut b = a.clone();
+        b.buckets.get_mut("logs").unwrap().region = Some("eu-west-1".into());
+        a.collector_version = Some("0.1.0".into());
+        b.collector_version = Some("0.2.0".into());
+        let ab = merge(vec![a.clone(), b.clone()]);
+        assert_eq!(ab, merge(vec![b.clone(), a.clone()]));
+        assert_eq!(ab.collector_version.as_deref(), Some("0.2.0"));
+        // Same bucket, gaps about it of the same number but different.
+        b = a.clone();
+        b.gaps[0].operation = "GetBucketAcl".into();
+        assert_eq!(merge(vec![a.clone(), b.clone()]), merge(vec![b, a]));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! locating findings in the file, evaluation end to end (convert + evaluate + locate, as
 //! `trailguard eval` does), writing SARIF, and the process's peak memory so far; then the time of
 //! each rule at the largest size; then the least-privilege rules (TG060-TG066) on one large
-//! account of 5,000 roles and 2,000 customer managed policies.
+//! account of 5,000 roles and 2,000 customer managed policies; then policy documents of 10,000
+//! statements (an inline role policy, a bucket policy, a key policy).
 //! `TG_BENCH_SIZES=1000,10000` picks other sizes; `TG_BENCH_PROFILE=worst` generates the worst
 //! case instead of a realistic organisation.
 
@@ -374,6 +375,94 @@ fn bench_large_iam(engine: &PolicyEngine, runs: usize, roles: usize, policies: u
     }
 }
 
+/// Adds a large policy document to a snapshot.
+type AddDocument<'a> = dyn Fn(&mut serde_json::Value) + 'a;
+
+/// Policy documents of `n` statements, each with one statement that grants too much among
+/// harmless ones, on the shipped compliant snapshot: an inline role policy (TG063), the log
+/// bucket's policy (TG037) and the trail key's policy (TG024), one at a time and all together.
+fn bench_big_policies(engine: &PolicyEngine, runs: usize, n: usize) {
+    let base: serde_json::Value =
+        serde_json::from_str(include_str!("../../../inputs/compliant.json")).unwrap();
+    let bucket = "org-audit-logs-555555555555";
+    let key = "arn:aws:kms:eu-central-1:555555555555:key/4e6b1f93-2c7a-4d58-a0e3-9b15c8d2f761";
+    let role = |s: &mut serde_json::Value| {
+        let mut statements: Vec<_> = (0..n - 1)
+            .map(|i| {
+                json!({"Sid": format!("Read{i}"), "Effect": "Allow", "Action": ["s3:GetObject"],
+                            "Resource": format!("arn:aws:s3:::app-{i}/*")})
+            })
+            .collect();
+        statements.insert(n / 2, json!({"Sid": "StopTrails", "Effect": "Allow", "Action": "cloudtrail:StopLogging", "Resource": "*"}));
+        s["accounts"]["444444444444"]["Iam"]["Roles"]["bulk-ops"] = json!({"RoleName": "bulk-ops",
+            "Arn": "arn:aws:iam::444444444444:role/bulk-ops", "Path": "/",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "AttachedManagedPolicies": [],
+            "RolePolicyList": [{"PolicyName": "bulk", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]});
+    };
+    let bucket_policy = |s: &mut serde_json::Value| {
+        let list = s["buckets"][bucket]["Policy"]["Statement"]
+            .as_array_mut()
+            .unwrap();
+        let extra = n - list.len() - 1;
+        list.extend((0..extra).map(|i| {
+            json!({"Sid": format!("Read{i}"), "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::555555555555:root"}, "Action": "s3:GetObject",
+            "Resource": format!("arn:aws:s3:::{bucket}/reports/{i}/*")})
+        }));
+        list.insert(
+            list.len() / 2,
+            json!({"Sid": "WriteWithoutCondition", "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/444444444444/*")}),
+        );
+    };
+    let key_policy = |s: &mut serde_json::Value| {
+        let list = s["kms_keys"][key]["Policy"]["Statement"]
+            .as_array_mut()
+            .unwrap();
+        let extra = n - list.len() - 1;
+        list.extend((0..extra).map(|i| json!({"Sid": format!("App{i}"), "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::555555555555:role/app-{i}")}, "Action": "kms:Decrypt",
+            "Resource": "*", "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-central-1.amazonaws.com"}}})));
+        list.insert(
+            list.len() / 2,
+            json!({"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"},
+            "Action": "kms:Decrypt", "Resource": "*"}),
+        );
+    };
+    println!(
+        "
+policy documents of {n} statements (the compliant snapshot plus one document):"
+    );
+    println!(
+        "{:>24} {:>9} {:>9} {:>9}",
+        "document", "MiB json", "ms", "findings"
+    );
+    let cases: [(&str, &AddDocument<'_>); 4] = [
+        ("none (the base)", &|_| {}),
+        ("inline role policy", &role),
+        ("bucket policy", &bucket_policy),
+        ("key policy", &key_policy),
+    ];
+    for (name, add) in cases {
+        let mut snapshot = base.clone();
+        add(&mut snapshot);
+        let text = serde_json::to_string_pretty(&snapshot).unwrap();
+        let input = snapshot_value(&Snapshot::from_json(&text).unwrap());
+        let (time, findings) = best_of(runs, || {
+            engine.evaluate_value(&input, Backend::Rvm).unwrap()
+        });
+        println!(
+            "{name:>24} {:>9.1} {} {:>9}",
+            text.len() as f64 / (1024.0 * 1024.0),
+            ms(time),
+            findings.len()
+        );
+    }
+}
+
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
     let mut last = None;
@@ -505,8 +594,10 @@ fn main() {
     }
     if benching {
         bench_large_iam(&engine, runs, 5_000, 2_000);
+        bench_big_policies(&engine, runs, 10_000);
     } else {
         bench_large_iam(&engine, runs, 50, 20);
+        bench_big_policies(&engine, runs, 100);
     }
     println!(
         "x = (input + rvm) / parse; target: <= 2 at 100k resources (rules alone: rvm / parse)"

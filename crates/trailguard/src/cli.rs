@@ -33,7 +33,8 @@ pub enum Command {
     /// use, the account's IAM, Block Public Access and organisation. Read-only: `trailguard
     /// permissions` prints the IAM policy it needs. Calls that fail (AccessDenied, throttling
     /// after retries, timeouts) are recorded as gaps in the snapshot and collection goes on.
-    /// Exit status: 0 collected (gaps included), 2 nothing could be collected.
+    /// Exit status: 0 collected (gaps included), 2 nothing could be collected, 130 interrupted
+    /// (Ctrl-C; nothing written).
     Collect(CollectArgs),
     /// Collect and evaluate in one go (`collect` then `eval`).
     ///
@@ -72,6 +73,29 @@ pub struct PolicyArgs {
     /// Do not load the built-in rules (their helpers in trailguard.lib stay available).
     #[arg(long)]
     pub no_builtin: bool,
+}
+
+/// Limits on policy evaluation (`eval`, `scan`, `diff`, `policy test`).
+#[derive(Debug, Args, Clone)]
+pub struct LimitArgs {
+    /// Stop a rule (or a Rego unit test) that runs longer than this many seconds, with an error
+    /// naming it (exit 2; for `policy test`, the test fails). Guards against a custom policy that
+    /// loops.
+    #[arg(long, value_name = "SECONDS", env = "TRAILGUARD_RULE_TIMEOUT",
+          default_value = "60", value_parser = parse_seconds)]
+    pub rule_timeout: std::time::Duration,
+}
+
+/// A positive number of seconds (`60`, `2.5`).
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(format!("{text} is not between 0 and 86400 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 /// The team's own files beside the policies: rule parameters and waivers (`eval`, `scan`,
@@ -121,6 +145,8 @@ pub struct DiffArgs {
     /// Exit with status 1 when a new finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Formats `trailguard diff` writes.
@@ -160,6 +186,14 @@ pub struct TargetArgs {
     /// At most this many calls in flight per service (default: a limit per service).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: Option<u16>,
+    /// Attempts per call, the first included, before a failure is recorded as a gap (throttling,
+    /// 5xx, resets, timeouts and unreadable answers are retried, with backoff) [default: 6].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: Option<u32>,
+    /// Give up on one attempt of a call after this many seconds (then retry it, within
+    /// --max-attempts) [default: 20].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
     /// No progress bar and no summary on standard error.
     #[arg(long, short)]
     pub quiet: bool,
@@ -219,6 +253,8 @@ pub struct ReportArgs {
     /// When to colour text output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// How rules run: regorus's compiled VM, or its interpreter (for comparing the two).
     #[arg(long, value_enum, default_value_t = BackendArg::Rvm, hide = true)]
     pub backend: BackendArg,
@@ -252,6 +288,8 @@ pub enum PolicyCommand {
         /// .rego files or directories whose tests to run (default: the built-in policies).
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Write the rule catalogue as Markdown.
     Doc {

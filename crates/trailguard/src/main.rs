@@ -8,10 +8,30 @@ mod output;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// Ctrl-C stopped the command before it wrote anything: exit status 130 (128 + SIGINT), the
+/// shells' convention.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted; nothing written")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// The exit status after Ctrl-C.
+const INTERRUPTED_STATUS: u8 = 130;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code.into(),
+        Err(error) if error.is::<Interrupted>() => {
+            output::eprintln(&format!("trailguard: {error}"));
+            ExitCode::from(INTERRUPTED_STATUS)
+        }
         Err(error) => {
             // One paragraph: the error and its causes, no backtrace.
             let mut text = format!("error: {error}");

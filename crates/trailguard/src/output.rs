@@ -23,8 +23,10 @@ pub fn emit(text: &str, path: Option<&Path>) -> anyhow::Result<()> {
     }
 }
 
-/// Prints a line to standard error, ignoring a closed stream.
+/// Prints a line to standard error, ignoring a closed stream. Control and bidi characters (from a
+/// file or resource name the message quotes) are shown as `\u{..}` escapes, not obeyed.
 pub fn eprintln(text: &str) {
+    let text = trailguard_report::escape_terminal(text);
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 

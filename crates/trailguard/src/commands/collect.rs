@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use trailguard_collect::{
-    collect_blocking, permissions_policy, Collection, Concurrency, Operation, Options, Progress,
-    Regions, RoleTarget,
+    collect_blocking, permissions_policy, CollectError, Collection, Concurrency, Operation,
+    Options, Progress, Regions, RoleTarget, Timeouts,
 };
 use trailguard_snapshot::{write_atomic, SnapshotFile};
 
@@ -76,7 +76,13 @@ fn options(args: &TargetArgs) -> Options {
         concurrency: args.concurrency.map_or_else(Concurrency::default, |n| {
             Concurrency::uniform(usize::from(n))
         }),
-        ..Options::default()
+        timeouts: args
+            .timeout
+            .map_or_else(Timeouts::default, |seconds| Timeouts {
+                attempt: Duration::from_secs(seconds),
+                ..Timeouts::default()
+            }),
+        max_attempts: args.max_attempts.unwrap_or(0),
     }
 }
 
@@ -85,9 +91,13 @@ fn run_collection(args: &TargetArgs) -> anyhow::Result<Collection> {
     let bar = Arc::new(Bar::new(args.quiet));
     let result = collect_blocking(&options(args), bar.clone());
     bar.finish();
-    let collection = result.map_err(|e| match e.hint() {
-        Some(hint) => anyhow::anyhow!("{e}\n  hint: {hint}"),
-        None => anyhow::Error::new(e),
+    let collection = result.map_err(|e| match e {
+        // main.rs turns it into "interrupted; nothing written" and exit status 130.
+        CollectError::Interrupted => anyhow::Error::new(crate::Interrupted),
+        e => match e.hint() {
+            Some(hint) => anyhow::anyhow!("{e}\n  hint: {hint}"),
+            None => anyhow::Error::new(e),
+        },
     })?;
     if args.stats {
         eprintln(&collection.calls.to_string());

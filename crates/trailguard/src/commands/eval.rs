@@ -5,7 +5,7 @@ use crate::cli::{BackendArg, EvalArgs, FailOn, FormatArg, ReportArgs};
 use crate::output::{emit, use_color};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
-use trailguard_engine::{Backend, Date, Params, PolicyEngine, Severity, Waivers};
+use trailguard_engine::{Backend, Budget, Date, Params, PolicyEngine, Severity, Waivers};
 use trailguard_report::{render, render_sarif, Format, Options, MAX_RUNS};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
@@ -28,7 +28,11 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
 pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outcome> {
     let params = params(args.files.config.as_deref())?;
     let waivers = waivers(args.files.waivers.as_deref())?;
-    let engine = PolicyEngine::new(&policy_sources(&args.policy)?, &params)?;
+    let engine = PolicyEngine::with_budget(
+        &policy_sources(&args.policy)?,
+        &params,
+        Budget::with_rule_timeout(args.limits.rule_timeout),
+    )?;
     let backend = match args.backend {
         BackendArg::Rvm => Backend::Rvm,
         BackendArg::Interpreter => Backend::Interpreter,

@@ -7,7 +7,7 @@ use anyhow::Context;
 use std::fmt::Write as _;
 use std::path::Path;
 use trailguard_engine::{
-    run_tests, Outcome as TestOutcome, Params, PolicyEngine, RuleMeta, PARAMETERS,
+    run_tests_within, Budget, Outcome as TestOutcome, Params, PolicyEngine, RuleMeta, PARAMETERS,
 };
 
 pub fn run(command: PolicyCommand) -> anyhow::Result<Outcome> {
@@ -31,7 +31,9 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<Outcome> {
             emit(&catalogue_markdown(&rules), output.as_deref())?;
             Ok(Outcome::Clean)
         }
-        PolicyCommand::Test { paths } => test(&paths),
+        PolicyCommand::Test { paths, limits } => {
+            test(&paths, Budget::with_rule_timeout(limits.rule_timeout))
+        }
     }
 }
 
@@ -39,16 +41,17 @@ fn load_rules(args: &PolicyArgs) -> anyhow::Result<Vec<RuleMeta>> {
     Ok(PolicyEngine::new(&policy_sources(args)?, &Params::default())?.rules())
 }
 
-fn test(paths: &[std::path::PathBuf]) -> anyhow::Result<Outcome> {
+fn test(paths: &[std::path::PathBuf], budget: Budget) -> anyhow::Result<Outcome> {
     let sources = policy_sources(&PolicyArgs {
         policies: paths.to_vec(),
         no_builtin: false,
     })?;
     // The tests of the given paths; without paths, the built-ins' own.
-    let run = run_tests(
+    let run = run_tests_within(
         &sources,
         |s| s.builtin == paths.is_empty(),
         &Params::default(),
+        budget,
     )?;
     if run.results.is_empty() {
         anyhow::bail!(
