@@ -120,6 +120,25 @@ fn a_policy_nested_100000_levels_deep_is_refused_with_a_diagnostic() {
     assert_eq!(outcome, Ok(()));
 }
 
+/// The inputs behind each fix so far (see the README's "Fuzzing"): one of them going missing
+/// must fail, not quietly shrink the replay.
+#[test]
+fn the_regressions_of_every_fix_are_there() {
+    for file in [
+        "policy/deep-brackets-exponential-parse.rego",
+        "policy/deep-braces-exponential-parse.rego",
+        "policy/tab-column-past-end-of-line.rego",
+        "policy/metadata-error-at-end-of-yaml-past-line.rego",
+        "snapshot/empty-file-column-0.json",
+        "snapshot/eof-after-newline-column-0.json",
+        "params/deep-arrays-10000.toml",
+        "waivers/deep-inline-tables-10000.toml",
+    ] {
+        let path = fuzz_dir().join("regressions").join(file);
+        assert!(path.is_file(), "{} is missing", path.display());
+    }
+}
+
 macro_rules! replay_tests {
     ($($target:ident),*) => {
         /// Every target of the fuzz crate has its two tests here.

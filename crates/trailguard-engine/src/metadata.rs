@@ -101,7 +101,24 @@ pub(crate) fn rule_meta(
             "put a METADATA comment block above `package`; {KNOWN_KEYS_HINT}"
         ))]);
     };
-    let at = |offset_line: usize, column: usize| (block.line + offset_line, column + block.prefix);
+    // A YAML position (line 1 is the line below `# METADATA`) as a position in the file. The end
+    // of the YAML is the end of the block's last line, not the line after the block (found by
+    // fuzzing: an error at the end of the YAML pointed past the end of the next line).
+    let rows = block.yaml.lines().count();
+    let at = |offset_line: usize, column: usize| {
+        let line = block.line + offset_line.min(rows);
+        let width = source
+            .text
+            .lines()
+            .nth(line - 1)
+            .map_or(0, |l| l.chars().count());
+        let column = if offset_line > rows {
+            width + 1
+        } else {
+            (column + block.prefix).min(width + 1)
+        };
+        (line, column)
+    };
     let annotation: Annotation = match serde_yaml_ng::from_str(&block.yaml) {
         Ok(a) => a,
         Err(e) => {
@@ -264,6 +281,18 @@ mod tests {
         let shown = errors[0].to_string();
         assert!(shown.starts_with("custom/r.rego:5:"), "{shown}");
         assert!(shown.contains("severty"), "{shown}");
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_the_yaml_points_into_the_block() {
+        // Regression (fuzzing): this was reported at 3:3, on the empty line after the block.
+        let text = "# METADATA\n# title: \"abc\n\npackage acme.r\n";
+        let errors = rule_meta(&source(text), "data.acme.r", 4).unwrap_err();
+        let shown = errors[0].to_string();
+        assert!(
+            shown.starts_with("custom/r.rego:2:14: invalid METADATA"),
+            "{shown}"
+        );
     }
 
     #[test]
