@@ -504,13 +504,10 @@ impl PolicyEngine {
         for finding in &mut findings {
             finding.account = snapshot.resource_account(&finding.resource);
         }
-        // A snapshot's gaps are a set; a file may list them in any order.
-        let mut gaps = snapshot.gaps.clone();
-        gaps.sort();
         Ok(Evaluation {
             rules: self.rules(),
             findings,
-            gaps,
+            gaps: snapshot.gaps.clone(),
             snapshots: ordered.into_iter().map(|(uri, _)| uri).collect(),
             accounts: snapshot.accounts.keys().cloned().collect(),
             ..Evaluation::default()

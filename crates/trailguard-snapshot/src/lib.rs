@@ -172,7 +172,11 @@ impl Snapshot {
             }
             None => return Err(located(SnapshotError::new(ErrorKind::MissingVersion))),
         }
-        serde_json::from_str(text).map_err(|e| located(SnapshotError::from_serde(&e)))
+        let mut snapshot: Snapshot =
+            serde_json::from_str(text).map_err(|e| located(SnapshotError::from_serde(&e)))?;
+        // `gaps` is a set, kept sorted; a file may list it in any order.
+        snapshot.gaps.sort();
+        Ok(snapshot)
     }
 
     /// The snapshot as pretty-printed JSON with a stable key order, ending in a newline.
