@@ -12,8 +12,9 @@
 //!   rest of the snapshot equals the clean run's, the call was attempted `--max-attempts` times,
 //!   `collect` exits 0 (SPEC 7), `eval` reports the gap (TG090) instead of a pass, and a re-run
 //!   without the fault gives the clean snapshot again;
-//! - a fault that makes collection impossible (STS unreachable) is one clear error, exit 2, the
-//!   existing output file untouched and no temporary file left;
+//! - a fault that makes collection impossible (STS unreachable, or throttling on every attempt)
+//!   is one clear error naming the cause, exit 2, the existing output file untouched and no
+//!   temporary file left;
 //! - Ctrl-C during collection exits 130 at once with nothing written (a Ctrl-C after the
 //!   collection, during the write, is crates/trailguard-collect/tests/interrupt.rs's part).
 //!
@@ -221,8 +222,6 @@ const TRANSIENT: usize = 1;
 fn transient_faults_are_retried_and_the_snapshot_equals_a_clean_run() {
     let world = world();
     let hang = Fault::Hang(HANG);
-    // One collection per kind of fault, each hitting one operation of every service at once
-    // (CloudTrail, KMS, IAM, STS, S3), with every protocol's throttling shape.
     // One operation of every service (CloudTrail, KMS, IAM, STS, S3) per kind of fault, with
     // every protocol's throttling shape. Faults in the same round of calls share a run; rounds
     // run one after another, so those of round 3 (trail details, bucket, key) get runs of their
@@ -519,8 +518,20 @@ fn eval(snapshot: &Path) -> BTreeSet<(String, String)> {
 #[test]
 fn a_collection_that_cannot_start_is_one_error_and_leaves_the_output_untouched() {
     let moto = Moto::start();
-    let faults = [Fault::Reset, Fault::Hang(HANG), Fault::Truncate];
-    in_parallel(&faults, faults.len(), |fault| {
+    // Each fault, and the error and hint it must give.
+    let unreachable = "cannot reach the AWS endpoint";
+    let unreachable_hint = "hint: check --endpoint-url";
+    let busy = "AWS STS throttled or could not answer GetCallerIdentity on every attempt";
+    let busy_hint = "hint: nothing is wrong with the credentials";
+    let faults = [
+        (Fault::Reset, unreachable, unreachable_hint),
+        (Fault::Hang(HANG), unreachable, unreachable_hint),
+        (Fault::Truncate, unreachable, unreachable_hint),
+        // Regression: throttling on every attempt was reported as "AWS refused the credentials".
+        (Fault::throttling_400("Throttling"), busy, busy_hint),
+        (Fault::slow_down(), busy, busy_hint),
+    ];
+    in_parallel(&faults, faults.len(), |(fault, error, hint)| {
         let fault = fault.clone();
         let label = format!("{fault:?} on every GetCallerIdentity");
         let proxy = proxy(&moto, Duration::ZERO);
@@ -533,14 +544,14 @@ fn a_collection_that_cannot_start_is_one_error_and_leaves_the_output_untouched()
         assert_eq!(run.code, 2, "{label}: {}", run.stderr);
         // One paragraph: the error, its cause, a hint; no SDK debug dump.
         assert!(
-            run.stderr.starts_with(&format!(
-                "error: cannot reach the AWS endpoint {}",
-                proxy.endpoint()
-            )),
+            run.stderr.starts_with(&format!("error: {error}")),
             "{label}: {}",
             run.stderr
         );
-        assert!(run.stderr.contains("hint: check --endpoint-url"), "{label}");
+        if *error == unreachable {
+            assert!(run.stderr.contains(&proxy.endpoint()), "{label}");
+        }
+        assert!(run.stderr.contains(hint), "{label}: {}", run.stderr);
         assert!(
             run.stderr.lines().count() <= 3 && run.stderr.len() < 800,
             "{label}: not one paragraph:\n{}",

@@ -33,6 +33,10 @@ pub(crate) async fn caller_identity(
                 code: failure.code,
                 message: failure.message,
             },
+            FailureKind::Busy => CollectError::Busy {
+                code: failure.code,
+                message: failure.message,
+            },
             FailureKind::Unreachable | FailureKind::Timeout | FailureKind::Other => {
                 CollectError::Unreachable {
                     endpoint: endpoint.to_string(),

@@ -4,6 +4,8 @@
 use crate::options::Concurrency;
 use crate::stats::Counters;
 use crate::{CallStats, Operation, Progress, Service};
+// The error codes the SDK's own retry classifier treats as throttling and transient.
+use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -41,8 +43,12 @@ impl<'a> Scope<'a> {
 /// How a call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FailureKind {
-    /// AWS answered with an error.
+    /// AWS answered with an error about the request (AccessDenied, NoSuchBucketPolicy, an
+    /// invalid token).
     Service,
+    /// AWS answered that it is throttling the caller (`Throttling`, `SlowDown`, HTTP 429) or
+    /// cannot answer now (HTTP 5xx): nothing is wrong with the request or the credentials.
+    Busy,
     /// No answer in time, retries included.
     Timeout,
     /// The endpoint could not be reached.
@@ -83,8 +89,16 @@ impl Failure {
                     || format!("HTTP status {status}: {}", describe()),
                     str::to_string,
                 );
+                let busy = status == 429
+                    || status >= 500
+                    || THROTTLING_ERRORS.contains(&code.as_str())
+                    || TRANSIENT_ERRORS.contains(&code.as_str());
                 Failure {
-                    kind: FailureKind::Service,
+                    kind: if busy {
+                        FailureKind::Busy
+                    } else {
+                        FailureKind::Service
+                    },
                     code,
                     message,
                 }

@@ -32,6 +32,15 @@ pub enum CollectError {
         /// AWS's message.
         message: String,
     },
+    /// AWS throttled the identity call, or could not answer it, on every attempt: the
+    /// credentials may well be fine.
+    #[error("AWS STS throttled or could not answer GetCallerIdentity on every attempt ({code}): {message}")]
+    Busy {
+        /// The AWS error code (`Throttling`, `ServiceUnavailable`, `HTTP503`).
+        code: String,
+        /// AWS's message.
+        message: String,
+    },
     /// A `--role-arn` could not be assumed.
     #[error("cannot assume role {arn}: {message}")]
     AssumeRole {
@@ -70,6 +79,10 @@ impl CollectError {
             CollectError::Refused { .. } => {
                 Some("the credentials are invalid or expired; refresh them and retry")
             }
+            CollectError::Busy { .. } => Some(
+                "nothing is wrong with the credentials: retry in a minute; if other tools call AWS \
+                 heavily from the same account, run collect when they are done",
+            ),
             CollectError::AssumeRole { .. } => Some(
                 "the role's trust policy must allow your credentials (and --external-id if it \
                  requires one), and your credentials need sts:AssumeRole on it",

@@ -160,7 +160,7 @@ fn refused(failure: Failure, account: &str, principal: &str, endpoint: &str) -> 
                 message: failure.message,
             })
         }
-        FailureKind::Other => AccountsError::Failed {
+        FailureKind::Busy | FailureKind::Other => AccountsError::Failed {
             code: failure.code,
             message: failure.message,
         },

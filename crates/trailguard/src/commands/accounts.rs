@@ -143,8 +143,10 @@ fn text(shards: &[&[OrganizationAccount]], sharded: bool, role: Option<&str>) ->
                 out.push_str(&account.role_arn(role));
             }
             out.push('\t');
-            // A tab or line break in a name would shift or split the columns.
-            out.push_str(&account.name.replace(['\t', '\n', '\r'], " "));
+            // A tab or line break in a name would shift or split the columns; other control
+            // characters are shown as `\u{..}`, not obeyed by the terminal.
+            let name = account.name.replace(['\t', '\n', '\r'], " ");
+            out.push_str(&trailguard_report::escape_terminal(&name));
             out.push('\n');
         }
     }
@@ -257,6 +259,16 @@ mod tests {
         assert_eq!(sizes(2, 10), vec![1, 1]);
         assert_eq!(sizes(5, 1), vec![5]);
         assert_eq!(sizes(0, 10), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn names_keep_one_line_and_their_control_characters_are_shown_not_obeyed() {
+        let mut all = accounts(1);
+        all[0].name = "a\tb\nc\u{1b}[2Jd\u{202e}e".into();
+        assert_eq!(
+            text(&shard(&all, 1), false, None),
+            "000000000000\ta b c\\u{1b}[2Jd\\u{202e}e\n"
+        );
     }
 
     #[test]

@@ -182,6 +182,8 @@ impl Progress for Bar {
 
     fn call_started(&self, operation: Operation, resource: &str) {
         if !self.bar.is_hidden() {
+            // Names come from AWS's answers: show control characters, do not obey them.
+            let resource = trailguard_report::escape_terminal(resource);
             self.bar.set_message(format!("{operation} {resource}"));
         }
     }
