@@ -188,6 +188,27 @@ fn fail_on_sets_the_exit_status() {
 }
 
 #[test]
+fn output_into_directories_that_do_not_exist_creates_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir
+        .path()
+        .join("reports")
+        .join("ci")
+        .join("trailguard.sarif");
+    let run = trailguard(&[
+        "eval",
+        "inputs/demo.json",
+        "-f",
+        "sarif",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let stdout = trailguard(&["eval", "inputs/demo.json", "-f", "sarif"]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), stdout.stdout);
+}
+
+#[test]
 fn text_report_is_grouped_by_severity_and_coloured_only_when_asked() {
     let plain = trailguard(&["eval", "inputs/demo.json"]);
     assert_eq!(plain.code, 0, "{}", plain.stderr);

@@ -379,6 +379,12 @@ fn check_run(run: &Value, evaluation: &Evaluation, categories: &mut BTreeSet<Str
                 .as_str()
                 .unwrap_or_default();
             assert!(!uri.is_empty(), "a result without a URI: {result}");
+            // A URI reference: unreserved characters, `/` and percent-encoded bytes only.
+            assert!(
+                uri.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)),
+                "a URI that is not percent-encoded: {uri:?}"
+            );
             let line = physical["region"]["startLine"].as_i64().unwrap_or(0);
             assert!(line >= 1, "startLine {line}");
         }

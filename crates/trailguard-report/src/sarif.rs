@@ -1,6 +1,7 @@
 //! SARIF 2.1.0, shaped for GitHub code scanning (SPEC section 6).
 
 use crate::{framework_name, pretty_json, Format, Options, ReportError};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 use serde_sarif::sarif::{
     Artifact, ArtifactLocation, Invocation, Location, LogicalLocation, Message,
@@ -261,7 +262,7 @@ fn run(
                 .iter()
                 .map(|uri| {
                     Artifact::builder()
-                        .location(ArtifactLocation::builder().uri(uri.clone()).build())
+                        .location(ArtifactLocation::builder().uri(uri_reference(uri)).build())
                         .roles(vec![Value::from("analysisTarget")])
                         .build()
                 })
@@ -332,6 +333,22 @@ fn waiver_notification(notice: &WaiverNotice) -> Notification {
 }
 
 /// The snapshot URIs, deduplicated, in the evaluation's order.
+/// Characters of a path that a URI reference must percent-encode: all but RFC 3986's unreserved
+/// ones and the `/` between segments (a space, `%`, `#`, `?`, a `:` that would read as a scheme,
+/// and every non-ASCII byte of UTF-8).
+const URI_ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A snapshot's path (`relative_uri`) as a SARIF `uri`: a relative reference GitHub resolves
+/// against the repository root, or an absolute path for a file outside it.
+fn uri_reference(path: &str) -> String {
+    utf8_percent_encode(path, URI_ENCODED).to_string()
+}
+
 fn artifact_uris(evaluation: &Evaluation) -> Vec<String> {
     let mut uris: Vec<String> = Vec::new();
     for uri in &evaluation.snapshots {
@@ -525,10 +542,10 @@ fn result(
     .map(|(uri, line)| {
         let artifact = match artifacts.iter().position(|a| *a == uri) {
             Some(index) => ArtifactLocation::builder()
-                .uri(uri)
+                .uri(uri_reference(&uri))
                 .index(to_i64(index))
                 .build(),
-            None => ArtifactLocation::builder().uri(uri).build(),
+            None => ArtifactLocation::builder().uri(uri_reference(&uri)).build(),
         };
         PhysicalLocation::builder()
             .artifact_location(artifact)
@@ -663,6 +680,20 @@ mod tests {
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         // The separator matters: ("TG0", "20x") must differ from ("TG02", "0x").
         assert_ne!(fingerprint("TG0", "20x"), fingerprint("TG02", "0x"));
+    }
+
+    #[test]
+    fn snapshot_paths_become_uri_references() {
+        assert_eq!(uri_reference("inputs/demo.json"), "inputs/demo.json");
+        assert_eq!(uri_reference("/tmp/a-b_c.~/s.json"), "/tmp/a-b_c.~/s.json");
+        // Regression: a path with a space, `#` or `%` was written as is, which is no URI.
+        assert_eq!(
+            uri_reference("audit 2026/#1 100%.json"),
+            "audit%202026/%231%20100%25.json"
+        );
+        // A colon in the first segment would read as a scheme.
+        assert_eq!(uri_reference("c:snap.json"), "c%3Asnap.json");
+        assert_eq!(uri_reference("prüfung.json"), "pr%C3%BCfung.json");
     }
 
     #[test]

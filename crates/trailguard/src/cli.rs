@@ -139,7 +139,8 @@ pub struct DiffArgs {
     /// Report format (Markdown suits a pull request comment).
     #[arg(long, short, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
-    /// Write the report to this file (atomically) instead of standard output.
+    /// Write the report to this file (atomically, creating missing directories) instead of
+    /// standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit with status 1 when a new finding is at or above this severity.
@@ -207,7 +208,8 @@ pub struct TargetArgs {
 pub struct CollectArgs {
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Write the snapshot to this file (atomically) instead of standard output.
+    /// Write the snapshot to this file (atomically, creating missing directories) instead of
+    /// standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -235,8 +237,9 @@ pub struct ReportArgs {
     /// Report format.
     #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
-    /// Write the report to this file (atomically) instead of standard output. SARIF for more
-    /// than 20 accounts continues in FILE-2.sarif, FILE-3.sarif, ... (20 runs a file).
+    /// Write the report to this file (atomically, creating missing directories) instead of
+    /// standard output. SARIF for more than 20 accounts continues in FILE-2.sarif, FILE-3.sarif,
+    /// ... (20 runs a file).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit with status 1 when a finding (not waived) is at or above this severity.
@@ -392,7 +395,7 @@ pub struct AccountsArgs {
     /// Leave out this account (repeatable).
     #[arg(long = "exclude", value_name = "ACCOUNT_ID")]
     pub exclude: Vec<String>,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically, creating missing directories) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// No summary on standard error.
