@@ -14,17 +14,16 @@ use trailguard_collect::{
     collect_blocking, permissions_policy, CollectError, Collection, Concurrency, Operation,
     Options, Progress, Regions, RoleTarget, Timeouts,
 };
-use trailguard_snapshot::{write_atomic, SnapshotFile};
+use trailguard_snapshot::{write_atomic, SnapshotFile, MAX_SNAPSHOT_BYTES};
 
 /// Where `scan` says the snapshot is when it is not kept (`--snapshot-out`).
 const UNSAVED_SNAPSHOT: &str = "trailguard-snapshot.json";
 
 pub fn collect(args: &CollectArgs) -> anyhow::Result<Outcome> {
     let collection = run_collection(&args.target)?;
-    emit(
-        &collection.snapshot.to_json_pretty(),
-        args.output.as_deref(),
-    )?;
+    let text = collection.snapshot.to_json_pretty();
+    emit(&text, args.output.as_deref())?;
+    warn_if_too_large_to_read(text.len());
     Ok(Outcome::Clean)
 }
 
@@ -34,6 +33,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.snapshot_out {
         write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
+        warn_if_too_large_to_read(text.len());
     }
     let file = SnapshotFile {
         path: args
@@ -44,6 +44,28 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Outcome> {
         snapshot: collection.snapshot,
     };
     eval::report(&[file], &args.report)
+}
+
+/// A snapshot is written whatever its size (a long collection is never thrown away), but one
+/// over [`MAX_SNAPSHOT_BYTES`] is refused by `eval`: say so now, not in the next CI step.
+fn warn_if_too_large_to_read(bytes: usize) {
+    if let Some(warning) = too_large_warning(bytes) {
+        eprintln(&warning);
+    }
+}
+
+fn too_large_warning(bytes: usize) -> Option<String> {
+    const MIB: u64 = 1024 * 1024;
+    let bytes = u64::try_from(bytes).unwrap_or(u64::MAX);
+    (bytes > MAX_SNAPSHOT_BYTES).then(|| {
+        format!(
+            "warning: the snapshot is {} MiB, more than the {} MiB `eval` reads from one file; \
+             collect fewer accounts or regions per snapshot (`trailguard accounts --format \
+             matrix` shards an organisation) and evaluate the files together",
+            bytes.div_ceil(MIB),
+            MAX_SNAPSHOT_BYTES / MIB
+        )
+    })
 }
 
 pub fn permissions() -> anyhow::Result<Outcome> {
@@ -190,5 +212,22 @@ impl Progress for Bar {
 
     fn call_finished(&self, _operation: Operation) {
         self.bar.inc(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_snapshot_eval_would_refuse_is_warned_about() {
+        let limit = usize::try_from(MAX_SNAPSHOT_BYTES).unwrap_or(usize::MAX);
+        assert_eq!(too_large_warning(limit), None);
+        let warning = too_large_warning(limit + 1).unwrap_or_default();
+        assert!(
+            warning.starts_with("warning: the snapshot is 257 MiB, more than the 256 MiB"),
+            "{warning}"
+        );
+        assert!(warning.contains("--format matrix"), "{warning}");
     }
 }
