@@ -14,7 +14,7 @@ use trailguard_collect::{
     collect_blocking, permissions_policy, CollectError, Collection, Concurrency, Operation,
     Options, Progress, Regions, RoleTarget, Timeouts,
 };
-use trailguard_snapshot::{write_atomic, SnapshotFile, MAX_SNAPSHOT_BYTES};
+use trailguard_snapshot::{write_atomic, ErrorKind, SnapshotFile, MAX_SNAPSHOT_BYTES};
 
 /// Where `scan` says the snapshot is when it is not kept (`--snapshot-out`).
 const UNSAVED_SNAPSHOT: &str = "trailguard-snapshot.json";
@@ -54,17 +54,12 @@ fn warn_if_too_large_to_read(bytes: usize) {
     }
 }
 
+/// The warning, in the words (size, limit and shard hint) `eval`'s refusal will use.
 fn too_large_warning(bytes: usize) -> Option<String> {
-    const MIB: u64 = 1024 * 1024;
-    let bytes = u64::try_from(bytes).unwrap_or(u64::MAX);
-    (bytes > MAX_SNAPSHOT_BYTES).then(|| {
-        format!(
-            "warning: the snapshot is {} MiB, more than the {} MiB `eval` reads from one file; \
-             collect fewer accounts or regions per snapshot (`trailguard accounts --format \
-             matrix` shards an organisation) and evaluate the files together",
-            bytes.div_ceil(MIB),
-            MAX_SNAPSHOT_BYTES / MIB
-        )
+    let size = u64::try_from(bytes).unwrap_or(u64::MAX);
+    (size > MAX_SNAPSHOT_BYTES).then(|| {
+        let refusal = ErrorKind::TooLarge { size: Some(size) };
+        format!("warning: `eval` will refuse this snapshot: {refusal}")
     })
 }
 
@@ -225,9 +220,12 @@ mod tests {
         assert_eq!(too_large_warning(limit), None);
         let warning = too_large_warning(limit + 1).unwrap_or_default();
         assert!(
-            warning.starts_with("warning: the snapshot is 257 MiB, more than the 256 MiB"),
+            warning.starts_with(
+                "warning: `eval` will refuse this snapshot: the file is 268,435,457 bytes \
+                 (256.0 MiB), more than the 268,435,456 bytes (256 MiB) a snapshot file may hold\n  \
+                 hint: collect a large organisation in shards (`trailguard accounts --format matrix`"
+            ),
             "{warning}"
         );
-        assert!(warning.contains("--format matrix"), "{warning}");
     }
 }
