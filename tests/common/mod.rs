@@ -24,7 +24,7 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs `trailguard ARGS` in `dir` with a clean colour environment.
+/// Runs `trailguard ARGS` in `dir`, with none of trailguard's settings from the environment.
 pub fn trailguard_in(dir: &Path, args: &[&str]) -> Run {
     trailguard_env(dir, args, &[])
 }
@@ -34,10 +34,26 @@ pub fn trailguard(args: &[&str]) -> Run {
     trailguard_in(&root(), args)
 }
 
+/// Settings trailguard reads from the environment: removed from every run, so that a
+/// developer's own shell cannot change what a test sees.
+const SETTINGS: [&str; 3] = [
+    "NO_COLOR",
+    "TRAILGUARD_RULE_TIMEOUT",
+    "TRAILGUARD_MAX_SNAPSHOT_SIZE",
+];
+
+/// `command` without the [`SETTINGS`] of the test's own environment.
+pub fn without_settings(command: &mut Command) -> &mut Command {
+    for name in SETTINGS {
+        command.env_remove(name);
+    }
+    command
+}
+
 /// Runs `trailguard ARGS` in `dir` with extra environment variables.
 pub fn trailguard_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trailguard"));
-    command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    without_settings(command.args(args).current_dir(dir));
     for (k, v) in env {
         command.env(k, v);
     }
