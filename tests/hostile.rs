@@ -11,7 +11,10 @@
 
 mod common;
 
-use common::{check_sarif, findings, root, run, sarif_result_key, trailguard_in, write, Run};
+use common::{
+    check_sarif, findings, root, run, sarif_result_key, trailguard_env, trailguard_in,
+    without_settings, write, Run,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -36,9 +39,8 @@ fn capped(dir: &Path, kib: u64, args: &[&str]) -> Run {
         .arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_trailguard"))
         .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR");
-    run(&mut command)
+        .current_dir(dir);
+    run(without_settings(&mut command))
 }
 
 /// 600 MB: several times what the runs below need, far less than a blow-up takes.
@@ -326,6 +328,77 @@ fn the_size_limit_is_256_mib_exactly_and_streams_are_read_only_up_to_it() {
         &run,
         &out,
         &["snapshot too large /dev/zero: the input goes on past the 268,435,456 bytes (256 MiB)"],
+    );
+}
+
+#[test]
+fn max_snapshot_size_moves_the_limit_for_eval_and_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let over = 256 * 1024 * 1024 + 1;
+    std::fs::File::create(dir.path().join("over.json"))
+        .unwrap()
+        .set_len(over)
+        .unwrap();
+    // Raised: the file is read, and then judged as JSON (NUL bytes are not).
+    let run = capped(
+        dir.path(),
+        CAP_KIB,
+        &[
+            "eval",
+            "over.json",
+            "--max-snapshot-size",
+            "512MiB",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_refused(&run, &out, &["malformed JSON in snapshot over.json:1:1"]);
+
+    // Lowered, from the environment: a snapshot of some KiB is refused by eval and by diff.
+    let good = root().join(COMPLIANT);
+    let good = good.to_str().unwrap();
+    let low = [("TRAILGUARD_MAX_SNAPSHOT_SIZE", "1KiB")];
+    for args in [
+        vec!["eval", good, "-o", "out.json"],
+        vec!["diff", good, good, "-o", "out.json"],
+    ] {
+        let run = trailguard_env(dir.path(), &args, &low);
+        assert_refused(
+            &run,
+            &out,
+            &[
+                "compliant.json: the file is ",
+                " KiB), more than the 1,024 bytes (1 KiB) a snapshot file may hold",
+                "or, with about 12 bytes of memory for each byte of snapshot, raise the limit with \
+                 --max-snapshot-size",
+            ],
+        );
+    }
+    // The flag overrides the environment.
+    let run = trailguard_env(
+        dir.path(),
+        &[
+            "eval",
+            good,
+            "--max-snapshot-size",
+            "1MiB",
+            "-o",
+            "out.json",
+        ],
+        &low,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.exists());
+
+    // A size that is not one is a usage error naming the flag.
+    let run = trailguard_in(dir.path(), &["eval", good, "--max-snapshot-size", "lots"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("invalid value 'lots' for '--max-snapshot-size <SIZE>'"),
+        "{}",
+        run.stderr
     );
 }
 

@@ -1,7 +1,7 @@
 //! Errors reading or writing a snapshot: each names the file, and the line and column when the
 //! JSON itself is at fault.
 
-use crate::limits::{MAX_NESTING, MAX_SNAPSHOT_BYTES, MAX_STRING_BYTES};
+use crate::limits::{MAX_NESTING, MAX_STRING_BYTES};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -47,18 +47,22 @@ pub enum ErrorKind {
         "no schema_version: is this a trailguard snapshot? (`trailguard schema` prints the format)"
     )]
     MissingVersion,
-    /// The file is larger than [`MAX_SNAPSHOT_BYTES`]; it was not read (or, when its size was
-    /// not known in advance, reading stopped just past the limit).
+    /// The file is larger than the limit ([`crate::MAX_SNAPSHOT_BYTES`] unless raised); it was not
+    /// read (or, when its size was not known in advance, reading stopped just past the limit).
     #[error(
         "{}\n  hint: collect a large \
          organisation in shards (`trailguard accounts --format matrix`, one `collect` per shard) \
-         and evaluate the shards together: `trailguard eval a.json b.json ...` merges them",
-        too_large(*size)
+         and evaluate the shards together: `trailguard eval a.json b.json ...` merges them; or, \
+         with about 12 bytes of memory for each byte of snapshot, raise the limit with \
+         --max-snapshot-size",
+        too_large(*size, *limit)
     )]
     TooLarge {
         /// The file's size from its metadata; `None` for a stream (a pipe, a device) read up to
         /// the limit.
         size: Option<u64>,
+        /// The limit it is over, in bytes.
+        limit: u64,
     },
     /// Arrays and objects nest deeper than [`MAX_NESTING`] levels.
     #[error(
@@ -91,8 +95,8 @@ pub enum ErrorKind {
 }
 
 /// What [`ErrorKind::TooLarge`] says first.
-fn too_large(size: Option<u64>) -> String {
-    let limit = human_bytes(MAX_SNAPSHOT_BYTES);
+fn too_large(size: Option<u64>, limit: u64) -> String {
+    let limit = human_bytes(limit);
     match size {
         Some(bytes) => format!(
             "the file is {}, more than the {limit} a snapshot file may hold",
@@ -102,15 +106,26 @@ fn too_large(size: Option<u64>) -> String {
     }
 }
 
-/// `1,073,741,824 bytes (1.0 GiB)`; `268,435,456 bytes (256 MiB)`.
+/// `1,073,741,824 bytes (1.0 GiB)`; `268,435,456 bytes (256 MiB)`; `24,068 bytes (23.5 KiB)`;
+/// `1,000 bytes`.
 fn human_bytes(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    let in_unit = |size: u64, name: &str| {
+        if bytes % size == 0 {
+            format!("{} {name}", bytes / size)
+        } else {
+            format!("{:.1} {name}", bytes as f64 / size as f64)
+        }
+    };
     let unit = if bytes >= 1024 * MIB {
         format!("{:.1} GiB", bytes as f64 / (1024 * MIB) as f64)
-    } else if bytes % MIB == 0 {
-        format!("{} MiB", bytes / MIB)
+    } else if bytes >= MIB {
+        in_unit(MIB, "MiB")
+    } else if bytes >= KIB {
+        in_unit(KIB, "KiB")
     } else {
-        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+        return format!("{} bytes", thousands(bytes));
     };
     format!("{} bytes ({unit})", thousands(bytes))
 }
@@ -198,6 +213,7 @@ impl std::error::Error for SnapshotError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::MAX_SNAPSHOT_BYTES;
 
     #[test]
     fn sizes_read_well() {
@@ -211,5 +227,9 @@ mod tests {
             "268,435,456 bytes (256 MiB)"
         );
         assert_eq!(human_bytes(1_500_000), "1,500,000 bytes (1.4 MiB)");
+        assert_eq!(human_bytes(1_048_576), "1,048,576 bytes (1 MiB)");
+        assert_eq!(human_bytes(24_068), "24,068 bytes (23.5 KiB)");
+        assert_eq!(human_bytes(1_024), "1,024 bytes (1 KiB)");
+        assert_eq!(human_bytes(1_000), "1,000 bytes");
     }
 }

@@ -133,7 +133,22 @@ impl Snapshot {
     /// from its metadata, before it is read; one whose size is not known in advance (a pipe, a
     /// device) is read only up to the limit.
     pub fn load(path: &Path) -> Result<SnapshotFile, SnapshotError> {
-        let text = read_bounded(path).map_err(|e| e.with_path(path.to_path_buf()))?;
+        Self::load_limited(path, MAX_SNAPSHOT_BYTES)
+    }
+
+    /// [`Snapshot::load`] with a size limit of `max_bytes` instead of [`MAX_SNAPSHOT_BYTES`],
+    /// for a machine with the memory to evaluate a larger file (about 8 to 12 bytes a byte).
+    ///
+    /// ```
+    /// use trailguard_snapshot::{ErrorKind, Snapshot};
+    ///
+    /// let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../inputs/demo.json");
+    /// let error = Snapshot::load_limited(&demo, 1000).unwrap_err();
+    /// assert!(matches!(error.kind, ErrorKind::TooLarge { limit: 1000, .. }));
+    /// assert!(Snapshot::load_limited(&demo, 100 * 1024 * 1024).is_ok());
+    /// ```
+    pub fn load_limited(path: &Path, max_bytes: u64) -> Result<SnapshotFile, SnapshotError> {
+        let text = read_bounded(path, max_bytes).map_err(|e| e.with_path(path.to_path_buf()))?;
         let snapshot = Self::parse(&text, Some(path))?;
         Ok(SnapshotFile {
             path: path.to_path_buf(),
@@ -280,23 +295,29 @@ impl Snapshot {
     }
 }
 
-/// The text of `path`, refused when it is larger than [`MAX_SNAPSHOT_BYTES`].
-fn read_bounded(path: &Path) -> Result<String, SnapshotError> {
+/// The text of `path`, refused when it is larger than `limit` bytes.
+fn read_bounded(path: &Path, limit: u64) -> Result<String, SnapshotError> {
     use std::io::Read;
     let io = |source| SnapshotError::new(ErrorKind::Io(source));
     let file = std::fs::File::open(path).map_err(io)?;
     // A regular file's size is known: a file over the limit is never read. Pipes and devices
     // report 0 and are read up to one byte past the limit.
     let size = file.metadata().map_err(io)?.len();
-    if size > MAX_SNAPSHOT_BYTES {
-        return Err(SnapshotError::new(ErrorKind::TooLarge { size: Some(size) }));
+    if size > limit {
+        return Err(SnapshotError::new(ErrorKind::TooLarge {
+            size: Some(size),
+            limit,
+        }));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(MAX_SNAPSHOT_BYTES + 1)
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
-        return Err(SnapshotError::new(ErrorKind::TooLarge { size: None }));
+    if bytes.len() as u64 > limit {
+        return Err(SnapshotError::new(ErrorKind::TooLarge {
+            size: None,
+            limit,
+        }));
     }
     String::from_utf8(bytes).map_err(|e| {
         io(std::io::Error::new(

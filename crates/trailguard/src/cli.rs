@@ -121,6 +121,55 @@ pub struct EvalArgs {
     pub snapshots: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How large a snapshot file `eval` and `diff` read.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    /// Refuse a snapshot file larger than SIZE: bytes, or a number with KiB, MiB, GiB (or KB, MB,
+    /// GB). Evaluating takes about 8 bytes of memory per byte of snapshot, 12 for SARIF; a
+    /// larger organisation is better collected in shards.
+    #[arg(long, value_name = "SIZE", env = "TRAILGUARD_MAX_SNAPSHOT_SIZE",
+          default_value = "256MiB", value_parser = parse_size)]
+    pub max_snapshot_size: u64,
+}
+
+/// A size in bytes: `268435456`, `256MiB`, `1.5 GiB`, `300MB` (units are case-insensitive), at
+/// most 1 TiB.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kib" | "k" => 1 << 10,
+        "mib" | "m" => 1 << 20,
+        "gib" | "g" => 1 << 30,
+        "tib" | "t" => 1 << 40,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "tb" => 1_000_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?}: use bytes, KiB, MiB, GiB, TiB, KB, MB, GB \
+                 or TB"
+            ))
+        }
+    };
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (such as 512MiB or 1GiB)"))?;
+    let bytes = (number * multiplier as f64).floor();
+    // Past 1 TiB nothing can be evaluated anyway; the bound also keeps the cast exact.
+    if !(1.0..=(1u64 << 40) as f64).contains(&bytes) {
+        return Err(format!("{text} is not between 1 byte and 1 TiB"));
+    }
+    Ok(bytes as u64)
 }
 
 /// `trailguard diff`.
@@ -148,6 +197,8 @@ pub struct DiffArgs {
     pub fail_on: FailOn,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// Formats `trailguard diff` writes.
@@ -437,4 +488,40 @@ pub enum AccountsFormat {
     Json,
     /// A GitHub Actions matrix of shards, on one line.
     Matrix,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_bytes_or_a_unit() {
+        for (text, bytes) in [
+            ("268435456", 268_435_456),
+            ("256MiB", 256 << 20),
+            ("256 mib", 256 << 20),
+            ("1.5GiB", 3 << 29),
+            ("1g", 1 << 30),
+            ("300MB", 300_000_000),
+            ("2kb", 2_000),
+            ("1TiB", 1 << 40),
+        ] {
+            assert_eq!(parse_size(text), Ok(bytes), "{text}");
+        }
+        for (text, error) in [
+            ("", "is not a size"),
+            ("MiB", "is not a size"),
+            ("1.2.3", "is not a size"),
+            ("-5", "unknown unit"),
+            ("10 parsecs", "unknown unit \"parsecs\""),
+            ("0", "not between 1 byte and 1 TiB"),
+            ("0.5", "not between 1 byte and 1 TiB"),
+            ("2TiB", "not between 1 byte and 1 TiB"),
+            ("5 furlongs", "use bytes, KiB, MiB, GiB, TiB, KB, MB, GB or TB"),
+            ("2048GiB", "not between 1 byte and 1 TiB"),
+        ] {
+            let got = parse_size(text).unwrap_err();
+            assert!(got.contains(error), "{text}: {got}");
+        }
+    }
 }

@@ -47,7 +47,8 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Outcome> {
 }
 
 /// A snapshot is written whatever its size (a long collection is never thrown away), but one
-/// over [`MAX_SNAPSHOT_BYTES`] is refused by `eval`: say so now, not in the next CI step.
+/// over [`MAX_SNAPSHOT_BYTES`] is refused by `eval` (unless given a larger
+/// `--max-snapshot-size`): say so now, not in the next CI step.
 fn warn_if_too_large_to_read(bytes: usize) {
     if let Some(warning) = too_large_warning(bytes) {
         eprintln(&warning);
@@ -58,8 +59,11 @@ fn warn_if_too_large_to_read(bytes: usize) {
 fn too_large_warning(bytes: usize) -> Option<String> {
     let size = u64::try_from(bytes).unwrap_or(u64::MAX);
     (size > MAX_SNAPSHOT_BYTES).then(|| {
-        let refusal = ErrorKind::TooLarge { size: Some(size) };
-        format!("warning: `eval` will refuse this snapshot: {refusal}")
+        let refusal = ErrorKind::TooLarge {
+            size: Some(size),
+            limit: MAX_SNAPSHOT_BYTES,
+        };
+        format!("warning: by default, `eval` will refuse this snapshot: {refusal}")
     })
 }
 
@@ -221,7 +225,7 @@ mod tests {
         let warning = too_large_warning(limit + 1).unwrap_or_default();
         assert!(
             warning.starts_with(
-                "warning: `eval` will refuse this snapshot: the file is 268,435,457 bytes \
+                "warning: by default, `eval` will refuse this snapshot: the file is 268,435,457 bytes \
                  (256.0 MiB), more than the 268,435,456 bytes (256 MiB) a snapshot file may hold\n  \
                  hint: collect a large organisation in shards (`trailguard accounts --format matrix`"
             ),

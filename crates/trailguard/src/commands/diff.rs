@@ -10,8 +10,9 @@ use trailguard_snapshot::{Snapshot, SnapshotDiff};
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     // Both files are read (and checked) before anything is evaluated.
-    let old = Snapshot::load(&args.old)?;
-    let new = Snapshot::load(&args.new)?;
+    let limit = args.read.max_snapshot_size;
+    let old = Snapshot::load_limited(&args.old, limit)?;
+    let new = Snapshot::load_limited(&args.new, limit)?;
     let engine = PolicyEngine::with_budget(
         &policy_sources(&args.policy)?,
         &params(args.files.config.as_deref())?,

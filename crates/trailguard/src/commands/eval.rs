@@ -19,7 +19,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     let files = args
         .snapshots
         .iter()
-        .map(|path| Snapshot::load(path))
+        .map(|path| Snapshot::load_limited(path, args.read.max_snapshot_size))
         .collect::<Result<Vec<_>, _>>()?;
     report(&files, &args.report)
 }
