@@ -128,9 +128,9 @@ pub struct EvalArgs {
 /// How large a snapshot file `eval` and `diff` read.
 #[derive(Debug, Args, Clone)]
 pub struct ReadArgs {
-    /// Refuse a snapshot file larger than SIZE: bytes, or a number with KiB, MiB, GiB (or KB, MB,
-    /// GB). Evaluating takes about 8 bytes of memory per byte of snapshot, 12 for SARIF; a
-    /// larger organisation is better collected in shards.
+    /// Refuse a snapshot file larger than SIZE: bytes, or a number with KiB, MiB, GiB, TiB (or
+    /// KB, MB, GB, TB). Evaluating takes about 8 bytes of memory per byte of snapshot, 12 for
+    /// SARIF; a larger organisation is better collected in shards.
     #[arg(long, value_name = "SIZE", env = "TRAILGUARD_MAX_SNAPSHOT_SIZE",
           default_value = "256MiB", value_parser = parse_size)]
     pub max_snapshot_size: u64,
@@ -517,7 +517,10 @@ mod tests {
             ("0", "not between 1 byte and 1 TiB"),
             ("0.5", "not between 1 byte and 1 TiB"),
             ("2TiB", "not between 1 byte and 1 TiB"),
-            ("5 furlongs", "use bytes, KiB, MiB, GiB, TiB, KB, MB, GB or TB"),
+            (
+                "5 furlongs",
+                "use bytes, KiB, MiB, GiB, TiB, KB, MB, GB or TB",
+            ),
             ("2048GiB", "not between 1 byte and 1 TiB"),
         ] {
             let got = parse_size(text).unwrap_err();
