@@ -399,6 +399,20 @@ proptest! {
         // The files by name: the report's own order of preference.
         let mut by_name: Vec<usize> = (0..named.len()).collect();
         by_name.sort_by(|&x, &y| named[x].0.cmp(&named[y].0));
+        // Each file as read, and the merge of them all: copies that differ only in the order of
+        // a set are different copies to the merge, and a finding points into the one it kept.
+        let read: Vec<Value> = named
+            .iter()
+            .map(|(_, text)| serde_json::to_value(Snapshot::from_json(text).unwrap()).unwrap())
+            .collect();
+        let merged = serde_json::to_value(trailguard_snapshot::merge(
+            named.iter().map(|(_, text)| Snapshot::from_json(text).unwrap()).collect(),
+        ))
+        .unwrap();
+        // The account, trail, bucket or key a key path is in.
+        let unit = |snapshot: &Value, path: &[String]| -> Value {
+            snapshot[path[0].as_str()][path[1].as_str()].clone()
+        };
         let mut checked = 0;
         for run in sarif["runs"].as_array().unwrap() {
             for result in run["results"].as_array().unwrap() {
@@ -407,11 +421,16 @@ proptest! {
                 let physical = &location["physicalLocation"];
                 let uri = physical["artifactLocation"]["uri"].as_str().unwrap();
                 let line = usize::try_from(physical["region"]["startLine"].as_u64().unwrap()).unwrap();
-                let keyed = by_name.iter().find_map(|&i| {
-                    let path = key_path(&parts[i], resource)?;
-                    Some((named[i].0.as_str(), written[i].key_lines[&path]))
-                });
-                match keyed {
+                let keyed: Vec<(usize, Vec<String>)> = by_name
+                    .iter()
+                    .filter_map(|&i| Some((i, key_path(&parts[i], resource)?)))
+                    .collect();
+                let kept = keyed
+                    .iter()
+                    .find(|(i, path)| unit(&read[*i], path) == unit(&merged, path))
+                    .or(keyed.first())
+                    .map(|(i, path)| (named[*i].0.as_str(), written[*i].key_lines[path]));
+                match kept {
                     Some(expected) => {
                         prop_assert_eq!((uri, line), expected, "{} ({})", resource, result["ruleId"]);
                         checked += 1;

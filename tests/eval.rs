@@ -300,6 +300,86 @@ fn several_snapshots_are_merged_and_located_in_their_own_file() {
     assert_eq!(tg030["location"]["uri"], "b.json");
 }
 
+#[test]
+fn a_finding_points_into_the_copy_of_its_resource_that_the_merge_kept() {
+    // Regression: when two snapshots held the same bucket or account in different copies, a
+    // finding pointed into the first file by name, even when the merge had kept (and the rules
+    // had judged) the later file's copy.
+    let dir = tempfile::tempdir().unwrap();
+    let newer: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("inputs/demo.json")).unwrap())
+            .unwrap();
+    let mut older = newer.clone();
+    older["collected_at"] = "2020-01-01T00:00:00Z".into();
+    older["buckets"]["acme-legacy-trail-logs"]["Region"] = "eu-west-2".into();
+    let users = &mut older["accounts"]["111111111111"]["Iam"]["Users"];
+    let mut gone = users["jane.doe"].clone();
+    gone["UserName"] = "a-user-since-deleted".into();
+    gone["Arn"] = "arn:aws:iam::111111111111:user/a-user-since-deleted".into();
+    users["a-user-since-deleted"] = gone;
+    // a.json sorts first, and holds the older copies.
+    for (name, snapshot) in [("a.json", &older), ("b.json", &newer)] {
+        write(
+            dir.path(),
+            name,
+            &serde_json::to_string_pretty(snapshot).unwrap(),
+        );
+    }
+    let eval = |files: &[&str]| {
+        let mut args = vec!["eval"];
+        args.extend_from_slice(files);
+        args.extend_from_slice(&["--format", "json"]);
+        let run = trailguard_in(dir.path(), &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        report["findings"].as_array().unwrap().clone()
+    };
+    let located = |findings: &[Value]| -> Vec<(String, String, String, u64)> {
+        findings
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().unwrap().to_string(),
+                    f["location"]["uri"].as_str().unwrap().to_string(),
+                    f["location"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let alone = |file: &str| -> BTreeSet<(String, String, u64)> {
+        located(&eval(&[file]))
+            .into_iter()
+            .map(|(rule, resource, _, line)| (rule, resource, line))
+            .collect()
+    };
+    let (in_a, in_b) = (alone("a.json"), alone("b.json"));
+    let merged = located(&eval(&["b.json", "a.json"]));
+    assert_eq!(merged.len(), in_b.len());
+    let mut moved = 0;
+    for (rule, resource, uri, line) in merged {
+        // The units whose copies differ: account 111111111111 (with its IAM) and the bucket.
+        let changed = resource == "AWS::::Account:111111111111"
+            || resource.starts_with("arn:aws:iam::111111111111:")
+            || resource == "arn:aws:s3:::acme-legacy-trail-logs";
+        let (expected_uri, lines) = if changed {
+            moved += 1;
+            ("b.json", &in_b)
+        } else {
+            ("a.json", &in_a)
+        };
+        assert_eq!(uri, expected_uri, "{rule} {resource}");
+        assert!(
+            lines.contains(&(rule.clone(), resource.clone(), line)),
+            "{rule} {resource} at {uri}:{line}"
+        );
+    }
+    assert!(
+        moved >= 10,
+        "only {moved} findings about the changed copies"
+    );
+}
+
 // ---- custom policies ----
 
 #[test]

@@ -10,7 +10,7 @@ use regorus::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
-use trailguard_snapshot::{Snapshot, SnapshotFile};
+use trailguard_snapshot::{Snapshot, SnapshotFile, SourceIndex};
 
 /// The RVM's instruction budget per rule. regorus defaults to 25,000, which one rule over a
 /// realistic snapshot exceeds; this bounds a runaway policy without limiting real ones.
@@ -475,9 +475,37 @@ impl PolicyEngine {
             .map(|f| (relative_uri(&f.path, root), f))
             .collect();
         ordered.sort_by(|a, b| a.0.cmp(&b.0));
-        // Each finding points into the first file that keys its resource; failing that, the
-        // first file that mentions it.
         let mut unlocated: Vec<usize> = (0..findings.len()).collect();
+        // Several files may hold a resource, in different copies (read at different times, or
+        // with different gaps): a finding points into the first file holding the copy the merge
+        // kept and the rules judged, not into a copy it dropped.
+        if files.len() > 1 {
+            // An account's findings share one comparison of the account (its IAM can be large):
+            // the first two steps of a resource's path name its account, trail, bucket or key.
+            let mut same: HashMap<(usize, Vec<String>), bool> = HashMap::new();
+            for (n, (uri, file)) in ordered.iter().enumerate() {
+                let kept: Vec<usize> = unlocated
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        let resource = &findings[i].resource;
+                        let Some(mut unit) = file.snapshot.resource_path(resource) else {
+                            return false;
+                        };
+                        unit.truncate(2);
+                        *same
+                            .entry((n, unit))
+                            .or_insert_with(|| file.snapshot.holds_copy_of(snapshot, resource))
+                    })
+                    .collect();
+                if !kept.is_empty() {
+                    let index = file.locate(kept.iter().map(|&i| findings[i].resource.as_str()));
+                    place(&mut findings, &mut unlocated, uri, &index);
+                }
+            }
+        }
+        // Otherwise into the first file that keys its resource; failing that, the first file
+        // that mentions it.
         for keyed in [true, false] {
             for (uri, file) in &ordered {
                 if unlocated.is_empty() {
@@ -489,16 +517,7 @@ impl PolicyEngine {
                 } else {
                     file.search(resources)
                 };
-                unlocated.retain(|&i| match index.line(&findings[i].resource) {
-                    Some(line) => {
-                        findings[i].location = Some(crate::SourceLocation {
-                            uri: uri.clone(),
-                            line,
-                        });
-                        false
-                    }
-                    None => true,
-                });
+                place(&mut findings, &mut unlocated, uri, &index);
             }
         }
         for finding in &mut findings {
@@ -697,6 +716,21 @@ fn id_line(text: &str) -> Option<usize> {
     text.lines()
         .position(|l| l.trim_start_matches('#').trim_start().starts_with("id:"))
         .map(|i| i + 1)
+}
+
+/// Points the findings among `unlocated` that `index` finds at their line in `uri`, and drops
+/// them from `unlocated`.
+fn place(findings: &mut [Finding], unlocated: &mut Vec<usize>, uri: &str, index: &SourceIndex) {
+    unlocated.retain(|&i| match index.line(&findings[i].resource) {
+        Some(line) => {
+            findings[i].location = Some(crate::SourceLocation {
+                uri: uri.to_string(),
+                line,
+            });
+            false
+        }
+        None => true,
+    });
 }
 
 /// `path` relative to `root` with forward slashes, as SARIF wants; `path` as given when it is

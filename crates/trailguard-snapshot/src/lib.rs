@@ -293,6 +293,39 @@ impl Snapshot {
         };
         found.then(|| path(&["accounts", account, "Iam", section, name]))?
     }
+
+    /// Whether this snapshot keys `resource` (see [`Snapshot::resource_path`]) inside the same
+    /// copy of its account, trail, bucket or key as `merged` holds: the unit [`merge`] keeps or
+    /// drops whole. Among several snapshots, a finding about `resource` belongs in one of these.
+    ///
+    /// ```
+    /// use trailguard_snapshot::{merge, Bucket, Snapshot};
+    ///
+    /// let with_bucket = |region: &str, at: &str| {
+    ///     let mut s = Snapshot { collected_at: at.into(), ..Snapshot::default() };
+    ///     s.buckets.insert("logs".into(), Bucket { region: Some(region.into()), ..Bucket::default() });
+    ///     s
+    /// };
+    /// let older = with_bucket("eu-west-1", "2026-01-01T00:00:00Z");
+    /// let newer = with_bucket("eu-central-1", "2026-02-01T00:00:00Z");
+    /// let merged = merge(vec![older.clone(), newer.clone()]);
+    /// assert!(newer.holds_copy_of(&merged, "logs"));
+    /// assert!(!older.holds_copy_of(&merged, "logs"));
+    /// assert!(!newer.holds_copy_of(&merged, "other-bucket"));
+    /// ```
+    pub fn holds_copy_of(&self, merged: &Snapshot, resource: &str) -> bool {
+        let Some(path) = self.resource_path(resource) else {
+            return false;
+        };
+        // The path was found in this snapshot: its side of each comparison is `Some`.
+        match path.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["accounts", id, ..] => self.accounts.get(id) == merged.accounts.get(id),
+            ["trails", key] => self.trails.get(key) == merged.trails.get(key),
+            ["buckets", key] => self.buckets.get(key) == merged.buckets.get(key),
+            ["kms_keys", key] => self.kms_keys.get(key) == merged.kms_keys.get(key),
+            _ => false,
+        }
+    }
 }
 
 /// The text of `path`, refused when it is larger than `limit` bytes.
