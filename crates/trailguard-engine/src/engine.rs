@@ -82,13 +82,9 @@ impl PolicyEngine {
         let mut diagnostics = Vec::new();
         let mut loaded = Vec::new();
         for source in sources.iter().filter(|s| !s.is_test()) {
-            if let Err(too_deep) = crate::limits::check_nesting(source) {
-                diagnostics.push(too_deep);
-                continue;
-            }
-            match engine.add_policy(source.path.clone(), source.text.clone()) {
+            match crate::limits::add_policy(&mut engine, source) {
                 Ok(package) => loaded.push((source, package)),
-                Err(e) => diagnostics.push(Diagnostic::from_regorus(&source.path, &e.to_string())),
+                Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
         let modules: Vec<(&PolicySource, String)> = loaded

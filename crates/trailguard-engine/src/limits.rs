@@ -14,6 +14,18 @@ use crate::{Diagnostic, PolicySource};
 /// The deepest nesting of `(`, `[` and `{` a policy file may have.
 pub const MAX_NESTING: usize = 16;
 
+/// Adds `source` to `engine`, the one way a policy file reaches regorus's parser: its package,
+/// or a diagnostic when it nests too deep (see [`check_nesting`]) or does not parse.
+pub(crate) fn add_policy(
+    engine: &mut regorus::Engine,
+    source: &PolicySource,
+) -> Result<String, Diagnostic> {
+    check_nesting(source)?;
+    engine
+        .add_policy(source.path.clone(), source.text.clone())
+        .map_err(|e| Diagnostic::from_regorus(&source.path, &e.to_string()))
+}
+
 /// Checks the nesting depth of a policy's brackets, braces and parentheses (those in strings,
 /// raw strings and comments aside): a diagnostic at the first one deeper than [`MAX_NESTING`].
 pub(crate) fn check_nesting(source: &PolicySource) -> Result<(), Diagnostic> {

@@ -75,18 +75,14 @@ pub fn run_tests_within(
     let mut diagnostics = Vec::new();
     let mut tests = Vec::new();
     for source in sources {
-        if let Err(too_deep) = crate::limits::check_nesting(source) {
-            diagnostics.push(too_deep);
-            continue;
-        }
-        match engine.add_policy(source.path.clone(), source.text.clone()) {
+        match crate::limits::add_policy(&mut engine, source) {
             Ok(package) if selected(source) => {
                 for (name, line) in test_rules(&source.text) {
                     tests.push((format!("{package}.{name}"), source.path.clone(), line));
                 }
             }
             Ok(_) => {}
-            Err(e) => diagnostics.push(Diagnostic::from_regorus(&source.path, &e.to_string())),
+            Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
     // Tests get the same sandbox as rules (see `crate::sandbox`).
