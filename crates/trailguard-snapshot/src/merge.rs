@@ -53,13 +53,13 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
     let gaps_about = |i: usize, key: &str| gap_counts[i].get(key).copied().unwrap_or(0);
     // The last resort between two copies read at the same time with as many gaps: their JSON
     // and the gaps about them, so the choice never depends on the order of the arguments.
-    let content = |i: usize, key: &str, json: &dyn Fn(&Snapshot) -> String| {
+    let content = |i: usize, key: &str, json: &dyn Fn(&Snapshot, &str) -> String| {
         let snapshot = &ordered[i];
         let mut gaps: Vec<&crate::Gap> =
             snapshot.gaps.iter().filter(|g| g.resource == key).collect();
         gaps.sort();
         (
-            json(snapshot),
+            json(snapshot, key),
             serde_json::to_string(&gaps).unwrap_or_default(),
         )
     };
@@ -78,8 +78,7 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
                         std::cmp::Ordering::Greater => false,
                         std::cmp::Ordering::Equal => {
                             ordered[w].collected_at != snapshot.collected_at
-                                || content(i, key, &|s| json(s, key))
-                                    > content(w, key, &|s| json(s, key))
+                                || content(i, key, json) > content(w, key, json)
                         }
                     },
                 };
