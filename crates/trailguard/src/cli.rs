@@ -86,6 +86,13 @@ pub struct LimitArgs {
     pub rule_timeout: std::time::Duration,
 }
 
+impl LimitArgs {
+    /// The limits the policy engine runs each rule (or test) within.
+    pub fn budget(&self) -> trailguard_engine::Budget {
+        trailguard_engine::Budget::with_rule_timeout(self.rule_timeout)
+    }
+}
+
 /// A positive number of seconds (`60`, `2.5`).
 fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     let seconds: f64 = text

@@ -4,7 +4,7 @@ use super::eval::{params, threshold, waivers};
 use super::{policy_sources, Outcome};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::output::emit;
-use trailguard_engine::{Budget, Date, Evaluation, PolicyEngine};
+use trailguard_engine::{Date, Evaluation, PolicyEngine};
 use trailguard_report::{render_diff, FindingsDiff, Format, Options};
 use trailguard_snapshot::{Snapshot, SnapshotDiff};
 
@@ -16,7 +16,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     let engine = PolicyEngine::with_budget(
         &policy_sources(&args.policy)?,
         &params(args.files.config.as_deref())?,
-        Budget::with_rule_timeout(args.limits.rule_timeout),
+        args.limits.budget(),
     )?;
     let waivers = waivers(args.files.waivers.as_deref())?;
     let backend = trailguard_engine::Backend::default();

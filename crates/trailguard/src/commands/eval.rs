@@ -5,7 +5,7 @@ use crate::cli::{BackendArg, EvalArgs, FailOn, FormatArg, ReportArgs};
 use crate::output::{emit, use_color};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
-use trailguard_engine::{Backend, Budget, Date, Params, PolicyEngine, Severity, Waivers};
+use trailguard_engine::{Backend, Date, Params, PolicyEngine, Severity, Waivers};
 use trailguard_report::{render, render_sarif, Format, Options, MAX_RUNS};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
@@ -31,7 +31,7 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outco
     let engine = PolicyEngine::with_budget(
         &policy_sources(&args.policy)?,
         &params,
-        Budget::with_rule_timeout(args.limits.rule_timeout),
+        args.limits.budget(),
     )?;
     let backend = match args.backend {
         BackendArg::Rvm => Backend::Rvm,

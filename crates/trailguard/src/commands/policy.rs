@@ -31,9 +31,7 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<Outcome> {
             emit(&catalogue_markdown(&rules), output.as_deref())?;
             Ok(Outcome::Clean)
         }
-        PolicyCommand::Test { paths, limits } => {
-            test(&paths, Budget::with_rule_timeout(limits.rule_timeout))
-        }
+        PolicyCommand::Test { paths, limits } => test(&paths, limits.budget()),
     }
 }
 
