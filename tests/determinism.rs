@@ -25,7 +25,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use serde_json::Value;
 use snapshot_strategy::{shard_by_account, snapshot};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 use trailguard_engine::{builtin_sources, Backend, Evaluation, Params, PolicyEngine, PolicySource};
@@ -481,41 +481,28 @@ fn key_path(s: &Snapshot, resource: &str) -> Option<Vec<String>> {
         let named = |section: &str, name: Option<&String>| {
             name.and_then(|n| path(&["accounts", id, "Iam", section, n]))
         };
-        let found = named(
-            "Users",
-            iam.users
-                .iter()
-                .find(|(_, u)| u.arn == resource)
-                .map(|(n, _)| n),
-        )
-        .or_else(|| {
-            named(
-                "Groups",
-                iam.groups
-                    .iter()
-                    .find(|(_, g)| g.arn == resource)
-                    .map(|(n, _)| n),
-            )
-        })
-        .or_else(|| {
-            named(
-                "Roles",
-                iam.roles
-                    .iter()
-                    .find(|(_, r)| r.arn == resource)
-                    .map(|(n, _)| n),
-            )
-        })
-        .or_else(|| {
-            iam.policies
-                .contains_key(resource)
-                .then(|| path(&["accounts", id, "Iam", "Policies", resource]))?
-        });
+        let found = named("Users", name_by_arn(&iam.users, |u| &u.arn, resource))
+            .or_else(|| named("Groups", name_by_arn(&iam.groups, |g| &g.arn, resource)))
+            .or_else(|| named("Roles", name_by_arn(&iam.roles, |r| &r.arn, resource)))
+            .or_else(|| {
+                iam.policies
+                    .contains_key(resource)
+                    .then(|| path(&["accounts", id, "Iam", "Policies", resource]))?
+            });
         if found.is_some() {
             return found;
         }
     }
     None
+}
+
+/// The key of the entity in `map` whose ARN is `resource`.
+fn name_by_arn<'a, T>(
+    map: &'a BTreeMap<String, T>,
+    arn: impl Fn(&T) -> &String,
+    resource: &str,
+) -> Option<&'a String> {
+    map.iter().find(|(_, v)| arn(v) == resource).map(|(n, _)| n)
 }
 
 /// Custom rules: one whose findings tie on rule, resource and message and differ only in a

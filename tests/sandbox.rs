@@ -338,18 +338,19 @@ fn assert_stopped(run: &Run, elapsed: Duration, id: &str, limit: &str, dir: &Pat
     );
 }
 
+/// Rule `id` in `dir` is stopped by a 1 s limit on the RVM and on the interpreter.
+fn assert_stopped_on_both_backends(dir: &Path, id: &str) {
+    for backend in ["rvm", "interpreter"] {
+        let (run, elapsed) = eval(dir, &["--rule-timeout", "1", "--backend", backend], &[]);
+        assert_stopped(&run, elapsed, id, "1 s", dir);
+    }
+}
+
 #[test]
 fn a_looping_rule_is_stopped_by_the_time_limit_on_both_backends() {
     let dir = tempfile::tempdir().unwrap();
     common::write(dir.path(), "p/r.rego", &rule("ACME001", LOOP));
-    for backend in ["rvm", "interpreter"] {
-        let (run, elapsed) = eval(
-            dir.path(),
-            &["--rule-timeout", "1", "--backend", backend],
-            &[],
-        );
-        assert_stopped(&run, elapsed, "ACME001", "1 s", dir.path());
-    }
+    assert_stopped_on_both_backends(dir.path(), "ACME001");
     // The environment variable sets it too.
     let (run, elapsed) = eval(dir.path(), &[], &[("TRAILGUARD_RULE_TIMEOUT", "1.5")]);
     assert_stopped(&run, elapsed, "ACME001", "1.5 s", dir.path());
@@ -359,14 +360,7 @@ fn a_looping_rule_is_stopped_by_the_time_limit_on_both_backends() {
 fn an_exploding_comprehension_is_stopped_by_the_time_limit() {
     let dir = tempfile::tempdir().unwrap();
     common::write(dir.path(), "p/r.rego", &rule("ACME002", EXPLODE));
-    for backend in ["rvm", "interpreter"] {
-        let (run, elapsed) = eval(
-            dir.path(),
-            &["--rule-timeout", "1", "--backend", backend],
-            &[],
-        );
-        assert_stopped(&run, elapsed, "ACME002", "1 s", dir.path());
-    }
+    assert_stopped_on_both_backends(dir.path(), "ACME002");
 }
 
 #[test]
