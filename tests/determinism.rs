@@ -28,7 +28,7 @@ use snapshot_strategy::{shard_by_account, snapshot};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
-use trailguard_engine::{builtin_sources, Backend, Evaluation, Params, PolicyEngine, PolicySource};
+use trailguard_engine::{builtin_sources, Evaluation, Params, PolicyEngine, PolicySource};
 use trailguard_report::{render, Format, Options};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
@@ -291,7 +291,7 @@ fn evaluate_with(engine: &PolicyEngine, dir: &Path, names: &[&str]) -> Evaluatio
         .iter()
         .map(|n| Snapshot::load(&dir.join(n)).unwrap())
         .collect();
-    engine.evaluate_files(&files, dir, Backend::Rvm).unwrap()
+    engine.evaluate_files(&files, dir).unwrap()
 }
 
 /// The SARIF and JSON reports.

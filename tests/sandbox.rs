@@ -145,12 +145,8 @@ fn builtins_that_reach_outside_are_refused_at_load_with_file_and_line() {
                 &format!("\tsome t in input.trails\n\tx := {call}"),
             ),
         );
-        for backend in ["rvm", "interpreter"] {
-            let (run, _) = eval(
-                dir.path(),
-                &["--backend", backend],
-                &[("AWS_SECRET_ACCESS_KEY", SECRET)],
-            );
+        {
+            let (run, _) = eval(dir.path(), &[], &[("AWS_SECRET_ACCESS_KEY", SECRET)]);
             assert_eq!(run.code, 2, "{call}: {run:?}");
             assert!(
                 run.stderr.contains("p/r.rego:12:") && run.stderr.contains(&format!("`{named}`")),
@@ -274,7 +270,7 @@ fn print_and_trace_cannot_reach_the_environment_and_print_goes_to_stderr() {
         ("AWS_SESSION_TOKEN", SECRET),
         ("TG_SANDBOX_SECRET", SECRET),
     ];
-    for backend in ["rvm", "interpreter"] {
+    {
         // The report on standard output stays valid JSON: print() writes to standard error.
         let (run, _) = run_within(
             dir.path(),
@@ -286,8 +282,6 @@ fn print_and_trace_cannot_reach_the_environment_and_print_goes_to_stderr() {
                 "--no-builtin",
                 "-f",
                 "json",
-                "--backend",
-                backend,
             ],
             &env,
             Duration::from_secs(60),
@@ -338,19 +332,19 @@ fn assert_stopped(run: &Run, elapsed: Duration, id: &str, limit: &str, dir: &Pat
     );
 }
 
-/// Rule `id` in `dir` is stopped by a 1 s limit on the RVM and on the interpreter.
-fn assert_stopped_on_both_backends(dir: &Path, id: &str) {
-    for backend in ["rvm", "interpreter"] {
-        let (run, elapsed) = eval(dir, &["--rule-timeout", "1", "--backend", backend], &[]);
+/// Rule `id` in `dir` is stopped by a 1 s limit.
+fn assert_stopped_at_one_second(dir: &Path, id: &str) {
+    {
+        let (run, elapsed) = eval(dir, &["--rule-timeout", "1"], &[]);
         assert_stopped(&run, elapsed, id, "1 s", dir);
     }
 }
 
 #[test]
-fn a_looping_rule_is_stopped_by_the_time_limit_on_both_backends() {
+fn a_looping_rule_is_stopped_by_the_time_limit() {
     let dir = tempfile::tempdir().unwrap();
     common::write(dir.path(), "p/r.rego", &rule("ACME001", LOOP));
-    assert_stopped_on_both_backends(dir.path(), "ACME001");
+    assert_stopped_at_one_second(dir.path(), "ACME001");
     // The environment variable sets it too.
     let (run, elapsed) = eval(dir.path(), &[], &[("TRAILGUARD_RULE_TIMEOUT", "1.5")]);
     assert_stopped(&run, elapsed, "ACME001", "1.5 s", dir.path());
@@ -360,7 +354,7 @@ fn a_looping_rule_is_stopped_by_the_time_limit_on_both_backends() {
 fn an_exploding_comprehension_is_stopped_by_the_time_limit() {
     let dir = tempfile::tempdir().unwrap();
     common::write(dir.path(), "p/r.rego", &rule("ACME002", EXPLODE));
-    assert_stopped_on_both_backends(dir.path(), "ACME002");
+    assert_stopped_at_one_second(dir.path(), "ACME002");
 }
 
 #[test]

@@ -8,9 +8,10 @@
 //! and custom rules that do) are therefore evaluated together, through one generated module
 //! whose single rule gathers their `deny` sets.
 
-use crate::rvm_safety::{dependencies, find_reachable};
-use crate::PolicySource;
-use std::collections::BTreeSet;
+use crate::engine::CompiledRule;
+use crate::rego::Parsed;
+use crate::{Diagnostic, EngineError};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Helper packages whose index is worth sharing between the rules that use it.
 pub(crate) const SHARED: &[&str] = &["trailguard.lib.powers"];
@@ -24,17 +25,97 @@ pub(crate) struct Batch {
     pub rules: Vec<usize>,
 }
 
+/// Groups the rules that use a shared helper package and adds the module that evaluates each
+/// group together; a group of one is left alone. `modules` are every loaded (non-test) policy.
+pub(crate) fn plan(
+    engine: &mut regorus::Engine,
+    modules: &[&Parsed],
+    rules: &[CompiledRule],
+) -> Result<Vec<Batch>, EngineError> {
+    let mut batches = Vec::new();
+    let mut taken = BTreeSet::new();
+    for (index, shared) in SHARED.iter().enumerate() {
+        let users = users_of(modules, shared);
+        let members: Vec<usize> = rules
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| !taken.contains(i) && users.contains(r.package()))
+            .map(|(i, _)| i)
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let named: Vec<(String, String)> = members
+            .iter()
+            .filter_map(|&i| rules.get(i))
+            .map(|r| (r.meta.id.clone(), r.package().to_string()))
+            .collect();
+        let (path, text, entry) = module(index, &named);
+        engine.add_policy(path.clone(), text).map_err(|e| {
+            EngineError::Policies(vec![Diagnostic::from_regorus(&path, &e.to_string())])
+        })?;
+        taken.extend(members.iter().copied());
+        batches.push(Batch {
+            entry,
+            rules: members,
+        });
+    }
+    Ok(batches)
+}
+
 /// The packages that use `target`, directly or through other packages. `modules` are the loaded
-/// (non-test) sources with their package paths (`data.` prefix removed).
-pub(crate) fn users_of(modules: &[(&PolicySource, String)], target: &str) -> BTreeSet<String> {
+/// (non-test) policies as regorus parsed them.
+pub(crate) fn users_of(modules: &[&Parsed], target: &str) -> BTreeSet<String> {
     let (packages, edges) = dependencies(modules);
     packages
         .iter()
-        .filter(|start| {
-            start.as_str() != target && find_reachable(&edges, start, |p| p == target).is_some()
-        })
+        .filter(|start| start.as_str() != target && find_reachable(&edges, start, target))
         .cloned()
         .collect()
+}
+
+/// The loaded packages, and for each the packages it refers to directly (each `data` path it
+/// reads resolved to the longest loaded package that prefixes it).
+type Dependencies = (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>);
+
+/// See [`Dependencies`].
+fn dependencies(modules: &[&Parsed]) -> Dependencies {
+    let packages: BTreeSet<String> = modules.iter().map(|m| m.package.clone()).collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for module in modules {
+        let out = edges.entry(module.package.clone()).or_default();
+        for reference in &module.references {
+            let parts: Vec<&str> = reference.split('.').collect();
+            let package = (1..=parts.len())
+                .rev()
+                .map(|n| parts[..n].join("."))
+                .find(|candidate| packages.contains(candidate));
+            if let Some(package) = package.filter(|p| *p != module.package) {
+                out.insert(package);
+            }
+        }
+    }
+    (packages, edges)
+}
+
+/// Whether `target` is reachable from `start` (itself excluded) along `edges`.
+fn find_reachable(edges: &BTreeMap<String, BTreeSet<String>>, start: &str, target: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = edges
+        .get(start)
+        .map(|next| next.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    while let Some(p) = stack.pop() {
+        if p == target {
+            return true;
+        }
+        if seen.insert(p) {
+            if let Some(next) = edges.get(p) {
+                stack.extend(next.iter().map(String::as_str));
+            }
+        }
+    }
+    false
 }
 
 /// The generated module that evaluates `rules` (id, package without `data.`) together, named
@@ -63,27 +144,30 @@ mod tests {
 
     #[test]
     fn users_are_found_through_imports_and_other_packages() {
-        let shared = PolicySource::custom("s.rego", "package a.shared\n\nidx := 1\n");
-        let mid = PolicySource::custom(
+        let parse = |path: &str, text: &str| {
+            crate::rego::parse(&crate::PolicySource::custom(path, text)).unwrap()
+        };
+        let shared = parse("s.rego", "package a.shared\n\nidx := 1\n");
+        let mid = parse(
             "m.rego",
             "package a.mid\n\nimport data.a.shared\n\nf(x) := shared.idx\n",
         );
-        let user = PolicySource::custom(
+        let user = parse(
             "u.rego",
             "package a.user\n\nimport data.a.mid\n\ndeny contains mid.f(1) if { true }\n",
         );
-        let other =
-            PolicySource::custom("o.rego", "package a.other\n\ndeny contains 1 if { true }\n");
-        let modules = vec![
-            (&shared, "a.shared".to_string()),
-            (&mid, "a.mid".to_string()),
-            (&user, "a.user".to_string()),
-            (&other, "a.other".to_string()),
-        ];
-        let users = users_of(&modules, "a.shared");
+        let via_data = parse(
+            "d.rego",
+            "package a.direct\n\ndeny contains x if { x := data.a.shared.idx }\n",
+        );
+        let other = parse("o.rego", "package a.other\n\ndeny contains 1 if { true }\n");
+        let users = users_of(&[&shared, &mid, &user, &via_data, &other], "a.shared");
         assert_eq!(
             users,
-            ["a.mid", "a.user"].iter().map(|s| s.to_string()).collect()
+            ["a.direct", "a.mid", "a.user"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
         );
     }
 

@@ -1,6 +1,6 @@
 //! How long one rule may run. A custom policy that loops (a comprehension over a huge range,
 //! nested comprehensions over the snapshot) is stopped by regorus's cooperative execution timer,
-//! on the RVM and on the interpreter alike, and the error names the rule.
+//! and the error names the rule.
 
 use crate::{EngineError, RuleMeta};
 use regorus::utils::limits::{ExecutionTimerConfig, LimitError};
@@ -12,7 +12,7 @@ use std::time::Duration;
 /// runaway.
 pub const DEFAULT_RULE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Work units (interpreter steps, VM instructions) between two reads of the clock. A clock read
+/// Work units (interpreter steps) between two reads of the clock. A clock read
 /// costs tens of nanoseconds, so the check is invisible next to the work it bounds; a unit is
 /// small (one expression, one instruction), so a limit is noticed within microseconds.
 const CHECK_INTERVAL: u32 = 64;
@@ -60,7 +60,7 @@ impl Budget {
         self.exceeded_by(&rule.id, &rule.source)
     }
 
-    /// The configuration of regorus's execution timer (interpreter and RVM).
+    /// The configuration of regorus's execution timer.
     pub(crate) fn timer(&self) -> ExecutionTimerConfig {
         ExecutionTimerConfig {
             limit: self.rule_timeout,
@@ -83,11 +83,6 @@ pub(crate) fn interpreter_timed_out(error: &(dyn std::error::Error + 'static)) -
         cause = e.source();
     }
     false
-}
-
-/// Whether an RVM error is the execution timer stopping the evaluation.
-pub(crate) fn vm_timed_out(error: &regorus::rvm::vm::VmError) -> bool {
-    matches!(error, regorus::rvm::vm::VmError::TimeLimitExceeded { .. })
 }
 
 /// `1.5 s`, `60 s`: a limit as people write it.

@@ -42,6 +42,25 @@ pub enum EngineError {
         /// regorus's error.
         message: String,
     },
+    /// A rule's evaluation panicked inside the Rego engine (a bug there, caught).
+    #[error("rule {rule} ({source_path}) could not be evaluated: {message}")]
+    Panic {
+        /// The rule id.
+        rule: String,
+        /// Its file.
+        source_path: String,
+        /// What happened.
+        message: String,
+    },
+    /// No evaluation thread could be started.
+    #[error("cannot start an evaluation thread: {0}")]
+    Thread(String),
+    /// A rule id that no loaded policy declares.
+    #[error("no loaded rule has the id {0}")]
+    UnknownRule(String),
+    /// The snapshot could not be turned into the `input` document.
+    #[error("cannot give the snapshot to the policies as `input`: {0}")]
+    Input(String),
     /// A rule ran longer than the per-rule time limit ([`crate::Budget`]) and was stopped.
     #[error(
         "rule {rule} ({source_path}) was stopped after {limit}, the time limit for one rule: \

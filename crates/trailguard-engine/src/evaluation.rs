@@ -1,6 +1,6 @@
 //! The result of evaluating the policies over a snapshot.
 
-use crate::{Finding, RuleMeta, Severity, WaivedFinding, WaiverNotice};
+use crate::{Finding, Print, RuleCost, RuleMeta, Severity, WaivedFinding, WaiverNotice};
 use serde::Serialize;
 use trailguard_snapshot::Gap;
 
@@ -22,6 +22,12 @@ pub struct Evaluation {
     pub snapshots: Vec<String>,
     /// The ids of the accounts the snapshots hold, sorted.
     pub accounts: Vec<String>,
+    /// What the rules `print()`ed (raw: escape before showing it on a terminal).
+    #[serde(skip)]
+    pub prints: Vec<Print>,
+    /// What each rule cost, slowest first (`eval --profile`).
+    #[serde(skip)]
+    pub profile: Vec<RuleCost>,
 }
 
 impl Evaluation {

@@ -5,17 +5,20 @@
 //!   a user's `.rego` file or directory.
 //! - [`PolicyEngine::new`] validates every rule (METADATA with a unique id, a known severity and
 //!   a title; `deny` a set of objects) and reports every problem as `file:line:col: message`.
-//! - [`PolicyEngine::evaluate`] runs every rule over a snapshot on regorus's RVM (or its
-//!   interpreter, [`Backend`]) and returns [`Finding`]s, most severe first.
+//!   Rego is read by regorus alone: rule discovery, METADATA, the sandbox, tests and overlays all
+//!   come from its parse tree.
+//! - [`PolicyEngine::evaluate`] runs every rule over a snapshot on regorus's interpreter, with
+//!   strict builtin errors, and returns [`Finding`]s, most severe first. Any rule's error is the
+//!   evaluation's error and names the rule: a rule that cannot run never reads as "no finding".
 //! - [`run_tests`] runs `test_*` rules like `opa test`.
 //!
 //! Policies get no access to the environment, files or network: regorus's `opa-runtime`, `http`
 //! and `net` features are not compiled in, and the clock and random builtins it does have are
 //! refused when policies are loaded, as is any call of an unknown function. Each rule runs within
-//! a [`Budget`] (a time limit, on the RVM and the interpreter alike).
+//! a [`Budget`] (a time limit), on a thread with a large stack, with size-bomb builtins bounded.
 //!
 //! ```
-//! use trailguard_engine::{Backend, Params, PolicyEngine, PolicySource};
+//! use trailguard_engine::{Params, PolicyEngine, PolicySource};
 //! use trailguard_snapshot::Snapshot;
 //!
 //! let rule = PolicySource::custom("acme/no_trails.rego", r#"
@@ -30,22 +33,26 @@
 //! "#);
 //! let engine = PolicyEngine::new(&[rule], &Params::default()).unwrap();
 //! let snapshot = Snapshot::from_json(r#"{"schema_version": 1, "collected_at": "2026-11-20T00:00:00Z"}"#).unwrap();
-//! let findings = engine.evaluate(&snapshot, Backend::Rvm).unwrap();
+//! let findings = engine.evaluate(&snapshot).unwrap();
 //! assert_eq!(findings[0].rule_id, "ACME001");
 //! assert_eq!(findings[0].message, "no trail at all");
 //! ```
 
 mod batch;
 mod budget;
+mod deny;
 mod diagnostic;
 mod engine;
 mod error;
 mod evaluation;
+mod extensions;
 mod finding;
-mod limits;
+mod loader;
+mod locate;
 mod metadata;
 mod params;
-mod rvm_safety;
+mod rego;
+mod run;
 mod sandbox;
 mod source;
 mod testing;
@@ -53,12 +60,15 @@ mod waiver;
 
 pub use budget::{Budget, DEFAULT_RULE_TIMEOUT};
 pub use diagnostic::Diagnostic;
-pub use engine::{relative_uri, snapshot_value, Backend, PolicyEngine, MAX_EVAL_THREADS};
+pub use engine::{snapshot_value, PolicyEngine, MAX_EVAL_THREADS};
 pub use error::EngineError;
 pub use evaluation::Evaluation;
+pub use extensions::MAX_RANGE;
 pub use finding::{Finding, RuleMeta, Severity, SourceLocation};
-pub use limits::MAX_NESTING;
+pub use locate::relative_uri;
 pub use params::{Params, PARAMETERS};
-pub use source::{builtin_sources, load_path, overlay, PolicySource};
+pub use rego::{MAX_EXPRESSION_DEPTH, MAX_NESTING};
+pub use run::{Print, RuleCost, Run, EVAL_STACK_SIZE};
+pub use source::{builtin_sources, load_path, overlay, Override, PolicySource};
 pub use testing::{run_tests, run_tests_within, Outcome, TestResult, TestRun};
 pub use waiver::{Date, WaivedFinding, Waiver, WaiverNotice, WaiverStatus, Waivers};

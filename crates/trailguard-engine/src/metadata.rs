@@ -1,9 +1,10 @@
 //! Reading OPA-style `# METADATA` annotations from Rego source.
 //!
-//! regorus drops comments, so the block is read from the text: a `# METADATA` line, then the
-//! comment lines right below it, whose text (without `# `) is YAML. Every problem is reported
-//! with the file, line and column where it is.
+//! regorus drops comments, so [`crate::rego`] finds the block between the statements it parsed:
+//! a `# METADATA` line, then the comment lines right below it, whose text (without `# `) is YAML.
+//! Every problem is reported with the file, line and column where it is.
 
+use crate::rego::{MetadataBlock, Parsed};
 use crate::{Diagnostic, PolicySource, RuleMeta, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -46,51 +47,36 @@ struct Custom {
     remediation: Option<String>,
 }
 
+/// The block's YAML as an annotation.
+fn parse_annotation(block: &MetadataBlock) -> Result<Annotation, serde_yaml_ng::Error> {
+    serde_yaml_ng::from_str(&block.yaml)
+}
+
+/// The `custom.id` a METADATA block declares, with its line, if it declares one (a block that
+/// does not parse declares none).
+pub(crate) fn declared_id(block: &MetadataBlock) -> Option<(String, usize)> {
+    let id = parse_annotation(block).ok()?.custom?.id?;
+    let line = block
+        .yaml
+        .lines()
+        .position(|l| l.trim_start().starts_with("id:"))
+        .map_or(block.line, |i| block.line + 1 + i);
+    Some((id, line))
+}
+
 const KNOWN_KEYS_HINT: &str = "METADATA keys: title, description, custom.id, custom.severity \
 (critical|high|medium|low), custom.controls (framework: [ids]), custom.remediation";
 
-/// A METADATA block found in a file: its YAML and where it starts.
-pub(crate) struct Block {
-    /// 1-based line of the `# METADATA` marker.
-    pub line: usize,
-    yaml: String,
-    /// Column offset of the YAML text in each comment line (the `# ` prefix).
-    prefix: usize,
-}
-
-/// The first METADATA block of a file, if any.
-pub(crate) fn find_block(text: &str) -> Option<Block> {
-    let mut lines = text.lines().enumerate();
-    let start = lines.find(|(_, l)| l.trim() == "# METADATA")?.0;
-    let mut yaml = String::new();
-    let mut prefix = 2;
-    for (i, line) in text.lines().enumerate().skip(start + 1) {
-        let trimmed = line.trim_start();
-        let Some(rest) = trimmed.strip_prefix('#') else {
-            break;
-        };
-        if i == start + 1 {
-            prefix = line.len() - rest.strip_prefix(' ').unwrap_or(rest).len();
-        }
-        yaml.push_str(rest.strip_prefix(' ').unwrap_or(rest));
-        yaml.push('\n');
-    }
-    Some(Block {
-        line: start + 1,
-        yaml,
-        prefix,
-    })
-}
-
-/// Reads and validates the METADATA of a rule file (one that declares `deny`).
-/// `package_line` is where diagnostics point when the block is missing altogether.
+/// Reads and validates the METADATA of a rule file (one that declares `deny`). Diagnostics
+/// point at the package when the block is missing altogether.
 pub(crate) fn rule_meta(
     source: &PolicySource,
-    package: &str,
-    package_line: usize,
+    parsed: &Parsed,
 ) -> Result<RuleMeta, Vec<Diagnostic>> {
     let path = source.path.as_str();
-    let Some(block) = find_block(&source.text) else {
+    let package_line = parsed.package_line;
+    let package = format!("data.{}", parsed.package);
+    let Some(block) = parsed.rule_metadata() else {
         return Err(vec![Diagnostic::new(
             path,
             package_line,
@@ -119,7 +105,7 @@ pub(crate) fn rule_meta(
         };
         (line, column)
     };
-    let annotation: Annotation = match serde_yaml_ng::from_str(&block.yaml) {
+    let annotation = match parse_annotation(block) {
         Ok(a) => a,
         Err(e) => {
             let (line, column) = e
@@ -236,7 +222,7 @@ pub(crate) fn rule_meta(
                 .unwrap_or_default()
                 .trim()
                 .to_string(),
-            package: package.to_string(),
+            package,
             source: source.path.clone(),
             builtin: source.builtin,
         }),
@@ -248,14 +234,16 @@ pub(crate) fn rule_meta(
 mod tests {
     use super::*;
 
-    fn source(text: &str) -> PolicySource {
-        PolicySource::custom("custom/r.rego", text)
+    fn meta(text: &str) -> Result<RuleMeta, Vec<Diagnostic>> {
+        let source = PolicySource::custom("custom/r.rego", text);
+        let parsed = crate::rego::parse(&source).unwrap();
+        rule_meta(&source, &parsed)
     }
 
     #[test]
     fn reads_a_complete_block() {
         let text = "# METADATA\n# title: Trail is not tagged\n# description: Tags matter.\n# custom:\n#   id: ACME001\n#   severity: low\n#   controls:\n#     securityhub: [CloudTrail.9]\n#   remediation: Tag it.\npackage acme.r\n";
-        let meta = rule_meta(&source(text), "data.acme.r", 10).unwrap();
+        let meta = meta(text).unwrap();
         assert_eq!(meta.id, "ACME001");
         assert_eq!(meta.severity, Severity::Low);
         assert_eq!(meta.control_tags(), vec!["securityhub/CloudTrail.9"]);
@@ -264,7 +252,7 @@ mod tests {
     #[test]
     fn every_problem_is_reported_with_its_line() {
         let text = "package acme.r\n# METADATA\n# custom:\n#   severity: severe\n";
-        let errors = rule_meta(&source(text), "data.acme.r", 1).unwrap_err();
+        let errors = meta(text).unwrap_err();
         let shown: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
         assert_eq!(errors.len(), 3, "{shown:#?}");
         assert!(shown[0].starts_with("custom/r.rego:2:1: METADATA has no title"));
@@ -276,7 +264,7 @@ mod tests {
     fn unknown_keys_are_rejected_at_their_line() {
         let text =
             "# METADATA\n# title: t\n# custom:\n#   id: X1\n#   severty: low\npackage acme.r\n";
-        let errors = rule_meta(&source(text), "data.acme.r", 6).unwrap_err();
+        let errors = meta(text).unwrap_err();
         assert_eq!(errors.len(), 1);
         let shown = errors[0].to_string();
         assert!(shown.starts_with("custom/r.rego:5:"), "{shown}");
@@ -287,7 +275,7 @@ mod tests {
     fn an_error_at_the_end_of_the_yaml_points_into_the_block() {
         // Regression (fuzzing): this was reported at 3:3, on the empty line after the block.
         let text = "# METADATA\n# title: \"abc\n\npackage acme.r\n";
-        let errors = rule_meta(&source(text), "data.acme.r", 4).unwrap_err();
+        let errors = meta(text).unwrap_err();
         let shown = errors[0].to_string();
         assert!(
             shown.starts_with("custom/r.rego:2:14: invalid METADATA"),
@@ -297,12 +285,7 @@ mod tests {
 
     #[test]
     fn missing_block_points_at_the_package() {
-        let errors = rule_meta(
-            &source("package acme.r\ndeny contains 1\n"),
-            "data.acme.r",
-            1,
-        )
-        .unwrap_err();
+        let errors = meta("package acme.r\ndeny contains 1\n").unwrap_err();
         assert!(errors[0]
             .to_string()
             .starts_with("custom/r.rego:1:1: this file declares `deny`"));

@@ -6,10 +6,10 @@
 //! that exists neither among regorus's builtins nor in the loaded policies (so a policy written
 //! for OPA fails with its file and line at once, not halfway through a scan).
 //!
-//! The check reads each file's calls lexically (`name(`, `a.b.c(`, `a["b"](`, comments and
-//! string contents skipped), which is how Rego names a function: a function cannot be called
-//! through a variable.
+//! The check reads each file's calls from regorus's parse tree ([`crate::rego`]): Rego names a
+//! function by a reference (`name`, `a.b.c`, `a["b"]`), never through a variable.
 
+use crate::rego::Parsed;
 use crate::{Diagnostic, PolicySource};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,34 +37,17 @@ const REFUSED: &[(&str, &str)] = &[
     ("net.lookup_ip_addr", "would reach the network (DNS)"),
 ];
 
-/// Names followed by `(` that are Rego keywords, not calls.
-const KEYWORDS: &[&str] = &[
-    "if", "in", "not", "with", "as", "some", "every", "else", "default", "import", "package",
-    "true", "false", "null",
-];
-
-/// A call found in a file: the function's name (`a.b.c`), 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Call {
-    name: String,
-    line: usize,
-    column: usize,
-}
-
-/// The problems with the calls of `sources`: refused builtins, and functions that are neither
-/// builtins nor defined by any of the sources.
-pub(crate) fn check<'a>(
-    sources: impl IntoIterator<Item = &'a PolicySource> + Clone,
-) -> Vec<Diagnostic> {
-    let defined: BTreeSet<String> = sources
-        .clone()
-        .into_iter()
-        .flat_map(|s| definitions(&s.text))
+/// The problems with the calls of `policies`: refused builtins, and functions that are neither
+/// builtins nor defined by any of the policies.
+pub(crate) fn check(policies: &[(&PolicySource, &Parsed)]) -> Vec<Diagnostic> {
+    let defined: BTreeSet<&str> = policies
+        .iter()
+        .flat_map(|(_, parsed)| parsed.definitions())
         .collect();
     let mut builtins = Builtins::default();
     let mut out = Vec::new();
-    for source in sources {
-        for call in calls(&source.text) {
+    for (source, parsed) in policies {
+        for call in &parsed.calls {
             if let Some(why) = refused(&call.name) {
                 out.push(
                     Diagnostic::new(
@@ -146,203 +129,36 @@ impl Builtins {
     }
 }
 
-/// The names of the functions (and rules) a file defines: the first identifier of a line
-/// followed by `(`, after `default` if any. Lenient on purpose: a call at the start of a line
-/// counts too, which can only make the check accept more.
-fn definitions(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let line = line.trim_start();
-            let line = line.strip_prefix("default ").unwrap_or(line).trim_start();
-            let name: String = line
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            let rest = line[name.len()..].trim_start();
-            (!name.is_empty() && rest.starts_with('(')).then_some(name)
-        })
-        .collect()
-}
-
-/// A lexer position: byte offset, line and column.
-struct Cursor<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: usize,
-    column: usize,
-}
-
-impl Cursor<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.text.get(self.at).copied()
-    }
-
-    fn bump(&mut self) -> Option<u8> {
-        let c = self.peek()?;
-        self.at += 1;
-        if c == b'\n' {
-            self.line += 1;
-            self.column = 1;
-        } else if c & 0xC0 != 0x80 {
-            // Count characters, not UTF-8 continuation bytes.
-            self.column += 1;
-        }
-        Some(c)
-    }
-
-    fn skip_blanks(&mut self) {
-        while self
-            .peek()
-            .is_some_and(|c| c == b' ' || c == b'\t' || c == b'\r')
-        {
-            self.bump();
-        }
-    }
-
-    fn ident(&mut self) -> String {
-        let start = self.at;
-        while self
-            .peek()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
-        {
-            self.bump();
-        }
-        String::from_utf8_lossy(&self.text[start..self.at]).into_owned()
-    }
-
-    /// A string literal starting at the cursor (`"..."` with escapes, or a raw `` `...` ``),
-    /// decoded; `None` (the literal skipped) when it cannot be decoded.
-    fn string(&mut self) -> Option<String> {
-        let quote = self.bump()?;
-        let start = self.at;
-        let mut escaped = false;
-        while let Some(c) = self.bump() {
-            match (quote, escaped, c) {
-                (b'"', false, b'\\') => escaped = true,
-                (b'"', false, b'"') | (b'`', _, b'`') => {
-                    let body = &self.text[start..self.at - 1];
-                    let body = String::from_utf8_lossy(body);
-                    return if quote == b'"' {
-                        serde_json::from_str(&format!("\"{body}\"")).ok()
-                    } else {
-                        Some(body.into_owned())
-                    };
-                }
-                (b'"', false, b'\n') => return None,
-                _ => escaped = false,
-            }
-        }
-        None
-    }
-}
-
-/// Every call in a Rego text: a reference (`name`, `a.b`, `a["b"]`) followed by `(`.
-fn calls(text: &str) -> Vec<Call> {
-    let mut cursor = Cursor {
-        text: text.as_bytes(),
-        at: 0,
-        line: 1,
-        column: 1,
-    };
-    let mut out = Vec::new();
-    while let Some(c) = cursor.peek() {
-        match c {
-            b'#' => {
-                while cursor.peek().is_some_and(|c| c != b'\n') {
-                    cursor.bump();
-                }
-            }
-            b'"' | b'`' => {
-                cursor.string();
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                let (line, column) = (cursor.line, cursor.column);
-                let mut name = cursor.ident();
-                // `.ident` and `["string"]` components.
-                loop {
-                    match cursor.peek() {
-                        Some(b'.') => {
-                            cursor.bump();
-                            let part = cursor.ident();
-                            if part.is_empty() {
-                                break;
-                            }
-                            name.push('.');
-                            name.push_str(&part);
-                        }
-                        Some(b'[') => {
-                            let save = (cursor.at, cursor.line, cursor.column);
-                            cursor.bump();
-                            cursor.skip_blanks();
-                            let part = match cursor.peek() {
-                                Some(b'"' | b'`') => cursor.string(),
-                                _ => None,
-                            };
-                            cursor.skip_blanks();
-                            match part {
-                                Some(part) if cursor.peek() == Some(b']') => {
-                                    cursor.bump();
-                                    name.push('.');
-                                    name.push_str(&part);
-                                }
-                                _ => {
-                                    // An index, not a name: rewind and let the main loop
-                                    // read what is inside.
-                                    (cursor.at, cursor.line, cursor.column) = save;
-                                    break;
-                                }
-                            }
-                        }
-                        _ => break,
-                    }
-                }
-                cursor.skip_blanks();
-                if cursor.peek() == Some(b'(') && !KEYWORDS.contains(&name.as_str()) {
-                    out.push(Call { name, line, column });
-                }
-            }
-            c if c.is_ascii_digit() => {
-                // A number (`1e10` is not a name).
-                while cursor
-                    .peek()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_')
-                {
-                    cursor.bump();
-                }
-            }
-            _ => {
-                cursor.bump();
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn names(text: &str) -> Vec<String> {
-        calls(text).into_iter().map(|c| c.name).collect()
+    fn problems(text: &str) -> Vec<(usize, usize, String)> {
+        let source = PolicySource::custom("p.rego", text);
+        let parsed = crate::rego::parse(&source).unwrap();
+        check(&[(&source, &parsed)])
+            .into_iter()
+            .map(|d| (d.line, d.column, d.message))
+            .collect()
     }
 
     #[test]
-    fn calls_are_found_in_every_spelling() {
-        assert_eq!(
-            names("x := time.now_ns()\ny := time[\"now_ns\"] ()\nz := time[`now_ns`]()\n"),
-            vec!["time.now_ns", "time.now_ns", "time.now_ns"]
+    fn refused_builtins_are_found_in_every_spelling() {
+        let found = problems(
+            "package p\nx := time.now_ns()\ny := time[\"now_ns\"] ()\nw := time[\"now\\u005fns\"]()\n",
         );
-        assert_eq!(names("x := time[\"now\\u005fns\"]()"), vec!["time.now_ns"]);
-        let found = calls("f(x) := 1\n\n  s := count([1]) # opa.runtime()\n");
-        assert_eq!(found[1].name, "count");
-        assert_eq!((found[1].line, found[1].column), (3, 8));
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found
+            .iter()
+            .all(|(_, _, m)| m.starts_with("`time.now_ns` is not available")));
+        assert_eq!((found[0].0, found[0].1), (2, 6));
     }
 
     #[test]
-    fn comments_strings_indexes_and_keywords_are_not_calls() {
+    fn comments_strings_and_indexes_are_not_calls() {
         assert_eq!(
-            names("# http.send(x)\nx := \"opa.runtime()\"\ny := a[0](\nz := a[b](\nnot (x)\nv in (w)\n"),
-            Vec::<String>::new()
+            problems("package p\n# http.send(x)\nx := \"opa.runtime()\"\ny := [1][0]\n"),
+            Vec::new()
         );
     }
 
@@ -357,24 +173,24 @@ mod tests {
 
     #[test]
     fn unknown_functions_are_errors_and_defined_ones_are_not() {
-        let source = PolicySource::custom(
-            "p.rego",
-            "package p\nimport rego.v1\nf(x) := x\ny := f(1)\nz := count([])\nw := io.jwt.decode(\"x\")\nv := sprintf(\"%v\", [opa.runtime()])\nprint(1)\n",
+        let found = problems(
+            "package p\nimport rego.v1\nf(x) := x\ny := f(1)\nz := count([])\nw := io.jwt.decode(\"x\")\nv := sprintf(\"%v\", [opa.runtime()])\nu := numbers.range(1, 2)\n",
         );
-        let found: Vec<(usize, String)> = check([&source])
-            .into_iter()
-            .map(|d| (d.line, d.message))
-            .collect();
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].0, 6);
-        assert!(found[0].1.starts_with("unknown function `io.jwt.decode`"));
+        assert!(found[0].2.starts_with("unknown function `io.jwt.decode`"));
         assert_eq!(found[1].0, 7);
-        assert!(found[1].1.starts_with("`opa.runtime` is not available"));
+        assert!(found[1].2.starts_with("`opa.runtime` is not available"));
     }
 
     #[test]
     fn the_builtin_policies_pass() {
         let sources = crate::builtin_sources();
-        assert_eq!(check(sources.iter()), Vec::new());
+        let parsed: Vec<Parsed> = sources
+            .iter()
+            .map(|s| crate::rego::parse(s).unwrap())
+            .collect();
+        let pairs: Vec<(&PolicySource, &Parsed)> = sources.iter().zip(parsed.iter()).collect();
+        assert_eq!(check(&pairs), Vec::new());
     }
 }

@@ -60,26 +60,79 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<PolicySource>) {
     }
 }
 
-/// The built-in sources overlaid with the user's: a user file that declares the package of a
-/// built-in file replaces that file. So `policy test policies/` in a checkout tests the working
-/// copy instead of loading every package twice, and a team can ship a patched built-in.
-pub fn overlay(builtin: Vec<PolicySource>, user: Vec<PolicySource>) -> Vec<PolicySource> {
-    let replaced: std::collections::HashSet<&str> =
-        user.iter().filter_map(|s| package_of(&s.text)).collect();
-    let mut out: Vec<PolicySource> = builtin
-        .iter()
-        .filter(|s| package_of(&s.text).is_none_or(|p| !replaced.contains(p)))
-        .cloned()
-        .collect();
-    out.extend(user);
-    out
+/// Whether a user's policy may replace a built-in one of the same package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Override {
+    /// It may: the user said so (`--override-builtin`, `--no-builtin`), or is testing a working
+    /// copy of the built-ins (`policy test policies/`).
+    Allowed,
+    /// It may not: a user package that shadows a built-in is an error.
+    Refused,
 }
 
-/// The package a Rego file declares: the path after its first `package` keyword.
-fn package_of(text: &str) -> Option<&str> {
-    text.lines()
-        .find_map(|line| line.trim_start().strip_prefix("package "))
-        .and_then(|rest| rest.split_whitespace().next())
+/// The built-in sources overlaid with the user's. A user rule or helper file that declares the
+/// package of a built-in one replaces it when `overrides` allows, and is an error otherwise (a
+/// built-in rule must never vanish without a word). A test file never replaces anything: it
+/// joins its package. Files whose package cannot be read are kept for the loader to report.
+pub fn overlay(
+    builtin: Vec<PolicySource>,
+    user: Vec<PolicySource>,
+    overrides: Override,
+) -> Result<Vec<PolicySource>, EngineError> {
+    let package_of = |s: &PolicySource| {
+        crate::rego::parse(s)
+            .ok()
+            .map(|p| (p.package, p.package_line))
+    };
+    let builtin_packages: std::collections::HashMap<String, String> = builtin
+        .iter()
+        .filter(|s| !s.is_test())
+        .filter_map(|s| package_of(s).map(|(p, _)| (p, s.path.clone())))
+        .collect();
+    let mut replaced = std::collections::HashSet::new();
+    let mut diagnostics = Vec::new();
+    for source in user.iter().filter(|s| !s.is_test()) {
+        let Some((package, line)) = package_of(source) else {
+            continue;
+        };
+        if let Some(shadowed) = builtin_packages.get(&package) {
+            match overrides {
+                Override::Allowed => {
+                    replaced.insert(package);
+                }
+                Override::Refused => diagnostics.push(
+                    Diagnostic::new(
+                        &source.path,
+                        line,
+                        1,
+                        format!(
+                            "package {package} is a built-in package ({shadowed}): this file \
+                             would replace it"
+                        ),
+                    )
+                    .hint(
+                        "rename the package (custom rules live outside trailguard.*), or pass \
+                         --override-builtin to replace the built-in on purpose",
+                    ),
+                ),
+            }
+        }
+    }
+    if !diagnostics.is_empty() {
+        diagnostics.sort();
+        return Err(EngineError::Policies(diagnostics));
+    }
+    // The user's copy of a built-in file (`policy test policies/` in a checkout) replaces it.
+    let user_paths: std::collections::HashSet<&str> =
+        user.iter().map(|s| s.path.as_str()).collect();
+    let mut out: Vec<PolicySource> = builtin
+        .into_iter()
+        .filter(|s| !user_paths.contains(s.path.as_str()))
+        // A replaced package's built-in tests go with it: they test the built-in version.
+        .filter(|s| package_of(s).is_none_or(|(p, _)| !replaced.contains(&p)))
+        .collect();
+    out.extend(user);
+    Ok(out)
 }
 
 /// Reads a `.rego` file, or every `.rego` file below a directory (sorted, hidden entries skipped).
@@ -145,32 +198,68 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), EngineError
 mod tests {
     use super::*;
 
+    fn builtin(path: &str, text: &str) -> PolicySource {
+        PolicySource {
+            builtin: true,
+            ..PolicySource::custom(path, text)
+        }
+    }
+
+    fn paths(sources: Vec<PolicySource>) -> Vec<(String, bool)> {
+        sources.into_iter().map(|s| (s.path, s.builtin)).collect()
+    }
+
     #[test]
-    fn a_user_file_replaces_the_builtin_of_its_package() {
-        let builtin = vec![
-            PolicySource {
-                builtin: true,
-                ..PolicySource::custom("policies/a.rego", "# METADATA\npackage x.a\n")
-            },
-            PolicySource {
-                builtin: true,
-                ..PolicySource::custom("policies/b.rego", "package x.b\n")
-            },
+    fn a_user_file_replaces_the_builtin_of_its_package_when_allowed() {
+        let builtins = vec![
+            builtin("policies/a.rego", "# METADATA\npackage x.a\n"),
+            builtin("policies/b.rego", "package x.b\n"),
         ];
         let user = vec![PolicySource::custom(
             "mine/a.rego",
             "package x.a # patched\n",
         )];
-        let paths: Vec<(String, bool)> = overlay(builtin, user)
-            .into_iter()
-            .map(|s| (s.path, s.builtin))
-            .collect();
         assert_eq!(
-            paths,
+            paths(overlay(builtins, user, Override::Allowed).unwrap()),
             vec![
                 ("policies/b.rego".into(), true),
                 ("mine/a.rego".into(), false)
             ]
         );
+    }
+
+    #[test]
+    fn a_user_package_that_shadows_a_builtin_is_an_error_unless_allowed() {
+        let builtins = vec![builtin("policies/a.rego", "package x.a\n")];
+        let user = vec![PolicySource::custom("mine/a.rego", "\npackage x.a\n")];
+        let error = overlay(builtins, user, Override::Refused)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("mine/a.rego:2:1: package x.a is a built-in package (policies/a.rego)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_user_test_file_never_replaces_a_rule() {
+        // Regression: a user `_test.rego` in a built-in rule's package removed that rule.
+        let builtins = vec![builtin(
+            "policies/tg090.rego",
+            "package trailguard.rules.tg090\n",
+        )];
+        let user = vec![PolicySource::custom(
+            "mine/tg090_test.rego",
+            "package trailguard.rules.tg090\n",
+        )];
+        for overrides in [Override::Allowed, Override::Refused] {
+            assert_eq!(
+                paths(overlay(builtins.clone(), user.clone(), overrides).unwrap()),
+                vec![
+                    ("policies/tg090.rego".into(), true),
+                    ("mine/tg090_test.rego".into(), false)
+                ]
+            );
+        }
     }
 }

@@ -71,74 +71,71 @@ pub fn run_tests_within(
     params: &Params,
     budget: Budget,
 ) -> Result<TestRun, EngineError> {
-    let mut engine = regorus::Engine::new();
-    let mut diagnostics = Vec::new();
-    let mut tests = Vec::new();
-    for source in sources {
-        match crate::limits::add_policy(&mut engine, source) {
-            Ok(package) if selected(source) => {
-                for (name, line) in test_rules(&source.text) {
-                    tests.push((format!("{package}.{name}"), source.path.clone(), line));
-                }
-            }
-            Ok(_) => {}
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
-    }
-    // Tests get the same sandbox as rules (see `crate::sandbox`).
-    diagnostics.extend(crate::sandbox::check(sources.iter()));
-    if !diagnostics.is_empty() {
-        diagnostics.sort();
-        return Err(EngineError::Policies(diagnostics));
-    }
-    engine.add_data(params.data()).map_err(|e| {
-        EngineError::Policies(vec![Diagnostic::new(
-            "data.trailguard.params",
-            1,
-            1,
-            e.to_string(),
-        )])
-    })?;
+    let crate::loader::Loaded { mut engine, files } = crate::loader::load(sources, params)?;
+    let tests: Vec<(String, String, usize)> = files
+        .iter()
+        .filter(|(source, _)| selected(source))
+        .flat_map(|(source, parsed)| {
+            parsed.tests().into_iter().map(|(name, line)| {
+                (
+                    format!("data.{}.{name}", parsed.package),
+                    source.path.clone(),
+                    line,
+                )
+            })
+        })
+        .collect();
     engine.set_execution_timer_config(budget.timer());
-    let mut run = TestRun::default();
-    for (name, file, line) in tests {
-        let started = Instant::now();
-        let outcome = match engine.eval_rule(name.clone()) {
-            Ok(Value::Bool(true)) => Outcome::Pass,
-            Ok(_) => Outcome::Fail,
-            Err(e) if crate::budget::interpreter_timed_out(&*e) => {
-                Outcome::Error(budget.exceeded_by(&name, &file).to_string())
-            }
-            Err(e) => Outcome::Error(Diagnostic::from_regorus(&file, &e.to_string()).to_string()),
-        };
-        run.results.push(TestResult {
-            name,
-            file,
-            line,
-            outcome,
-            duration: started.elapsed(),
-        });
-    }
-    Ok(run)
+    // On a thread with the large stack rules get, each test's panic caught and reported.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("trailguard-test".into())
+            .stack_size(crate::EVAL_STACK_SIZE)
+            .spawn_scoped(scope, move || {
+                let mut run = TestRun::default();
+                let mut engine = Some(engine);
+                for (name, file, line) in tests {
+                    let started = Instant::now();
+                    let outcome = match engine.as_mut() {
+                        Some(engine) => test_one(engine, &name, &file, &budget),
+                        None => Outcome::Error("not run: an earlier test broke the engine".into()),
+                    };
+                    if matches!(&outcome, Outcome::Error(e) if e.starts_with(PANICKED)) {
+                        engine = None;
+                    }
+                    run.results.push(TestResult {
+                        name,
+                        file,
+                        line,
+                        outcome,
+                        duration: started.elapsed(),
+                    });
+                }
+                run
+            })
+            .map_err(|e| EngineError::Thread(e.to_string()))?
+            .join()
+            .map_err(|_| EngineError::Thread("the test thread stopped".into()))
+    })
 }
 
-/// The test rules a file defines: rule heads at the start of a line named `test_*`, with the
-/// line of their first definition.
-fn test_rules(text: &str) -> Vec<(String, usize)> {
-    let mut out: Vec<(String, usize)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if !line.starts_with("test_") {
-            continue;
+/// How an [`Outcome::Error`] of a panicking test starts.
+const PANICKED: &str = "the Rego engine panicked";
+
+/// Runs one test rule.
+fn test_one(engine: &mut regorus::Engine, name: &str, file: &str, budget: &Budget) -> Outcome {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine.eval_rule(name.to_string())
+    }));
+    match result {
+        Ok(Ok(Value::Bool(true))) => Outcome::Pass,
+        Ok(Ok(_)) => Outcome::Fail,
+        Ok(Err(e)) if crate::budget::interpreter_timed_out(&*e) => {
+            Outcome::Error(budget.exceeded_by(name, file).to_string())
         }
-        let name: String = line
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if !out.iter().any(|(n, _)| *n == name) {
-            out.push((name, i + 1));
-        }
+        Ok(Err(e)) => Outcome::Error(Diagnostic::from_regorus(file, &e.to_string()).to_string()),
+        Err(_) => Outcome::Error(format!("{PANICKED} evaluating {name} ({file})")),
     }
-    out
 }
 
 #[cfg(test)]

@@ -262,6 +262,8 @@ impl SarifInput {
             gaps,
             snapshots,
             accounts: accounts.into_iter().collect(),
+            prints: Vec::new(),
+            profile: Vec::new(),
         };
         let options = Options {
             color: false,

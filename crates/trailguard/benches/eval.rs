@@ -15,7 +15,7 @@
 
 use serde_json::json;
 use std::time::{Duration, Instant};
-use trailguard_engine::{builtin_sources, snapshot_value, Backend, Params, PolicyEngine};
+use trailguard_engine::{builtin_sources, snapshot_value, Params, PolicyEngine};
 use trailguard_report::{render_sarif, Options};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
@@ -343,10 +343,8 @@ fn generate_large_iam(roles_n: usize, policies_n: usize) -> String {
 fn bench_large_iam(engine: &PolicyEngine, runs: usize, roles: usize, policies: usize) {
     let text = generate_large_iam(roles, policies);
     let snapshot = Snapshot::from_json(&text).unwrap();
-    let input = snapshot_value(&snapshot);
-    let (all, findings) = best_of(runs, || {
-        engine.evaluate_value(&input, Backend::Rvm).unwrap()
-    });
+    let input = snapshot_value(&snapshot).unwrap();
+    let (all, findings) = best_of(runs, || engine.evaluate_value(&input).unwrap());
     println!(
         "\none account with {roles} roles, {policies} customer managed policies, 100 users ({:.1} MiB json): \
          whole catalogue {} ms, {} findings",
@@ -359,16 +357,12 @@ fn bench_large_iam(engine: &PolicyEngine, runs: usize, roles: usize, policies: u
         "rule", "backend", "ms", "findings"
     );
     for rule in engine.rules().iter().filter(|r| r.id.starts_with("TG06")) {
-        let backend = engine.backend_of(&rule.id, Backend::Rvm);
-        let (time, found) = best_of(runs, || {
-            engine
-                .evaluate_rule(&rule.id, &input, Backend::Rvm)
-                .unwrap()
-        });
+        let backend = "interpreter";
+        let (time, found) = best_of(runs, || engine.evaluate_rule(&rule.id, &input).unwrap());
         println!(
             "{:>8} {:>12} {} {:>9}",
             rule.id,
-            format!("{backend:?}"),
+            backend,
             ms(time),
             found.len()
         );
@@ -450,10 +444,8 @@ policy documents of {n} statements (the compliant snapshot plus one document):"
         let mut snapshot = base.clone();
         add(&mut snapshot);
         let text = serde_json::to_string_pretty(&snapshot).unwrap();
-        let input = snapshot_value(&Snapshot::from_json(&text).unwrap());
-        let (time, findings) = best_of(runs, || {
-            engine.evaluate_value(&input, Backend::Rvm).unwrap()
-        });
+        let input = snapshot_value(&Snapshot::from_json(&text).unwrap()).unwrap();
+        let (time, findings) = best_of(runs, || engine.evaluate_value(&input).unwrap());
         println!(
             "{name:>24} {:>9.1} {} {:>9}",
             text.len() as f64 / (1024.0 * 1024.0),
@@ -513,12 +505,10 @@ fn main() {
     let (compile_time, engine) = best_of(runs, || {
         PolicyEngine::new(&builtin_sources(), &Params::default()).unwrap()
     });
-    let interpreted = engine.interpreted_rules();
     println!(
-        "policies: {} rules compiled in {} ms; {} run on the interpreter because of a construct the RVM gets wrong",
+        "policies: {} rules compiled in {} ms",
         engine.rules().len(),
         ms(compile_time).trim(),
-        interpreted.len(),
     );
     println!(
         "{:>9} {:>9} | {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} | {:>8} {:>6} {:>9}",
@@ -546,13 +536,9 @@ fn main() {
         let path = dir.path().join(format!("snapshot-{size}.json"));
         std::fs::write(&path, &text).unwrap();
         let (parse, snapshot) = best_of(runs, || Snapshot::from_json(&text).unwrap());
-        let (convert, input) = best_of(runs, || snapshot_value(&snapshot));
-        let (rvm, _) = best_of(runs, || {
-            engine.evaluate_value(&input, Backend::Rvm).unwrap()
-        });
-        let (interp, findings) = best_of(runs, || {
-            engine.evaluate_value(&input, Backend::Interpreter).unwrap()
-        });
+        let (convert, input) = best_of(runs, || snapshot_value(&snapshot).unwrap());
+        let (rvm, _) = best_of(runs, || engine.evaluate_value(&input).unwrap());
+        let (interp, findings) = best_of(runs, || engine.evaluate_value(&input).unwrap());
         let file = SnapshotFile {
             path: path.clone(),
             text: text.clone(),
@@ -565,7 +551,7 @@ fn main() {
         };
         let (located, evaluation) = best_of(runs, || {
             engine
-                .evaluate_files(std::slice::from_ref(&file), dir.path(), Backend::Rvm)
+                .evaluate_files(std::slice::from_ref(&file), dir.path())
                 .unwrap()
         });
         let (render_time, _) = best_of(runs, || render_sarif(&evaluation, &options).unwrap());
@@ -605,23 +591,9 @@ fn main() {
     if let Some(input) = last_input {
         println!("\nper rule at the largest size (ms): rule, backend used by --backend rvm, rvm, interpreter");
         for rule in engine.rules() {
-            let (r, _) = best_of(runs, || {
-                engine
-                    .evaluate_rule(&rule.id, &input, Backend::Rvm)
-                    .unwrap()
-            });
-            let (i, _) = best_of(runs, || {
-                engine
-                    .evaluate_rule(&rule.id, &input, Backend::Interpreter)
-                    .unwrap()
-            });
-            println!(
-                "{:>8} {:>12} {} {}",
-                rule.id,
-                format!("{:?}", engine.backend_of(&rule.id, Backend::Rvm)),
-                ms(r),
-                ms(i)
-            );
+            let (r, _) = best_of(runs, || engine.evaluate_rule(&rule.id, &input).unwrap());
+            let (i, _) = best_of(runs, || engine.evaluate_rule(&rule.id, &input).unwrap());
+            println!("{:>8} {:>12} {} {}", rule.id, "interpreter", ms(r), ms(i));
         }
     }
 }

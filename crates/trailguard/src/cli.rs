@@ -73,6 +73,10 @@ pub struct PolicyArgs {
     /// Do not load the built-in rules (their helpers in trailguard.lib stay available).
     #[arg(long)]
     pub no_builtin: bool,
+    /// Let a --policy file replace the built-in file of the same package (a patched built-in
+    /// rule or helper). Without it, such a file is an error.
+    #[arg(long)]
+    pub override_builtin: bool,
 }
 
 /// Limits on policy evaluation (`eval`, `scan`, `diff`, `policy test`).
@@ -130,6 +134,10 @@ pub struct EvalArgs {
     pub report: ReportArgs,
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Print each rule's evaluation time and result count to standard error, slowest first
+    /// (like `opa eval --profile`).
+    #[arg(long)]
+    pub profile: bool,
 }
 
 /// How large a snapshot file `eval` and `diff` read.
@@ -316,9 +324,10 @@ pub struct ReportArgs {
     pub color: ColorArg,
     #[command(flatten)]
     pub limits: LimitArgs,
-    /// How rules run: regorus's compiled VM, or its interpreter (for comparing the two).
-    #[arg(long, value_enum, default_value_t = BackendArg::Rvm, hide = true)]
-    pub backend: BackendArg,
+    /// Print each rule's evaluation time and result count to standard error, slowest first
+    /// (`eval --profile` does the same; in `scan`, `--profile` is the AWS profile).
+    #[arg(long)]
+    pub profile_rules: bool,
 }
 
 /// `trailguard check-config`.
@@ -408,15 +417,6 @@ pub enum ColorArg {
     Always,
     /// Never.
     Never,
-}
-
-/// `--backend`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BackendArg {
-    /// regorus's RVM.
-    Rvm,
-    /// regorus's interpreter.
-    Interpreter,
 }
 
 /// `trailguard accounts`.

@@ -43,7 +43,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Outcome> {
         text,
         snapshot: collection.snapshot,
     };
-    eval::report(&[file], &args.report)
+    eval::report(&[file], &args.report, false)
 }
 
 /// A snapshot is written whatever its size (a long collection is never thrown away), but one

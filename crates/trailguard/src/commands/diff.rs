@@ -19,12 +19,11 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         args.limits.budget(),
     )?;
     let waivers = waivers(args.files.waivers.as_deref())?;
-    let backend = trailguard_engine::Backend::default();
     // Waived findings are accepted risks: they are neither new nor fixed.
     let today = Date::today();
     let unwaived = |snapshot| -> anyhow::Result<_> {
         let mut evaluation = Evaluation {
-            findings: engine.evaluate(snapshot, backend)?,
+            findings: engine.evaluate(snapshot)?,
             ..Evaluation::default()
         };
         waivers.apply(&mut evaluation, today);

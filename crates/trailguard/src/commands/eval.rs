@@ -1,11 +1,11 @@
 //! `trailguard eval`: judge saved snapshots.
 
 use super::{policy_sources, Outcome};
-use crate::cli::{BackendArg, EvalArgs, FailOn, FormatArg, ReportArgs};
+use crate::cli::{EvalArgs, FailOn, FormatArg, ReportArgs};
 use crate::output::{emit, use_color};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
-use trailguard_engine::{Backend, Date, Params, PolicyEngine, Severity, Waivers};
+use trailguard_engine::{Date, Params, PolicyEngine, RuleCost, Severity, Waivers};
 use trailguard_report::{render, render_sarif, Format, Options, MAX_RUNS};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
@@ -21,11 +21,44 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|path| Snapshot::load_limited(path, args.read.max_snapshot_size))
         .collect::<Result<Vec<_>, _>>()?;
-    report(&files, &args.report)
+    report(&files, &args.report, args.profile)
+}
+
+/// `eval --profile`: each rule's (or batch's) time and result count, slowest first, and the
+/// total.
+fn profile_table(costs: &[RuleCost]) -> String {
+    let width = costs
+        .iter()
+        .map(|c| c.rules.join("+").len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = format!(
+        "{:<width$}  {:>10}  {:>7}\n",
+        "RULE", "TIME (ms)", "RESULTS"
+    );
+    for cost in costs {
+        out.push_str(&format!(
+            "{:<width$}  {:>10.1}  {:>7}\n",
+            cost.rules.join("+"),
+            cost.duration.as_secs_f64() * 1000.0,
+            cost.results
+        ));
+    }
+    let total: f64 = costs
+        .iter()
+        .map(|c| c.duration.as_secs_f64() * 1000.0)
+        .sum();
+    let results: usize = costs.iter().map(|c| c.results).sum();
+    out.push_str(&format!(
+        "{:<width$}  {total:>10.1}  {results:>7}\n(rules joined by + share an index and are evaluated together; times add up across threads)",
+        "total"
+    ));
+    out
 }
 
 /// Evaluates snapshots and writes the report `args` ask for; shared by `eval` and `scan`.
-pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outcome> {
+pub fn report(files: &[SnapshotFile], args: &ReportArgs, profile: bool) -> anyhow::Result<Outcome> {
     let params = params(args.files.config.as_deref())?;
     let waivers = waivers(args.files.waivers.as_deref())?;
     let engine = PolicyEngine::with_budget(
@@ -33,11 +66,13 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs) -> anyhow::Result<Outco
         &params,
         args.limits.budget(),
     )?;
-    let backend = match args.backend {
-        BackendArg::Rvm => Backend::Rvm,
-        BackendArg::Interpreter => Backend::Interpreter,
-    };
-    let mut evaluation = engine.evaluate_files(files, &args.sarif_root, backend)?;
+    let mut evaluation = engine.evaluate_files(files, &args.sarif_root)?;
+    for print in &evaluation.prints {
+        crate::output::eprintln(&format!("print ({}): {}", print.rule, print.text));
+    }
+    if profile || args.profile_rules {
+        crate::output::eprintln(&profile_table(&evaluation.profile));
+    }
     waivers.apply(&mut evaluation, Date::today());
     let format = match args.format {
         FormatArg::Text => Format::Text,

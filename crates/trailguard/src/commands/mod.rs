@@ -9,7 +9,7 @@ mod policy;
 
 use crate::cli::{Cli, Command, PolicyArgs};
 use anyhow::Context;
-use trailguard_engine::{builtin_sources, load_path, overlay, PolicySource};
+use trailguard_engine::{builtin_sources, load_path, overlay, Override, PolicySource};
 
 /// How a successful run ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,15 +52,34 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 /// The policy sources `--policy` and `--no-builtin` select. Without the built-in rules, the
 /// built-in helpers (`policies/lib`) stay loaded so custom rules can import them. A user file
-/// with a built-in's package replaces it ([`overlay`]).
+/// with a built-in's package replaces it with `--override-builtin` or `--no-builtin`, and is an
+/// error otherwise ([`overlay`]). A file named twice (`--policy p --policy ./p`) is read once.
 pub fn policy_sources(args: &PolicyArgs) -> anyhow::Result<Vec<PolicySource>> {
+    let overrides = if args.override_builtin || args.no_builtin {
+        Override::Allowed
+    } else {
+        Override::Refused
+    };
+    sources(args, overrides)
+}
+
+/// [`policy_sources`], with the override decision made by the caller.
+pub fn sources(args: &PolicyArgs, overrides: Override) -> anyhow::Result<Vec<PolicySource>> {
     let builtin = builtin_sources()
         .into_iter()
         .filter(|s| !args.no_builtin || s.path.starts_with("policies/lib/"))
         .collect();
     let mut user = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for path in &args.policies {
-        user.extend(load_path(path)?);
+        for source in load_path(path)? {
+            // The same file reached twice (a directory given twice, or as `p` and `./p`).
+            let key = std::fs::canonicalize(&source.path)
+                .with_context(|| format!("cannot read policy {}", source.path))?;
+            if seen.insert(key) {
+                user.push(source);
+            }
+        }
     }
-    Ok(overlay(builtin, user))
+    Ok(overlay(builtin, user, overrides)?)
 }

@@ -40,10 +40,15 @@ fn load_rules(args: &PolicyArgs) -> anyhow::Result<Vec<RuleMeta>> {
 }
 
 fn test(paths: &[std::path::PathBuf], budget: Budget) -> anyhow::Result<Outcome> {
-    let sources = policy_sources(&PolicyArgs {
-        policies: paths.to_vec(),
-        no_builtin: false,
-    })?;
+    // Testing a working copy of the built-ins (`policy test policies/`) replaces them.
+    let sources = super::sources(
+        &PolicyArgs {
+            policies: paths.to_vec(),
+            no_builtin: false,
+            override_builtin: true,
+        },
+        trailguard_engine::Override::Allowed,
+    )?;
     // The tests of the given paths; without paths, the built-ins' own.
     let run = run_tests_within(
         &sources,

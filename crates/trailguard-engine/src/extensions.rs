@@ -1,0 +1,219 @@
+//! Builtins trailguard replaces, registered as regorus extensions (which regorus looks up before
+//! its own builtins), so every policy, built-in or custom, gets them.
+//!
+//! - `numbers.range` and `numbers.range_step` refuse to build more than [`MAX_RANGE`] numbers.
+//!   regorus allocates the whole array up front, so `numbers.range(0, 1e12)` aborted the process
+//!   (an allocation that fails cannot be caught). The error names the call's file and line.
+//! - `time.add_date`, `time.clock`, `time.date`, `time.diff`, `time.format` and `time.weekday`
+//!   refuse a time zone other than UTC: `"Local"` reads the scanner's `TZ`, which would make
+//!   findings depend on the machine that ran the scan. UTC calls go to regorus's builtin.
+
+use regorus::unstable::{Expr, Parser, Source, Span, BUILTINS};
+use regorus::Value;
+
+/// The most numbers `numbers.range` and `numbers.range_step` may build in one call.
+pub const MAX_RANGE: u64 = 1_000_000;
+
+/// The time builtins that take `[ns, zone]`, with their argument counts.
+const ZONED: &[(&str, u8)] = &[
+    ("time.add_date", 4),
+    ("time.clock", 1),
+    ("time.date", 1),
+    ("time.diff", 2),
+    ("time.format", 1),
+    ("time.weekday", 1),
+];
+
+/// Registers trailguard's extensions on `engine`.
+pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
+    let add =
+        |engine: &mut regorus::Engine, name: &str, nargs: u8, f: Box<dyn regorus::Extension>| {
+            engine
+                .add_extension(name.to_string(), nargs, f)
+                .map_err(|e| format!("cannot register {name}: {e}"))
+        };
+    let range = Builtin::new("numbers.range", 2)?;
+    add(
+        engine,
+        "numbers.range",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            let count = span_of(&args, 1)?;
+            bounded("numbers.range", count)?;
+            range.call(&args)
+        }),
+    )?;
+    let range_step = Builtin::new("numbers.range_step", 3)?;
+    add(
+        engine,
+        "numbers.range_step",
+        3,
+        Box::new(move |args: Vec<Value>| {
+            let step = integer(args.get(2))?.unsigned_abs().max(1);
+            let count = span_of(&args, step)?;
+            bounded("numbers.range_step", count)?;
+            range_step.call(&args)
+        }),
+    )?;
+    for &(name, nargs) in ZONED {
+        let builtin = Builtin::new(name, nargs)?;
+        add(
+            engine,
+            name,
+            nargs,
+            Box::new(move |args: Vec<Value>| {
+                for arg in &args {
+                    if let Value::Array(parts) = arg {
+                        if let Some(Value::String(zone)) = parts.get(1) {
+                            if !matches!(zone.as_ref(), "UTC" | "") {
+                                anyhow::bail!(
+                                    "time zone `{zone}` is not available to policies: only UTC \
+                                     is (`Local` would read the scanner's TZ, and findings must \
+                                     not depend on the machine that ran the scan)"
+                                );
+                            }
+                        }
+                    }
+                }
+                builtin.call(&args)
+            }),
+        )?;
+    }
+    Ok(())
+}
+
+/// The number of values `numbers.range(a, b)` (or `_step` with `step`) would build.
+fn span_of(args: &[Value], step: u64) -> anyhow::Result<u64> {
+    let a = integer(args.first())?;
+    let b = integer(args.get(1))?;
+    Ok(a.abs_diff(b) / step + 1)
+}
+
+/// An integer argument; anything else goes to regorus's builtin, which reports it.
+fn integer(value: Option<&Value>) -> anyhow::Result<i64> {
+    match value {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .ok_or_else(|| anyhow::anyhow!("operand must be an integer between -2^63 and 2^63")),
+        Some(other) => anyhow::bail!("operand must be a number, got {other}"),
+        None => anyhow::bail!("missing operand"),
+    }
+}
+
+fn bounded(name: &str, count: u64) -> anyhow::Result<()> {
+    if count > MAX_RANGE {
+        anyhow::bail!(
+            "{name} would build {count} numbers; a policy may build at most {MAX_RANGE} in one call"
+        );
+    }
+    Ok(())
+}
+
+/// A regorus builtin called directly, with a placeholder call site for its own error messages.
+#[derive(Clone)]
+struct Builtin {
+    name: &'static str,
+    span: Span,
+    params: Vec<regorus::unstable::Ref<Expr>>,
+}
+
+impl Builtin {
+    fn new(name: &'static str, nargs: u8) -> Result<Builtin, String> {
+        let args: Vec<String> = (0..nargs).map(|i| format!("a{i}")).collect();
+        let text = format!("f({})", args.join(", "));
+        let source = Source::from_contents(format!("<{name}>"), text).map_err(|e| e.to_string())?;
+        let call = Parser::new(&source)
+            .and_then(|mut p| p.parse_expr())
+            .map_err(|e| e.to_string())?;
+        match &call {
+            Expr::Call { span, params, .. } => Ok(Builtin {
+                name,
+                span: span.clone(),
+                params: params.clone(),
+            }),
+            _ => Err(format!("cannot prepare the call of {name}")),
+        }
+    }
+
+    fn call(&self, args: &[Value]) -> anyhow::Result<Value> {
+        let Some((function, _)) = BUILTINS.get(self.name) else {
+            anyhow::bail!("{} is not a builtin of this regorus", self.name);
+        };
+        function(&self.span, &self.params, args, true).map_err(|e| {
+            // regorus's message points into the placeholder call; keep only what it says.
+            let text = e.to_string();
+            let message = text
+                .lines()
+                .rev()
+                .find_map(|l| l.trim().strip_prefix("error: "))
+                .unwrap_or(&text)
+                .to_string();
+            anyhow::anyhow!("{message}")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(query: &str) -> Result<Value, String> {
+        let mut engine = regorus::Engine::new();
+        register(&mut engine).unwrap();
+        engine
+            .add_policy(
+                "p.rego".into(),
+                format!("package p\nimport rego.v1\nx := {query}\n"),
+            )
+            .unwrap();
+        engine
+            .eval_rule("data.p.x".into())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn numbers_range_is_bounded_and_otherwise_unchanged() {
+        assert_eq!(
+            eval("numbers.range(1, 3)").unwrap(),
+            Value::from_json_str("[1,2,3]").unwrap()
+        );
+        assert_eq!(
+            eval("numbers.range(3, 1)").unwrap(),
+            Value::from_json_str("[3,2,1]").unwrap()
+        );
+        assert_eq!(
+            eval("numbers.range_step(0, 10, 5)").unwrap(),
+            Value::from_json_str("[0,5,10]").unwrap()
+        );
+        let error = eval("numbers.range(0, 1e12)").unwrap_err();
+        assert!(error.contains("p.rego:3:19"), "{error}");
+        assert!(
+            error.contains("would build 1000000000001 numbers"),
+            "{error}"
+        );
+        assert!(eval("numbers.range_step(0, 1e12, 1)").is_err());
+        assert!(eval("numbers.range(0, 999999)").is_ok());
+    }
+
+    #[test]
+    fn time_functions_take_utc_only() {
+        assert_eq!(
+            eval("time.clock(0)").unwrap(),
+            Value::from_json_str("[0,0,0]").unwrap()
+        );
+        assert_eq!(
+            eval("time.date([0, \"UTC\"])").unwrap(),
+            Value::from_json_str("[1970,1,1]").unwrap()
+        );
+        let error = eval("time.clock([0, \"Local\"])").unwrap_err();
+        assert!(
+            error.contains("time zone `Local` is not available"),
+            "{error}"
+        );
+        assert!(eval("time.weekday([0, \"Europe/Paris\"])").is_err());
+        // regorus's own errors still come through, with their message.
+        let error = eval("time.clock(\"x\")").unwrap_err();
+        assert!(error.contains("p.rego:3:16"), "{error}");
+        assert!(error.contains("expects `ns` to be a `number`"), "{error}");
+    }
+}

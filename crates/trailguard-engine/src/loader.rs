@@ -1,0 +1,79 @@
+//! Loading policy files into a regorus engine: every file parsed by regorus ([`crate::rego`]),
+//! checked against the sandbox, and compiled, with every problem of every file reported at once.
+
+use crate::rego::Parsed;
+use crate::{Diagnostic, EngineError, Params, PolicySource};
+use std::collections::BTreeMap;
+
+/// Policy files loaded into a regorus engine.
+pub(crate) struct Loaded {
+    /// The engine, with the policies, trailguard's extensions and the parameters.
+    pub engine: regorus::Engine,
+    /// Each loaded file with what regorus parsed, in the order given (duplicates dropped).
+    pub files: Vec<(PolicySource, Parsed)>,
+}
+
+/// Loads `sources` into a new engine with `params` as `data.trailguard.params`. The same file
+/// given twice (same path, same text: a directory passed twice) is loaded once; two different
+/// texts under one path are an error. Every problem of every file is reported together.
+pub(crate) fn load(sources: &[PolicySource], params: &Params) -> Result<Loaded, EngineError> {
+    let mut engine = regorus::Engine::new();
+    // A builtin's error is an error, never an undefined value that quietly drops a finding.
+    engine.set_strict_builtin_errors(true);
+    crate::extensions::register(&mut engine).map_err(|e| {
+        EngineError::Policies(vec![Diagnostic::new("<trailguard extensions>", 1, 1, e)])
+    })?;
+    let mut diagnostics = Vec::new();
+    let mut files: Vec<(PolicySource, Parsed)> = Vec::new();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for source in sources {
+        match seen.get(source.path.as_str()) {
+            Some(text) if *text == source.text => continue,
+            Some(_) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        &source.path,
+                        1,
+                        1,
+                        "this path is given twice, with different contents",
+                    )
+                    .hint("give each policy file once"),
+                );
+                continue;
+            }
+            None => {
+                seen.insert(&source.path, &source.text);
+            }
+        }
+        let parsed = match crate::rego::parse(source) {
+            Ok(parsed) => parsed,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        if let Err(e) = engine.add_policy(source.path.clone(), source.text.clone()) {
+            diagnostics.push(Diagnostic::from_regorus(&source.path, &e.to_string()));
+            continue;
+        }
+        files.push((source.clone(), parsed));
+    }
+    // No builtin that reads the clock, randomness, the environment or the network, and no
+    // function that does not exist (see `crate::sandbox`).
+    let pairs: Vec<(&PolicySource, &Parsed)> = files.iter().map(|(s, p)| (s, p)).collect();
+    diagnostics.extend(crate::sandbox::check(&pairs));
+    diagnostics.extend(crate::rego::recursion(&pairs));
+    if !diagnostics.is_empty() {
+        diagnostics.sort();
+        return Err(EngineError::Policies(diagnostics));
+    }
+    engine.add_data(params.data()).map_err(|e| {
+        EngineError::Policies(vec![Diagnostic::new(
+            "data.trailguard.params",
+            1,
+            1,
+            e.to_string(),
+        )])
+    })?;
+    Ok(Loaded { engine, files })
+}

@@ -1,0 +1,358 @@
+//! Evaluating the catalogue over a snapshot: one path, regorus's interpreter with strict builtin
+//! errors, rules spread over threads with large stacks, every panic caught and every missing
+//! result an error that names the rule.
+
+use crate::deny::{findings_from, sort_findings};
+use crate::engine::CompiledRule;
+use crate::{EngineError, Finding, PolicyEngine};
+use regorus::Value;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+use trailguard_snapshot::Snapshot;
+
+/// The stack of each evaluation thread. regorus's interpreter recurses once per nested
+/// expression, rule and function call; with policy nesting, expression depth and recursion
+/// bounded at load ([`crate::MAX_NESTING`], [`crate::MAX_EXPRESSION_DEPTH`]), this is ample. The
+/// memory is reserved, not committed, until used; it still counts against an address-space
+/// limit (`ulimit -v`), so it is not larger than it needs to be.
+pub const EVAL_STACK_SIZE: usize = 32 * 1024 * 1024;
+
+/// What one evaluation produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Run {
+    /// Findings, most severe first, then by rule id, resource and message.
+    pub findings: Vec<Finding>,
+    /// What the rules `print()`ed, in rule order: raw policy output, to be escaped before it
+    /// reaches a terminal.
+    pub prints: Vec<Print>,
+    /// What each rule (or group of rules evaluated together) cost, slowest first.
+    pub profile: Vec<RuleCost>,
+}
+
+/// One line a rule printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Print {
+    /// The rule that printed it (for rules evaluated together, their ids joined by `+`).
+    pub rule: String,
+    /// The text, as the policy made it (control characters included).
+    pub text: String,
+}
+
+/// The cost of one unit of evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleCost {
+    /// The rule ids: one, or several evaluated together because they share a helper's index
+    /// (see `trailguard.lib.powers`).
+    pub rules: Vec<String>,
+    /// Wall-clock time.
+    pub duration: Duration,
+    /// How many findings it produced.
+    pub results: usize,
+}
+
+/// What a worker evaluates at a time: a rule, or a batch of rules sharing an index.
+#[derive(Debug, Clone, Copy)]
+enum Unit {
+    Rule(usize),
+    Batch(usize),
+}
+
+/// A unit's outcome: each member rule's findings or error, with the rule's index.
+struct Done {
+    results: Vec<(usize, Result<Vec<Finding>, EngineError>)>,
+    prints: Vec<Print>,
+    cost: RuleCost,
+}
+
+impl PolicyEngine {
+    /// Evaluates every rule over a snapshot. Findings are sorted most severe first, then by rule
+    /// id, resource and message; they carry no location yet.
+    pub fn evaluate(&self, snapshot: &Snapshot) -> Result<Vec<Finding>, EngineError> {
+        let input = crate::snapshot_value(snapshot)?;
+        let run = self.run(&input);
+        // Freeing a large input tree takes about as long as evaluating it; do it off the
+        // caller's path (a CLI exiting meanwhile loses nothing: the OS reclaims the memory).
+        std::thread::spawn(move || drop(input));
+        Ok(run?.findings)
+    }
+
+    /// Like [`PolicyEngine::evaluate`], on a snapshot already converted to a regorus value.
+    pub fn evaluate_value(&self, input: &Value) -> Result<Vec<Finding>, EngineError> {
+        Ok(self.run(input)?.findings)
+    }
+
+    /// Evaluates every rule over `input`, with what the rules printed and what each rule cost.
+    ///
+    /// Rules are independent, so they are spread over up to [`crate::MAX_EVAL_THREADS`] threads
+    /// (no more than the machine's cores), except that rules sharing an expensive helper index
+    /// run together (see [`crate::batch`]); results are taken in rule order, so they do not
+    /// depend on scheduling. Any rule's error (a builtin's error, a conflict, the time limit, a
+    /// panic inside regorus) is the evaluation's error and names the rule: the first in id
+    /// order.
+    pub fn run(&self, input: &Value) -> Result<Run, EngineError> {
+        let units = self.units();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(crate::MAX_EVAL_THREADS)
+            .min(units.len())
+            .max(1);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<Done> = std::thread::scope(|scope| {
+            let mut handles = Vec::new();
+            for n in 0..workers {
+                let (next, units) = (&next, &units);
+                let spawned = std::thread::Builder::new()
+                    .name(format!("trailguard-eval-{n}"))
+                    .stack_size(EVAL_STACK_SIZE)
+                    .spawn_scoped(scope, move || {
+                        let mut engine = None;
+                        let mut out = Vec::new();
+                        loop {
+                            let u = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(unit) = units.get(u) else { break };
+                            out.push(self.run_unit(*unit, input, &mut engine));
+                        }
+                        out
+                    });
+                match spawned {
+                    Ok(handle) => handles.push(handle),
+                    // Fewer workers is fine as long as one runs; the units are shared.
+                    Err(e) if n > 0 => drop(e),
+                    Err(e) => return Err(EngineError::Thread(e.to_string())),
+                }
+            }
+            let mut done = Vec::new();
+            for handle in handles {
+                // `run_unit` catches panics, so a worker cannot end in one; if it did, the
+                // rules it held are reported missing below.
+                if let Ok(out) = handle.join() {
+                    done.extend(out);
+                }
+            }
+            Ok(done)
+        })?;
+        let mut results: Vec<(usize, Result<Vec<Finding>, EngineError>)> =
+            done.iter_mut().flat_map(|d| d.results.drain(..)).collect();
+        results.sort_by_key(|(i, _)| *i);
+        let mut findings = Vec::new();
+        let mut evaluated = vec![false; self.rules.len()];
+        for (i, result) in results {
+            findings.extend(result?);
+            if let Some(slot) = evaluated.get_mut(i) {
+                *slot = true;
+            }
+        }
+        if let Some(missing) = evaluated.iter().position(|done| !done) {
+            let rule = &self.rules[missing].meta;
+            return Err(EngineError::Panic {
+                rule: rule.id.clone(),
+                source_path: rule.source.clone(),
+                message: "its evaluation thread stopped without a result".into(),
+            });
+        }
+        sort_findings(&mut findings);
+        // Prints in the order of the units, so output does not depend on scheduling.
+        let mut prints = Vec::new();
+        let mut costs = Vec::new();
+        for d in done {
+            prints.push((d.cost.rules.clone(), d.prints));
+            costs.push(d.cost);
+        }
+        prints.sort_by(|a, b| a.0.cmp(&b.0));
+        costs.sort_by(|a, b| {
+            b.duration
+                .cmp(&a.duration)
+                .then_with(|| a.rules.cmp(&b.rules))
+        });
+        Ok(Run {
+            findings,
+            prints: prints.into_iter().flat_map(|(_, p)| p).collect(),
+            profile: costs,
+        })
+    }
+
+    /// Evaluates one rule, by id, over a snapshot already converted to a regorus value.
+    pub fn evaluate_rule(&self, id: &str, input: &Value) -> Result<Vec<Finding>, EngineError> {
+        let Some(index) = self.rules.iter().position(|r| r.meta.id == id) else {
+            return Err(EngineError::UnknownRule(id.to_string()));
+        };
+        let done = self.run_unit(Unit::Rule(index), input, &mut None);
+        let mut findings = Vec::new();
+        for (_, result) in done.results {
+            findings.extend(result?);
+        }
+        sort_findings(&mut findings);
+        Ok(findings)
+    }
+
+    /// The units of an evaluation: every batch, then every rule in no batch.
+    fn units(&self) -> Vec<Unit> {
+        let batched: std::collections::HashSet<usize> = self
+            .batches
+            .iter()
+            .flat_map(|b| b.rules.iter().copied())
+            .collect();
+        (0..self.batches.len())
+            .map(Unit::Batch)
+            .chain(
+                (0..self.rules.len())
+                    .filter(|i| !batched.contains(i))
+                    .map(Unit::Rule),
+            )
+            .collect()
+    }
+
+    /// Runs a unit. `engine` is this thread's interpreter with `input` set, made on first need
+    /// and dropped after a panic (its state can no longer be trusted).
+    fn run_unit(&self, unit: Unit, input: &Value, engine: &mut Option<regorus::Engine>) -> Done {
+        let members: Vec<usize> = match unit {
+            Unit::Rule(i) => vec![i],
+            Unit::Batch(b) => self.batches.get(b).map_or(Vec::new(), |b| b.rules.clone()),
+        };
+        let names: Vec<String> = members
+            .iter()
+            .filter_map(|&i| self.rules.get(i))
+            .map(|r| r.meta.id.clone())
+            .collect();
+        let started = Instant::now();
+        let interpreter = engine.get_or_insert_with(|| {
+            let mut engine = self.engine.clone();
+            engine.set_input(input.clone());
+            engine.set_gather_prints(true);
+            engine
+        });
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let results = match unit {
+                Unit::Rule(i) => match self.rules.get(i) {
+                    Some(rule) => vec![(
+                        i,
+                        self.eval(rule, &rule.entry, interpreter)
+                            .and_then(|v| findings_from(&rule.meta, &v)),
+                    )],
+                    None => Vec::new(),
+                },
+                Unit::Batch(b) => self.run_batch(b, interpreter),
+            };
+            let prints = interpreter.take_prints();
+            (results, prints)
+        }));
+        let label = names.join("+");
+        let (results, prints) = match outcome {
+            Ok((results, Ok(prints))) => (results, prints),
+            Ok((results, Err(e))) => (
+                results
+                    .into_iter()
+                    .map(|(i, _)| {
+                        let message = format!("its print() output could not be read: {e}");
+                        (i, Err(self.panic_of(&[i], message)))
+                    })
+                    .collect(),
+                Vec::new(),
+            ),
+            Err(panic) => {
+                *engine = None;
+                let message = panic_message(&*panic);
+                (
+                    members
+                        .iter()
+                        .map(|&i| (i, Err(self.panic_of(&[i], message.clone()))))
+                        .collect(),
+                    Vec::new(),
+                )
+            }
+        };
+        let found = results
+            .iter()
+            .map(|(_, r)| r.as_ref().map_or(0, Vec::len))
+            .sum();
+        Done {
+            results,
+            prints: prints
+                .into_iter()
+                .map(|text| Print {
+                    rule: label.clone(),
+                    text,
+                })
+                .collect(),
+            cost: RuleCost {
+                rules: names,
+                duration: started.elapsed(),
+                results: found,
+            },
+        }
+    }
+
+    /// A batch's members' findings; on any error, each member evaluated alone, so the error
+    /// names the rule that failed.
+    fn run_batch(
+        &self,
+        b: usize,
+        interpreter: &mut regorus::Engine,
+    ) -> Vec<(usize, Result<Vec<Finding>, EngineError>)> {
+        let Some(batch) = self.batches.get(b) else {
+            return Vec::new();
+        };
+        let members = batch
+            .rules
+            .iter()
+            .filter_map(|&i| self.rules.get(i).map(|rule| (i, rule)));
+        match interpreter.eval_rule(batch.entry.clone()) {
+            Ok(value) => members
+                .map(|(i, rule)| {
+                    let deny = &value[&Value::from(rule.meta.id.as_str())];
+                    (i, findings_from(&rule.meta, deny))
+                })
+                .collect(),
+            Err(_) => members
+                .map(|(i, rule)| {
+                    (
+                        i,
+                        self.eval(rule, &rule.entry, interpreter)
+                            .and_then(|v| findings_from(&rule.meta, &v)),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Evaluates `entry` for `rule`, naming the rule in any error.
+    fn eval(
+        &self,
+        rule: &CompiledRule,
+        entry: &str,
+        interpreter: &mut regorus::Engine,
+    ) -> Result<Value, EngineError> {
+        interpreter.eval_rule(entry.to_string()).map_err(|e| {
+            if crate::budget::interpreter_timed_out(&*e) {
+                self.budget.exceeded(&rule.meta)
+            } else {
+                EngineError::Evaluation {
+                    rule: rule.meta.id.clone(),
+                    source_path: rule.meta.source.clone(),
+                    message: e.to_string(),
+                }
+            }
+        })
+    }
+
+    /// The error for a rule whose evaluation panicked.
+    fn panic_of(&self, members: &[usize], message: String) -> EngineError {
+        let rule = members.first().and_then(|&i| self.rules.get(i));
+        EngineError::Panic {
+            rule: rule.map_or_else(String::new, |r| r.meta.id.clone()),
+            source_path: rule.map_or_else(String::new, |r| r.meta.source.clone()),
+            message,
+        }
+    }
+}
+
+/// The text of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
