@@ -65,7 +65,7 @@ pub use trail::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, InsightSelector,
     ReadWriteType, Trail, TrailStatus,
 };
-pub use write::write_atomic;
+pub use write::{discard_unfinished_writes, write_file, Discarded, WriteError, Writes};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
