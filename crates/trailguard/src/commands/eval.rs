@@ -127,7 +127,15 @@ fn stale_parts(output: &Path, count: usize) -> anyhow::Result<Vec<PathBuf>> {
         let path = numbered(output, n);
         match std::fs::symlink_metadata(&path) {
             Ok(_) => stale.push(path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+            // Below a file (`-o file/out.sarif`) nothing can be: the write says why.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                break
+            }
             Err(e) => {
                 return Err(e).with_context(|| {
                     format!(
