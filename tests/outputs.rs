@@ -222,6 +222,19 @@ fn spawn_held(dir: &Path, args: &[&str], hold: Duration) -> std::process::Child 
     command.spawn().unwrap()
 }
 
+/// Waits for the child, at most `limit`: kills it and fails past that.
+fn wait_at_most(mut child: std::process::Child, limit: Duration) -> std::process::Output {
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("trailguard did not exit within {limit:?} of the signal");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
+
 fn wait_until(what: &str, limit: Duration, done: impl Fn() -> bool) {
     let started = Instant::now();
     while !done() {
@@ -249,7 +262,7 @@ fn a_kill_mid_write_left_a_temporary_file() {
             .status()
             .unwrap();
         assert!(status.success());
-        let output = child.wait_with_output().unwrap();
+        let output = wait_at_most(child, Duration::from_secs(10));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(code), "SIG{signal}: {stderr}");
         assert_eq!(
@@ -263,6 +276,32 @@ fn a_kill_mid_write_left_a_temporary_file() {
         assert_eq!(temporaries(dir.path()), Vec::<String>::new(), "SIG{signal}");
         assert_eq!(names(dir.path()), ["out.sarif"], "SIG{signal}");
     }
+}
+
+#[test]
+fn ctrl_c_while_a_fifo_waits_for_its_reader_still_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.fifo");
+    mkfifo(&fifo);
+    let child = spawn_held(
+        dir.path(),
+        &["eval", &demo(), "--format", "json", "-o", "report.fifo"],
+        Duration::ZERO,
+    );
+    // Long enough to evaluate and block opening the FIFO, which nobody reads.
+    std::thread::sleep(Duration::from_secs(3));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = wait_at_most(child, Duration::from_secs(5));
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "trailguard: interrupted\n"
+    );
+    assert_eq!(names(dir.path()), ["report.fifo"]);
 }
 
 #[test]

@@ -151,7 +151,21 @@ impl<'a> Writes<'a> {
     /// Puts every file in place and removes the stale ones; when a step fails, what was done is
     /// undone and the error returned. A signal handler ([`discard_unfinished_writes`]) waits for
     /// this to finish.
-    pub fn commit(self) -> Result<(), WriteError> {
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        // A device, FIFO or standard stream is written alone (see `prepare`), and may block (a
+        // FIFO waits for its reader): written without the lock, so a signal still ends the
+        // process.
+        if let [Prepared::Stream { .. }] = self.files.as_slice() {
+            if let Some(Prepared::Stream {
+                asked,
+                target,
+                contents,
+            }) = self.files.pop()
+            {
+                return write_into(&target, contents)
+                    .map_err(|e| WriteError::new(asked, "cannot write into it", e));
+            }
+        }
         let _commit = unfinished::commit_lock();
         let together = self.files.len() + self.stale.len() > 1;
         let mut undo = Undo::default();
