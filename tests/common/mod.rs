@@ -36,10 +36,11 @@ pub fn trailguard(args: &[&str]) -> Run {
 
 /// Settings trailguard reads from the environment: removed from every run, so that a
 /// developer's own shell cannot change what a test sees.
-const SETTINGS: [&str; 3] = [
+const SETTINGS: [&str; 4] = [
     "NO_COLOR",
     "TRAILGUARD_RULE_TIMEOUT",
     "TRAILGUARD_MAX_SNAPSHOT_SIZE",
+    "TRAILGUARD_TEST_HOLD_WRITE_MS",
 ];
 
 /// `command` without the [`SETTINGS`] of the test's own environment.
@@ -111,6 +112,61 @@ pub fn check_sarif(file: &Path) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(output.status.success(), "SARIF check failed:\n{text}");
+    text
+}
+
+/// Microsoft's SARIF validator (the SARIF Multitool): `TRAILGUARD_TEST_SARIF_MULTITOOL`, else
+/// where `scripts/test` installs it. Never skips: without it the calling test fails and says how
+/// to get it.
+pub fn sarif_multitool() -> PathBuf {
+    let path = match std::env::var_os("TRAILGUARD_TEST_SARIF_MULTITOOL") {
+        Some(path) => PathBuf::from(path),
+        None => root().join(
+            "target/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool",
+        ),
+    };
+    assert!(
+        path.is_file(),
+        "no SARIF Multitool at {}: run the suite with ./scripts/test, which installs it with npm \
+         into target/sarif-multitool (or set TRAILGUARD_TEST_SARIF_MULTITOOL)",
+        path.display()
+    );
+    path
+}
+
+/// Runs Microsoft's SARIF validator with GitHub's rules and SARIF's (`validate --rule-kind
+/// Gh;Sarif`) on `file`; fails the test on any error or warning it reports (it exits 0 either
+/// way, so its output is read). Returns the output.
+pub fn multitool_validate(file: &Path) -> String {
+    let output = Command::new(sarif_multitool())
+        .args(["validate", "--rule-kind", "Gh;Sarif"])
+        .arg(file)
+        .output()
+        .expect("the SARIF Multitool runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "the SARIF Multitool failed:\n{text}"
+    );
+    assert!(
+        text.contains("Analysis completed successfully"),
+        "the SARIF Multitool did not finish:\n{text}"
+    );
+    let problems: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(": error ") || l.contains(": warning "))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "the SARIF Multitool reports {} problem(s) in {}:\n{}",
+        problems.len(),
+        file.display(),
+        problems.join("\n")
+    );
     text
 }
 

@@ -79,7 +79,7 @@ fn ctrl_c_stops_a_collection_and_never_a_write() {
     let out = dir.path().join("snapshot.json");
     sigint_to_self();
     std::thread::sleep(Duration::from_millis(300));
-    trailguard_snapshot::write_atomic(&out, b"{\"complete\": true}\n").unwrap();
+    trailguard_snapshot::write_file(&out, b"{\"complete\": true}\n").unwrap();
     sigint_to_self();
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(

@@ -116,24 +116,56 @@ fn place(findings: &mut [Finding], unlocated: &mut Vec<usize>, uri: &str, index:
     });
 }
 
-/// `path` relative to `root` with forward slashes, as SARIF wants; `path` as given when it is
-/// not below `root`.
+/// `path` relative to `root` with forward slashes, as SARIF wants: `inputs/demo.json` below the
+/// root, `../snapshots/demo.json` beside it (`..` segments, never a bare absolute path, which
+/// SARIF validators reject (SARIF1004) and GitHub cannot place). Only when no relative path
+/// exists (another drive on Windows) is it an absolute `file:` URI, `file:///C:/...`.
+///
+/// Both are made absolute first (symbolic links resolved, so `/tmp` and `/private/tmp` agree);
+/// a path that does not exist (yet) is resolved as far as its parent directory.
 pub fn relative_uri(path: &Path, root: &Path) -> String {
-    let absolute = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    use std::path::{Component, PathBuf};
+    fn absolute(p: &Path) -> PathBuf {
+        if let Ok(full) = std::fs::canonicalize(p) {
+            return full;
+        }
+        match (p.parent(), p.file_name()) {
+            (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => absolute(dir).join(name),
+            _ => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
+        }
+    }
+    let text = |c: &Component<'_>| c.as_os_str().to_string_lossy().into_owned();
     let full = absolute(path);
     let base = absolute(root);
-    let shown = full
-        .strip_prefix(&base)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf());
-    let parts: Vec<String> = shown
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::RootDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    // A file outside the root keeps its absolute path, with one leading slash.
-    let lead = if shown.has_root() { "/" } else { "" };
-    format!("{lead}{}", parts.join("/"))
+    let (full_parts, base_parts): (Vec<Component<'_>>, Vec<Component<'_>>) =
+        (full.components().collect(), base.components().collect());
+    let root_of = |parts: &[Component<'_>]| {
+        parts
+            .iter()
+            .take_while(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
+            .count()
+    };
+    let (full_root, base_root) = (root_of(&full_parts), root_of(&base_parts));
+    if full_root == 0 || full_parts[..full_root] != base_parts[..base_root] {
+        // No common root (another drive), or no absolute form at all: an absolute URI.
+        let parts: Vec<String> = full_parts
+            .iter()
+            .filter(|c| !matches!(c, Component::RootDir))
+            .map(text)
+            .collect();
+        return match full_root {
+            0 => parts.join("/"),
+            _ => format!("file:///{}", parts.join("/")),
+        };
+    }
+    let common = full_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = vec!["..".to_string(); base_parts.len() - common];
+    parts.extend(full_parts[common..].iter().map(text));
+    parts.join("/")
 }
 
 #[cfg(test)]
@@ -142,16 +174,33 @@ mod tests {
     use std::path::Path;
 
     #[test]
-    fn absolute_path_outside_the_root_has_one_leading_slash() {
-        // Regression: `/tmp/s.json` was shown as `//tmp/s.json`.
-        let root = std::env::temp_dir().join("trailguard-no-such-root");
+    fn sarif_uri_for_a_snapshot_outside_the_root_was_a_bare_absolute_path() {
+        // Regression: `/tmp/s.json` (and once `//tmp/s.json`) outside the root; SARIF1004.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(root.join("inputs")).unwrap();
+        std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        std::fs::write(dir.path().join("elsewhere/s.json"), "{}").unwrap();
+        std::fs::write(root.join("inputs/demo.json"), "{}").unwrap();
         assert_eq!(
-            relative_uri(Path::new("/nonexistent/s.json"), &root),
-            "/nonexistent/s.json"
+            relative_uri(&dir.path().join("elsewhere/s.json"), &root),
+            "../elsewhere/s.json"
         );
         assert_eq!(
-            relative_uri(Path::new("inputs/demo.json"), Path::new("/nonexistent")),
+            relative_uri(&root.join("inputs/demo.json"), &root),
             "inputs/demo.json"
         );
+        // Through a `..` and a file that does not exist yet (scan's unsaved snapshot).
+        assert_eq!(
+            relative_uri(&root.join("../elsewhere/new.json"), &root),
+            "../elsewhere/new.json"
+        );
+        // Far away: as many `..` as the root is deep, never a leading slash.
+        let far = relative_uri(Path::new("/nonexistent/s.json"), &root);
+        assert!(
+            far.starts_with("../") && far.ends_with("/nonexistent/s.json"),
+            "{far}"
+        );
+        assert!(!far.contains("//"), "{far}");
     }
 }

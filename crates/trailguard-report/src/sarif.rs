@@ -343,10 +343,18 @@ const URI_ENCODED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'/');
 
+/// [`URI_ENCODED`] less the `:`, for the path of a `file:` URI (`file:///C:/...`).
+const FILE_PATH_ENCODED: &AsciiSet = &URI_ENCODED.remove(b':');
+
 /// A snapshot's path (`relative_uri`) as a SARIF `uri`: a relative reference GitHub resolves
-/// against the repository root, or an absolute path for a file outside it.
+/// against the repository root (`inputs/demo.json`, `../snapshots/demo.json` for a file beside
+/// it), or, where no relative path exists, an absolute `file:///` URI whose path keeps the
+/// drive's `:`.
 fn uri_reference(path: &str) -> String {
-    utf8_percent_encode(path, URI_ENCODED).to_string()
+    match path.strip_prefix("file:///") {
+        Some(rest) => format!("file:///{}", utf8_percent_encode(rest, FILE_PATH_ENCODED)),
+        None => utf8_percent_encode(path, URI_ENCODED).to_string(),
+    }
 }
 
 fn artifact_uris(evaluation: &Evaluation) -> Vec<String> {
@@ -694,6 +702,14 @@ mod tests {
         // A colon in the first segment would read as a scheme.
         assert_eq!(uri_reference("c:snap.json"), "c%3Asnap.json");
         assert_eq!(uri_reference("prüfung.json"), "pr%C3%BCfung.json");
+        assert_eq!(
+            uri_reference("../snap shots/s.json"),
+            "../snap%20shots/s.json"
+        );
+        assert_eq!(
+            uri_reference("file:///D:/audit 1/s.json"),
+            "file:///D:/audit%201/s.json"
+        );
     }
 
     #[test]

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "PascalCase")]
 pub struct Account {
     /// The 12-digit account id (the key it is stored under).
+    #[serde(deserialize_with = "crate::account_id::required")]
+    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
     pub account_id: String,
     /// `sts:GetCallerIdentity` of the credentials that collected this account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,7 +37,9 @@ pub struct Account {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct CallerIdentity {
-    /// The account id.
+    /// The account id (empty when AWS's answer left it out).
+    #[serde(deserialize_with = "crate::account_id::or_empty")]
+    #[schemars(regex(pattern = r"^([0-9]{12})?$"))]
     pub account: String,
     /// The caller's ARN.
     pub arn: String,
@@ -49,6 +53,8 @@ pub struct CallerIdentity {
 pub struct Organization {
     /// The organisation id (`o-...`).
     pub id: String,
-    /// The management account's id.
+    /// The management account's id (empty when AWS's answer left it out).
+    #[serde(deserialize_with = "crate::account_id::or_empty")]
+    #[schemars(regex(pattern = r"^([0-9]{12})?$"))]
     pub master_account_id: String,
 }

@@ -21,7 +21,12 @@ pub struct Bucket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The account that owns the bucket, when it is known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::account_id::optional"
+    )]
+    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
     pub owner_account: Option<String>,
     /// `GetBucketPolicy`, parsed.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]

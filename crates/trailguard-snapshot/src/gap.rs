@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "PascalCase")]
 pub struct Gap {
     /// The account the call was made in.
+    #[serde(deserialize_with = "crate::account_id::required")]
+    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
     pub account_id: String,
     /// The AWS service (`s3`, `kms`, `cloudtrail`, `iam`, `s3control`, `sts`, ...).
     pub service: String,

@@ -31,7 +31,11 @@ pub struct KeyMetadata {
     /// The key id.
     pub key_id: String,
     /// The owning account.
-    #[serde(rename = "AWSAccountId")]
+    #[serde(
+        rename = "AWSAccountId",
+        deserialize_with = "crate::account_id::or_empty"
+    )]
+    #[schemars(regex(pattern = r"^([0-9]{12})?$"))]
     pub aws_account_id: String,
     /// Whether the key is enabled.
     pub enabled: bool,

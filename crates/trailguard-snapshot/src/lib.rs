@@ -29,6 +29,7 @@
 //! ```
 
 mod account;
+mod account_id;
 mod bucket;
 mod collected;
 mod diff;
@@ -65,7 +66,7 @@ pub use trail::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, InsightSelector,
     ReadWriteType, Trail, TrailStatus,
 };
-pub use write::write_atomic;
+pub use write::{discard_unfinished_writes, write_file, Discarded, WriteError, Writes};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -97,8 +98,8 @@ pub struct Snapshot {
     /// The trailguard version that collected it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collector_version: Option<String>,
-    /// Accounts by id.
-    #[serde(default)]
+    /// Accounts by id (12 digits).
+    #[serde(default, deserialize_with = "account_id::keys")]
     pub accounts: BTreeMap<String, Account>,
     /// Trails by ARN.
     #[serde(default)]

@@ -18,6 +18,8 @@ pub struct Trail {
     #[serde(rename = "TrailARN")]
     pub trail_arn: String,
     /// The account that owns the trail (from its ARN).
+    #[serde(deserialize_with = "crate::account_id::required")]
+    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
     pub account_id: String,
     /// The region the trail was created in.
     pub home_region: String,

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod output;
+mod signals;
 
 use clap::Parser;
 use std::process::ExitCode;

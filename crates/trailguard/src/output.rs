@@ -1,16 +1,22 @@
-//! Writing results: to standard output, or atomically to a file; and colour decisions.
+//! Writing results: to standard output, or to files (`trailguard_snapshot::Writes`: atomic
+//! replacement of regular files, devices written into); and colour decisions.
 
 use crate::cli::ColorArg;
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::time::Duration;
+use trailguard_snapshot::Writes;
 
-/// Writes `text` to `path` atomically, or to standard output. A closed pipe (`| head`) is not an
-/// error.
+/// For tests only: milliseconds to wait between writing the temporary files and renaming them
+/// into place, so a test can send a signal mid-write.
+const HOLD_WRITE_ENV: &str = "TRAILGUARD_TEST_HOLD_WRITE_MS";
+
+/// Writes `text` to `path` (see [`write_files`]), or to standard output. A closed pipe
+/// (`| head`) is not an error.
 pub fn emit(text: &str, path: Option<&Path>) -> anyhow::Result<()> {
     match path {
-        Some(path) => trailguard_snapshot::write_atomic(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => write_files(&[(path, text.as_bytes())], &[]),
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -21,6 +27,22 @@ pub fn emit(text: &str, path: Option<&Path>) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// Writes `files` all-or-nothing and removes `stale` files with them: a regular file is replaced
+/// atomically (keeping its mode), a link is followed, a device or FIFO is written into. SIGINT or
+/// SIGTERM during the write removes the temporary files and exits ([`crate::signals`]).
+pub fn write_files(files: &[(&Path, &[u8])], stale: &[&Path]) -> anyhow::Result<()> {
+    crate::signals::remove_temporaries_on_signal()?;
+    let writes = Writes::prepare(files, stale)?;
+    if let Some(ms) = std::env::var(HOLD_WRITE_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+    writes.commit()?;
+    Ok(())
 }
 
 /// Prints a line to standard error, ignoring a closed stream. Control and bidi characters (from a

@@ -14,7 +14,7 @@ use trailguard_collect::{
     collect_blocking, permissions_policy, CollectError, Collection, Concurrency, Operation,
     Options, Progress, Regions, RoleTarget, Timeouts,
 };
-use trailguard_snapshot::{write_atomic, ErrorKind, SnapshotFile, MAX_SNAPSHOT_BYTES};
+use trailguard_snapshot::{ErrorKind, SnapshotFile, MAX_SNAPSHOT_BYTES};
 
 /// Where `scan` says the snapshot is when it is not kept (`--snapshot-out`).
 const UNSAVED_SNAPSHOT: &str = "trailguard-snapshot.json";
@@ -31,8 +31,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let collection = run_collection(&args.target)?;
     let text = collection.snapshot.to_json_pretty();
     if let Some(path) = &args.snapshot_out {
-        write_atomic(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        emit(&text, Some(path))?;
         warn_if_too_large_to_read(text.len());
     }
     let file = SnapshotFile {

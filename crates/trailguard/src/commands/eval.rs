@@ -104,11 +104,14 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs, profile: bool) -> anyho
 }
 
 /// Writes SARIF documents: one to `output` (or standard output); several, when there are more
-/// than [`MAX_RUNS`] accounts, to `output`, then `STEM-2.EXT`, `STEM-3.EXT`, ... beside it.
+/// than [`MAX_RUNS`] accounts, to `output`, then `STEM-2.EXT`, `STEM-3.EXT`, ... beside it, all or
+/// none of them. Parts of an earlier run beyond this run's count (`STEM-4.EXT` when this run
+/// writes 3) are removed with the same all-or-nothing write, so an upload of `STEM*.EXT` never
+/// picks up a stale part.
 fn write_sarif(documents: &[String], output: Option<&Path>) -> anyhow::Result<()> {
-    let (Some(output), [_, _, ..]) = (output, documents) else {
+    let Some(output) = output else {
         return match documents {
-            [one] => emit(one, output),
+            [one] => emit(one, None),
             _ => anyhow::bail!(
                 "the SARIF for these accounts needs {} files (GitHub code scanning accepts at \
                  most {MAX_RUNS} runs, one per account, in a file); give -o FILE and they are \
@@ -117,19 +120,68 @@ fn write_sarif(documents: &[String], output: Option<&Path>) -> anyhow::Result<()
             ),
         };
     };
-    let mut written = Vec::new();
-    for (i, document) in documents.iter().enumerate() {
-        let path = numbered(output, i + 1);
-        emit(document, Some(&path))?;
-        written.push(path.display().to_string());
+    let paths: Vec<PathBuf> = (1..=documents.len()).map(|n| numbered(output, n)).collect();
+    let stale = stale_parts(output, documents.len())?;
+    let files: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .zip(documents)
+        .map(|(path, document)| (path.as_path(), document.as_bytes()))
+        .collect();
+    let stale_refs: Vec<&Path> = stale.iter().map(PathBuf::as_path).collect();
+    crate::output::write_files(&files, &stale_refs)?;
+    let list = |paths: &[PathBuf]| {
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if paths.len() > 1 {
+        crate::output::eprintln(&format!(
+            "wrote {} SARIF files ({MAX_RUNS} accounts a file, GitHub's limit); upload each \
+             separately: {}",
+            paths.len(),
+            list(&paths)
+        ));
     }
-    crate::output::eprintln(&format!(
-        "wrote {} SARIF files ({MAX_RUNS} accounts a file, GitHub's limit); upload each \
-         separately: {}",
-        written.len(),
-        written.join(", ")
-    ));
+    if !stale.is_empty() {
+        crate::output::eprintln(&format!(
+            "removed {} SARIF file(s) left from an earlier run with more accounts: {}",
+            stale.len(),
+            list(&stale)
+        ));
+    }
     Ok(())
+}
+
+/// The parts an earlier run may have left beyond `count`: `STEM-(count+1).EXT` and on, as long as
+/// they exist (an earlier run numbered its parts without gaps).
+fn stale_parts(output: &Path, count: usize) -> anyhow::Result<Vec<PathBuf>> {
+    let mut stale = Vec::new();
+    for n in count.max(1) + 1.. {
+        let path = numbered(output, n);
+        match std::fs::symlink_metadata(&path) {
+            Ok(_) => stale.push(path),
+            // Below a file (`-o file/out.sarif`) nothing can be: the write says why.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                break
+            }
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "cannot tell whether {} is left from an earlier run",
+                        path.display()
+                    )
+                })
+            }
+        }
+    }
+    Ok(stale)
 }
 
 /// `results.sarif` for 1, `results-2.sarif` for 2, ...
