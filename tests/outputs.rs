@@ -288,8 +288,19 @@ fn ctrl_c_while_a_fifo_waits_for_its_reader_still_exits() {
         &["eval", &demo(), "--format", "json", "-o", "report.fifo"],
         Duration::ZERO,
     );
-    // Long enough to evaluate and block opening the FIFO, which nobody reads.
-    std::thread::sleep(Duration::from_secs(3));
+    // Wait until it has evaluated and blocks opening the FIFO, which nobody reads (a fixed
+    // sleep was flaky on a busy machine: the signal came before the handler was installed).
+    let pid = child.id();
+    wait_until("the open of the FIFO", Duration::from_secs(60), || {
+        std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|task| {
+                std::fs::read_to_string(task.path().join("wchan"))
+                    .is_ok_and(|w| w.trim() == "wait_for_partner")
+            })
+    });
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -375,3 +375,35 @@ fn eval_profile_lists_every_rule_with_its_time_and_results_slowest_first() {
         report["summary"]["total"].as_u64().unwrap() + waived
     );
 }
+
+#[test]
+fn check_config_reports_every_problem_of_every_file_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    // A syntax error in one file; a METADATA problem in another; a refused builtin in a third.
+    common::write(
+        dir.path(),
+        "p/a.rego",
+        "package acme.a\nimport rego.v1\n\nx := {\n",
+    );
+    common::write(
+        dir.path(),
+        "p/b.rego",
+        &rule("ACME001", "\tx := 1").replace("# title: probe\n", ""),
+    );
+    common::write(
+        dir.path(),
+        "p/c.rego",
+        &rule("ACME003", "\tx := time.now_ns()"),
+    );
+    let run = trailguard_in(dir.path(), &["check-config", "--policy", "p"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let shown = format!("{}{}", run.stdout, run.stderr);
+    for expected in [
+        "3 problems in policies:",
+        "p/a.rego:",
+        "p/b.rego:1:1: METADATA has no title",
+        "p/c.rego:11:7: `time.now_ns` is not available",
+    ] {
+        assert!(shown.contains(expected), "{expected}: {shown}");
+    }
+}

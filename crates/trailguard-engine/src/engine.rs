@@ -63,9 +63,8 @@ impl PolicyEngine {
     ) -> Result<PolicyEngine, EngineError> {
         let rule_sources: Vec<PolicySource> =
             sources.iter().filter(|s| !s.is_test()).cloned().collect();
-        let crate::loader::Loaded { mut engine, files } =
+        let (crate::loader::Loaded { mut engine, files }, mut diagnostics) =
             crate::loader::load(&rule_sources, params)?;
-        let mut diagnostics = Vec::new();
         let mut rules: Vec<CompiledRule> = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
         let mut packages: HashMap<String, String> = HashMap::new();

@@ -15,8 +15,13 @@ pub(crate) struct Loaded {
 
 /// Loads `sources` into a new engine with `params` as `data.trailguard.params`. The same file
 /// given twice (same path, same text: a directory passed twice) is loaded once; two different
-/// texts under one path are an error. Every problem of every file is reported together.
-pub(crate) fn load(sources: &[PolicySource], params: &Params) -> Result<Loaded, EngineError> {
+/// texts under one path are an error. The problems of every file come back together, beside
+/// what did load, so a caller can add its own checks of the files that parsed and report
+/// everything at once; the engine is only usable when there are none.
+pub(crate) fn load(
+    sources: &[PolicySource],
+    params: &Params,
+) -> Result<(Loaded, Vec<Diagnostic>), EngineError> {
     let mut engine = regorus::Engine::new();
     // A builtin's error is an error, never an undefined value that quietly drops a finding.
     engine.set_strict_builtin_errors(true);
@@ -60,13 +65,12 @@ pub(crate) fn load(sources: &[PolicySource], params: &Params) -> Result<Loaded, 
     }
     // No builtin that reads the clock, randomness, the environment or the network, and no
     // function that does not exist (see `crate::sandbox`).
+    // When a file did not parse, the functions it defines are unknown: calls of them are not
+    // reported as calls of unknown functions.
+    let complete = diagnostics.is_empty();
     let pairs: Vec<(&PolicySource, &Parsed)> = files.iter().map(|(s, p)| (s, p)).collect();
-    diagnostics.extend(crate::sandbox::check(&pairs));
+    diagnostics.extend(crate::sandbox::check(&pairs, complete));
     diagnostics.extend(crate::rego::recursion(&pairs));
-    if !diagnostics.is_empty() {
-        diagnostics.sort();
-        return Err(EngineError::Policies(diagnostics));
-    }
     engine.add_data(params.data()).map_err(|e| {
         EngineError::Policies(vec![Diagnostic::new(
             "data.trailguard.params",
@@ -75,5 +79,5 @@ pub(crate) fn load(sources: &[PolicySource], params: &Params) -> Result<Loaded, 
             e.to_string(),
         )])
     })?;
-    Ok(Loaded { engine, files })
+    Ok((Loaded { engine, files }, diagnostics))
 }

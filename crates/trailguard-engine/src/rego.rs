@@ -10,7 +10,7 @@
 
 use crate::{Diagnostic, PolicySource};
 use regorus::unstable::{
-    Expr, Lexer, Literal, Module, Parser, Query, Rule, RuleHead, Source, TokenKind,
+    Expr, Lexer, Literal, Module, Parser, Query, Rule, RuleHead, Source, Span, TokenKind,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -162,8 +162,8 @@ fn check_nesting(source: &PolicySource, regorus_source: &Source) -> Result<(), D
                     if depth > MAX_NESTING {
                         return Err(Diagnostic::new(
                             &source.path,
-                            position(token.1.line),
-                            position(token.1.col),
+                            at(&token.1).0,
+                            at(&token.1).1,
                             format!(
                                 "brackets, braces and parentheses are nested more than \
                                  {MAX_NESTING} levels deep here"
@@ -183,6 +183,20 @@ fn check_nesting(source: &PolicySource, regorus_source: &Source) -> Result<(), D
     }
 }
 
+/// A span's 1-based line and column, the column in characters (regorus counts a tab as
+/// several columns; editors and `file:line:col` readers count it as one).
+fn at(span: &Span) -> (usize, usize) {
+    let text = span.source.contents();
+    let start = offset(span.start).min(text.len());
+    let Some(before) = text.get(..start) else {
+        // Not a character boundary (never, for a token): regorus's own count.
+        return (position(span.line), position(span.col));
+    };
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 fn position(n: u32) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
@@ -194,8 +208,8 @@ fn describe(source: &PolicySource, module: &Module) -> Result<Parsed, Diagnostic
         .ok_or_else(|| {
             Diagnostic::new(
                 &source.path,
-                position(module.package.span.line),
-                position(module.package.span.col),
+                at(&module.package.span).0,
+                at(&module.package.span).1,
                 "the package name is not a plain path",
             )
         })?;
@@ -283,16 +297,16 @@ fn describe(source: &PolicySource, module: &Module) -> Result<Parsed, Diagnostic
         let name = root_name(head_ref).ok_or_else(|| {
             Diagnostic::new(
                 &source.path,
-                position(span.line),
-                position(span.col),
+                at(&span).0,
+                at(&span).1,
                 "a rule head must start with a name",
             )
         })?;
         rules.push(RuleDef {
             name: name.clone(),
             function,
-            line: position(span.line),
-            column: position(span.col),
+            line: at(&span).0,
+            column: at(&span).1,
             calls,
         });
         spans.push((span.start, span.end, Annotated::Rule(name)));
@@ -301,7 +315,7 @@ fn describe(source: &PolicySource, module: &Module) -> Result<Parsed, Diagnostic
     let metadata = metadata_blocks(&source.text, &spans);
     Ok(Parsed {
         package,
-        package_line: position(module.package.span.line),
+        package_line: at(&module.package.span).0,
         rules,
         calls: walk.calls,
         references: walk.references,
@@ -442,8 +456,8 @@ impl Walk<'_> {
                 let span = expr.span();
                 return Err(Diagnostic::new(
                     self.path,
-                    position(span.line),
-                    position(span.col),
+                    at(&span).0,
+                    at(&span).1,
                     format!(
                         "this expression is nested more than {MAX_EXPRESSION_DEPTH} levels deep"
                     ),
@@ -486,8 +500,8 @@ impl Walk<'_> {
                         let span = ref_root(fcn).span();
                         self.calls.push(Call {
                             name: name.join("."),
-                            line: position(span.line),
-                            column: position(span.col),
+                            line: at(&span).0,
+                            column: at(&span).1,
                         });
                     }
                     stack.push((Root::Expr(fcn), next));

@@ -37,9 +37,9 @@ const REFUSED: &[(&str, &str)] = &[
     ("net.lookup_ip_addr", "would reach the network (DNS)"),
 ];
 
-/// The problems with the calls of `policies`: refused builtins, and functions that are neither
-/// builtins nor defined by any of the policies.
-pub(crate) fn check(policies: &[(&PolicySource, &Parsed)]) -> Vec<Diagnostic> {
+/// The problems with the calls of `policies`: refused builtins, and (when `complete`, every
+/// loaded file having parsed) functions that are neither builtins nor defined by any of them.
+pub(crate) fn check(policies: &[(&PolicySource, &Parsed)], complete: bool) -> Vec<Diagnostic> {
     let defined: BTreeSet<&str> = policies
         .iter()
         .flat_map(|(_, parsed)| parsed.definitions())
@@ -61,7 +61,8 @@ pub(crate) fn check(policies: &[(&PolicySource, &Parsed)]) -> Vec<Diagnostic> {
                 continue;
             }
             let last = call.name.rsplit('.').next().unwrap_or_default();
-            if call.name.starts_with("data.")
+            if !complete
+                || call.name.starts_with("data.")
                 || defined.contains(last)
                 || builtins.exists(&call.name)
             {
@@ -136,7 +137,7 @@ mod tests {
     fn problems(text: &str) -> Vec<(usize, usize, String)> {
         let source = PolicySource::custom("p.rego", text);
         let parsed = crate::rego::parse(&source).unwrap();
-        check(&[(&source, &parsed)])
+        check(&[(&source, &parsed)], true)
             .into_iter()
             .map(|d| (d.line, d.column, d.message))
             .collect()
@@ -191,6 +192,6 @@ mod tests {
             .map(|s| crate::rego::parse(s).unwrap())
             .collect();
         let pairs: Vec<(&PolicySource, &Parsed)> = sources.iter().zip(parsed.iter()).collect();
-        assert_eq!(check(&pairs), Vec::new());
+        assert_eq!(check(&pairs, true), Vec::new());
     }
 }
