@@ -297,16 +297,16 @@ fn describe(source: &PolicySource, module: &Module) -> Result<Parsed, Diagnostic
         let name = root_name(head_ref).ok_or_else(|| {
             Diagnostic::new(
                 &source.path,
-                at(&span).0,
-                at(&span).1,
+                at(span).0,
+                at(span).1,
                 "a rule head must start with a name",
             )
         })?;
         rules.push(RuleDef {
             name: name.clone(),
             function,
-            line: at(&span).0,
-            column: at(&span).1,
+            line: at(span).0,
+            column: at(span).1,
             calls,
         });
         spans.push((span.start, span.end, Annotated::Rule(name)));
@@ -456,8 +456,8 @@ impl Walk<'_> {
                 let span = expr.span();
                 return Err(Diagnostic::new(
                     self.path,
-                    at(&span).0,
-                    at(&span).1,
+                    at(span).0,
+                    at(span).1,
                     format!(
                         "this expression is nested more than {MAX_EXPRESSION_DEPTH} levels deep"
                     ),
@@ -500,8 +500,8 @@ impl Walk<'_> {
                         let span = ref_root(fcn).span();
                         self.calls.push(Call {
                             name: name.join("."),
-                            line: at(&span).0,
-                            column: at(&span).1,
+                            line: at(span).0,
+                            column: at(span).1,
                         });
                     }
                     stack.push((Root::Expr(fcn), next));
