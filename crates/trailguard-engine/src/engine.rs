@@ -151,7 +151,7 @@ impl PolicyEngine {
             diagnostics.sort();
             return Err(EngineError::Policies(diagnostics));
         }
-        let data = params.data();
+        let data = params.data_with_rules(rules.iter().map(|r| &r.meta));
         engine.add_data(data.clone()).map_err(|e| {
             EngineError::Policies(vec![Diagnostic::new(
                 "data.trailguard.params",
@@ -648,6 +648,9 @@ fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Finding>, EngineE
         };
         let resource = take("resource")?;
         let message = take("message")?;
+        let severity =
+            crate::finding::finding_severity(meta.severity, object.get(&Value::from("severity")))
+                .map_err(bad)?;
         let mut properties = BTreeMap::new();
         for (key, value) in object.iter() {
             let Value::String(key) = key else {
@@ -656,7 +659,7 @@ fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Finding>, EngineE
                     describe(element)
                 )));
             };
-            if &**key == "resource" || &**key == "message" {
+            if matches!(&**key, "resource" | "message" | "severity") {
                 continue;
             }
             let json = value
@@ -668,7 +671,7 @@ fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Finding>, EngineE
         }
         out.push(Finding {
             rule_id: meta.id.clone(),
-            severity: meta.severity,
+            severity,
             resource,
             message,
             properties,
