@@ -277,4 +277,11 @@ fn check_config_without_a_snapshot_only_checks_the_files() {
     let run = trailguard_in(dir.path(), &["check-config", "bad.json"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stderr.contains("bad.json"), "{}", run.stderr);
+
+    // With a broken config the counts would be wrong: they are not shown.
+    write(dir.path(), "trailguard.toml", "[params]\nretention = 3\n");
+    let demo = common::root().join("inputs/demo.json");
+    let run = trailguard_in(dir.path(), &["check-config", demo.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(!run.stdout.contains("hidden"), "{}", run.stdout);
 }

@@ -110,11 +110,13 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
     }
 
     // The snapshots are read and evaluated whenever the policies compiled, so that a bad one
-    // is reported with the rest; the counts are shown only when the waivers are valid.
+    // is reported with the rest; the counts are shown only when every file is valid (a broken
+    // config or waiver file would make them wrong).
     if let (false, Some(engine)) = (args.snapshots.is_empty(), &engine) {
+        let valid = problems.is_empty();
         let none = Waivers::default();
         match hidden(engine, checked.as_ref().unwrap_or(&none), args, today) {
-            Ok(lines) if checked.is_some() => report.extend(lines),
+            Ok(lines) if valid && checked.is_some() => report.extend(lines),
             Ok(_) => {}
             Err(e) => problems.push(format!("{e:#}")),
         }
