@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{trailguard_in, write};
+use common::{in_days, trailguard, trailguard_in, write, DEMO_CONFIG};
 
 const GOOD_RULE: &str = r#"# METADATA
 # title: Acme's own check
@@ -36,7 +36,7 @@ fn a_valid_set_up_passes_and_says_what_it_checked() {
         dir.path(),
         "trailguard-waivers.toml",
         &[
-            waiver("TG030", "2099-01-01"),
+            waiver("TG030", &in_days(30)),
             waiver("ACME001", "2001-01-01"),
         ]
         .concat(),
@@ -76,7 +76,7 @@ fn every_problem_of_every_file_is_reported_at_once() {
     write(
         dir.path(),
         "waivers.toml",
-        &[waiver("TG030", "2099-01-01"), waiver("TG999", "2099-01-01")].concat(),
+        &[waiver("TG030", &in_days(30)), waiver("TG999", &in_days(30))].concat(),
     );
     write(dir.path(), "policies/own.rego", GOOD_RULE);
     let check = || {
@@ -172,4 +172,116 @@ fn the_pre_commit_hook_runs_a_command_that_exists() {
     // And the command it runs exists and works where nothing is configured.
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(trailguard_in(dir.path(), &entry[1..]).code, 0);
+}
+
+#[test]
+fn waiver_problems_are_reported_with_every_other_problem() {
+    // A waiver of everything and one expiring too far ahead are errors of check-config too,
+    // reported with the other files' problems, each located.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trailguard.toml", "[params]\nretention = 3\n");
+    let all = "[[waiver]]\nrule = \"*\"\nresource = \"**\"\nreason = \"r\"\nowner = \"o\"\n\
+               expires = 2027-01-01\n\n";
+    write(
+        dir.path(),
+        "trailguard-waivers.toml",
+        &[all.to_string(), waiver("TG030", "9999-12-31")].concat(),
+    );
+    let run = trailguard_in(dir.path(), &["check-config"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    for needle in [
+        "error: 2 problems:",
+        "trailguard.toml:2:1: unknown field `retention`",
+        "2 problems in the waiver file:",
+        "trailguard-waivers.toml:3:12: waiver for every rule (`rule` \"*\") on every resource",
+        "trailguard-waivers.toml:13:11: `expires` 9999-12-31 is more than 365 days after today",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "no {needle:?} in\n{}",
+            run.stderr
+        );
+    }
+
+    // The limit is the one trailguard.toml sets.
+    write(
+        dir.path(),
+        "trailguard.toml",
+        "[waivers]\nmax_expiry_days = 3650\n",
+    );
+    write(
+        dir.path(),
+        "trailguard-waivers.toml",
+        &waiver("TG030", &in_days(3000)),
+    );
+    let run = trailguard_in(dir.path(), &["check-config"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    write(
+        dir.path(),
+        "trailguard.toml",
+        "[waivers]\nmax_expiry_days = 0\n",
+    );
+    let run = trailguard_in(dir.path(), &["check-config"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("trailguard.toml:2:1: max_expiry_days: 0 would refuse every waiver"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_config_says_how_many_findings_each_waiver_hides() {
+    let run = trailguard(&[
+        "check-config",
+        "inputs/demo.json",
+        "--config",
+        DEMO_CONFIG,
+        "--waivers",
+        "inputs/waivers.toml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "inputs/trailguard.toml: ok\npolicies: 37 rules compiled (0 custom policy files)\n\
+         inputs/waivers.toml: 4 waivers (1 expired)\n\
+         inputs/demo.json: 4 of 44 findings hidden by waivers today\n\
+         inputs/waivers.toml:6: hides 1 finding (TG003 on \
+         arn:aws:cloudtrail:us-east-1:333333333333:trail/sandbox-trail)\n\
+         inputs/waivers.toml:14: hides 3 findings (TG007 on AWS::::Account:*)\n\
+         inputs/waivers.toml:22: hides no finding (TG061 on \
+         arn:aws:iam::111111111111:user/ops-admin): expired on 2025-06-30, 1 finding reported \
+         again\n\
+         inputs/waivers.toml:30: hides no finding (TG030 on arn:aws:s3:::acme-old-*): stale, \
+         remove it or fix its rule or resource\n"
+    );
+}
+
+#[test]
+fn check_config_without_a_snapshot_only_checks_the_files() {
+    // The snapshot is optional: without it nothing is evaluated, and nothing is counted.
+    let run = trailguard(&[
+        "check-config",
+        "--config",
+        DEMO_CONFIG,
+        "--waivers",
+        "inputs/waivers.toml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("hides"), "{}", run.stdout);
+
+    // A bad snapshot is one more problem, named.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bad.json", "{\"schema_version\": 1,\n");
+    let run = trailguard_in(dir.path(), &["check-config", "bad.json"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("bad.json"), "{}", run.stderr);
+
+    // With a broken config the counts would be wrong: they are not shown.
+    write(dir.path(), "trailguard.toml", "[params]\nretention = 3\n");
+    let demo = common::root().join("inputs/demo.json");
+    let run = trailguard_in(dir.path(), &["check-config", demo.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(!run.stdout.contains("hidden"), "{}", run.stdout);
 }

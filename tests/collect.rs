@@ -321,9 +321,11 @@ fn a_log_bucket_in_an_unscanned_account_is_a_gap_and_scanning_that_account_joins
     args.extend(["--snapshot-out", snapshot.to_str().unwrap()]);
     let run = moto.trailguard(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // TG090 names the bucket by its ARN, as every other rule does.
+    let bucket_arn = format!("arn:aws:s3:::{bucket}");
     assert_eq!(
         findings(&run.stdout),
-        expected(&[("TG090", bucket), ("TG090", key)])
+        expected(&[("TG090", &bucket_arn), ("TG090", key)])
     );
     let s = read_json(&snapshot);
     let gaps = s["gaps"].as_array().unwrap();
@@ -453,7 +455,7 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
         expected(&[
             ("TG090", trail),
             ("TG090", key),
-            ("TG090", "denied-trail-logs"),
+            ("TG090", bucket),
             ("TG031", bucket),
             ("TG032", bucket),
             ("TG034", bucket),
@@ -468,6 +470,25 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
             ("TG065", "arn:aws:iam::123456789012:user/auditor"),
             ("TG066", "arn:aws:iam::123456789012:user/auditor"),
         ])
+    );
+    // Each gap weighs as much as the worst rule it blinds: the bucket policy (TG030, critical)
+    // and the event selectors (TG002, high) are errors, the key rotation (TG022) a warning.
+    let levels: BTreeSet<(String, String)> = report["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "TG090")
+        .map(|r| {
+            let resource = r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            (resource, r["level"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        expected(&[(bucket, "error"), (trail, "error"), (key, "warning")])
     );
 }
 

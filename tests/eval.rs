@@ -358,6 +358,217 @@ fn a_finding_points_into_the_copy_of_its_resource_that_the_merge_kept() {
 // ---- custom policies ----
 
 #[test]
+fn fail_on_high_fails_a_snapshot_where_every_call_was_denied() {
+    // Regression: `eval --fail-on high` exited 0 on an account where every call was denied
+    // (TG090 was medium whatever it blinded). tests/fixtures/denied.json is what `collect` writes
+    // when nothing but the caller's identity can be read (tests/faults.rs collects it live).
+    let gate = trailguard(&["eval", "tests/fixtures/denied.json", "--fail-on", "high"]);
+    assert_eq!(gate.code, 1, "{}{}", gate.stdout, gate.stderr);
+    assert_eq!(
+        trailguard(&[
+            "eval",
+            "tests/fixtures/denied.json",
+            "--fail-on",
+            "critical"
+        ])
+        .code,
+        0,
+        "nothing a critical rule needs was missed"
+    );
+
+    let run = trailguard(&["eval", "tests/fixtures/denied.json", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let graded: BTreeSet<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let field = |k: &str| f[k].as_str().unwrap().to_string();
+            (field("rule_id"), field("resource"), field("severity"))
+        })
+        .collect();
+    let tg090 = |resource: &str| {
+        (
+            "TG090".to_string(),
+            resource.to_string(),
+            "high".to_string(),
+        )
+    };
+    assert_eq!(
+        graded,
+        BTreeSet::from([
+            tg090("AWS::::Account:444455556666"),
+            tg090("arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"),
+        ])
+    );
+
+    // SARIF: each result is an error and GitHub's security severity for TG090 is high's.
+    let sarif = trailguard(&["eval", "tests/fixtures/denied.json", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    for result in results {
+        assert_eq!(result["ruleId"], "TG090");
+        assert_eq!(result["level"], "error");
+        assert_eq!(result["properties"]["security-severity"], "8.0");
+    }
+    let rule = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "TG090")
+        .unwrap();
+    assert_eq!(rule["properties"]["security-severity"], "8.0");
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+}
+
+#[test]
+fn sarif_grades_a_gap_by_the_rules_it_blinds_in_its_own_run() {
+    // demo.json: the unread bucket policy of 222222222222 blinds TG030 (critical). That run's
+    // TG090 is critical for GitHub; the other accounts' runs keep TG090's own medium.
+    let run = trailguard(&["eval", "inputs/demo.json", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&run.stdout).unwrap();
+    for run in log["runs"].as_array().unwrap() {
+        let account = run["properties"]["account"].as_str().unwrap();
+        let rule = run["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "TG090")
+            .unwrap();
+        let gap_results: Vec<&Value> = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["ruleId"] == "TG090")
+            .collect();
+        if account == "222222222222" {
+            assert_eq!(gap_results.len(), 1);
+            let result = gap_results[0];
+            assert_eq!(result["level"], "error");
+            assert_eq!(result["properties"]["security-severity"], "9.5");
+            assert_eq!(
+                result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+                "arn:aws:s3:::acme-cloudtrail-data-events-222222222222"
+            );
+            assert_eq!(rule["properties"]["security-severity"], "9.5");
+            assert_eq!(rule["properties"]["problem.severity"], "error");
+        } else {
+            assert!(gap_results.is_empty());
+            assert_eq!(rule["properties"]["security-severity"], "5.5", "{account}");
+            assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+        }
+    }
+}
+
+#[test]
+fn tg090_severity_follows_the_loaded_rules_metadata() {
+    // A user's copy of TG030 (same package) replaces the built-in; declared low, it no longer
+    // makes an unread bucket policy critical: TG036 and TG037 (medium) are the worst it blinds.
+    let dir = tempfile::tempdir().unwrap();
+    let builtin =
+        std::fs::read_to_string(root().join("policies/s3/tg030_bucket_public.rego")).unwrap();
+    assert!(builtin.contains("#   severity: critical\n"));
+    write(
+        dir.path(),
+        "acme/tg030.rego",
+        &builtin.replace("#   severity: critical\n", "#   severity: low\n"),
+    );
+    let demo = root().join("inputs/demo.json");
+    let severity = |extra: &[&str]| -> String {
+        let mut args = vec!["eval", demo.to_str().unwrap(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let run = trailguard_in(dir.path(), &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        let tg090 = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "TG090")
+            .unwrap();
+        tg090["severity"].as_str().unwrap().to_string()
+    };
+    assert_eq!(severity(&[]), "critical");
+    assert_eq!(severity(&["--policy", "acme"]), "medium");
+}
+
+#[test]
+fn a_deny_member_may_grade_its_own_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
+    // rule() declares severity high.
+    write(
+        dir.path(),
+        "acme/graded.rego",
+        &rule(
+            "ACME010",
+            "deny contains {\"resource\": \"a\", \"message\": \"worse\", \"severity\": \"critical\"} if true\n\
+             deny contains {\"resource\": \"b\", \"message\": \"as declared\"} if true\n\
+             deny contains {\"resource\": \"c\", \"message\": \"milder\", \"severity\": \"low\", \"ticket\": 7} if true",
+        ),
+    );
+    let eval = |extra: &[&str]| {
+        let mut args = vec!["eval", "snap.json", "--policy", "acme", "--no-builtin"];
+        args.extend_from_slice(extra);
+        trailguard_in(dir.path(), &args)
+    };
+    let run = eval(&["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let graded: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            // `severity` is the finding's, not one of its extra properties.
+            assert!(f["properties"].get("severity").is_none(), "{f}");
+            (
+                f["resource"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        graded,
+        [
+            ("a".to_string(), "critical".to_string()),
+            ("b".to_string(), "high".to_string()),
+            ("c".to_string(), "low".to_string())
+        ]
+    );
+    assert_eq!(eval(&["--fail-on", "critical"]).code, 1);
+
+    let sarif = eval(&["--format", "sarif"]);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let levels: Vec<(&str, &str, Value)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["message"]["text"].as_str().unwrap(),
+                r["level"].as_str().unwrap(),
+                r["properties"]["security-severity"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("worse", "error", Value::from("9.5")),
+            ("as declared", "error", Value::Null),
+            ("milder", "note", Value::from("3.0")),
+        ]
+    );
+    assert_eq!(results[2]["properties"]["ticket"], 7);
+    // GitHub reads the security severity from the rule: the run's copy carries the worst.
+    let rule = &log["runs"][0]["tool"]["driver"]["rules"][0];
+    assert_eq!(rule["properties"]["security-severity"], "9.5");
+}
+
+#[test]
 fn a_custom_policy_adds_its_findings_beside_the_builtin_ones() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "snap.json", EMPTY_SNAPSHOT);
@@ -496,7 +707,7 @@ fn config_with_an_unknown_key_names_file_line_and_column() {
         &run,
         &[
             "trailguard.toml:3:1: unknown field `retension`",
-            "hint: trailguard.toml has one table, [params]",
+            "hint: trailguard.toml has two tables: [params], with the keys retention_days,",
         ],
     );
     let run = trailguard_in(
@@ -668,6 +879,16 @@ fn deny_that_is_not_a_set_of_objects_names_the_rule() {
             "nomsg",
             "deny contains {\"resource\": \"x\"} if true",
             "has no `message`",
+        ),
+        (
+            "severity",
+            "deny contains {\"resource\": \"x\", \"message\": \"m\", \"severity\": \"urgent\"} if true",
+            "`severity` of a `deny` member must be \"critical\", \"high\", \"medium\" or \"low\"",
+        ),
+        (
+            "sevnum",
+            "deny contains {\"resource\": \"x\", \"message\": \"m\", \"severity\": 9} if true",
+            "but it is 9",
         ),
     ] {
         let id = format!("ACME{}", name.len());

@@ -383,7 +383,7 @@ fn persistent_faults_become_gaps_of_their_kind_and_the_rest_is_collected() {
             resource: bucket.to_string(),
             unknown: pointer(&["buckets", bucket, "Encryption"]),
             rules: &["TG021"],
-            finding: bucket.to_string(),
+            finding: format!("arn:aws:s3:::{bucket}"),
         },
         Persistent {
             operation: "GetTrailStatus",
@@ -403,7 +403,7 @@ fn persistent_faults_become_gaps_of_their_kind_and_the_rest_is_collected() {
             resource: bucket.to_string(),
             unknown: pointer(&["buckets", bucket, "Versioning"]),
             rules: &["TG033", "TG034"],
-            finding: bucket.to_string(),
+            finding: format!("arn:aws:s3:::{bucket}"),
         },
         Persistent {
             operation: "GetKeyPolicy",
@@ -502,6 +502,71 @@ fn persistent_faults_become_gaps_of_their_kind_and_the_rest_is_collected() {
         differences(&world.clean, &stable(&again), "", &mut diff);
         assert!(diff.is_empty(), "{label}: re-run differs at {diff:?}");
     });
+}
+
+#[test]
+fn fail_on_high_fails_a_collection_where_every_call_was_denied() {
+    // Regression: `eval --fail-on high` exited 0 on an account where every call was denied,
+    // TG090 being medium whatever it blinded.
+    let world = world();
+    let proxy = world.replaying();
+    let denied = Fault::Status {
+        status: 403,
+        code: "AccessDenied".to_string(),
+    };
+    // Every operation but the one that opens a collection (without an identity there is none).
+    let plan = world
+        .clean_attempts
+        .keys()
+        .filter(|op| op.as_str() != "GetCallerIdentity")
+        .map(|op| Rule::always(op, denied.clone()))
+        .collect();
+    proxy.set_plan(plan);
+    let out = world.moto.dir().join("denied.json");
+    let run = collect(&proxy, &out);
+    assert_eq!(run.code, 0, "gaps are recorded: {}", run.stderr);
+    let snapshot = stable(&out);
+    let gaps = snapshot["gaps"].as_array().unwrap();
+    assert!(!gaps.is_empty());
+    // Every call that failed was refused (S3 Control reads the proxy's 403 as `Forbidden`).
+    assert!(
+        gaps.iter()
+            .all(|g| g["ErrorCode"] == "AccessDenied" || g["ErrorCode"] == "Forbidden"),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps.iter().any(|g| g["Operation"] == "DescribeTrails"),
+        "{gaps:?}"
+    );
+
+    let snapshot_arg = out.to_str().unwrap();
+    let gate = common::trailguard(&["eval", snapshot_arg, "--fail-on", "high"]);
+    assert_eq!(
+        gate.code, 1,
+        "a blind scan fails --fail-on high: {}",
+        gate.stdout
+    );
+    let report: Value = serde_json::from_str(&eval_report(&out)).unwrap();
+    let tg090: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "TG090")
+        .collect();
+    let account = format!("AWS::::Account:{}", world.account);
+    let on_account = tg090.iter().find(|f| f["resource"] == account.as_str());
+    assert_eq!(
+        on_account.map(|f| f["severity"].clone()),
+        Some(Value::from("high")),
+        "{tg090:#?}"
+    );
+    for finding in &tg090 {
+        let resource = finding["resource"].as_str().unwrap();
+        assert!(
+            resource.starts_with("arn:") || resource.starts_with("AWS::::Account:"),
+            "TG090 names its resource as the other rules do: {resource}"
+        );
+    }
 }
 
 /// `trailguard eval SNAPSHOT --format json`.

@@ -210,7 +210,8 @@ fn input_and_data_hold_only_the_snapshot_and_the_parameters() {
          default nested := \"absent\"\n\nnested := data.acme.leak\n\n\
          default file := \"absent\"\n\nfile := data.acme.data\n\n\
          deny contains {\"resource\": \"r\", \"message\": json.marshal({\"data\": [leak, nested, file], \
-         \"params\": data.trailguard.params, \"trailguard_keys\": sort(object.keys(data.trailguard)), \"input_keys\": sort(object.keys(input))})} if true\n",
+         \"params\": data.trailguard.params, \"rules_meta\": data.trailguard.rules_meta, \
+         \"trailguard_keys\": sort(object.keys(data.trailguard)), \"input_keys\": sort(object.keys(input))})} if true\n",
     );
     let (run, _) = eval(dir.path(), &[], &[("TG_SANDBOX_SECRET", SECRET)]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -225,10 +226,16 @@ fn input_and_data_hold_only_the_snapshot_and_the_parameters() {
         serde_json::json!(["absent", "absent", "absent"]),
         "{message}"
     );
-    // data.trailguard is the parameters and the built-in helpers (policies/lib), nothing else.
+    // data.trailguard is the parameters, the loaded rules' severities and the built-in helpers
+    // (policies/lib), nothing else.
     assert_eq!(
         seen["trailguard_keys"],
-        serde_json::json!(["lib", "params"]),
+        serde_json::json!(["lib", "params", "rules_meta"]),
+        "{message}"
+    );
+    assert_eq!(
+        seen["rules_meta"],
+        serde_json::json!({"ACME001": {"severity": "low"}}),
         "{message}"
     );
     assert_eq!(

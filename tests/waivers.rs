@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{findings, sarif_log, sarif_result_key, trailguard, trailguard_in, write};
+use common::{
+    findings, in_days, sarif_log, sarif_result_key, trailguard, trailguard_in, write, DEMO_CONFIG,
+};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -37,7 +39,7 @@ fn demo_json(extra: &[&str]) -> Value {
 #[test]
 fn waived_findings_move_apart_with_their_waiver_and_the_rest_stay() {
     let plain = demo_json(&[]);
-    let waived = demo_json(&["--waivers", "inputs/waivers.toml"]);
+    let waived = demo_json(&["--config", DEMO_CONFIG, "--waivers", "inputs/waivers.toml"]);
 
     let all = common::finding_pairs(&plain["findings"]);
     let kept = common::finding_pairs(&waived["findings"]);
@@ -100,6 +102,8 @@ fn text_and_markdown_show_waived_findings_with_their_reason() {
     let text = trailguard(&[
         "eval",
         "inputs/demo.json",
+        "--config",
+        DEMO_CONFIG,
         "--waivers",
         "inputs/waivers.toml",
     ]);
@@ -121,13 +125,15 @@ fn text_and_markdown_show_waived_findings_with_their_reason() {
          resource)\n"
     ));
     assert!(out.ends_with(
-        "40 findings (1 critical, 7 high, 18 medium, 14 low) from 37 rules; 4 waived; 1 \
+        "40 findings (2 critical, 7 high, 17 medium, 14 low) from 37 rules; 4 waived; 1 \
          collection gap; 2 waivers to review\n"
     ));
 
     let markdown = trailguard(&[
         "eval",
         "inputs/demo.json",
+        "--config",
+        DEMO_CONFIG,
         "--waivers",
         "inputs/waivers.toml",
         "--format",
@@ -150,6 +156,8 @@ fn sarif_leaves_waived_findings_out_and_counts_them_unless_asked() {
         let mut args = vec![
             "eval",
             "inputs/demo.json",
+            "--config",
+            DEMO_CONFIG,
             "--waivers",
             "inputs/waivers.toml",
         ];
@@ -225,11 +233,14 @@ fn waived_findings_do_not_fail_the_run_but_expired_waivers_do_not_waive() {
     let dir = tempfile::tempdir().unwrap();
     let demo = common::root().join("inputs/demo.json");
     let demo = demo.to_str().unwrap();
-    // The demo's only critical finding.
+    // The demo's two critical findings: the public legacy bucket, and the gap on the data-events
+    // bucket (TG090, as critical as TG030, which the unread policy blinds; waived by name only).
     let waiver = |expires: &str| {
         format!(
             "[[waiver]]\nrule = \"TG030\"\nresource = \"arn:aws:s3:::acme-legacy-trail-logs\"\n\
              reason = \"Public read is the website's mirror, being moved\"\nowner = \"web\"\n\
+             expires = {expires}\n\n[[waiver]]\nrule = \"TG090\"\nresource = \"{DATA_EVENTS_BUCKET}\"\n\
+             reason = \"Break-glass only policy, reviewed by hand (SEC-90)\"\nowner = \"platform\"\n\
              expires = {expires}\n"
         )
     };
@@ -249,7 +260,7 @@ fn waived_findings_do_not_fail_the_run_but_expired_waivers_do_not_waive() {
         ];
         trailguard_in(dir.path(), &args)
     };
-    let run = with_waivers("valid.toml", "2099-01-01");
+    let run = with_waivers("valid.toml", &in_days(30));
     assert_eq!(run.code, 0, "{}", run.stdout);
     let run = with_waivers("expired.toml", "2001-01-01");
     assert_eq!(run.code, 1, "{}", run.stdout);
@@ -261,6 +272,9 @@ fn trailguard_waivers_toml_in_the_working_directory_is_used() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(common::root().join("inputs/waivers.toml")).unwrap();
     write(dir.path(), "trailguard-waivers.toml", &text);
+    // And trailguard.toml, whose limits the waivers are checked against.
+    let config = std::fs::read_to_string(common::root().join(DEMO_CONFIG)).unwrap();
+    write(dir.path(), "trailguard.toml", &config);
     let demo = common::root().join("inputs/demo.json");
     let run = trailguard_in(
         dir.path(),
@@ -286,7 +300,7 @@ fn diff_leaves_waived_findings_out() {
             "json",
         ];
         if waivers {
-            args.extend(["--waivers", "inputs/waivers.toml"]);
+            args.extend(["--config", DEMO_CONFIG, "--waivers", "inputs/waivers.toml"]);
         }
         let run = trailguard(&args);
         assert_eq!(run.code, 0, "{}", run.stderr);
@@ -338,6 +352,7 @@ fn a_malformed_waiver_file_names_file_and_line_and_writes_nothing() {
     };
     let unknown_key = "[[waiver]]\nrule = \"TG001\"\nresource = \"x\"\nreason = \"r\"\n\
                        owner = \"o\"\nexpires = 2030-01-01\nticket = \"SEC-1\"\n";
+    let soon = in_days(30);
     check(
         "unknown.toml",
         unknown_key,
@@ -357,12 +372,14 @@ fn a_malformed_waiver_file_names_file_and_line_and_writes_nothing() {
         &["syntax.toml:2:"],
     );
     // Every problem of a file is reported at once.
-    let two = "[[waiver]]\nrule = \"TG001\"\nresource = \"x\"\nreason = \"\"\nowner = \"o\"\n\
-               expires = 2030-01-01\n\n[[waiver]]\nrule = \"TG002\"\nresource = \"y\"\n\
-               reason = \"r\"\nowner = \"o\"\nexpires = \"next year\"\n";
+    let two = format!(
+        "[[waiver]]\nrule = \"TG001\"\nresource = \"x\"\nreason = \"\"\nowner = \"o\"\n\
+         expires = {soon}\n\n[[waiver]]\nrule = \"TG002\"\nresource = \"y\"\n\
+         reason = \"r\"\nowner = \"o\"\nexpires = \"next year\"\n"
+    );
     check(
         "two.toml",
-        two,
+        &two,
         &[
             "2 problems in the waiver file:",
             "two.toml:4:10: `reason` is empty",
@@ -386,5 +403,204 @@ fn a_malformed_waiver_file_names_file_and_line_and_writes_nothing() {
     assert_eq!(
         findings(&trailguard(&["eval", "inputs/demo.json", "--format", "json"]).stdout).len(),
         44
+    );
+}
+
+/// A waiver file with these entries, each `[[waiver]]` six lines long.
+fn waiver_file(entries: &[(&str, &str, &str)]) -> String {
+    entries
+        .iter()
+        .map(|(rule, resource, expires)| {
+            format!(
+                "[[waiver]]\nrule = \"{rule}\"\nresource = \"{resource}\"\nreason = \"r\"\n\
+                 owner = \"o\"\nexpires = {expires}\n\n"
+            )
+        })
+        .collect()
+}
+
+const DATA_EVENTS_BUCKET: &str = "arn:aws:s3:::acme-cloudtrail-data-events-222222222222";
+
+#[test]
+fn waiver_of_every_rule_on_every_resource_is_refused() {
+    // Regression: rule = "*", resource = "*" hid every finding, gaps included, without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let soon = in_days(30);
+    let file = write(
+        dir.path(),
+        "all.toml",
+        &waiver_file(&[
+            ("*", "*", &soon),
+            ("*", "*?*", &soon),
+            ("*", "arn:aws:s3:::*", &soon),
+        ]),
+    );
+    let demo = common::root().join("inputs/demo.json");
+    let out = dir.path().join("report.json");
+    let run = trailguard_in(
+        dir.path(),
+        &[
+            "eval",
+            demo.to_str().unwrap(),
+            "--waivers",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    for needle in [
+        "2 problems in the waiver file:",
+        "all.toml:3:12: waiver for every rule (`rule` \"*\") on every resource (`resource` \"*\") \
+         would hide every finding",
+        "all.toml:10:12: waiver for every rule (`rule` \"*\") on every resource (`resource` \
+         \"*?*\")",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "no {needle:?} in\n{}",
+            run.stderr
+        );
+    }
+    assert!(!out.exists(), "a report was written");
+}
+
+#[test]
+fn waiver_expiring_beyond_max_expiry_days_is_refused() {
+    // Regression: expires = 9999-12-31 waived for ever.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = common::root().join("inputs/demo.json");
+    let demo = demo.to_str().unwrap();
+    let eval = |waivers: &str| {
+        let file = write(dir.path(), "w.toml", waivers);
+        trailguard_in(
+            dir.path(),
+            &[
+                "eval",
+                demo,
+                "--waivers",
+                file.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+        )
+    };
+    let legacy = "arn:aws:s3:::acme-legacy-trail-logs";
+    let run = eval(&waiver_file(&[
+        ("TG030", legacy, "9999-12-31"),
+        ("TG031", legacy, &in_days(366)),
+        ("TG032", legacy, &in_days(365)),
+    ]));
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("2 problems in the waiver file:"),
+        "{}",
+        run.stderr
+    );
+    for needle in [
+        "w.toml:6:11: `expires` 9999-12-31 is more than 365 days after today",
+        &format!(
+            "w.toml:13:11: `expires` {} is more than 365 days after today",
+            in_days(366)
+        ),
+        &format!("the latest allowed is {}", in_days(365)),
+        "hint: a waiver is a dated promise to look again",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "no {needle:?} in\n{}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("w.toml:20:"), "{}", run.stderr);
+
+    // The limit is trailguard.toml's [waivers] max_expiry_days.
+    write(
+        dir.path(),
+        "trailguard.toml",
+        "[waivers]\nmax_expiry_days = 30\n",
+    );
+    let run = eval(&waiver_file(&[("TG030", legacy, &in_days(31))]));
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("is more than 30 days after today"),
+        "{}",
+        run.stderr
+    );
+    let run = eval(&waiver_file(&[("TG030", legacy, &in_days(30))]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        common::finding_pairs(&report["waived"]),
+        BTreeSet::from([pair("TG030", legacy)])
+    );
+}
+
+#[test]
+fn demo_waivers_need_the_demo_config_that_raises_the_limit() {
+    // inputs/waivers.toml runs to 2099; with the default limit it is refused, every far date
+    // reported at once.
+    let run = trailguard(&[
+        "eval",
+        "inputs/demo.json",
+        "--waivers",
+        "inputs/waivers.toml",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("3 problems in the waiver file:"),
+        "{}",
+        run.stderr
+    );
+    for line in [11, 19, 35] {
+        let needle =
+            format!("inputs/waivers.toml:{line}:11: `expires` 2099-12-31 is more than 365");
+        assert!(
+            run.stderr.contains(&needle),
+            "no {needle:?} in\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn waiver_for_every_rule_never_hides_a_collection_gap() {
+    // Regression: a `rule = "*"` waiver hid TG090, so a gap could vanish without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = common::root().join("inputs/demo.json");
+    let demo = demo.to_str().unwrap();
+    let eval = |waivers: &str| -> Value {
+        let file = write(dir.path(), "w.toml", waivers);
+        let run = trailguard_in(
+            dir.path(),
+            &[
+                "eval",
+                demo,
+                "--waivers",
+                file.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        serde_json::from_str(&run.stdout).unwrap()
+    };
+    let soon = in_days(30);
+    let report = eval(&waiver_file(&[("*", DATA_EVENTS_BUCKET, &soon)]));
+    assert!(
+        common::finding_pairs(&report["findings"]).contains(&pair("TG090", DATA_EVENTS_BUCKET)),
+        "{report}"
+    );
+    assert_eq!(report["summary"]["waived"], 0);
+    // The waiver matched nothing it may waive: it is stale, and says so.
+    assert_eq!(report["waivers"][0]["status"], "stale");
+
+    // Naming TG090 waives it.
+    let report = eval(&waiver_file(&[("TG090", DATA_EVENTS_BUCKET, &soon)]));
+    assert_eq!(
+        common::finding_pairs(&report["waived"]),
+        BTreeSet::from([pair("TG090", DATA_EVENTS_BUCKET)])
     );
 }

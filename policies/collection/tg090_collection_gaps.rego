@@ -3,7 +3,9 @@
 # description: >-
 #   A configuration the collector could not read is neither a pass nor a failure: the rules that
 #   need it cannot judge the resource. Reporting the gap keeps an unreadable bucket policy or a
-#   throttled call from hiding behind a clean report.
+#   throttled call from hiding behind a clean report. A finding is as severe as the most severe
+#   rule the gap blinds (an unread bucket policy blinds TG030: critical), medium when no rule
+#   needs what was missed; only a waiver naming TG090 waives it.
 # custom:
 #   id: TG090
 #   severity: medium
@@ -21,7 +23,7 @@ import data.trailguard.lib.trail.gaps_by_resource
 import data.trailguard.lib.trail.operation_rules
 import rego.v1
 
-deny contains lib.finding(tl.gap_finding_resource(r), msg) if {
+deny contains object.union(lib.finding(tl.gap_finding_resource(r, gaps), msg), graded(rules)) if {
 	some r, gaps in gaps_by_resource
 	calls := sort({call(g) | some g in gaps})
 	rules := sort({id |
@@ -30,6 +32,13 @@ deny contains lib.finding(tl.gap_finding_resource(r), msg) if {
 	})
 	msg := sprintf("Could not read %s: %s; %s", [tl.gap_subject(r), concat("; ", calls), consequence(rules)])
 }
+
+# graded gives the finding the highest severity among the rules the gap blinds, so that a gap
+# weighs as much as the worst finding it may hide (and `--fail-on high` fails a blind scan); with
+# no such rule, the finding keeps this rule's own severity (medium).
+graded(rules) := {"severity": s} if {
+	s := tl.highest_severity(rules)
+} else := {}
 
 operation(g) := sprintf("%s:%s", [g.Service, g.Operation])
 

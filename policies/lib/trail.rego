@@ -562,13 +562,52 @@ gap_subject(r) := sprintf("log bucket %s", [r]) if {
 	is_account(r)
 } else := r
 
-# gap_finding_resource is the resource a TG090 finding names: accounts in Security Hub's form.
-gap_finding_resource(r) := lib.account_resource(r) if {
-	not is_bucket(r)
+# gap_finding_resource is the resource a TG090 finding about r names, given the gaps about r: the
+# form the other rules name that resource by, so that one waiver and one alert follow a resource
+# whatever rule reports it. A bucket by its ARN (arn:aws:s3:::NAME), an account in Security Hub's
+# form (AWS::::Account:ID), trails, keys and IAM entities by the ARN the gap names.
+gap_finding_resource(r, gaps) := bucket_arn(r) if {
+	is_bucket(r)
+} else := lib.account_resource(r) if {
 	not is_trail(r)
 	not is_key(r)
 	is_account(r)
+} else := bucket_arn(r) if {
+	bucket_call_on(r, gaps)
 } else := r
+
+# bucket_call_on holds when r, neither an ARN nor an account, is the resource of an S3 bucket
+# call (every s3 operation but ListBuckets, which is about the account): a bucket the snapshot
+# does not otherwise know.
+bucket_call_on(r, gaps) if {
+	not startswith(r, "arn:")
+	some g in gaps
+	g.Service == "s3"
+	g.Operation != "ListBuckets"
+}
+
+# bucket_arn is a bucket's ARN, as the snapshot holds it or as AWS writes it.
+bucket_arn(name) := arn if {
+	arn := input.buckets[name].Arn
+	is_string(arn)
+	arn != ""
+} else := sprintf("arn:aws:s3:::%s", [name])
+
+# severity_rank orders the severities a rule's METADATA may declare.
+severity_rank := {"low": 1, "medium": 2, "high": 3, "critical": 4}
+
+# highest_severity is the most severe METADATA severity among the rules `ids`, as the engine
+# gives each loaded rule's: data.trailguard.rules_meta[ID].severity. Rules that are not loaded
+# are left out; undefined when none of them is.
+highest_severity(ids) := s if {
+	ranks := {rank |
+		some id in ids
+		rank := severity_rank[data.trailguard.rules_meta[id].severity]
+	}
+	count(ranks) > 0
+	some s, rank in severity_rank
+	rank == max(ranks)
+}
 
 is_bucket(r) if {
 	input.buckets[r]

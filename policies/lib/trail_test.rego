@@ -223,8 +223,24 @@ test_gap_subject_account if {
 }
 
 test_gap_finding_resource if {
-	tl.gap_finding_resource("111111111111") == "AWS::::Account:111111111111" with input as gap_snapshot
-	tl.gap_finding_resource("b") == "b" with input as gap_snapshot
+	tl.gap_finding_resource("111111111111", []) == "AWS::::Account:111111111111" with input as gap_snapshot
+	tl.gap_finding_resource("b", []) == "arn:aws:s3:::b" with input as gap_snapshot
+	tl.gap_finding_resource("b", []) == "arn:aws-cn:s3:::b" with input as object.union(gap_snapshot, {"buckets": {"b": {"Arn": "arn:aws-cn:s3:::b"}}})
+	tl.gap_finding_resource("other", [{"Service": "s3", "Operation": "GetBucketAcl"}]) == "arn:aws:s3:::other" with input as gap_snapshot
+	tl.gap_finding_resource("111111111111", [{"Service": "s3", "Operation": "ListBuckets"}]) == "AWS::::Account:111111111111" with input as gap_snapshot
+	tl.gap_finding_resource("111111111111", [{"Service": "s3", "Operation": "GetBucketAcl"}]) == "AWS::::Account:111111111111" with input as gap_snapshot
+	tl.gap_finding_resource("arn:aws:kms:us-east-1:111111111111:key/k", []) == "arn:aws:kms:us-east-1:111111111111:key/k" with input as gap_snapshot
+	tl.gap_finding_resource("arn:aws:cloudtrail:us-east-1:111111111111:trail/t", []) == "arn:aws:cloudtrail:us-east-1:111111111111:trail/t" with input as gap_snapshot
+	tl.gap_finding_resource("arn:aws:iam::111111111111:user/u", [{"Service": "iam", "Operation": "ListMFADevices"}]) == "arn:aws:iam::111111111111:user/u" with input as gap_snapshot
+}
+
+test_highest_severity_reads_the_engine_data if {
+	meta := {"A": {"severity": "low"}, "B": {"severity": "critical"}, "C": {"severity": "medium"}}
+	tl.highest_severity(["A", "C"]) == "medium" with data.trailguard.rules_meta as meta
+	tl.highest_severity(["A", "B", "C"]) == "critical" with data.trailguard.rules_meta as meta
+	tl.highest_severity(["A", "NOT-LOADED"]) == "low" with data.trailguard.rules_meta as meta
+	not tl.highest_severity(["NOT-LOADED"]) with data.trailguard.rules_meta as meta
+	not tl.highest_severity([]) with data.trailguard.rules_meta as meta
 }
 
 test_gaps_by_resource_falls_back_to_the_account if {

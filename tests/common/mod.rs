@@ -16,6 +16,16 @@ pub fn root() -> PathBuf {
         .unwrap()
 }
 
+/// The day `days` days from today (UTC), as `YYYY-MM-DD`: a waiver expiry within the default
+/// limit (365 days ahead) whenever the tests run.
+pub fn in_days(days: u32) -> String {
+    trailguard_engine::Date::today().plus_days(days).to_string()
+}
+
+/// The demo's config: it raises the waiver limit so inputs/waivers.toml (in force until 2099)
+/// is accepted.
+pub const DEMO_CONFIG: &str = "inputs/trailguard.toml";
+
 /// What a run of the binary gave.
 #[derive(Debug)]
 pub struct Run {

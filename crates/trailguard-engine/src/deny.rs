@@ -54,6 +54,9 @@ pub(crate) fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Findin
         };
         let resource = take("resource")?;
         let message = take("message")?;
+        let severity =
+            crate::finding::finding_severity(meta.severity, object.get(&Value::from("severity")))
+                .map_err(bad)?;
         let mut properties = BTreeMap::new();
         for (key, value) in object.iter() {
             let Value::String(key) = key else {
@@ -62,7 +65,7 @@ pub(crate) fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Findin
                     describe(element)
                 )));
             };
-            if &**key == "resource" || &**key == "message" {
+            if matches!(&**key, "resource" | "message" | "severity") {
                 continue;
             }
             let json = value
@@ -79,7 +82,7 @@ pub(crate) fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Findin
         }
         out.push(Finding {
             rule_id: meta.id.clone(),
-            severity: meta.severity,
+            severity,
             resource,
             message,
             properties,

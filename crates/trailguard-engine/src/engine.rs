@@ -117,6 +117,16 @@ impl PolicyEngine {
             return Err(EngineError::Policies(diagnostics));
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        engine
+            .add_data(Params::rules_data(rules.iter().map(|r| &r.meta)))
+            .map_err(|e| {
+                EngineError::Policies(vec![Diagnostic::new(
+                    "data.trailguard.rules_meta",
+                    1,
+                    1,
+                    e.to_string(),
+                )])
+            })?;
 
         // Every evaluation, this one included, runs under the execution timer (each clone of
         // the engine inherits it).

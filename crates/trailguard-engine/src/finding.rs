@@ -71,6 +71,36 @@ impl FromStr for Severity {
     }
 }
 
+/// The id of the rule that reports collection gaps. A waiver for every rule (`rule = "*"`)
+/// never covers it: a gap is waived only by a waiver that names this id.
+pub const GAP_RULE: &str = "TG090";
+
+/// The severity of one finding: the `severity` its rule's `deny` member names, or the rule's
+/// METADATA severity (`declared`) when the member names none. A rule grades a finding this way
+/// when one rule's findings differ in how bad they are (TG090 takes the severity of the rules a
+/// gap blinds). Anything but `"critical"`, `"high"`, `"medium"` or `"low"` is an error, described
+/// for the rule's author.
+pub(crate) fn finding_severity(
+    declared: Severity,
+    value: Option<&regorus::Value>,
+) -> Result<Severity, String> {
+    let Some(value) = value else {
+        return Ok(declared);
+    };
+    if let regorus::Value::String(text) = value {
+        if let Ok(severity) = text.parse() {
+            return Ok(severity);
+        }
+    }
+    let shown = value
+        .to_json_str()
+        .unwrap_or_else(|_| "a value that is not JSON".to_string());
+    Err(format!(
+        "`severity` of a `deny` member must be \"critical\", \"high\", \"medium\" or \"low\" \
+         (or left out for the rule's METADATA severity, {declared}), but it is {shown}"
+    ))
+}
+
 /// A rule's METADATA, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleMeta {
@@ -130,13 +160,15 @@ pub struct SourceLocation {
 pub struct Finding {
     /// The rule's id.
     pub rule_id: String,
-    /// The rule's severity.
+    /// The finding's severity: its rule's METADATA severity, unless the rule's `deny` member
+    /// names another (`"severity": "high"`, see [`finding_severity`]).
     pub severity: Severity,
     /// The resource: an ARN, a bucket name, or `AWS::::Account:ID`.
     pub resource: String,
     /// A message naming the resource.
     pub message: String,
-    /// Any other keys the rule put in its finding object.
+    /// Any other keys the rule put in its finding object (besides `resource`, `message` and
+    /// `severity`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, serde_json::Value>,
     /// Where the resource is in the snapshot file, when known.
@@ -145,4 +177,29 @@ pub struct Finding {
     /// The AWS account the resource belongs to, when the snapshot tells.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use regorus::Value;
+
+    #[test]
+    fn a_deny_member_may_grade_its_own_finding() {
+        let high = Value::from("high");
+        assert_eq!(
+            finding_severity(Severity::Medium, Some(&high)),
+            Ok(Severity::High)
+        );
+        assert_eq!(finding_severity(Severity::Low, None), Ok(Severity::Low));
+        for bad in [Value::from("HIGH"), Value::from("severe"), Value::from(3)] {
+            let error = finding_severity(Severity::Medium, Some(&bad)).unwrap_err();
+            assert!(
+                error.starts_with("`severity` of a `deny` member must be \"critical\", \"high\""),
+                "{error}"
+            );
+            assert!(error.contains("METADATA severity, medium"), "{error}");
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! The tunable values rules read as `data.trailguard.params`, and `trailguard.toml`, the file
-//! that sets them.
+//! that sets them (and the limits on waivers).
 
 use crate::diagnostic::line_column;
-use crate::{Diagnostic, EngineError};
+use crate::{Diagnostic, EngineError, RuleMeta, WaiverLimits};
 use serde::{Deserialize, Serialize};
 
 /// Rule parameters, with the defaults of the SPEC.
@@ -66,25 +66,63 @@ pub const PARAMETERS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// `trailguard.toml`: everything is optional, nothing unknown is accepted.
-#[derive(Debug, Default, Deserialize)]
+/// `trailguard.toml`: the rule parameters (`[params]`) and the limits on waivers (`[waivers]`).
+/// Everything is optional, nothing unknown is accepted.
+///
+/// ```
+/// use trailguard_engine::Config;
+///
+/// let config = Config::from_toml("[waivers]\nmax_expiry_days = 90\n", "trailguard.toml").unwrap();
+/// assert_eq!(config.waivers.max_expiry_days, 90);
+/// assert_eq!(config.params.retention_days, 365); // the default
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConfigFile {
+pub struct Config {
+    /// `[params]`: what the rules read as `data.trailguard.params`.
     #[serde(default)]
-    params: Params,
+    pub params: Params,
+    /// `[waivers]`: what a waiver file may accept.
+    #[serde(default)]
+    pub waivers: WaiverLimits,
 }
 
 impl Params {
-    /// `{"trailguard": {"params": ...}}`, the data document rules see.
+    /// `{"trailguard": {"params": ...}}`, the data document tests see.
     pub(crate) fn data(&self) -> regorus::Value {
         let json = serde_json::json!({ "trailguard": { "params": self } });
         regorus::Value::from(json)
     }
 
-    /// Reads the `[params]` table of a `trailguard.toml`. Errors name `file:line:col`; unknown
-    /// keys are errors, so a typo cannot silently leave a default in place.
+    /// The data rules see beside the parameters: under `data.trailguard.rules_meta`, each
+    /// loaded rule's METADATA severity by id (`{"TG030": {"severity": "critical"}, ...}`), which
+    /// a rule cannot read from another rule's METADATA (TG090 grades a gap by the rules it
+    /// blinds).
+    pub(crate) fn rules_data<'a>(rules: impl IntoIterator<Item = &'a RuleMeta>) -> regorus::Value {
+        let meta: serde_json::Map<String, serde_json::Value> = rules
+            .into_iter()
+            .map(|rule| {
+                (
+                    rule.id.clone(),
+                    serde_json::json!({ "severity": rule.severity.as_str() }),
+                )
+            })
+            .collect();
+        regorus::Value::from(serde_json::json!({ "trailguard": { "rules_meta": meta } }))
+    }
+
+    /// Reads the `[params]` table of a `trailguard.toml` (the whole file is checked, see
+    /// [`Config::from_toml`]).
     pub fn from_toml(text: &str, file: &str) -> Result<Params, EngineError> {
-        let config: ConfigFile = toml::from_str(text).map_err(|e| {
+        Config::from_toml(text, file).map(|config| config.params)
+    }
+}
+
+impl Config {
+    /// Reads a `trailguard.toml`. Errors name `file:line:col`; unknown keys are errors, so a typo
+    /// cannot silently leave a default in place.
+    pub fn from_toml(text: &str, file: &str) -> Result<Config, EngineError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
                 .map_or((1, 1), |span| line_column(text, span.start));
@@ -93,29 +131,35 @@ impl Params {
             if e.message().contains("unknown field") {
                 let keys: Vec<&str> = PARAMETERS.iter().map(|(k, _, _)| *k).collect();
                 diagnostic = diagnostic.hint(format!(
-                    "trailguard.toml has one table, [params], with the keys {}",
+                    "trailguard.toml has two tables: [params], with the keys {}; and [waivers], \
+                     with the key max_expiry_days",
                     keys.join(", ")
                 ));
             }
             EngineError::Config(diagnostic)
         })?;
-        let params = config.params;
-        for id in &params.trusted_accounts {
+        let located = |needle: &str, message: String, hint: &str| {
+            let at = text.find(needle).unwrap_or(0);
+            let (line, column) = line_column(text, at);
+            EngineError::Config(Diagnostic::new(file, line, column, message).hint(hint))
+        };
+        for id in &config.params.trusted_accounts {
             if !trailguard_snapshot::is_account_id(id) {
-                let at = text.find(&format!("\"{id}\"")).unwrap_or(0);
-                let (line, column) = line_column(text, at);
-                return Err(EngineError::Config(
-                    Diagnostic::new(
-                        file,
-                        line,
-                        column,
-                        format!("trusted_accounts: {id:?} is not a 12-digit account id"),
-                    )
-                    .hint("list account ids such as \"111111111111\""),
+                return Err(located(
+                    &format!("\"{id}\""),
+                    format!("trusted_accounts: {id:?} is not a 12-digit account id"),
+                    "list account ids such as \"111111111111\"",
                 ));
             }
         }
-        Ok(params)
+        if config.waivers.max_expiry_days == 0 {
+            return Err(located(
+                "max_expiry_days",
+                "max_expiry_days: 0 would refuse every waiver".to_string(),
+                "give the most days ahead a waiver's `expires` may be, such as 365",
+            ));
+        }
+        Ok(config)
     }
 }
 
@@ -154,6 +198,58 @@ mod tests {
         let mut sorted = documented.clone();
         sorted.sort_unstable();
         assert_eq!(keys, sorted, "PARAMETERS documents every key");
+    }
+
+    #[test]
+    fn waivers_table_sets_how_far_ahead_a_waiver_may_expire() {
+        let config = Config::from_toml("", "t.toml").unwrap();
+        assert_eq!(config.waivers.max_expiry_days, 365);
+        let config = Config::from_toml(
+            "[params]\nretention_days = 400\n\n[waivers]\nmax_expiry_days = 90\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(config.waivers.max_expiry_days, 90);
+        assert_eq!(config.params.retention_days, 400);
+        for (text, expected) in [
+            (
+                "[waivers]\nmax_expiry_days = 0\n",
+                "t.toml:2:1: max_expiry_days: 0 would refuse every waiver",
+            ),
+            (
+                "[waivers]\nmax_days = 30\n",
+                "t.toml:2:1: unknown field `max_days`",
+            ),
+            ("[waivers]\nmax_expiry_days = -1\n", "t.toml:2:19:"),
+        ] {
+            let error = Config::from_toml(text, "t.toml").unwrap_err().to_string();
+            assert!(error.starts_with(expected), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn rules_see_each_loaded_rules_severity() {
+        let rule = |id: &str, severity| RuleMeta {
+            id: id.to_string(),
+            title: "t".to_string(),
+            description: String::new(),
+            severity,
+            controls: Default::default(),
+            remediation: String::new(),
+            package: String::new(),
+            source: String::new(),
+            builtin: true,
+        };
+        let rules = [
+            rule("TG030", crate::Severity::Critical),
+            rule("ACME1", crate::Severity::Low),
+        ];
+        let data = Params::rules_data(rules.iter());
+        let json: serde_json::Value = serde_json::from_str(&data.to_json_str().unwrap()).unwrap();
+        assert_eq!(
+            json["trailguard"]["rules_meta"],
+            serde_json::json!({"TG030": {"severity": "critical"}, "ACME1": {"severity": "low"}})
+        );
     }
 
     #[test]

@@ -4,12 +4,18 @@
 //!
 //! ```toml
 //! [[waiver]]
-//! rule = "TG062"                               # a rule id, or "*" for every rule
+//! rule = "TG062"                               # a rule id, or "*" for every rule but TG090
 //! resource = "AWS::::Account:111111111111"     # the finding's resource; * and ? are wildcards
 //! reason = "Break-glass roles, reviewed quarterly (SEC-1234)"
 //! owner = "cloud-security@example.com"
 //! expires = 2027-03-31                          # a TOML date (or "2027-03-31")
 //! ```
+//!
+//! Waivers stay honest: a waiver must name a rule or resources (`rule = "*"` with a resource
+//! made only of `*` and `?` would waive everything, and is refused), its `expires` may be at
+//! most [`WaiverLimits::max_expiry_days`] ahead (365 by default, `[waivers]` in
+//! `trailguard.toml`), and TG090, the collection gap rule, is waived only by a waiver that names
+//! it: `rule = "*"` never hides a gap.
 //!
 //! [`Waivers::apply`] moves every finding a waiver covers from [`Evaluation::findings`] to
 //! [`Evaluation::waived`], so waived findings never fail `--fail-on` but are never silently
@@ -17,22 +23,23 @@
 //! finding is stale: both are listed in [`Evaluation::waiver_notices`] for review.
 //!
 //! ```
-//! use trailguard_engine::{Date, Waivers};
+//! use trailguard_engine::{Date, WaiverLimits, Waivers};
 //!
 //! let text = "[[waiver]]\nrule = \"TG001\"\nresource = \"arn:aws:cloudtrail:*:111111111111:trail/*\"\n\
 //!             reason = \"sandbox\"\nowner = \"me\"\nexpires = 2027-01-31\n";
-//! let waivers = Waivers::from_toml(text, "trailguard-waivers.toml").unwrap();
+//! let today = Date::new(2026, 11, 20).unwrap();
+//! let limits = WaiverLimits::default();
+//! let waivers = Waivers::from_toml(text, "trailguard-waivers.toml", &limits, today).unwrap();
 //! assert_eq!(waivers.len(), 1);
 //! assert_eq!(waivers.iter().next().unwrap().source, "trailguard-waivers.toml:1");
 //! assert!(waivers.iter().next().unwrap().covers("TG001", "arn:aws:cloudtrail:eu-west-1:111111111111:trail/x"));
 //!
-//! let error = Waivers::from_toml("[[waiver]]\nrule = \"TG001\"\nreson = \"typo\"\n", "w.toml").unwrap_err();
+//! let error = Waivers::from_toml("[[waiver]]\nrule = \"TG001\"\nreson = \"typo\"\n", "w.toml", &limits, today).unwrap_err();
 //! assert!(error.to_string().contains("w.toml:3:1: unknown field `reson`"));
-//! # let _ = Date::new(2027, 1, 31);
 //! ```
 
 use crate::diagnostic::line_column;
-use crate::{Diagnostic, EngineError, Evaluation, Finding};
+use crate::{Diagnostic, EngineError, Evaluation, Finding, GAP_RULE};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use toml::value::Datetime;
@@ -68,6 +75,30 @@ impl Date {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Date::from_days_since_epoch(seconds / 86_400)
+    }
+
+    /// The date `days` days later.
+    pub fn plus_days(self, days: u32) -> Date {
+        Date::from_days_since_epoch(self.days_since_epoch() + u64::from(days))
+    }
+
+    /// How many days `self` is after `earlier` (negative when it is before).
+    pub fn days_after(self, earlier: Date) -> i64 {
+        let days = |d: Date| i64::try_from(d.days_since_epoch()).unwrap_or(i64::MAX);
+        days(self) - days(earlier)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`; 0 for earlier dates, which a
+    /// waiver never needs).
+    fn days_since_epoch(self) -> u64 {
+        let (month, day) = (u64::from(self.month), u64::from(self.day));
+        let year = u64::from(self.year) - u64::from(month <= 2);
+        let era = year / 400;
+        let yoe = year - era * 400;
+        let mp = if month > 2 { month - 3 } else { month + 9 };
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146_097 + doe).saturating_sub(719_468)
     }
 
     /// The civil date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
@@ -115,10 +146,27 @@ impl Serialize for Date {
     }
 }
 
+/// What a waiver file may accept: the `[waivers]` table of `trailguard.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WaiverLimits {
+    /// How many days ahead of today a waiver's `expires` may be (default 365): a waiver is a
+    /// dated promise to look again, not a way to switch a rule off for good.
+    pub max_expiry_days: u32,
+}
+
+impl Default for WaiverLimits {
+    fn default() -> Self {
+        WaiverLimits {
+            max_expiry_days: 365,
+        }
+    }
+}
+
 /// One accepted risk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Waiver {
-    /// The rule id it waives, or `*` for every rule.
+    /// The rule id it waives, or `*` for every rule but TG090 ([`GAP_RULE`]).
     pub rule: String,
     /// The resource it waives: exact, or a pattern with `*` (any run of characters) and `?`
     /// (one character).
@@ -134,9 +182,11 @@ pub struct Waiver {
 }
 
 impl Waiver {
-    /// Whether it waives a finding of `rule` on `resource` (whatever the date).
+    /// Whether it waives a finding of `rule` on `resource` (whatever the date). `rule = "*"`
+    /// covers every rule but [`GAP_RULE`]: a collection gap is waived only by name.
     pub fn covers(&self, rule: &str, resource: &str) -> bool {
-        (self.rule == "*" || self.rule == rule) && glob_match(&self.resource, resource)
+        let rule_matches = self.rule == rule || (self.rule == "*" && rule != GAP_RULE);
+        rule_matches && glob_match(&self.resource, resource)
     }
 
     /// Whether it has expired on `today` (it still waives on its `expires` day).
@@ -233,8 +283,17 @@ enum RawDate {
 }
 
 impl Waivers {
-    /// Reads a waiver file. Every problem is reported at once, each as `file:line:col`.
-    pub fn from_toml(text: &str, file: &str) -> Result<Waivers, EngineError> {
+    /// Reads a waiver file, as of `today`. Every problem is reported at once, each as
+    /// `file:line:col`: besides malformed entries, a waiver for every rule on every resource
+    /// (`rule = "*"` with a resource made only of `*` and `?`), and an `expires` more than
+    /// `limits.max_expiry_days` after `today`. An expired waiver is not an error: it stops
+    /// waiving, and [`Waivers::apply`] lists it for review.
+    pub fn from_toml(
+        text: &str,
+        file: &str,
+        limits: &WaiverLimits,
+        today: Date,
+    ) -> Result<Waivers, EngineError> {
         let parsed: WaiverFile = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
@@ -286,6 +345,23 @@ impl Waivers {
                 },
                 RawDate::Text(text) => Date::parse(text.trim()),
             };
+            let resource = raw.resource.get_ref().trim();
+            if rule == "*" && only_wildcards(resource) {
+                problems.push(
+                    at(
+                        raw.resource.span(),
+                        format!(
+                            "waiver for every rule (`rule` \"*\") on every resource (`resource` \
+                             {resource:?}) would hide every finding"
+                        ),
+                    )
+                    .hint(
+                        "name the rule (rule = \"TG062\") or the resources (resource = \
+                         \"arn:aws:s3:::acme-logs\") the accepted risk is about; a resource \
+                         made only of * and ? names none",
+                    ),
+                );
+            }
             let Some(expires) = expires else {
                 problems.push(
                     at(raw.expires.span(), "`expires` is not a date".to_string())
@@ -293,9 +369,27 @@ impl Waivers {
                 );
                 continue;
             };
+            if expires.days_after(today) > i64::from(limits.max_expiry_days) {
+                problems.push(
+                    at(
+                        raw.expires.span(),
+                        format!(
+                            "`expires` {expires} is more than {} days after today ({today}): \
+                             the latest allowed is {}",
+                            limits.max_expiry_days,
+                            today.plus_days(limits.max_expiry_days)
+                        ),
+                    )
+                    .hint(
+                        "a waiver is a dated promise to look again: give an earlier date and \
+                         renew it after review, or raise max_expiry_days in the [waivers] table \
+                         of trailguard.toml",
+                    ),
+                );
+            }
             list.push(Waiver {
                 rule: rule.to_string(),
-                resource: raw.resource.get_ref().trim().to_string(),
+                resource: resource.to_string(),
                 reason: raw.reason.get_ref().trim().to_string(),
                 owner: raw.owner.get_ref().trim().to_string(),
                 expires,
@@ -322,6 +416,23 @@ impl Waivers {
     /// The waivers, in file order.
     pub fn iter(&self) -> impl Iterator<Item = &Waiver> {
         self.list.iter()
+    }
+
+    /// How many findings each waiver hides in an evaluation they were applied to
+    /// ([`Waivers::apply`]): the findings it moved to [`Evaluation::waived`], in file order.
+    /// An expired waiver hides none; a finding two waivers cover counts for the first.
+    pub fn hidden(&self, evaluation: &Evaluation) -> Vec<(&Waiver, usize)> {
+        self.list
+            .iter()
+            .map(|w| {
+                let n = evaluation
+                    .waived
+                    .iter()
+                    .filter(|f| f.waiver.source == w.source)
+                    .count();
+                (w, n)
+            })
+            .collect()
     }
 
     /// Moves every finding a waiver in force on `today` covers into `evaluation.waived`, and
@@ -363,6 +474,12 @@ impl Waivers {
             });
         }
     }
+}
+
+/// Whether a resource pattern is made only of wildcards (`*`, `?`), and so names no resource:
+/// with `*` it matches every resource, with `?` alone every resource of that length.
+fn only_wildcards(pattern: &str) -> bool {
+    !pattern.is_empty() && pattern.chars().all(|c| c == '*' || c == '?')
 }
 
 /// Whether `text` matches `pattern`, where `*` is any run of characters (`/` and `:` included)
@@ -412,6 +529,11 @@ mod tests {
             location: None,
             account: None,
         }
+    }
+
+    /// A waiver file read on [`TODAY`] with the default limits.
+    fn parse(text: &str) -> Result<Waivers, EngineError> {
+        Waivers::from_toml(text, "w.toml", &WaiverLimits::default(), TODAY)
     }
 
     fn waiver(rule: &str, resource: &str, expires: &str) -> String {
@@ -481,7 +603,7 @@ mod tests {
             waiver("*", "arn:aws:s3:::c", "\"2026-11-21\""),
         ]
         .concat();
-        let waivers = Waivers::from_toml(&text, "w.toml").unwrap();
+        let waivers = parse(&text).unwrap();
         let mut evaluation = Evaluation {
             findings: vec![
                 finding("TG001", "arn:aws:cloudtrail:us-east-1:1:trail/a"),
@@ -541,7 +663,7 @@ mod tests {
                 "w.toml:2:8: `rule` \"TG 001\" is not a rule id",
             ),
         ] {
-            let error = Waivers::from_toml(text, "w.toml").unwrap_err().to_string();
+            let error = parse(text).unwrap_err().to_string();
             assert!(error.contains(expected), "{text:?}:\n{error}");
         }
         // Several problems are all reported at once.
@@ -550,7 +672,7 @@ mod tests {
             waiver("TG002", "x", "\"soon\""),
         ]
         .concat();
-        let error = Waivers::from_toml(&text, "w.toml").unwrap_err().to_string();
+        let error = parse(&text).unwrap_err().to_string();
         assert!(
             error.starts_with("2 problems in the waiver file:"),
             "{error}"
@@ -566,7 +688,156 @@ mod tests {
     }
 
     #[test]
+    fn dates_count_days_across_months_years_and_leap_days() {
+        let day = |y, m, d| Date::new(y, m, d).unwrap();
+        assert_eq!(TODAY.plus_days(0), TODAY);
+        assert_eq!(TODAY.plus_days(10), day(2026, 12, 1));
+        assert_eq!(TODAY.plus_days(365), day(2027, 11, 21));
+        assert_eq!(day(2028, 2, 28).plus_days(1), day(2028, 2, 29));
+        assert_eq!(day(2028, 2, 28).plus_days(366), day(2029, 2, 28));
+        assert_eq!(day(2027, 11, 21).days_after(TODAY), 365);
+        assert_eq!(TODAY.days_after(day(2027, 11, 21)), -365);
+        assert_eq!(day(2000, 3, 1).days_after(day(2000, 2, 28)), 2);
+        for days in [0, 1, 59, 60, 365, 366, 10_000, 30_000] {
+            let date = Date::from_days_since_epoch(days);
+            assert_eq!(date.days_since_epoch(), days, "{date}");
+        }
+    }
+
+    #[test]
+    fn waiver_for_every_rule_on_every_resource_is_refused() {
+        // Regression: rule = "*", resource = "*" hid every finding, gaps included, silently.
+        for resource in ["*", "**", "*?*", "?", "???*"] {
+            let error = parse(&waiver("*", resource, "2027-01-01"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains(&format!(
+                    "w.toml:3:12: waiver for every rule (`rule` \"*\") on every resource \
+                     (`resource` {resource:?}) would hide every finding"
+                )),
+                "{resource}: {error}"
+            );
+            assert!(error.contains("hint: name the rule"), "{error}");
+        }
+        // A rule, or a resource that names something, is fine.
+        for (rule, resource) in [
+            ("TG030", "*"),
+            ("*", "arn:aws:s3:::*"),
+            ("*", "AWS::::Account:*"),
+        ] {
+            assert!(
+                parse(&waiver(rule, resource, "2027-01-01")).is_ok(),
+                "{rule} {resource}"
+            );
+        }
+    }
+
+    #[test]
+    fn waiver_expiring_beyond_the_maximum_is_refused() {
+        // Regression: expires = 9999-12-31 waived for ever.
+        let at = |days: u32| {
+            waiver(
+                "TG030",
+                "arn:aws:s3:::b",
+                &TODAY.plus_days(days).to_string(),
+            )
+        };
+        assert!(parse(&at(365)).is_ok());
+        let error = parse(&at(366)).unwrap_err().to_string();
+        assert!(
+            error.contains(
+                "w.toml:6:11: `expires` 2027-11-22 is more than 365 days after today \
+                 (2026-11-21): the latest allowed is 2027-11-21"
+            ),
+            "{error}"
+        );
+        assert!(error.contains("max_expiry_days"), "{error}");
+        let error = parse(&waiver("TG030", "b", "9999-12-31"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`expires` 9999-12-31 is more than 365 days"),
+            "{error}"
+        );
+        // The maximum is the caller's (trailguard.toml's [waivers] max_expiry_days).
+        let short = WaiverLimits {
+            max_expiry_days: 30,
+        };
+        assert!(Waivers::from_toml(&at(30), "w.toml", &short, TODAY).is_ok());
+        let error = Waivers::from_toml(&at(31), "w.toml", &short, TODAY)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("more than 30 days after today"), "{error}");
+        // An expired waiver is not refused: it stops waiving and is listed for review.
+        assert!(parse(&waiver("TG030", "b", "2001-01-01")).is_ok());
+    }
+
+    #[test]
+    fn waiver_for_every_rule_never_hides_a_collection_gap() {
+        // Regression: a `rule = "*"` waiver hid TG090 findings without a word.
+        let text = [
+            waiver("*", "arn:aws:s3:::b", "2027-01-01"),
+            waiver("TG090", "arn:aws:s3:::c", "2027-01-01"),
+        ]
+        .concat();
+        let waivers = parse(&text).unwrap();
+        let all = waivers.iter().next().unwrap();
+        assert!(all.covers("TG030", "arn:aws:s3:::b"));
+        assert!(!all.covers(GAP_RULE, "arn:aws:s3:::b"));
+        let mut evaluation = Evaluation {
+            findings: vec![
+                finding("TG030", "arn:aws:s3:::b"),
+                finding("TG090", "arn:aws:s3:::b"),
+                finding("TG090", "arn:aws:s3:::c"),
+            ],
+            ..Evaluation::default()
+        };
+        waivers.apply(&mut evaluation, TODAY);
+        let pairs = |f: Vec<&Finding>| {
+            f.iter()
+                .map(|f| format!("{} {}", f.rule_id, f.resource))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pairs(evaluation.findings.iter().collect()),
+            ["TG090 arn:aws:s3:::b"]
+        );
+        assert_eq!(
+            pairs(evaluation.waived.iter().map(|w| &w.finding).collect()),
+            ["TG030 arn:aws:s3:::b", "TG090 arn:aws:s3:::c"]
+        );
+        let hidden: Vec<(&str, usize)> = waivers
+            .hidden(&evaluation)
+            .into_iter()
+            .map(|(w, n)| (w.source.as_str(), n))
+            .collect();
+        assert_eq!(hidden, [("w.toml:1", 1), ("w.toml:8", 1)]);
+    }
+
+    #[test]
+    fn every_new_waiver_problem_is_reported_with_the_others() {
+        let text = [
+            waiver("*", "*", "9999-12-31"),
+            waiver("TG001", " ", "2027-01-01"),
+        ]
+        .concat();
+        let error = parse(&text).unwrap_err().to_string();
+        assert!(
+            error.starts_with("3 problems in the waiver file:"),
+            "{error}"
+        );
+        for needle in [
+            "w.toml:3:12: waiver for every rule",
+            "w.toml:6:11: `expires` 9999-12-31 is more than 365 days",
+            "w.toml:10:12: `resource` is empty",
+        ] {
+            assert!(error.contains(needle), "no {needle:?} in {error}");
+        }
+    }
+
+    #[test]
     fn an_empty_file_has_no_waivers() {
-        assert!(Waivers::from_toml("", "w.toml").unwrap().is_empty());
+        assert!(parse("").unwrap().is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The `params` and `waivers` targets: `trailguard.toml` and the waiver file.
 
 use crate::location::assert_inside;
-use trailguard_engine::{EngineError, Params, Waivers};
+use trailguard_engine::{Date, EngineError, Params, WaiverLimits, Waivers};
 
 /// Parses `data` as `trailguard.toml`. Rejected: one diagnostic, naming the file and a position
 /// in the text. Accepted: every trusted account is a 12-digit id.
@@ -24,17 +24,31 @@ pub fn params(data: &[u8]) {
     }
 }
 
-/// Parses `data` as a waiver file. Rejected: at least one diagnostic, each naming the file and a
-/// position in the text. Accepted: every waiver has a rule, a resource, a reason and an owner,
-/// and names the line it is written on.
+/// Parses `data` as a waiver file, as of a fixed day with the default limits. Rejected: at least
+/// one diagnostic, each naming the file and a position in the text. Accepted: every waiver has a
+/// rule, a resource, a reason and an owner, names the line it is written on, names a rule or a
+/// resource (not `*` on wildcards only), and expires within the limit.
 pub fn waivers(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match Waivers::from_toml(text, "waivers.toml") {
+    let Some(today) = Date::new(2026, 11, 20) else {
+        return;
+    };
+    let limits = WaiverLimits::default();
+    match Waivers::from_toml(text, "waivers.toml", &limits, today) {
         Ok(waivers) => {
             let last_line = text.split('\n').count();
             for waiver in waivers.iter() {
+                let wildcards_only = waiver.resource.chars().all(|c| c == '*' || c == '?');
+                assert!(
+                    !(waiver.rule == "*" && wildcards_only),
+                    "accepted a waiver of everything: {waiver:?}"
+                );
+                assert!(
+                    waiver.expires.days_after(today) <= i64::from(limits.max_expiry_days),
+                    "accepted an expiry beyond the limit: {waiver:?}"
+                );
                 for (key, value) in [
                     ("rule", &waiver.rule),
                     ("resource", &waiver.resource),

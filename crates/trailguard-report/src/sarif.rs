@@ -15,6 +15,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use trailguard_engine::{
     Evaluation, Finding, RuleMeta, Severity, WaivedFinding, Waiver, WaiverNotice, WaiverStatus,
+    GAP_RULE,
 };
 use trailguard_snapshot::Gap;
 
@@ -26,7 +27,6 @@ const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/trailguard/trailguard";
 const TOOL_NAME: &str = "trailguard";
 const AUTOMATION_ID: &str = "trailguard/";
-const GAP_RULE: &str = "TG090";
 /// GitHub shows at most 10 tags per rule (and rejects more than 20).
 const MAX_TAGS: usize = 10;
 
@@ -149,6 +149,10 @@ fn runs(evaluation: &Evaluation, options: &Options) -> Vec<Run> {
                 .collect::<Vec<_>>(),
         )
         .build();
+    let rules = Rules {
+        meta: &evaluation.rules,
+        index: &rule_index,
+    };
     groups(evaluation)
         .into_iter()
         .map(|(account, group)| {
@@ -156,7 +160,7 @@ fn runs(evaluation: &Evaluation, options: &Options) -> Vec<Run> {
                 account,
                 &group,
                 &driver,
-                &rule_index,
+                &rules,
                 &artifacts,
                 options.include_waived,
             )
@@ -164,14 +168,64 @@ fn runs(evaluation: &Evaluation, options: &Options) -> Vec<Run> {
         .collect()
 }
 
+/// The rules that ran, and each one's position in `tool.driver.rules`.
+struct Rules<'a> {
+    meta: &'a [RuleMeta],
+    index: &'a HashMap<&'a str, usize>,
+}
+
+impl Rules<'_> {
+    /// The METADATA severity of a rule, by id.
+    fn declared(&self, id: &str) -> Option<Severity> {
+        self.index
+            .get(id)
+            .and_then(|&i| self.meta.get(i))
+            .map(|rule| rule.severity)
+    }
+}
+
+/// The run's copy of the driver. GitHub takes an alert's security severity from its rule, never
+/// from the result: where a rule's results in this run are graded otherwise than its METADATA
+/// says (a `deny` member's own `severity`, as TG090's), the rule here carries the most severe
+/// of them, so GitHub shows no gap as less severe than trailguard reports it. Each result keeps
+/// its own `level` (and `security-severity` property).
+fn run_driver(
+    driver: &ToolComponent,
+    rules: &Rules<'_>,
+    kept: &[(&Finding, Option<&Waiver>)],
+) -> ToolComponent {
+    let mut graded: BTreeMap<&str, Severity> = BTreeMap::new();
+    for (finding, _) in kept {
+        graded
+            .entry(finding.rule_id.as_str())
+            .and_modify(|s| *s = (*s).max(finding.severity))
+            .or_insert(finding.severity);
+    }
+    let mut driver = driver.clone();
+    if let Some(descriptors) = driver.rules.as_mut() {
+        for (id, severity) in graded {
+            let Some(&i) = rules.index.get(id) else {
+                continue;
+            };
+            if let (Some(rule), Some(descriptor)) = (rules.meta.get(i), descriptors.get_mut(i)) {
+                if rule.severity != severity {
+                    *descriptor = graded_descriptor(rule, severity);
+                }
+            }
+        }
+    }
+    driver
+}
+
 fn run(
     account: Option<&str>,
     group: &Group<'_>,
     driver: &ToolComponent,
-    rule_index: &HashMap<&str, usize>,
+    rules: &Rules<'_>,
     artifacts: &[String],
     include_waived: bool,
 ) -> Run {
+    let rule_index = rules.index;
     // Keep the most severe results when GitHub's limit would be exceeded, findings before
     // waived ones. The sort is stable, so the evaluation's own order (severity, rule id,
     // resource) holds within a severity.
@@ -188,8 +242,9 @@ fn run(
     }
     let results: Vec<SarifResult> = kept
         .iter()
-        .map(|(finding, waiver)| result(finding, *waiver, rule_index, artifacts))
+        .map(|(finding, waiver)| result(finding, *waiver, rules, artifacts))
         .collect();
+    let driver = run_driver(driver, rules, &kept);
 
     let mut notifications: Vec<Notification> = group
         .gaps
@@ -246,7 +301,7 @@ fn run(
         None => AUTOMATION_ID.to_string(),
     };
     let mut run = Run::builder()
-        .tool(Tool::builder().driver(driver.clone()).build())
+        .tool(Tool::builder().driver(driver).build())
         .automation_details(RunAutomationDetails::builder().id(automation_id).build())
         .invocations(vec![invocation])
         .results(results)
@@ -398,6 +453,11 @@ fn problem_severity(severity: Severity) -> &'static str {
 }
 
 fn reporting_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+    graded_descriptor(rule, rule.severity)
+}
+
+/// The rule's descriptor, with `severity` for its level, problem severity and security severity.
+fn graded_descriptor(rule: &RuleMeta, severity: Severity) -> ReportingDescriptor {
     let mut tags = vec!["security".to_string(), "cloudtrail".to_string()];
     for tag in rule.control_tags() {
         if !tags.contains(&tag) {
@@ -409,11 +469,11 @@ fn reporting_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         ("precision".to_string(), Value::from("very-high")),
         (
             "problem.severity".to_string(),
-            Value::from(problem_severity(rule.severity)),
+            Value::from(problem_severity(severity)),
         ),
         (
             "security-severity".to_string(),
-            Value::from(rule.severity.security_severity()),
+            Value::from(severity.security_severity()),
         ),
     ]);
     let full_description = if rule.description.trim().is_empty() {
@@ -445,7 +505,7 @@ fn reporting_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         .help_uri(rule.help_uri())
         .default_configuration(
             ReportingConfiguration::builder()
-                .level(result_level(rule.severity).to_string())
+                .level(result_level(severity).to_string())
                 .build(),
         )
         .properties(
@@ -540,9 +600,10 @@ pub(crate) fn fingerprint(rule_id: &str, resource: &str) -> String {
 fn result(
     finding: &Finding,
     waiver: Option<&Waiver>,
-    rule_index: &HashMap<&str, usize>,
+    rules: &Rules<'_>,
     artifacts: &[String],
 ) -> SarifResult {
+    let rule_index = rules.index;
     let physical = match &finding.location {
         Some(location) => Some((location.uri.clone(), location.line.max(1))),
         None => artifacts.first().map(|uri| (uri.clone(), 1)),
@@ -592,8 +653,20 @@ fn result(
     if let Some(&index) = rule_index.get(finding.rule_id.as_str()) {
         result.rule_index = Some(to_i64(index));
     }
-    if !finding.properties.is_empty() {
-        result.properties = Some(property_bag(&finding.properties));
+    // A finding graded otherwise than its rule says its own security severity too, for the
+    // consumers that read it from the result.
+    let mut properties = finding.properties.clone();
+    if rules
+        .declared(&finding.rule_id)
+        .is_some_and(|declared| declared != finding.severity)
+    {
+        properties.insert(
+            "security-severity".to_string(),
+            Value::from(finding.severity.security_severity()),
+        );
+    }
+    if !properties.is_empty() {
+        result.properties = Some(property_bag(&properties));
     }
     if let Some(waiver) = waiver {
         result.suppressions = Some(vec![suppression(waiver)]);

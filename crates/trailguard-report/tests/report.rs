@@ -4,7 +4,9 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
-use trailguard_engine::{Date, Evaluation, Finding, RuleMeta, Severity, SourceLocation, Waivers};
+use trailguard_engine::{
+    Date, Evaluation, Finding, RuleMeta, Severity, SourceLocation, WaiverLimits, Waivers,
+};
 use trailguard_report::{
     render, render_sarif, summary, Format, Options, ReportError, MAX_RESULTS, MAX_RUNS,
 };
@@ -264,6 +266,42 @@ fn sarif_header_and_driver() {
             assert!(!rule[field]["text"].as_str().unwrap().is_empty());
         }
     }
+}
+
+#[test]
+fn sarif_follows_a_findings_own_severity() {
+    // TG090 (declared medium) graded high for the gap of one account, as the rules it blinds.
+    let mut evaluation = evaluation();
+    let gap = evaluation
+        .findings
+        .iter_mut()
+        .find(|f| f.rule_id == "TG090")
+        .unwrap();
+    gap.severity = Severity::High;
+    let (_, log) = sarif(&evaluation);
+    let run = &log["runs"][0];
+    let result = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "TG090")
+        .unwrap();
+    assert_eq!(result["level"], "error");
+    assert_eq!(result["properties"]["security-severity"], "8.0");
+    // GitHub reads the security severity from the rule: this run's TG090 says high.
+    let rule = &run["tool"]["driver"]["rules"][3];
+    assert_eq!(rule["id"], "TG090");
+    assert_eq!(rule["properties"]["security-severity"], "8.0");
+    assert_eq!(rule["properties"]["problem.severity"], "error");
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    // Findings graded as their rule says carry no property of their own.
+    let critical = &run["results"][0];
+    assert_eq!(critical["ruleId"], "TG030");
+    assert!(critical.get("properties").is_none());
+    assert_eq!(
+        run["tool"]["driver"]["rules"][2]["properties"]["security-severity"],
+        "9.5"
+    );
 }
 
 #[test]
@@ -600,6 +638,11 @@ fn waived_evaluation() -> Evaluation {
              owner = \"sec@acme.example\"\nexpires = 2020-01-31\n"
         ),
         "waivers.toml",
+        // The dates are fixed: a limit that accepts 2030 on the fixed day.
+        &WaiverLimits {
+            max_expiry_days: 3650,
+        },
+        Date::new(2026, 11, 21).unwrap(),
     )
     .unwrap();
     let mut evaluation = evaluation();

@@ -39,11 +39,21 @@ impl SourceIndex {
     }
 
     /// For resources no snapshot keys (a custom rule may name anything): the first line of
-    /// `text` where each appears as a JSON string.
+    /// `text` where each appears as a JSON string. A bucket ARN the text does not hold is found
+    /// by the bucket's name (the snapshot names buckets it did not read, such as a trail's
+    /// `S3BucketName` or a gap's `Resource`, by name).
     pub fn search<'a>(text: &str, resources: impl IntoIterator<Item = &'a str>) -> SourceIndex {
         let lines = resources
             .into_iter()
-            .filter_map(|r| search_line(text, r).map(|line| (r.to_string(), line)))
+            .filter_map(|r| {
+                search_line(text, r)
+                    .or_else(|| {
+                        r.strip_prefix("arn:aws:s3:::")
+                            .filter(|name| !name.is_empty() && !name.contains('/'))
+                            .and_then(|name| search_line(text, name))
+                    })
+                    .map(|line| (r.to_string(), line))
+            })
             .collect();
         SourceIndex { lines }
     }
@@ -188,6 +198,19 @@ mod tests {
         );
         // Objects inside arrays are not reachable by keys alone.
         assert!(!lines.keys().any(|p| p.contains(&"arn:c".to_string())));
+    }
+
+    #[test]
+    fn unread_bucket_named_by_its_arn_is_found_by_its_name() {
+        // TG090 names an unread bucket by its ARN; the snapshot holds only its name.
+        let text = "{\n  \"trails\": {\"t\": {\n    \"S3BucketName\": \"other-logs\"\n  }}\n}\n";
+        let index = SourceIndex::search(
+            text,
+            ["arn:aws:s3:::other-logs", "arn:aws:s3:::missing", "t"],
+        );
+        assert_eq!(index.line("arn:aws:s3:::other-logs"), Some(3));
+        assert_eq!(index.line("arn:aws:s3:::missing"), None);
+        assert_eq!(index.line("t"), Some(2));
     }
 
     #[test]

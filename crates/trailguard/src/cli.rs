@@ -52,7 +52,9 @@ pub enum Command {
     /// Check trailguard.toml, the waiver file and custom policies in one go (for pre-commit).
     ///
     /// Every problem is reported, each as file:line:col. Waivers that name no rule of the
-    /// catalogue are errors; expired waivers are warnings. Exit status: 0 valid (warnings
+    /// catalogue, waive every rule on every resource, or expire more than [waivers]
+    /// max_expiry_days (365) ahead are errors; expired waivers are warnings. Given snapshots, it
+    /// says how many findings each waiver hides in them today. Exit status: 0 valid (warnings
     /// included), 2 problems found.
     CheckConfig(CheckConfigArgs),
     /// Print the least-privilege IAM policy `collect` needs (read-only).
@@ -114,7 +116,8 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
 #[derive(Debug, Args, Clone)]
 pub struct ConfigFiles {
     /// Rule parameters (retention days, allowed holders, trusted accounts, CloudTrail admins)
-    /// from this TOML file [default: trailguard.toml in the current directory, if present].
+    /// and waiver limits (how far ahead a waiver may expire) from this TOML file [default:
+    /// trailguard.toml in the current directory, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Accepted risks from this TOML file [default: trailguard-waivers.toml in the current
@@ -308,7 +311,9 @@ pub struct ReportArgs {
     /// ... (20 runs a file).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit with status 1 when a finding (not waived) is at or above this severity.
+    /// Exit with status 1 when a finding (not waived) is at or above this severity. A
+    /// collection gap (TG090) counts at the severity of the most severe rule it blinds, so
+    /// `--fail-on high` fails a scan that could not read what high rules need.
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
     /// Also write waived findings into SARIF, as results with `suppressions`. By default SARIF
@@ -333,10 +338,16 @@ pub struct ReportArgs {
 /// `trailguard check-config`.
 #[derive(Debug, Args)]
 pub struct CheckConfigArgs {
+    /// Snapshots to count, per waiver, the findings it hides today (evaluated together, as
+    /// `eval` does). Optional: without them only the files are checked.
+    #[arg(value_name = "SNAPSHOT")]
+    pub snapshots: Vec<PathBuf>,
     #[command(flatten)]
     pub policy: PolicyArgs,
     #[command(flatten)]
     pub files: ConfigFiles,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// `trailguard policy ...`.

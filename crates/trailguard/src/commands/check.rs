@@ -1,54 +1,74 @@
 //! `trailguard check-config`: validate the config file, the waiver file and custom policies in
-//! one go, reporting every problem, for a pre-commit hook or a CI step before `scan`.
+//! one go, reporting every problem, for a pre-commit hook or a CI step before `scan`; given
+//! snapshots, also say how many findings each waiver hides in them today.
 
-use super::eval::{chosen, params, waivers, DEFAULT_CONFIG, DEFAULT_WAIVERS};
+use super::eval::{chosen, config, waivers, DEFAULT_CONFIG, DEFAULT_WAIVERS};
 use super::{policy_sources, Outcome};
 use crate::cli::CheckConfigArgs;
 use crate::output::{emit, eprintln};
 use std::collections::BTreeSet;
-use trailguard_engine::{Date, Params, PolicyEngine};
+use std::path::Path;
+use trailguard_engine::{Config, Date, PolicyEngine, Waiver, Waivers};
+use trailguard_snapshot::Snapshot;
 
 pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
     let mut report = Vec::new();
     let mut problems: Vec<String> = Vec::new();
+    let today = Date::today();
 
-    match chosen(args.files.config.as_deref(), DEFAULT_CONFIG) {
-        None => report.push(format!("{DEFAULT_CONFIG}: none (the defaults apply)")),
-        Some(path) => match params(Some(path)) {
-            Ok(_) => report.push(format!("{}: ok", path.display())),
-            Err(e) => problems.push(format!("{e:#}")),
+    // A broken config is reported, and the rest is checked with the defaults, so that it does
+    // not hide the other files' problems.
+    let settings = match chosen(args.files.config.as_deref(), DEFAULT_CONFIG) {
+        None => {
+            report.push(format!("{DEFAULT_CONFIG}: none (the defaults apply)"));
+            Config::default()
+        }
+        Some(path) => match config(Some(path)) {
+            Ok(settings) => {
+                report.push(format!("{}: ok", path.display()));
+                settings
+            }
+            Err(e) => {
+                problems.push(format!("{e:#}"));
+                Config::default()
+            }
         },
-    }
+    };
 
-    // The policies are compiled with default parameters, so that a broken config does not hide
-    // the policies' own problems.
-    let rules: Option<BTreeSet<String>> = match policy_sources(&args.policy)
+    let engine = match policy_sources(&args.policy)
         .map_err(|e| format!("{e:#}"))
         .and_then(|sources| {
             let custom = sources.iter().filter(|s| !s.builtin).count();
-            PolicyEngine::new(&sources, &Params::default())
+            PolicyEngine::new(&sources, &settings.params)
                 .map(|engine| (engine, custom))
                 .map_err(|e| e.to_string())
         }) {
         Ok((engine, custom)) => {
-            let rules = engine.rules();
             report.push(format!(
                 "policies: {} rules compiled ({custom} custom policy files)",
-                rules.len()
+                engine.rules().len()
             ));
-            Some(rules.into_iter().map(|r| r.id).collect())
+            Some(engine)
         }
         Err(e) => {
             problems.push(e);
             None
         }
     };
+    let rules: Option<BTreeSet<String>> = engine
+        .as_ref()
+        .map(|engine| engine.rules().into_iter().map(|r| r.id).collect());
 
     let mut warnings = Vec::new();
+    // The waivers to count with: none without a file, `None` when the file has problems.
+    let mut checked = Some(Waivers::default());
     match chosen(args.files.waivers.as_deref(), DEFAULT_WAIVERS) {
         None => report.push(format!("{DEFAULT_WAIVERS}: none")),
-        Some(path) => match waivers(Some(path)) {
-            Err(e) => problems.push(format!("{e:#}")),
+        Some(path) => match waivers(Some(path), &settings.waivers, today) {
+            Err(e) => {
+                problems.push(format!("{e:#}"));
+                checked = None;
+            }
             Ok(waivers) => {
                 let mut unknown = Vec::new();
                 for waiver in waivers.iter() {
@@ -63,7 +83,6 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
                     }
                 }
                 // Expired waivers are for review, not errors: their findings simply come back.
-                let today = Date::today();
                 warnings.extend(waivers.iter().filter(|w| w.expired(today)).map(|w| {
                     format!(
                         "warning: {}: waiver for {} on {} expired on {}: its findings are \
@@ -81,10 +100,26 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
                         },
                         warnings.len()
                     ));
+                    checked = Some(waivers);
+                } else {
+                    checked = None;
                 }
                 problems.extend(unknown);
             }
         },
+    }
+
+    // The snapshots are read and evaluated whenever the policies compiled, so that a bad one
+    // is reported with the rest; the counts are shown only when every file is valid (a broken
+    // config or waiver file would make them wrong).
+    if let (false, Some(engine)) = (args.snapshots.is_empty(), &engine) {
+        let valid = problems.is_empty();
+        let none = Waivers::default();
+        match hidden(engine, checked.as_ref().unwrap_or(&none), args, today) {
+            Ok(lines) if valid && checked.is_some() => report.extend(lines),
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{e:#}")),
+        }
     }
 
     let mut text = report.join("\n");
@@ -97,5 +132,71 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
         0 => Ok(Outcome::Clean),
         1 => anyhow::bail!("{}", problems.remove(0)),
         n => anyhow::bail!("{n} problems:\n{}", problems.join("\n")),
+    }
+}
+
+/// Evaluates the snapshots as `eval` does and says, per waiver, how many findings it hides
+/// today: a summary line, then `FILE:LINE: hides N findings (RULE on RESOURCE)` per waiver.
+fn hidden(
+    engine: &PolicyEngine,
+    waivers: &Waivers,
+    args: &CheckConfigArgs,
+    today: Date,
+) -> anyhow::Result<Vec<String>> {
+    let files = args
+        .snapshots
+        .iter()
+        .map(|path| Snapshot::load_limited(path, args.read.max_snapshot_size))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut evaluation = engine.evaluate_files(&files, Path::new("."))?;
+    waivers.apply(&mut evaluation, today);
+    let total = evaluation.findings.len() + evaluation.waived.len();
+    let names: Vec<String> = args
+        .snapshots
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut lines = vec![format!(
+        "{}: {} of {total} findings hidden by waivers today",
+        names.join(", "),
+        evaluation.waived.len()
+    )];
+    for (waiver, n) in waivers.hidden(&evaluation) {
+        lines.push(hides(waiver, n, &evaluation, today));
+    }
+    Ok(lines)
+}
+
+/// One waiver's line: what it hides, and why nothing when it hides nothing.
+fn hides(
+    waiver: &Waiver,
+    n: usize,
+    evaluation: &trailguard_engine::Evaluation,
+    today: Date,
+) -> String {
+    let what = format!("({} on {})", waiver.rule, waiver.resource);
+    let count = |n: usize| match n {
+        1 => "1 finding".to_string(),
+        n => format!("{n} findings"),
+    };
+    if waiver.expired(today) {
+        let back = evaluation
+            .findings
+            .iter()
+            .filter(|f| waiver.covers(&f.rule_id, &f.resource))
+            .count();
+        return format!(
+            "{}: hides no finding {what}: expired on {}, {} reported again",
+            waiver.source,
+            waiver.expires,
+            count(back)
+        );
+    }
+    match n {
+        0 => format!(
+            "{}: hides no finding {what}: stale, remove it or fix its rule or resource",
+            waiver.source
+        ),
+        n => format!("{}: hides {} {what}", waiver.source, count(n)),
     }
 }

@@ -1,6 +1,6 @@
 //! `trailguard diff`: compare two snapshots.
 
-use super::eval::{params, threshold, waivers};
+use super::eval::{config, threshold, waivers};
 use super::{policy_sources, Outcome};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::output::emit;
@@ -13,14 +13,15 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     let limit = args.read.max_snapshot_size;
     let old = Snapshot::load_limited(&args.old, limit)?;
     let new = Snapshot::load_limited(&args.new, limit)?;
+    let config = config(args.files.config.as_deref())?;
     let engine = PolicyEngine::with_budget(
         &policy_sources(&args.policy)?,
-        &params(args.files.config.as_deref())?,
+        &config.params,
         args.limits.budget(),
     )?;
-    let waivers = waivers(args.files.waivers.as_deref())?;
-    // Waived findings are accepted risks: they are neither new nor fixed.
     let today = Date::today();
+    let waivers = waivers(args.files.waivers.as_deref(), &config.waivers, today)?;
+    // Waived findings are accepted risks: they are neither new nor fixed.
     let unwaived = |snapshot| -> anyhow::Result<_> {
         let mut evaluation = Evaluation {
             findings: engine.evaluate(snapshot)?,

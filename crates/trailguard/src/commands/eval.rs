@@ -5,7 +5,7 @@ use crate::cli::{EvalArgs, FailOn, FormatArg, ReportArgs};
 use crate::output::{emit, use_color};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
-use trailguard_engine::{Date, Params, PolicyEngine, RuleCost, Severity, Waivers};
+use trailguard_engine::{Config, Date, PolicyEngine, RuleCost, Severity, WaiverLimits, Waivers};
 use trailguard_report::{render, render_sarif, Format, Options, MAX_RUNS};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
@@ -59,11 +59,12 @@ fn profile_table(costs: &[RuleCost]) -> String {
 
 /// Evaluates snapshots and writes the report `args` ask for; shared by `eval` and `scan`.
 pub fn report(files: &[SnapshotFile], args: &ReportArgs, profile: bool) -> anyhow::Result<Outcome> {
-    let params = params(args.files.config.as_deref())?;
-    let waivers = waivers(args.files.waivers.as_deref())?;
+    let config = config(args.files.config.as_deref())?;
+    let today = Date::today();
+    let waivers = waivers(args.files.waivers.as_deref(), &config.waivers, today)?;
     let engine = PolicyEngine::with_budget(
         &policy_sources(&args.policy)?,
-        &params,
+        &config.params,
         args.limits.budget(),
     )?;
     let mut evaluation = engine.evaluate_files(files, &args.sarif_root)?;
@@ -73,7 +74,7 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs, profile: bool) -> anyho
     if profile || args.profile_rules {
         crate::output::eprintln(&profile_table(&evaluation.profile));
     }
-    waivers.apply(&mut evaluation, Date::today());
+    waivers.apply(&mut evaluation, today);
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
@@ -210,20 +211,20 @@ pub fn threshold(fail_on: FailOn) -> Option<Severity> {
     }
 }
 
-/// The rule parameters: `--config FILE`, else `trailguard.toml` when the current directory has
-/// one, else the defaults.
-pub fn params(config: Option<&Path>) -> anyhow::Result<Params> {
+/// The rule parameters and waiver limits: `--config FILE`, else `trailguard.toml` when the
+/// current directory has one, else the defaults.
+pub fn config(config: Option<&Path>) -> anyhow::Result<Config> {
     match read_file(config, DEFAULT_CONFIG, "config file")? {
-        Some((text, file)) => Ok(Params::from_toml(&text, &file)?),
-        None => Ok(Params::default()),
+        Some((text, file)) => Ok(Config::from_toml(&text, &file)?),
+        None => Ok(Config::default()),
     }
 }
 
-/// The waivers: `--waivers FILE`, else `trailguard-waivers.toml` when the current directory has
-/// one, else none.
-pub fn waivers(path: Option<&Path>) -> anyhow::Result<Waivers> {
+/// The waivers, checked against `limits` as of `today`: `--waivers FILE`, else
+/// `trailguard-waivers.toml` when the current directory has one, else none.
+pub fn waivers(path: Option<&Path>, limits: &WaiverLimits, today: Date) -> anyhow::Result<Waivers> {
     match read_file(path, DEFAULT_WAIVERS, "waiver file")? {
-        Some((text, file)) => Ok(Waivers::from_toml(&text, &file)?),
+        Some((text, file)) => Ok(Waivers::from_toml(&text, &file, limits, today)?),
         None => Ok(Waivers::default()),
     }
 }
