@@ -465,7 +465,7 @@ fn sarif_grades_a_gap_by_the_rules_it_blinds_in_its_own_run() {
 
 #[test]
 fn tg090_severity_follows_the_loaded_rules_metadata() {
-    // A user's copy of TG030 (same package) replaces the built-in; declared low, it no longer
+    // A user's copy of TG030 (same package, --override-builtin) replaces the built-in; declared low, it no longer
     // makes an unread bucket policy critical: TG036 and TG037 (medium) are the worst it blinds.
     let dir = tempfile::tempdir().unwrap();
     let builtin =
@@ -492,7 +492,10 @@ fn tg090_severity_follows_the_loaded_rules_metadata() {
         tg090["severity"].as_str().unwrap().to_string()
     };
     assert_eq!(severity(&[]), "critical");
-    assert_eq!(severity(&["--policy", "acme"]), "medium");
+    assert_eq!(
+        severity(&["--policy", "acme", "--override-builtin"]),
+        "medium"
+    );
 }
 
 #[test]
