@@ -303,6 +303,13 @@ impl PolicyEngine {
                     (i, findings_from(&rule.meta, deny))
                 })
                 .collect(),
+            // Stopped by the time limit: the rules were evaluated together for all that time.
+            // Evaluating each again alone would take up to the limit once more per rule (a
+            // 20 s limit ran 38 s), so each is reported stopped.
+            Err(e) if crate::budget::interpreter_timed_out(&*e) => members
+                .map(|(i, rule)| (i, Err(self.budget.exceeded(&rule.meta))))
+                .collect(),
+            // Any other error: each member alone, so the error names the rule that failed.
             Err(_) => members
                 .map(|(i, rule)| {
                     (

@@ -52,3 +52,35 @@ fn an_error_in_a_batched_rule_names_that_rule() {
         .to_string();
     assert!(error.contains("ACME900"), "{error}");
 }
+
+/// Regression: a batch stopped by the time limit was evaluated again rule by rule, each up to
+/// the limit once more, so `--rule-timeout 20` let the run take 38 s. Now every rule of the
+/// batch is reported stopped after one limit.
+#[test]
+fn a_batch_stopped_by_the_time_limit_is_not_evaluated_again_rule_by_rule() {
+    use std::time::{Duration, Instant};
+    let mut sources = builtin_sources();
+    sources.push(trailguard_engine::PolicySource::custom(
+        "acme/slow_power.rego",
+        "# METADATA\n# title: Slow\n# custom:\n#   id: ACME901\n#   severity: low\npackage acme.slow_power\n\nimport data.trailguard.lib.powers\nimport rego.v1\n\ndeny contains {\"resource\": \"r\", \"message\": sprintf(\"%d\", [n])} if {\n\tcount(powers.principals) >= 0\n\tsome t in input.trails\n\tn := count([1 | some a in numbers.range(1, 100000); some b in numbers.range(1, 100000)])\n}\n",
+    ));
+    let limit = Duration::from_secs(2);
+    let engine = PolicyEngine::with_budget(
+        &sources,
+        &Params::default(),
+        trailguard_engine::Budget::with_rule_timeout(limit),
+    )
+    .unwrap();
+    let inputs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../inputs");
+    let file = Snapshot::load(&inputs.join("demo.json")).unwrap();
+    let input = snapshot_value(&file.snapshot).unwrap();
+    let started = Instant::now();
+    let error = engine.evaluate_value(&input).unwrap_err().to_string();
+    let elapsed = started.elapsed();
+    assert!(error.contains("was stopped after 2 s"), "{error}");
+    // One limit and the other rules' time, not a second limit for the slow rule alone.
+    assert!(
+        elapsed < limit * 2 - Duration::from_millis(300),
+        "{elapsed:?}"
+    );
+}
