@@ -93,9 +93,9 @@ pub enum EngineError {
     /// The process held more than the memory limit before any rule ran (a snapshot too large
     /// for the limit).
     #[error(
-        "the memory in use ({usage}: the snapshot and its conversion for the policies) is already \
-         more than the memory limit of {limit} before any rule runs: raise the limit with \
-         --max-memory SIZE, or split the snapshot"
+        "the memory in use ({usage}: the policies, the snapshot and its conversion for them) is \
+         already more than the memory limit of {limit} before any rule runs: raise the limit \
+         with --max-memory SIZE, or split the snapshot"
     )]
     MemoryLimitBeforeRules {
         /// What was in use, as `300 MiB`.
