@@ -46,9 +46,10 @@ pub fn trailguard(args: &[&str]) -> Run {
 
 /// Settings trailguard reads from the environment: removed from every run, so that a
 /// developer's own shell cannot change what a test sees.
-const SETTINGS: [&str; 4] = [
+const SETTINGS: [&str; 5] = [
     "NO_COLOR",
     "TRAILGUARD_RULE_TIMEOUT",
+    "TRAILGUARD_MAX_MEMORY",
     "TRAILGUARD_MAX_SNAPSHOT_SIZE",
     "TRAILGUARD_TEST_HOLD_WRITE_MS",
 ];

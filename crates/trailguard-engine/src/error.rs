@@ -75,6 +75,34 @@ pub enum EngineError {
         /// The limit, as `60 s`.
         limit: String,
     },
+    /// While a rule ran, the process's memory passed the memory limit ([`crate::Budget`]): the
+    /// rule was stopped (and, if other rules ran beside it, run again alone and stopped again).
+    #[error(
+        "rule {rule} ({source_path}) was stopped when the memory in use passed {limit}, the \
+         memory limit: fix the rule (a comprehension building a huge set, array or string?) or \
+         raise the limit with --max-memory SIZE"
+    )]
+    MemoryLimit {
+        /// The rule id (for `policy test`, the test's name).
+        rule: String,
+        /// Its file.
+        source_path: String,
+        /// The limit, as `256 MiB`.
+        limit: String,
+    },
+    /// The process held more than the memory limit before any rule ran (a snapshot too large
+    /// for the limit).
+    #[error(
+        "the memory in use ({usage}: the policies, the snapshot and its conversion for them) is \
+         already more than the memory limit of {limit} before any rule runs: raise the limit \
+         with --max-memory SIZE, or split the snapshot"
+    )]
+    MemoryLimitBeforeRules {
+        /// What was in use, as `300 MiB`.
+        usage: String,
+        /// The limit, as `256 MiB`.
+        limit: String,
+    },
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {

@@ -15,7 +15,8 @@
 //! Policies get no access to the environment, files or network: regorus's `opa-runtime`, `http`
 //! and `net` features are not compiled in, and the clock and random builtins it does have are
 //! refused when policies are loaded, as is any call of an unknown function. Each rule runs within
-//! a [`Budget`] (a time limit), on a thread with a large stack, with size-bomb builtins bounded.
+//! a [`Budget`] (a time limit and a memory limit), on a thread with a large stack, with size-bomb
+//! builtins bounded.
 //!
 //! ```
 //! use trailguard_engine::{Params, PolicyEngine, PolicySource};
@@ -49,6 +50,7 @@ mod extensions;
 mod finding;
 mod loader;
 mod locate;
+mod machine_memory;
 mod metadata;
 mod params;
 mod rego;
@@ -58,7 +60,7 @@ mod source;
 mod testing;
 mod waiver;
 
-pub use budget::{Budget, DEFAULT_RULE_TIMEOUT};
+pub use budget::{default_memory_limit, Budget, DEFAULT_RULE_TIMEOUT};
 pub use diagnostic::Diagnostic;
 pub use engine::{snapshot_value, PolicyEngine, MAX_EVAL_THREADS};
 pub use error::EngineError;

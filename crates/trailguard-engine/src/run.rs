@@ -86,10 +86,15 @@ impl PolicyEngine {
     /// Rules are independent, so they are spread over up to [`crate::MAX_EVAL_THREADS`] threads
     /// (no more than the machine's cores), except that rules sharing an expensive helper index
     /// run together (see [`crate::batch`]); results are taken in rule order, so they do not
-    /// depend on scheduling. Any rule's error (a builtin's error, a conflict, the time limit, a
-    /// panic inside regorus) is the evaluation's error and names the rule: the first in id
-    /// order.
+    /// depend on scheduling. Any rule's error (a builtin's error, a conflict, the time or memory
+    /// limit, a panic inside regorus) is the evaluation's error and names the rule: the first in
+    /// id order.
+    ///
+    /// The memory limit counts the whole process, so a rule stopped by it while other rules ran
+    /// may have been stopped for their allocations: each such rule is run again alone, after the
+    /// others, and only a rule that passes the limit alone is reported.
     pub fn run(&self, input: &Value) -> Result<Run, EngineError> {
+        let _ceiling = crate::budget::Ceiling::enter(self.budget.memory_limit)?;
         let units = self.units();
         let workers = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -134,6 +139,25 @@ impl PolicyEngine {
         let mut results: Vec<(usize, Result<Vec<Finding>, EngineError>)> =
             done.iter_mut().flat_map(|d| d.results.drain(..)).collect();
         results.sort_by_key(|(i, _)| *i);
+        let stopped: Vec<usize> = results
+            .iter()
+            .filter(|(_, r)| r.as_ref().is_err_and(crate::budget::is_memory_limit))
+            .map(|(i, _)| *i)
+            .collect();
+        if workers > 1 && !stopped.is_empty() {
+            for again in self.run_alone(&stopped, input)? {
+                for (i, result) in again.results {
+                    if let Some(slot) = results.iter_mut().find(|(j, _)| *j == i) {
+                        slot.1 = result;
+                    }
+                }
+                // What it printed the second time, with what the first try printed; the first
+                // try's cost stands for the rule in the profile.
+                if let Some(first) = done.iter_mut().find(|d| d.cost.rules == again.cost.rules) {
+                    first.prints.extend(again.prints);
+                }
+            }
+        }
         let mut findings = Vec::new();
         let mut evaluated = vec![false; self.rules.len()];
         for (i, result) in results {
@@ -176,13 +200,36 @@ impl PolicyEngine {
         let Some(index) = self.rules.iter().position(|r| r.meta.id == id) else {
             return Err(EngineError::UnknownRule(id.to_string()));
         };
-        let done = self.run_unit(Unit::Rule(index), input, &mut None);
+        let _ceiling = crate::budget::Ceiling::enter(self.budget.memory_limit)?;
         let mut findings = Vec::new();
-        for (_, result) in done.results {
-            findings.extend(result?);
+        for done in self.run_alone(&[index], input)? {
+            for (_, result) in done.results {
+                findings.extend(result?);
+            }
         }
         sort_findings(&mut findings);
         Ok(findings)
+    }
+
+    /// Evaluates each of these rules alone, one after the other, on one thread with the stack
+    /// rules need.
+    fn run_alone(&self, rules: &[usize], input: &Value) -> Result<Vec<Done>, EngineError> {
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("trailguard-eval-alone".into())
+                .stack_size(EVAL_STACK_SIZE)
+                .spawn_scoped(scope, || {
+                    let mut engine = None;
+                    rules
+                        .iter()
+                        .map(|&i| self.run_unit(Unit::Rule(i), input, &mut engine))
+                        .collect()
+                })
+                .map_err(|e| EngineError::Thread(e.to_string()))?
+                .join()
+                // `run_unit` catches panics; should the thread end in one anyway, say so.
+                .map_err(|_| EngineError::Thread("the evaluation thread stopped".into()))
+        })
     }
 
     /// The units of an evaluation: every batch, then every rule in no batch.
@@ -330,15 +377,13 @@ impl PolicyEngine {
         interpreter: &mut regorus::Engine,
     ) -> Result<Value, EngineError> {
         interpreter.eval_rule(entry.to_string()).map_err(|e| {
-            if crate::budget::interpreter_timed_out(&*e) {
-                self.budget.exceeded(&rule.meta)
-            } else {
-                EngineError::Evaluation {
+            self.budget
+                .stopped(&*e, &rule.meta.id, &rule.meta.source)
+                .unwrap_or_else(|| EngineError::Evaluation {
                     rule: rule.meta.id.clone(),
                     source_path: rule.meta.source.clone(),
                     message: e.to_string(),
-                }
-            }
+                })
         })
     }
 

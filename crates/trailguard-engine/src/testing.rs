@@ -63,8 +63,9 @@ pub fn run_tests(
     run_tests_within(sources, selected, params, Budget::default())
 }
 
-/// Like [`run_tests`], each test bounded by `budget` like a rule: a test that runs longer is
-/// stopped and reported as an error naming the limit.
+/// Like [`run_tests`], each test bounded by `budget` like a rule: a test that runs longer, or
+/// while which the process's memory passes the memory limit, is stopped and reported as an
+/// error naming the limit. (Tests run one at a time, so the memory is the test's own.)
 pub fn run_tests_within(
     sources: &[PolicySource],
     selected: impl Fn(&PolicySource) -> bool,
@@ -91,6 +92,7 @@ pub fn run_tests_within(
         })
         .collect();
     engine.set_execution_timer_config(budget.timer());
+    let _ceiling = crate::budget::Ceiling::enter(budget.memory_limit)?;
     // On a thread with the large stack rules get, each test's panic caught and reported.
     std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -135,10 +137,10 @@ fn test_one(engine: &mut regorus::Engine, name: &str, file: &str, budget: &Budge
     match result {
         Ok(Ok(Value::Bool(true))) => Outcome::Pass,
         Ok(Ok(_)) => Outcome::Fail,
-        Ok(Err(e)) if crate::budget::interpreter_timed_out(&*e) => {
-            Outcome::Error(budget.exceeded_by(name, file).to_string())
-        }
-        Ok(Err(e)) => Outcome::Error(Diagnostic::from_regorus(file, &e.to_string()).to_string()),
+        Ok(Err(e)) => match budget.stopped(&*e, name, file) {
+            Some(stopped) => Outcome::Error(stopped.to_string()),
+            None => Outcome::Error(Diagnostic::from_regorus(file, &e.to_string()).to_string()),
+        },
         Err(_) => Outcome::Error(format!("{PANICKED} evaluating {name} ({file})")),
     }
 }

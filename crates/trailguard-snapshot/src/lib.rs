@@ -329,6 +329,20 @@ impl Snapshot {
     }
 }
 
+/// How much of a stream of unknown size is read into one buffer.
+const READ_CHUNK: usize = 8 << 20;
+
+/// A buffer that could not be allocated, as an I/O error.
+fn out_of_memory(
+    error: std::collections::TryReserveError,
+    io: impl Fn(std::io::Error) -> SnapshotError,
+) -> SnapshotError {
+    io(std::io::Error::new(
+        std::io::ErrorKind::OutOfMemory,
+        error.to_string(),
+    ))
+}
+
 /// The text of `path`, refused when it is larger than `limit` bytes.
 fn read_bounded(path: &Path, limit: u64) -> Result<String, SnapshotError> {
     use std::io::Read;
@@ -343,15 +357,55 @@ fn read_bounded(path: &Path, limit: u64) -> Result<String, SnapshotError> {
             limit,
         }));
     }
+    let mut reader = file.take(limit.saturating_add(1));
+    // The size the file reports, read into one buffer of that size.
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit.saturating_add(1))
+    (&mut reader)
+        .take(size)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    if bytes.len() as u64 > limit {
+    // The rest (a pipe or a device, which report 0; a file that grew) in chunks joined once at
+    // the end, so no buffer is ever moved while it grows: `read_to_end` doubles its buffer, and
+    // an allocator that moves a growing block, as mimalloc does, holds both copies at once (a
+    // 256 MiB stream took 768 MiB of address space).
+    let mut rest: Vec<Vec<u8>> = Vec::new();
+    loop {
+        // Find out whether more is coming before making room for it.
+        let mut probe = [0u8; 64];
+        let n = loop {
+            match reader.read(&mut probe) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                read => break read.map_err(io)?,
+            }
+        };
+        let Some(read) = probe.get(..n).filter(|read| !read.is_empty()) else {
+            break;
+        };
+        let mut chunk = Vec::new();
+        chunk
+            .try_reserve_exact(READ_CHUNK)
+            .map_err(|e| out_of_memory(e, io))?;
+        chunk.extend_from_slice(read);
+        (&mut reader)
+            .take((READ_CHUNK - n) as u64)
+            .read_to_end(&mut chunk)
+            .map_err(io)?;
+        rest.push(chunk);
+    }
+    let more: usize = rest.iter().map(Vec::len).sum();
+    if (bytes.len() as u64).saturating_add(more as u64) > limit {
         return Err(SnapshotError::new(ErrorKind::TooLarge {
             size: None,
             limit,
         }));
+    }
+    if more > 0 {
+        bytes
+            .try_reserve_exact(more)
+            .map_err(|e| out_of_memory(e, io))?;
+        for chunk in rest {
+            bytes.extend_from_slice(&chunk);
+        }
     }
     String::from_utf8(bytes).map_err(|e| {
         io(std::io::Error::new(

@@ -90,12 +90,26 @@ pub struct LimitArgs {
     #[arg(long, value_name = "SECONDS", env = "TRAILGUARD_RULE_TIMEOUT",
           default_value = "60", value_parser = parse_seconds)]
     pub rule_timeout: std::time::Duration,
+    /// Stop the rule (or Rego unit test) that is running when the memory in use passes SIZE
+    /// (bytes, or a number with KiB, MiB, GiB, TiB, KB, MB, GB, TB), with an error naming it
+    /// (exit 2; for `policy test`, the test fails). The count is the whole process's: the
+    /// snapshot and its conversion (about 8 bytes per byte of snapshot) count too. Guards against
+    /// a custom policy that allocates without bound [default: three quarters of the memory of
+    /// the machine or its container; 8 GiB where that cannot be read].
+    #[arg(long, value_name = "SIZE", env = "TRAILGUARD_MAX_MEMORY", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 impl LimitArgs {
     /// The limits the policy engine runs each rule (or test) within.
     pub fn budget(&self) -> trailguard_engine::Budget {
-        trailguard_engine::Budget::with_rule_timeout(self.rule_timeout)
+        trailguard_engine::Budget {
+            rule_timeout: self.rule_timeout,
+            memory_limit: Some(
+                self.max_memory
+                    .unwrap_or_else(trailguard_engine::default_memory_limit),
+            ),
+        }
     }
 }
 
