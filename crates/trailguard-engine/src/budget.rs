@@ -69,7 +69,7 @@ impl Budget {
     }
 
     /// The error for a rule (or a test: `source` is its file) stopped by the limit.
-    fn exceeded_by(&self, rule: &str, source: &str) -> EngineError {
+    pub(crate) fn exceeded_by(&self, rule: &str, source: &str) -> EngineError {
         EngineError::TimeLimit {
             rule: rule.to_string(),
             source_path: source.to_string(),

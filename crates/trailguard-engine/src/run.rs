@@ -350,11 +350,19 @@ impl PolicyEngine {
                     (i, findings_from(&rule.meta, deny))
                 })
                 .collect(),
-            // Stopped by the time limit: the rules were evaluated together for all that time.
-            // Evaluating each again alone would take up to the limit once more per rule (a
-            // 20 s limit ran 38 s), so each is reported stopped.
-            Err(e) if crate::budget::interpreter_timed_out(&*e) => members
-                .map(|(i, rule)| (i, Err(self.budget.exceeded(&rule.meta))))
+            // Stopped by a limit: the rules were evaluated together for all that time. Evaluating
+            // each again alone would take up to the time limit once more per rule (a 20 s limit
+            // ran 38 s), so each is reported stopped (a memory stop is retried alone by `run`).
+            Err(e) if self.budget.stopped(&*e, "", "").is_some() => members
+                .map(|(i, rule)| {
+                    let stopped = self.budget.stopped(&*e, &rule.meta.id, &rule.meta.source);
+                    (
+                        i,
+                        Err(stopped.unwrap_or_else(|| {
+                            self.budget.exceeded_by(&rule.meta.id, &rule.meta.source)
+                        })),
+                    )
+                })
                 .collect(),
             // Any other error: each member alone, so the error names the rule that failed.
             Err(_) => members
