@@ -44,6 +44,13 @@ fn eval(dir: &Path, args: &[&str]) -> Run {
     trailguard_in(dir, &all)
 }
 
+/// `eval` with one custom rule file, `text`, as `p/r.rego`.
+fn eval_policy(text: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "p/r.rego", text);
+    eval(dir.path(), &[])
+}
+
 /// The run failed with exit 2, an error naming `id`, `p/r.rego` and `line` (when regorus
 /// gives one), and no report.
 fn assert_names(run: &Run, id: &str, line: Option<usize>, what: &str) {
@@ -81,19 +88,15 @@ fn a_runtime_error_in_a_custom_rule_is_exit_2_naming_the_rule_file_and_line() {
             "a malformed timestamp",
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        common::write(dir.path(), "p/r.rego", &rule("ACME001", body));
-        assert_names(&eval(dir.path(), &[]), "ACME001", line, what);
+        assert_names(&eval_policy(&rule("ACME001", body)), "ACME001", line, what);
     }
 }
 
 #[test]
 fn a_conflict_between_rule_values_is_exit_2_naming_the_rule() {
-    let dir = tempfile::tempdir().unwrap();
     let mut text = rule("ACME001", "\tx := v");
     text.push_str("\nv := 1 if true\n\nv := 2 if true\n");
-    common::write(dir.path(), "p/r.rego", &text);
-    let run = eval(dir.path(), &[]);
+    let run = eval_policy(&text);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr.contains("rule ACME001 (p/r.rego)") && run.stderr.contains("conflict"),
@@ -120,15 +123,13 @@ fn rule_heads_written_any_way_report_their_findings() {
             "contains on the next line",
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap();
         let reads = if what == "by.bucket[b]" {
             "\tx := count(data.acme.acme001.by.bucket[\"a\"])"
         } else {
             "\tx := count(data[\"acme\"].acme001.index[\"a\"])"
         };
         let text = format!("{}\n{helper}\n", rule("ACME001", reads));
-        common::write(dir.path(), "p/r.rego", &text);
-        let run = eval(dir.path(), &[]);
+        let run = eval_policy(&text);
         assert_eq!(run.code, 0, "{what}: {run:?}");
         let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(
@@ -168,13 +169,11 @@ fn the_same_policy_directory_given_twice_loads_its_rules_once() {
 #[test]
 fn a_rule_head_with_a_call_in_its_key_is_a_rule() {
     // Regression: such a rule was dropped at load without a word.
-    let dir = tempfile::tempdir().unwrap();
     let text = "# METADATA\n# title: probe\n# custom:\n#   id: ACME001\n#   severity: high\n\
                 package acme.r\nimport rego.v1\n\n\
                 deny contains finding(t) if {\n\tsome t in input.trails\n}\n\n\
                 finding(t) := {\"resource\": t.TrailARN, \"message\": \"m\"}\n";
-    common::write(dir.path(), "p/r.rego", text);
-    let run = eval(dir.path(), &[]);
+    let run = eval_policy(text);
     assert_eq!(run.code, 0, "{run:?}");
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["summary"]["total"], 4);
@@ -248,13 +247,8 @@ fn a_user_package_that_shadows_a_builtin_is_an_error_unless_overridden() {
 fn numbers_range_of_a_trillion_is_an_error_not_an_abort() {
     // Regression: `numbers.range(0, 1e12)` aborted the process (exit 134, nothing named), in
     // eval, check-config, policy list and the pre-commit hook.
-    let dir = tempfile::tempdir().unwrap();
-    common::write(
-        dir.path(),
-        "p/r.rego",
-        &rule("ACME001", "\tx := count(numbers.range(0, 1e12))"),
-    );
-    assert_names(&eval(dir.path(), &[]), "ACME001", Some(11), "eval");
+    let text = rule("ACME001", "\tx := count(numbers.range(0, 1e12))");
+    assert_names(&eval_policy(&text), "ACME001", Some(11), "eval");
     // At load time too, where the load-time check (every rule on an empty snapshot) reaches it.
     let dir = tempfile::tempdir().unwrap();
     let text = "# METADATA\n# title: probe\n# custom:\n#   id: ACME001\n#   severity: high\n\
@@ -281,11 +275,9 @@ fn numbers_range_of_a_trillion_is_an_error_not_an_abort() {
 #[test]
 fn a_recursive_function_is_refused_at_load_not_a_stack_overflow() {
     // Regression: recursion overflowed the stack and aborted the process.
-    let dir = tempfile::tempdir().unwrap();
     let mut text = rule("ACME001", "\tx := f(1)");
     text.push_str("\nf(n) := g(n)\n\ng(n) := f(n)\n");
-    common::write(dir.path(), "p/r.rego", &text);
-    let run = eval(dir.path(), &[]);
+    let run = eval_policy(&text);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr.contains("p/r.rego:14:1: function f calls itself (acme.acme001.f -> acme.acme001.g -> acme.acme001.f)"),
@@ -297,13 +289,7 @@ fn a_recursive_function_is_refused_at_load_not_a_stack_overflow() {
 #[test]
 fn time_functions_refuse_the_local_time_zone() {
     // Regression: `time.clock([t, "Local"])` read the scanner's TZ.
-    let dir = tempfile::tempdir().unwrap();
-    common::write(
-        dir.path(),
-        "p/r.rego",
-        &rule("ACME001", "\tx := time.clock([0, \"Local\"])"),
-    );
-    let run = eval(dir.path(), &[]);
+    let run = eval_policy(&rule("ACME001", "\tx := time.clock([0, \"Local\"])"));
     assert_names(&run, "ACME001", Some(11), "time.clock Local");
     assert!(
         run.stderr.contains("time zone `Local` is not available"),
@@ -315,13 +301,10 @@ fn time_functions_refuse_the_local_time_zone() {
 #[test]
 fn print_output_is_escaped_before_it_reaches_the_terminal() {
     // Regression: print() wrote raw control characters (colours, bells, cursor moves).
-    let dir = tempfile::tempdir().unwrap();
-    common::write(
-        dir.path(),
-        "p/r.rego",
-        &rule("ACME001", "\tprint(\"\\u001b[2J\\u0007HELLO\")\n\tx := 1"),
-    );
-    let run = eval(dir.path(), &[]);
+    let run = eval_policy(&rule(
+        "ACME001",
+        "\tprint(\"\\u001b[2J\\u0007HELLO\")\n\tx := 1",
+    ));
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'),

@@ -25,15 +25,11 @@ impl PolicyEngine {
                 &merged
             }
         };
-        let input = crate::snapshot_value(snapshot)?;
-        let run = self.run(&input);
-        // Freeing a large input tree takes about as long as evaluating it: off the caller's path.
-        std::thread::spawn(move || drop(input));
         let crate::Run {
             mut findings,
             prints,
             profile,
-        } = run?;
+        } = self.run_snapshot(snapshot)?;
         // The files in URI order, so the report does not depend on the order they were given in.
         let mut ordered: Vec<(String, &SnapshotFile)> = files
             .iter()

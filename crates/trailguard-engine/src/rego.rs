@@ -338,26 +338,29 @@ fn resolve_call(name: &str, package: &str, aliases: &BTreeMap<String, String>) -
 /// stack overflows (it detects recursion between rules, not between functions), and Rego does
 /// not allow recursion. One diagnostic per cycle, at its first function in file order.
 pub(crate) fn recursion(files: &[(&crate::PolicySource, &Parsed)]) -> Vec<Diagnostic> {
-    // Each function's path, its file, line and column, and what it calls.
+    // Each function's path with its first definition's file and head, and what all its
+    // definitions call (a function may be defined by several rules).
     let mut functions: BTreeMap<String, (&str, &RuleDef)> = BTreeMap::new();
+    let mut calls: BTreeMap<String, BTreeSet<&String>> = BTreeMap::new();
     for (source, parsed) in files {
         for rule in parsed.rules.iter().filter(|r| r.function) {
-            functions
-                .entry(format!("{}.{}", parsed.package, rule.name))
-                .or_insert((&source.path, rule));
+            let path = format!("{}.{}", parsed.package, rule.name);
+            calls.entry(path.clone()).or_default().extend(&rule.calls);
+            functions.entry(path).or_insert((&source.path, rule));
         }
     }
-    let calls = |path: &str| -> BTreeSet<String> {
-        files
-            .iter()
-            .flat_map(|(_, parsed)| parsed.rules.iter().map(move |r| (parsed, r)))
-            .filter(|(parsed, r)| r.function && format!("{}.{}", parsed.package, r.name) == path)
-            .flat_map(|(_, r)| r.calls.iter().cloned())
-            .filter(|c| functions.contains_key(c))
-            .collect()
-    };
-    let edges: BTreeMap<&str, BTreeSet<String>> =
-        functions.keys().map(|k| (k.as_str(), calls(k))).collect();
+    // Only calls of functions the policies define can make a cycle.
+    let edges: BTreeMap<&str, BTreeSet<String>> = calls
+        .iter()
+        .map(|(path, called)| {
+            let defined = called
+                .iter()
+                .filter(|c| functions.contains_key(c.as_str()))
+                .map(|c| (*c).clone())
+                .collect();
+            (path.as_str(), defined)
+        })
+        .collect();
     let mut reported: BTreeSet<String> = BTreeSet::new();
     let mut out = Vec::new();
     for start in functions.keys() {

@@ -68,12 +68,17 @@ impl PolicyEngine {
     /// Evaluates every rule over a snapshot. Findings are sorted most severe first, then by rule
     /// id, resource and message; they carry no location yet.
     pub fn evaluate(&self, snapshot: &Snapshot) -> Result<Vec<Finding>, EngineError> {
+        Ok(self.run_snapshot(snapshot)?.findings)
+    }
+
+    /// [`PolicyEngine::run`] over a snapshot, converted to the `input` document.
+    pub(crate) fn run_snapshot(&self, snapshot: &Snapshot) -> Result<Run, EngineError> {
         let input = crate::snapshot_value(snapshot)?;
         let run = self.run(&input);
         // Freeing a large input tree takes about as long as evaluating it; do it off the
         // caller's path (a CLI exiting meanwhile loses nothing: the OS reclaims the memory).
         std::thread::spawn(move || drop(input));
-        Ok(run?.findings)
+        run
     }
 
     /// Like [`PolicyEngine::evaluate`], on a snapshot already converted to a regorus value.

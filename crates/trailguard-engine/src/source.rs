@@ -79,15 +79,24 @@ pub fn overlay(
     user: Vec<PolicySource>,
     overrides: Override,
 ) -> Result<Vec<PolicySource>, EngineError> {
+    if user.is_empty() {
+        return Ok(builtin);
+    }
     let package_of = |s: &PolicySource| {
         crate::rego::parse(s)
             .ok()
             .map(|p| (p.package, p.package_line))
     };
-    let builtin_packages: std::collections::HashMap<String, String> = builtin
+    // Each built-in file's package, read once.
+    let builtin_package: Vec<Option<String>> = builtin
         .iter()
-        .filter(|s| !s.is_test())
-        .filter_map(|s| package_of(s).map(|(p, _)| (p, s.path.clone())))
+        .map(|s| package_of(s).map(|(p, _)| p))
+        .collect();
+    let builtin_packages: std::collections::HashMap<&str, &str> = builtin
+        .iter()
+        .zip(&builtin_package)
+        .filter(|(s, _)| !s.is_test())
+        .filter_map(|(s, p)| Some((p.as_deref()?, s.path.as_str())))
         .collect();
     let mut replaced = std::collections::HashSet::new();
     let mut diagnostics = Vec::new();
@@ -95,7 +104,7 @@ pub fn overlay(
         let Some((package, line)) = package_of(source) else {
             continue;
         };
-        if let Some(shadowed) = builtin_packages.get(&package) {
+        if let Some(shadowed) = builtin_packages.get(package.as_str()) {
             match overrides {
                 Override::Allowed => {
                     replaced.insert(package);
@@ -125,11 +134,19 @@ pub fn overlay(
     // The user's copy of a built-in file (`policy test policies/` in a checkout) replaces it.
     let user_paths: std::collections::HashSet<&str> =
         user.iter().map(|s| s.path.as_str()).collect();
+    let keep: Vec<bool> = builtin
+        .iter()
+        .zip(&builtin_package)
+        .map(|(s, p)| {
+            !user_paths.contains(s.path.as_str())
+                // A replaced package's built-in tests go with it: they test the built-in version.
+                && p.as_ref().is_none_or(|p| !replaced.contains(p))
+        })
+        .collect();
     let mut out: Vec<PolicySource> = builtin
         .into_iter()
-        .filter(|s| !user_paths.contains(s.path.as_str()))
-        // A replaced package's built-in tests go with it: they test the built-in version.
-        .filter(|s| package_of(s).is_none_or(|(p, _)| !replaced.contains(&p)))
+        .zip(keep)
+        .filter_map(|(s, keep)| keep.then_some(s))
         .collect();
     out.extend(user);
     Ok(out)
