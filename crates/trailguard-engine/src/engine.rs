@@ -8,7 +8,6 @@ use crate::rego::Parsed;
 use crate::{Diagnostic, EngineError, Params, PolicySource, RuleMeta};
 use regorus::Value;
 use std::collections::HashMap;
-use trailguard_snapshot::Snapshot;
 
 /// At most this many threads evaluate rules at once.
 pub const MAX_EVAL_THREADS: usize = 8;
@@ -171,10 +170,4 @@ fn id_without_deny(source: &PolicySource, parsed: &Parsed) -> Option<Diagnostic>
              \"message\": ...} if { ... }` (helpers without a rule carry no custom.id)",
         ),
     )
-}
-
-/// The snapshot as the `input` document.
-pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
-    let text = serde_json::to_string(snapshot).map_err(|e| EngineError::Input(e.to_string()))?;
-    Value::from_json_str(&text).map_err(|e| EngineError::Input(e.to_string()))
 }

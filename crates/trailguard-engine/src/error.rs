@@ -58,9 +58,13 @@ pub enum EngineError {
     /// A rule id that no loaded policy declares.
     #[error("no loaded rule has the id {0}")]
     UnknownRule(String),
-    /// The snapshot could not be turned into the `input` document.
-    #[error("cannot give the snapshot to the policies as `input`: {0}")]
-    Input(String),
+    /// The snapshot could not be turned into the policy `input` document (a map key JSON cannot
+    /// hold, a value whose serialiser failed).
+    #[error("cannot give the snapshot to the policies as `input`: {message}")]
+    Input {
+        /// What could not be converted.
+        message: String,
+    },
     /// A rule ran longer than the per-rule time limit ([`crate::Budget`]) and was stopped.
     #[error(
         "rule {rule} ({source_path}) was stopped after {limit}, the time limit for one rule: \
