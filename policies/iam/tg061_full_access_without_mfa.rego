@@ -20,9 +20,11 @@ import rego.v1
 
 deny contains lib.finding(user.Arn, msg) if {
 	some account, a in input.accounts
-	some user in object.get(iam.details(a), "Users", {})
+	details := iam.details(a)
+	groups := iam.full_access_groups(details) # once per account, not once per user
+	some user in object.get(details, "Users", {})
 	user.MFADevices == [] # read, and none: an unread MFA list is left to TG090
-	ways := iam.full_access_via(iam.details(a), user)
+	ways := iam.full_access_ways(user, groups)
 	count(ways) > 0
 	msg := sprintf(
 		"User %s in account %s holds AWSCloudTrail_FullAccess (%s) and has no MFA device",

@@ -31,17 +31,23 @@ attached_directly(user) := holds_full_access(user)
 # full_access_groups are the names of an account's groups that hold the policy.
 full_access_groups(iam) := {name | some name, group in object.get(iam, "Groups", {}); holds_full_access(group)}
 
-# full_access_via are the ways a user holds the policy: "directly" and "through group NAME".
-full_access_via(iam, user) := ways if {
-	groups := full_access_groups(iam)
+# full_access_ways are the ways a user holds the policy, "directly" and "through group NAME", given
+# `groups`, the account's full_access_groups. A rule looking at many users computes those groups
+# once per account and calls this for each user: calling full_access_via for each user would
+# recompute them every time, a cost of users x groups per account.
+full_access_ways(user, groups) := direct | through if {
 	direct := {"directly" | holds_full_access(user)}
 	through := {sprintf("through group %s", [g]) | some g in object.get(user, "GroupList", []); g in groups}
-	ways := direct | through
 }
+
+# full_access_via are the ways a user holds the policy: "directly" and "through group NAME".
+# For one user; over many, see full_access_ways.
+full_access_via(iam, user) := full_access_ways(user, full_access_groups(iam))
 
 # full_access_holders are the ARNs of an account's users (directly or through groups) and roles
 # that hold the policy.
 full_access_holders(iam) := users | roles if {
-	users := {user.Arn | some user in object.get(iam, "Users", {}); count(full_access_via(iam, user)) > 0}
+	groups := full_access_groups(iam)
+	users := {user.Arn | some user in object.get(iam, "Users", {}); count(full_access_ways(user, groups)) > 0}
 	roles := {role.Arn | some role in object.get(iam, "Roles", {}); holds_full_access(role)}
 }
