@@ -73,11 +73,9 @@ pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
         top.insert(key.clone(), value.clone());
     }
     for (name, entries) in &maps {
-        let mut map = Object::new();
-        for ((key, _), value) in entries.iter().zip(converted.by_ref()) {
-            map.insert(Value::from(key.as_str()), value);
-        }
-        top.insert(Value::from(*name), map.into_value());
+        // Already in key order: collecting into a BTreeMap sorts nothing.
+        let map: BTreeMap<Value, Value> = converted.by_ref().take(entries.len()).collect();
+        top.insert(Value::from(*name), Value::from(map));
     }
     Ok(top.into_value())
 }
@@ -93,6 +91,9 @@ impl<T: Serialize + Sync> ErasedResource for T {
     }
 }
 
+/// A chunk's number and its resources converted, with their keys.
+type Chunk = (usize, Vec<Result<(Value, Value)>>);
+
 /// The entries of a resource map (`accounts`, `trails`, ...), in key order.
 type Resources<'a> = Vec<(&'a String, &'a dyn ErasedResource)>;
 
@@ -102,10 +103,11 @@ fn entries<T: Serialize + Sync>(map: &BTreeMap<String, T>) -> Resources<'_> {
         .collect()
 }
 
-/// Every resource of the maps converted, in order (the maps one after the other), on up to
+/// Every resource of the maps converted, with its key, in order (the maps one after the other),
+/// on up to
 /// [`MAX_THREADS`] threads (no more than the machine's cores) taking [`CHUNK`] resources at a
 /// time; the first error (in that order) names its resource.
-fn convert_resources(maps: &[(&str, Resources<'_>)]) -> Result<Vec<Value>, EngineError> {
+fn convert_resources(maps: &[(&str, Resources<'_>)]) -> Result<Vec<(Value, Value)>, EngineError> {
     let all: Vec<(&str, &String, &dyn ErasedResource)> = maps
         .iter()
         .flat_map(|(name, entries)| entries.iter().map(|(key, value)| (*name, *key, *value)))
@@ -119,7 +121,7 @@ fn convert_resources(maps: &[(&str, Resources<'_>)]) -> Result<Vec<Value>, Engin
     let next = AtomicUsize::new(0);
     let work = || {
         let mut shared = Shared::new();
-        let mut done: Vec<(usize, Vec<Result<Value>>)> = Vec::new();
+        let mut done: Vec<Chunk> = Vec::new();
         loop {
             let chunk = next.fetch_add(1, Ordering::Relaxed);
             let start = chunk.saturating_mul(CHUNK);
@@ -131,7 +133,9 @@ fn convert_resources(maps: &[(&str, Resources<'_>)]) -> Result<Vec<Value>, Engin
             }
             let values = resources
                 .iter()
-                .map(|(_, _, resource)| resource.value(&mut shared))
+                .map(|(_, key, resource)| {
+                    Ok((Value::from(key.as_str()), resource.value(&mut shared)?))
+                })
                 .collect();
             done.push((chunk, values));
         }
@@ -139,7 +143,7 @@ fn convert_resources(maps: &[(&str, Resources<'_>)]) -> Result<Vec<Value>, Engin
     };
     // This thread works too, with whichever helpers the OS lets it start: chunks are taken from
     // a shared counter, so any number of workers converts them all.
-    let mut chunks: Vec<(usize, Vec<Result<Value>>)> = std::thread::scope(|scope| {
+    let mut chunks: Vec<Chunk> = std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads)
             .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
             .collect();
