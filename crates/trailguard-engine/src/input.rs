@@ -205,14 +205,15 @@ impl ser::Error for ConvertError {
 
 type Result<T, E = ConvertError> = std::result::Result<T, E>;
 
+/// The longest string (key or value) [`Shared`] shares, besides field names.
+const SHARED_STRING_BYTES: usize = 16;
+
 /// What values of one conversion share. A snapshot repeats the same few dozen field names
 /// hundreds of thousands of times, and its short strings many times over ("Allow", "*",
-/// "2012-10-17", regions, actions): each distinct key and each distinct short string value is
-/// allocated once and shared, as are the empty object and the empty array. Longer values (ARNs,
-/// names) repeat less: looking them up costs more than allocating them.
-/// The longest string value [`Shared`] shares.
-const SHARED_VALUE_BYTES: usize = 16;
-
+/// "Effect", "2012-10-17", regions, actions): each distinct field name and short string is
+/// allocated once and shared, as are the empty object and the empty array. Longer strings (ARNs,
+/// names, the keys of the resource and IAM maps) repeat less: looking them up costs more than
+/// allocating them.
 struct Shared {
     strings: Strings,
     empty_object: Value,
@@ -228,16 +229,20 @@ impl Shared {
         }
     }
 
-    /// A string value: shared when short.
+    /// A string (a value, or a map's key): shared when short.
     fn string(&mut self, text: &str) -> Value {
-        if text.len() > SHARED_VALUE_BYTES {
+        if text.len() > SHARED_STRING_BYTES {
             return Value::from(text);
         }
-        self.key(text)
+        self.shared(text)
     }
 
-    /// An object key, always shared.
-    fn key(&mut self, text: &str) -> Value {
+    /// A field or enum variant name, always shared.
+    fn field(&mut self, name: &'static str) -> Value {
+        self.shared(name)
+    }
+
+    fn shared(&mut self, text: &str) -> Value {
         if let Some(shared) = self.strings.get(text) {
             return Value::String(Rc::clone(shared));
         }
@@ -262,9 +267,9 @@ impl Shared {
     }
 
     /// `{"variant": value}`, serde_json's form of a non-unit enum variant.
-    fn variant(&mut self, name: &str, value: Value) -> Value {
+    fn variant(&mut self, name: &'static str, value: Value) -> Value {
         let mut object = Object::new();
-        object.insert(self.key(name), value);
+        object.insert(self.field(name), value);
         self.object(object)
     }
 }
@@ -576,7 +581,7 @@ impl MapBuilder<'_> {
             }
             return Ok(());
         }
-        self.object.insert(self.shared.key(key), value);
+        self.object.insert(self.shared.field(key), value);
         Ok(())
     }
 
@@ -657,7 +662,7 @@ struct KeySerializer<'k> {
 
 impl KeySerializer<'_> {
     fn text(self, text: &str) -> Result<Value> {
-        Ok(self.shared.key(text))
+        Ok(self.shared.string(text))
     }
 }
 
