@@ -34,9 +34,7 @@ use regorus::Value;
 use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use trailguard_engine::{
-    builtin_sources, snapshot_value, Backend, Evaluation, Params, PolicyEngine,
-};
+use trailguard_engine::{builtin_sources, snapshot_value, Evaluation, Params, PolicyEngine};
 use trailguard_report::{render_sarif, Options};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
@@ -57,19 +55,18 @@ enum Run<'a> {
     File(&'a SnapshotFile, &'a Path),
 }
 
-/// Every evaluation of this benchmark goes through here, on the interpreter: the one place to
-/// change when the engine's evaluation API changes.
+/// Every evaluation of this benchmark goes through here: the one place to change when the
+/// engine's evaluation API changes.
 fn evaluate(engine: &PolicyEngine, run: Run<'_>) -> Evaluation {
-    let backend = Backend::Interpreter;
     let findings = |findings| Evaluation {
         findings,
         ..Evaluation::default()
     };
     match run {
-        Run::Catalogue(input) => findings(engine.evaluate_value(input, backend).unwrap()),
-        Run::Rule(id, input) => findings(engine.evaluate_rule(id, input, backend).unwrap()),
+        Run::Catalogue(input) => findings(engine.evaluate_value(input).unwrap()),
+        Run::Rule(id, input) => findings(engine.evaluate_rule(id, input).unwrap()),
         Run::File(file, root) => engine
-            .evaluate_files(std::slice::from_ref(file), root, backend)
+            .evaluate_files(std::slice::from_ref(file), root)
             .unwrap(),
     }
 }
