@@ -359,7 +359,7 @@ proptest! {
         seeds in (any::<u64>(), any::<u64>()),
         lines in (any::<bool>(), any::<bool>()),
     ) {
-        let canonical = snapshot.to_json_pretty();
+        let canonical = snapshot.to_json_pretty().unwrap();
         let a = write_snapshot(&snapshot, &mut Layout::random(seeds.0, lines.0)).text;
         let b = write_snapshot(&snapshot, &mut Layout::random(seeds.1, lines.1)).text;
         let mut outputs = Vec::new();
@@ -407,7 +407,7 @@ proptest! {
             .collect();
         let merged = serde_json::to_value(trailguard_snapshot::merge(
             named.iter().map(|(_, text)| Snapshot::from_json(text).unwrap()).collect(),
-        ))
+        ).unwrap())
         .unwrap();
         // The account, trail, bucket or key a key path is in.
         let unit = |snapshot: &Value, path: &[String]| -> Value {

@@ -770,10 +770,30 @@ fn snapshot_of_the_wrong_shape_names_the_field() {
     write(
         dir.path(),
         "bad.json",
-        "{\"schema_version\": 1, \"collected_at\": \"x\",\n \"trails\": []}\n",
+        "{\"schema_version\": 1, \"collected_at\": \"2026-11-20T00:00:00Z\",\n \"trails\": []}\n",
     );
     let run = trailguard_in(dir.path(), &["eval", "bad.json"]);
     assert_input_error(&run, &["not a valid snapshot bad.json:2:", "invalid type"]);
+}
+
+#[test]
+fn a_malformed_collected_at_is_refused_at_its_line() {
+    // Once compared as text; now parsed as RFC 3339 when the snapshot loads.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bad.json",
+        "{\"schema_version\": 1,\n \"collected_at\": \"yesterday\",\n \"trails\": {}}\n",
+    );
+    let run = trailguard_in(dir.path(), &["eval", "bad.json"]);
+    assert_input_error(
+        &run,
+        &[
+            "not a valid snapshot bad.json:2:28:",
+            "invalid timestamp \"yesterday\"",
+            "RFC 3339",
+        ],
+    );
 }
 
 #[test]

@@ -66,9 +66,14 @@ pub const KEY_IDS: [&str; 4] = [
 /// IAM principal names (no `/`: the last ARN segment is the name).
 pub const PRINCIPAL_NAMES: [&str; 6] = ["ops-admin", "ops", "jane.doe", "zoë", "auditors", "logs"];
 const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
-const TIMES: [&str; 3] = [
+/// Collection times, some spelled with an offset or a fraction of a second: merging orders
+/// them by instant (`…T11:00:00+01:00` is `…T10:00:00Z`; `…T09:00:00.5Z` is after `…T09:00:00Z`
+/// though it sorts before it as text).
+const TIMES: [&str; 5] = [
     "2026-11-20T09:00:00Z",
+    "2026-11-20T09:00:00.5Z",
     "2026-11-20T10:00:00Z",
+    "2026-11-20T11:00:00+01:00",
     "2026-11-21T00:00:00Z",
 ];
 
@@ -805,7 +810,7 @@ pub fn snapshot_at(time: impl Strategy<Value = &'static str>) -> impl Strategy<V
             .prop_map(|(at, accounts, trails, buckets, keys, gaps, version)| {
                 let mut s = Snapshot {
                     schema_version: 1,
-                    collected_at: at.to_string(),
+                    collected_at: at.parse().expect("TIMES are RFC 3339"),
                     collector_version: version.map(String::from),
                     ..Snapshot::default()
                 };

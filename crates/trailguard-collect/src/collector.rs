@@ -227,7 +227,7 @@ pub async fn collect(
         .collect();
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
-        collected_at: time::now(),
+        collected_at: time::now()?,
         collector_version: Some(env!("CARGO_PKG_VERSION").to_string()),
         accounts,
         trails,

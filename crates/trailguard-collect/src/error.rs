@@ -58,6 +58,9 @@ pub enum CollectError {
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),
+    /// The system clock is outside the years a snapshot's `collected_at` (RFC 3339) can hold.
+    #[error("the system clock cannot be written as collected_at: {0}")]
+    Clock(#[from] trailguard_snapshot::TimestampError),
     /// Ctrl-C (SIGINT) arrived during [`crate::collect_blocking`]: the calls in flight were
     /// dropped and nothing was collected.
     #[error("interrupted")]

@@ -16,6 +16,10 @@ pub enum EngineError {
     /// `trailguard.toml` is invalid.
     #[error("{0}")]
     Config(Diagnostic),
+    /// The snapshots given together could not be merged into one (serde_json failed to write a
+    /// copy of a resource that merging compares).
+    #[error("cannot merge the snapshots: {0}")]
+    Merge(#[source] trailguard_snapshot::SnapshotError),
     /// The waiver file is invalid; every problem found is listed.
     #[error("{}", render_problems("the waiver file", .0))]
     Waivers(Vec<Diagnostic>),

@@ -21,7 +21,8 @@ impl PolicyEngine {
             [one] => &one.snapshot,
             _ => {
                 merged =
-                    trailguard_snapshot::merge(files.iter().map(|f| f.snapshot.clone()).collect());
+                    trailguard_snapshot::merge(files.iter().map(|f| f.snapshot.clone()).collect())
+                        .map_err(EngineError::Merge)?;
                 &merged
             }
         };

@@ -22,7 +22,10 @@ pub fn snapshot(data: &[u8]) {
         }
     };
 
-    let written = snapshot.to_json_pretty();
+    let written = match snapshot.to_json_pretty() {
+        Ok(written) => written,
+        Err(e) => panic!("a parsed snapshot could not be written back ({e})"),
+    };
     match Snapshot::from_json(&written) {
         Ok(again) => assert!(
             again == snapshot,

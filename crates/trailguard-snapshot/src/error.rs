@@ -47,6 +47,10 @@ pub enum ErrorKind {
         "no schema_version: is this a trailguard snapshot? (`trailguard schema` prints the format)"
     )]
     MissingVersion,
+    /// The snapshot could not be written as JSON (serde_json failed): nothing is written rather
+    /// than an empty or partial text.
+    #[error("serialising to JSON failed: {0}")]
+    Serialize(#[source] serde_json::Error),
     /// The file is larger than the limit ([`crate::MAX_SNAPSHOT_BYTES`] unless raised); it was not
     /// read (or, when its size was not known in advance, reading stopped just past the limit).
     #[error(
@@ -153,6 +157,10 @@ impl SnapshotError {
         self
     }
 
+    pub(crate) fn serialize(error: serde_json::Error) -> Self {
+        Self::new(ErrorKind::Serialize(error))
+    }
+
     pub(crate) fn from_serde(error: &serde_json::Error) -> Self {
         use serde_json::error::Category;
         let syntax = matches!(error.classify(), Category::Syntax | Category::Eof);
@@ -188,6 +196,7 @@ impl fmt::Display for SnapshotError {
             ErrorKind::TooDeep { .. } => "snapshot nested too deeply",
             ErrorKind::LongString { .. } => "string too long in snapshot",
             ErrorKind::TooLarge { .. } => "snapshot too large",
+            ErrorKind::Serialize(_) => "cannot write snapshot",
             _ => "cannot use snapshot",
         };
         match (&self.path, &self.kind) {
@@ -205,6 +214,7 @@ impl std::error::Error for SnapshotError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
             ErrorKind::Io(e) => Some(e),
+            ErrorKind::Serialize(e) => Some(e),
             _ => None,
         }
     }

@@ -30,6 +30,7 @@
 
 mod account;
 mod account_id;
+mod arn;
 mod bucket;
 mod collected;
 mod diff;
@@ -40,10 +41,12 @@ mod kms;
 mod limits;
 mod locate;
 mod merge;
+mod timestamp;
 mod trail;
 mod write;
 
 pub use account::{Account, CallerIdentity, Organization};
+pub use arn::{Arn, ArnError};
 pub use bucket::{
     Acl, Bucket, DefaultRetention, Encryption, EncryptionByDefault, EncryptionRule, Expiration,
     Grant, Grantee, Lifecycle, LifecycleRule, LoggingEnabled, MfaDeleteStatus,
@@ -62,6 +65,7 @@ pub use kms::{KeyManager, KeyMetadata, KmsKey};
 pub use limits::{MAX_NESTING, MAX_SNAPSHOT_BYTES, MAX_STRING_BYTES};
 pub use locate::SourceIndex;
 pub use merge::merge;
+pub use timestamp::{Timestamp, TimestampError};
 pub use trail::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, InsightSelector,
     ReadWriteType, Trail, TrailStatus,
@@ -92,9 +96,11 @@ pub fn is_account_id(id: &str) -> bool {
 pub struct Snapshot {
     /// The format version; must equal [`SCHEMA_VERSION`].
     pub schema_version: u32,
-    /// When collection finished (RFC 3339, UTC). Rules measure staleness against this, not the
-    /// clock, so evaluating a saved snapshot gives the same answer tomorrow.
-    pub collected_at: String,
+    /// When collection finished: an RFC 3339 date-time (the collector writes UTC to the second).
+    /// Rules measure staleness against this, not the clock, so evaluating a saved snapshot gives
+    /// the same answer tomorrow. Parsed when the snapshot loads (a malformed one is an error at
+    /// its line and column), ordered by instant, written back as it was read.
+    pub collected_at: Timestamp,
     /// The trailguard version that collected it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collector_version: Option<String>,
@@ -196,16 +202,18 @@ impl Snapshot {
     }
 
     /// The snapshot as pretty-printed JSON with a stable key order, ending in a newline.
-    pub fn to_json_pretty(&self) -> String {
-        // Serialising these types cannot fail: every map key is a string.
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+    ///
+    /// Every map key is a string, so this fails only if serde_json does; that is an error
+    /// ([`ErrorKind::Serialize`]), never an empty text written over a snapshot.
+    pub fn to_json_pretty(&self) -> Result<String, SnapshotError> {
+        let mut text = serde_json::to_string_pretty(self).map_err(SnapshotError::serialize)?;
         text.push('\n');
-        text
+        Ok(text)
     }
 
     /// The JSON Schema of the snapshot, generated from these types.
-    pub fn json_schema() -> serde_json::Value {
-        serde_json::to_value(schemars::schema_for!(Snapshot)).unwrap_or_default()
+    pub fn json_schema() -> Result<serde_json::Value, SnapshotError> {
+        serde_json::to_value(schemars::schema_for!(Snapshot)).map_err(SnapshotError::serialize)
     }
 
     /// The account a resource a finding names belongs to: the account of an
@@ -226,7 +234,8 @@ impl Snapshot {
         if let Some(id) = resource.strip_prefix("AWS::::Account:") {
             return is_account_id(id).then(|| id.to_string());
         }
-        let bucket = resource.strip_prefix("arn:aws:s3:::").unwrap_or(resource);
+        let arn = Arn::parse(resource).ok();
+        let bucket = bucket_name(arn.as_ref()).unwrap_or(resource);
         if let Some(owner) = self
             .buckets
             .get(bucket)
@@ -234,11 +243,7 @@ impl Snapshot {
         {
             return Some(owner);
         }
-        // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
-        match resource.splitn(6, ':').collect::<Vec<_>>()[..] {
-            ["arn", _, _, _, account, _] if is_account_id(account) => Some(account.to_string()),
-            _ => None,
-        }
+        arn?.account_id().map(str::to_string)
     }
 
     /// The JSON path of a resource's object in the snapshot, for a resource a finding may name:
@@ -258,14 +263,15 @@ impl Snapshot {
         if self.kms_keys.contains_key(resource) {
             return path(&["kms_keys", resource]);
         }
-        let bucket = resource.strip_prefix("arn:aws:s3:::").unwrap_or(resource);
+        let arn = Arn::parse(resource).ok();
+        let bucket = bucket_name(arn.as_ref()).unwrap_or(resource);
         if self.buckets.contains_key(bucket) {
             return path(&["buckets", bucket]);
         }
-        // arn:aws:iam::ACCOUNT:user/PATH/NAME, group/..., role/..., policy/...
-        let rest = resource.strip_prefix("arn:aws:iam::")?;
-        let (account, entity) = rest.split_once(':')?;
-        let (kind, name_path) = entity.split_once('/')?;
+        // arn:PARTITION:iam::ACCOUNT:user/PATH/NAME, group/..., role/..., policy/...
+        let arn = arn.filter(|a| a.service() == "iam")?;
+        let account = arn.account();
+        let (kind, name_path) = arn.resource().split_once('/')?;
         let name = name_path.rsplit('/').next()?;
         if kind == "policy" {
             // AWS managed policies (account `aws`) are stored in every account that uses them.
@@ -303,13 +309,13 @@ impl Snapshot {
     /// use trailguard_snapshot::{merge, Bucket, Snapshot};
     ///
     /// let with_bucket = |region: &str, at: &str| {
-    ///     let mut s = Snapshot { collected_at: at.into(), ..Snapshot::default() };
+    ///     let mut s = Snapshot { collected_at: at.parse().unwrap(), ..Snapshot::default() };
     ///     s.buckets.insert("logs".into(), Bucket { region: Some(region.into()), ..Bucket::default() });
     ///     s
     /// };
     /// let older = with_bucket("eu-west-1", "2026-01-01T00:00:00Z");
     /// let newer = with_bucket("eu-central-1", "2026-02-01T00:00:00Z");
-    /// let merged = merge(vec![older.clone(), newer.clone()]);
+    /// let merged = merge(vec![older.clone(), newer.clone()]).unwrap();
     /// assert!(newer.holds_copy_of(&merged, "logs"));
     /// assert!(!older.holds_copy_of(&merged, "logs"));
     /// assert!(!newer.holds_copy_of(&merged, "other-bucket"));
@@ -327,6 +333,14 @@ impl Snapshot {
             _ => false,
         }
     }
+}
+
+/// The bucket an S3 bucket ARN (`arn:PARTITION:s3:::NAME`) names; `None` for any other ARN
+/// (an object's ARN, `NAME/KEY`, names no bucket).
+fn bucket_name(arn: Option<&Arn>) -> Option<&str> {
+    let arn =
+        arn.filter(|a| a.service() == "s3" && a.region().is_empty() && a.account().is_empty())?;
+    Some(arn.resource()).filter(|name| !name.contains('/'))
 }
 
 /// How much of a stream of unknown size is read into one buffer.

@@ -2,7 +2,7 @@
 //! the trails of another: the snapshots of an organisation collected in shards (one job per
 //! group of accounts) judge as one snapshot of all of them would.
 
-use crate::Snapshot;
+use crate::{Snapshot, SnapshotError};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Merges snapshots into one.
@@ -18,15 +18,22 @@ use std::collections::{BTreeMap, BTreeSet};
 /// snapshot that does not hold the resource it is about). Gaps are sorted and de-duplicated.
 /// The collector version is the latest snapshot's (the greatest, among those collected at the
 /// same time).
-pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
+///
+/// "Later" and "at the same time" are about the instant `collected_at` names, not its text:
+/// `2026-01-01T01:00:00+01:00` was collected before `2026-01-01T00:30:00Z`. Among spellings of
+/// the same instant, the merged `collected_at` is the one whose text sorts last.
+///
+/// The last resort compares the copies' JSON; serde_json failing to write one is an error
+/// ([`crate::ErrorKind::Serialize`]), never an empty text that would decide the choice.
+pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
     let mut ordered = snapshots;
     // Stable: equal times keep argument order, so the later argument ranks later.
     ordered.sort_by(|a, b| a.collected_at.cmp(&b.collected_at));
     let Some(last) = ordered.last() else {
-        return Snapshot {
+        return Ok(Snapshot {
             schema_version: crate::SCHEMA_VERSION,
             ..Snapshot::default()
-        };
+        });
     };
     let mut merged = Snapshot {
         schema_version: last.schema_version,
@@ -53,19 +60,20 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
     let gaps_about = |i: usize, key: &str| gap_counts[i].get(key).copied().unwrap_or(0);
     // The last resort between two copies read at the same time with as many gaps: their JSON
     // and the gaps about them, so the choice never depends on the order of the arguments.
-    let content = |i: usize, key: &str, json: &dyn Fn(&Snapshot, &str) -> String| {
+    type Json = dyn Fn(&Snapshot, &str) -> Result<String, SnapshotError>;
+    let content = |i: usize, key: &str, json: &Json| -> Result<(String, String), SnapshotError> {
         let snapshot = &ordered[i];
         let mut gaps: Vec<&crate::Gap> =
             snapshot.gaps.iter().filter(|g| g.resource == key).collect();
         gaps.sort();
-        (
-            json(snapshot, key),
-            serde_json::to_string(&gaps).unwrap_or_default(),
-        )
+        Ok((
+            json(snapshot, key)?,
+            serde_json::to_string(&gaps).map_err(SnapshotError::serialize)?,
+        ))
     };
     let best = |keys: &dyn Fn(&Snapshot) -> Vec<&String>,
-                json: &dyn Fn(&Snapshot, &str) -> String|
-     -> BTreeMap<String, usize> {
+                json: &Json|
+     -> Result<BTreeMap<String, usize>, SnapshotError> {
         let mut winners: BTreeMap<String, usize> = BTreeMap::new();
         for (i, snapshot) in ordered.iter().enumerate() {
             for key in keys(snapshot) {
@@ -77,8 +85,8 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
                         std::cmp::Ordering::Less => true,
                         std::cmp::Ordering::Greater => false,
                         std::cmp::Ordering::Equal => {
-                            ordered[w].collected_at != snapshot.collected_at
-                                || content(i, key, json) > content(w, key, json)
+                            !ordered[w].collected_at.same_instant(&snapshot.collected_at)
+                                || content(i, key, json)? > content(w, key, json)?
                         }
                     },
                 };
@@ -87,25 +95,24 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
                 }
             }
         }
-        winners
+        Ok(winners)
     };
-    fn to_json<T: serde::Serialize>(value: Option<&T>) -> String {
-        value
-            .and_then(|v| serde_json::to_string(v).ok())
-            .unwrap_or_default()
+    // The copy under `key`; the key came from the same map, so it is there (`null` otherwise).
+    fn to_json<T: serde::Serialize>(value: Option<&T>) -> Result<String, SnapshotError> {
+        serde_json::to_string(&value).map_err(SnapshotError::serialize)
     }
     let accounts = best(&|s| s.accounts.keys().collect(), &|s, k| {
         to_json(s.accounts.get(k))
-    });
+    })?;
     let trails = best(&|s| s.trails.keys().collect(), &|s, k| {
         to_json(s.trails.get(k))
-    });
+    })?;
     let buckets = best(&|s| s.buckets.keys().collect(), &|s, k| {
         to_json(s.buckets.get(k))
-    });
+    })?;
     let kms_keys = best(&|s| s.kms_keys.keys().collect(), &|s, k| {
         to_json(s.kms_keys.get(k))
-    });
+    })?;
     // A snapshot's gap about a resource it holds stays when the resource comes from it.
     let mut holders: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
     for winners in [&accounts, &trails, &buckets, &kms_keys] {
@@ -154,7 +161,7 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
     }
     merged.gaps.sort();
     merged.gaps.dedup();
-    merged
+    Ok(merged)
 }
 
 #[cfg(test)]
@@ -165,7 +172,7 @@ mod tests {
     fn snap(at: &str, bucket: &str, gap: &str) -> Snapshot {
         let mut s = Snapshot {
             schema_version: 1,
-            collected_at: at.to_string(),
+            collected_at: at.parse().unwrap(),
             ..Snapshot::default()
         };
         s.buckets.insert(
@@ -193,8 +200,8 @@ mod tests {
     fn merge_is_order_independent_and_later_wins() {
         let a = snap("2026-01-01T00:00:00Z", "logs", "GetBucketPolicy");
         let b = snap("2026-02-01T00:00:00Z", "logs", "GetBucketAcl");
-        let ab = merge(vec![a.clone(), b.clone()]);
-        let ba = merge(vec![b, a]);
+        let ab = merge(vec![a.clone(), b.clone()]).unwrap();
+        let ba = merge(vec![b, a]).unwrap();
         assert_eq!(ab, ba);
         assert_eq!(
             ab.buckets["logs"].region.as_deref(),
@@ -216,13 +223,16 @@ mod tests {
         b.buckets.get_mut("logs").unwrap().region = Some("eu-west-1".into());
         a.collector_version = Some("0.1.0".into());
         b.collector_version = Some("0.2.0".into());
-        let ab = merge(vec![a.clone(), b.clone()]);
-        assert_eq!(ab, merge(vec![b.clone(), a.clone()]));
+        let ab = merge(vec![a.clone(), b.clone()]).unwrap();
+        assert_eq!(ab, merge(vec![b.clone(), a.clone()]).unwrap());
         assert_eq!(ab.collector_version.as_deref(), Some("0.2.0"));
         // Same bucket, gaps about it of the same number but different.
         b = a.clone();
         b.gaps[0].operation = "GetBucketAcl".into();
-        assert_eq!(merge(vec![a.clone(), b.clone()]), merge(vec![b, a]));
+        assert_eq!(
+            merge(vec![a.clone(), b.clone()]).unwrap(),
+            merge(vec![b, a]).unwrap()
+        );
     }
 
     #[test]
@@ -235,14 +245,47 @@ mod tests {
         });
         let mut owner_shard = snap("2026-01-01T00:00:00Z", "central", "unused");
         owner_shard.gaps.clear();
-        let merged = merge(vec![trail_shard.clone(), owner_shard.clone()]);
-        assert_eq!(merged, merge(vec![owner_shard, trail_shard]));
+        let merged = merge(vec![trail_shard.clone(), owner_shard.clone()]).unwrap();
+        assert_eq!(merged, merge(vec![owner_shard, trail_shard]).unwrap());
         assert_eq!(
             merged.buckets["central"].region.as_deref(),
             Some("2026-01-01T00:00:00Z")
         );
         assert_eq!(merged.gaps, []);
-        assert_eq!(merged.collected_at, "2026-02-01T00:00:00Z");
+        assert_eq!(merged.collected_at.as_str(), "2026-02-01T00:00:00Z");
+    }
+
+    #[test]
+    fn the_later_instant_wins_a_merge_whatever_its_offset_says() {
+        // As text "…T01:00:00+01:00" sorts after "…T00:30:00Z"; it was collected half an hour
+        // before, so the UTC snapshot's copy of the bucket is the newer read.
+        let mut a = snap("2026-01-01T01:00:00+01:00", "logs", "GetBucketPolicy");
+        a.gaps.clear();
+        let mut b = snap("2026-01-01T00:30:00Z", "logs", "GetBucketAcl");
+        b.gaps.clear();
+        let merged = merge(vec![a.clone(), b.clone()]).unwrap();
+        assert_eq!(merged, merge(vec![b, a]).unwrap());
+        assert_eq!(merged.collected_at.as_str(), "2026-01-01T00:30:00Z");
+        assert_eq!(
+            merged.buckets["logs"].region.as_deref(),
+            Some("2026-01-01T00:30:00Z")
+        );
+    }
+
+    #[test]
+    fn spellings_of_one_instant_are_read_at_the_same_time_in_a_merge() {
+        // `Z` and `+00:00` are the same instant: neither copy is "later", the tie-break on
+        // content decides, and the merged text is the same in either order.
+        let mut a = snap("2026-01-01T00:00:00Z", "logs", "GetBucketPolicy");
+        let mut b = snap("2026-01-01T00:00:00+00:00", "logs", "GetBucketPolicy");
+        a.buckets.get_mut("logs").unwrap().region = Some("a-region".into());
+        b.buckets.get_mut("logs").unwrap().region = Some("b-region".into());
+        let ab = merge(vec![a.clone(), b.clone()]).unwrap();
+        let ba = merge(vec![b.clone(), a.clone()]).unwrap();
+        assert_eq!(ab.to_json_pretty().unwrap(), ba.to_json_pretty().unwrap());
+        // b's copy sorts last by JSON; a later argument would not change that.
+        assert_eq!(ab.buckets["logs"].region.as_deref(), Some("b-region"));
+        assert_eq!(ab.collected_at.as_str(), "2026-01-01T00:00:00Z");
     }
 
     #[test]
@@ -254,7 +297,10 @@ mod tests {
         // A gap about the bucket in a snapshot without it: not about a copy that was dropped.
         let mut c = snap("2026-03-01T00:00:00Z", "logs", "GetBucketAcl");
         c.buckets.clear();
-        assert_eq!(merge(vec![a, b, c]).gaps.len(), 3);
-        assert_eq!(merge(Vec::new()).schema_version, crate::SCHEMA_VERSION);
+        assert_eq!(merge(vec![a, b, c]).unwrap().gaps.len(), 3);
+        assert_eq!(
+            merge(Vec::new()).unwrap().schema_version,
+            crate::SCHEMA_VERSION
+        );
     }
 }

@@ -106,7 +106,7 @@ fn generate_demo(copies: usize) -> String {
     }
     let mut typed: Snapshot = serde_json::from_value(serde_json::Value::Object(merged)).unwrap();
     typed.gaps.sort();
-    typed.to_json_pretty()
+    typed.to_json_pretty().unwrap()
 }
 
 /// The worst case: every resource is a trail, its bucket or its key, most of them failing
@@ -180,7 +180,7 @@ fn generate_worst(resources: usize) -> String {
     let snapshot = json!({"schema_version": 1, "collected_at": "2026-11-20T00:00:00Z", "accounts": accounts,
                           "trails": trails, "buckets": buckets, "kms_keys": keys, "gaps": gaps});
     let typed: Snapshot = serde_json::from_value(snapshot).unwrap();
-    typed.to_json_pretty()
+    typed.to_json_pretty().unwrap()
 }
 
 /// A realistic organisation: per account one trail, one log bucket, one key and 47 IAM
@@ -273,7 +273,7 @@ fn generate_org(resources: usize) -> String {
     let snapshot = json!({"schema_version": 1, "collected_at": "2026-11-20T00:00:00Z", "accounts": accounts,
                           "trails": trails, "buckets": buckets, "kms_keys": keys, "gaps": []});
     let typed: Snapshot = serde_json::from_value(snapshot).unwrap();
-    typed.to_json_pretty()
+    typed.to_json_pretty().unwrap()
 }
 
 /// One large account for the least-privilege rules (TG060-TG066): `roles_n` roles and
@@ -444,7 +444,7 @@ fn generate_large_iam(
             "KeyRotationEnabled": true}},
         "gaps": []});
     let typed: Snapshot = serde_json::from_value(snapshot).unwrap();
-    typed.to_json_pretty()
+    typed.to_json_pretty().unwrap()
 }
 
 /// Adds a large policy document to a snapshot.

@@ -21,7 +21,10 @@ const UNSAVED_SNAPSHOT: &str = "trailguard-snapshot.json";
 
 pub fn collect(args: &CollectArgs) -> anyhow::Result<Outcome> {
     let collection = run_collection(&args.target)?;
-    let text = collection.snapshot.to_json_pretty();
+    let text = collection
+        .snapshot
+        .to_json_pretty()
+        .context("cannot write the collected snapshot")?;
     emit(&text, args.output.as_deref())?;
     warn_if_too_large_to_read(text.len());
     Ok(Outcome::Clean)
@@ -29,7 +32,10 @@ pub fn collect(args: &CollectArgs) -> anyhow::Result<Outcome> {
 
 pub fn scan(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let collection = run_collection(&args.target)?;
-    let text = collection.snapshot.to_json_pretty();
+    let text = collection
+        .snapshot
+        .to_json_pretty()
+        .context("cannot write the collected snapshot")?;
     if let Some(path) = &args.snapshot_out {
         emit(&text, Some(path))?;
         warn_if_too_large_to_read(text.len());

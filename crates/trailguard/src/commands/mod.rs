@@ -41,7 +41,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Permissions => collect::permissions(),
         Command::Policy(command) => policy::run(command),
         Command::Schema => {
-            let schema = trailguard_snapshot::Snapshot::json_schema();
+            let schema = trailguard_snapshot::Snapshot::json_schema()
+                .context("cannot generate the snapshot's JSON Schema")?;
             let mut text = serde_json::to_string_pretty(&schema).context("cannot print schema")?;
             text.push('\n');
             crate::output::emit(&text, None)?;
