@@ -7,7 +7,7 @@ use crate::error::CollectError;
 use crate::sdk::Clients;
 use crate::Operation;
 use aws_sdk_account::types::RegionOptStatus;
-use trailguard_snapshot::{CallerIdentity, Collected, Organization, PublicAccessBlock};
+use trailguard_snapshot::{Arn, CallerIdentity, Collected, Organization, PublicAccessBlock};
 
 /// The account and principal of the credentials. Failing here stops the collection: without an
 /// identity there is nothing to collect with.
@@ -23,11 +23,7 @@ pub(crate) async fn caller_identity(
         clients.sts().get_caller_identity().send(),
     );
     match identity.await {
-        Ok(out) => Ok(CallerIdentity {
-            account: out.account().unwrap_or_default().to_string(),
-            arn: out.arn().unwrap_or_default().to_string(),
-            user_id: out.user_id().unwrap_or_default().to_string(),
-        }),
+        Ok(out) => identity_of(out.account(), out.arn(), out.user_id()),
         Err(failure) => Err(match failure.kind {
             FailureKind::Service => CollectError::Refused {
                 code: failure.code,
@@ -45,6 +41,32 @@ pub(crate) async fn caller_identity(
             }
         }),
     }
+}
+
+/// The caller identity from GetCallerIdentity's fields. Each is required: without the account
+/// (12 digits) there is no account to key the snapshot by, and the ARN and user id say who
+/// collected it. A missing or malformed one stops the collection rather than keying the snapshot
+/// by `""`.
+fn identity_of(
+    account: Option<&str>,
+    arn: Option<&str>,
+    user_id: Option<&str>,
+) -> Result<CallerIdentity, CollectError> {
+    let incomplete = |problem: String| CollectError::IncompleteIdentity { problem };
+    let account = account.ok_or_else(|| incomplete("it has no Account".to_string()))?;
+    if !trailguard_snapshot::is_account_id(account) {
+        return Err(incomplete(format!(
+            "its Account {account:?} is not a 12-digit account id"
+        )));
+    }
+    let arn = arn.ok_or_else(|| incomplete("it has no Arn".to_string()))?;
+    Arn::parse(arn).map_err(|e| incomplete(format!("its Arn is malformed: {e}")))?;
+    let user_id = user_id.ok_or_else(|| incomplete("it has no UserId".to_string()))?;
+    Ok(CallerIdentity {
+        account: account.to_string(),
+        arn: arn.to_string(),
+        user_id: user_id.to_string(),
+    })
 }
 
 /// The regions enabled in the account; `None` when the call failed (a gap says why).
@@ -89,14 +111,42 @@ pub(crate) async fn organization(
         &["AWSOrganizationsNotInUseException"],
         clients.organizations().describe_organization().send(),
     );
-    organization.await.and_then(|out| {
-        out.organization()
-            .map(|o| Organization {
-                id: o.id().unwrap_or_default().to_string(),
-                master_account_id: o.master_account_id().unwrap_or_default().to_string(),
-            })
-            .into()
-    })
+    organization
+        .await
+        .and_then(|out| organization_of(ctx, &scope, out.organization()))
+}
+
+/// The organisation DescribeOrganization answered; `Unknown` with a gap when it left out the
+/// organisation's id or its management account.
+fn organization_of(
+    ctx: &Ctx,
+    scope: &Scope<'_>,
+    organization: Option<&aws_sdk_organizations::types::Organization>,
+) -> Collected<Organization> {
+    match organization {
+        None => Collected::Absent,
+        Some(o) => match (o.id(), o.master_account_id()) {
+            (Some(id), Some(master)) if !id.is_empty() && !master.is_empty() => {
+                Collected::Present(Organization {
+                    id: id.to_string(),
+                    master_account_id: master.to_string(),
+                })
+            }
+            (id, _) => {
+                let missing = if id.is_none_or(str::is_empty) {
+                    "Id"
+                } else {
+                    "MasterAccountId"
+                };
+                ctx.incomplete(
+                    Operation::DescribeOrganization,
+                    scope,
+                    format!("DescribeOrganization answered without the organisation's {missing}"),
+                );
+                Collected::Unknown
+            }
+        },
+    }
 }
 
 /// The account's Block Public Access settings; `null` when none are set.
@@ -119,6 +169,7 @@ pub(crate) async fn public_access_block(
     .await
     .map(|out| {
         let c = out.public_access_block_configuration();
+        // A setting left out is not set, and S3 enforces only the settings that are true.
         PublicAccessBlock {
             block_public_acls: c.and_then(|c| c.block_public_acls()).unwrap_or(false),
             ignore_public_acls: c.and_then(|c| c.ignore_public_acls()).unwrap_or(false),
@@ -126,4 +177,60 @@ pub(crate) async fn public_access_block(
             restrict_public_buckets: c.and_then(|c| c.restrict_public_buckets()).unwrap_or(false),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Concurrency;
+    use crate::NoProgress;
+    use aws_sdk_organizations::types::Organization as AwsOrganization;
+    use std::sync::Arc;
+
+    const USER: &str = "arn:aws:iam::111122223333:user/ops";
+
+    #[test]
+    fn a_caller_identity_without_an_account_stops_the_collection() {
+        let error = identity_of(None, Some(USER), Some("AIDA")).unwrap_err();
+        assert!(matches!(error, CollectError::IncompleteIdentity { .. }));
+        assert!(error.to_string().contains("it has no Account"), "{error}");
+        // Not keyed by a malformed account either, nor collected for a malformed principal.
+        let error = identity_of(Some(""), Some(USER), Some("AIDA")).unwrap_err();
+        assert!(error.to_string().contains("not a 12-digit"), "{error}");
+        let error = identity_of(Some("111122223333"), Some("ops"), Some("AIDA")).unwrap_err();
+        assert!(error.to_string().contains("invalid ARN"), "{error}");
+        assert!(identity_of(Some("111122223333"), None, Some("AIDA")).is_err());
+        assert!(identity_of(Some("111122223333"), Some(USER), None).is_err());
+        let identity = identity_of(Some("111122223333"), Some(USER), Some("AIDA")).unwrap();
+        assert_eq!(identity.account, "111122223333");
+    }
+
+    #[test]
+    fn an_organization_without_its_management_account_is_a_gap_not_an_empty_id() {
+        let ctx = Ctx::new(Concurrency::default(), Arc::new(NoProgress));
+        let scope = Scope::new("111122223333", "us-east-1", "111122223333");
+        let partial = AwsOrganization::builder().id("o-1").build();
+        assert!(organization_of(&ctx, &scope, Some(&partial)).is_unknown());
+        let gaps = ctx.take_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(gaps[0].operation, "DescribeOrganization");
+        assert!(
+            gaps[0].message.ends_with("MasterAccountId"),
+            "{}",
+            gaps[0].message
+        );
+        // No organisation at all is a fact, not a gap.
+        assert!(matches!(
+            organization_of(&ctx, &scope, None),
+            Collected::Absent
+        ));
+        let whole = AwsOrganization::builder()
+            .id("o-1")
+            .master_account_id("444455556666")
+            .build();
+        assert!(organization_of(&ctx, &scope, Some(&whole))
+            .present()
+            .is_some());
+        assert_eq!(ctx.take_gaps(), []);
+    }
 }

@@ -15,6 +15,9 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 use trailguard_snapshot::{Collected, Gap};
 
+/// The error code of a gap about an answer that left out a field the snapshot needs.
+pub(crate) const INCOMPLETE_RESPONSE: &str = "IncompleteResponse";
+
 /// What a call was about, for its gap if it fails.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Scope<'a> {
@@ -313,6 +316,19 @@ impl Ctx {
         self.gap_with_message(op, scope, failure, message);
     }
 
+    /// Records a gap for an answer that came back without something the snapshot needs (a
+    /// required field AWS left out, or a malformed ARN), with error code
+    /// [`INCOMPLETE_RESPONSE`]: the resource is then left out or `Unknown`, never filled with an
+    /// empty string that a rule would take for a fact.
+    pub(crate) fn incomplete(&self, op: Operation, scope: &Scope<'_>, message: String) {
+        let failure = Failure {
+            kind: FailureKind::Other,
+            code: INCOMPLETE_RESPONSE.to_string(),
+            message: String::new(),
+        };
+        self.gap_with_message(op, scope, &failure, message);
+    }
+
     /// Records a failed call as a gap, with a message of the collector's own.
     pub(crate) fn gap_with_message(
         &self,
@@ -330,9 +346,16 @@ impl Ctx {
             error_code: failure.code.clone(),
             message,
         };
-        if let Ok(mut gaps) = self.gaps.lock() {
-            gaps.push(gap);
-        }
+        self.gap_list().push(gap);
+    }
+
+    /// The gaps recorded so far. A task that panicked while holding the lock leaves it poisoned,
+    /// but a `Vec` of gaps is whole between pushes: the gaps are kept, never dropped for an
+    /// empty list that would read as a collection without failures.
+    fn gap_list(&self) -> std::sync::MutexGuard<'_, Vec<Gap>> {
+        self.gaps
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn stats(&self) -> CallStats {
@@ -340,11 +363,7 @@ impl Ctx {
     }
 
     pub(crate) fn take_gaps(&self) -> Vec<Gap> {
-        let mut gaps = self
-            .gaps
-            .lock()
-            .map(|mut g| std::mem::take(&mut *g))
-            .unwrap_or_default();
+        let mut gaps = std::mem::take(&mut *self.gap_list());
         gaps.sort();
         gaps.dedup();
         gaps
@@ -354,5 +373,32 @@ impl Ctx {
         let (_, semaphore) = self.limits.iter().find(|(s, _)| *s == service)?;
         // The semaphores are never closed, so acquiring only waits.
         semaphore.acquire().await.ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NoProgress;
+
+    #[test]
+    fn gaps_recorded_before_a_panic_are_kept_not_emptied() {
+        let ctx = Ctx::new(Concurrency::default(), Arc::new(NoProgress));
+        let scope = Scope::new("111122223333", "us-east-1", "logs");
+        ctx.incomplete(Operation::GetBucketPolicy, &scope, "before".to_string());
+        // A task panics while it holds the lock: the lock is poisoned.
+        let panicked = std::thread::scope(|s| {
+            s.spawn(|| {
+                let _held = ctx.gaps.lock();
+                panic!("a task failed while recording a gap");
+            })
+            .join()
+            .is_err()
+        });
+        assert!(panicked && ctx.gaps.is_poisoned());
+        ctx.incomplete(Operation::GetBucketAcl, &scope, "after".to_string());
+        let mut messages: Vec<String> = ctx.take_gaps().into_iter().map(|g| g.message).collect();
+        messages.sort();
+        assert_eq!(messages, ["after", "before"]);
     }
 }

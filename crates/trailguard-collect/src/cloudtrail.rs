@@ -9,7 +9,7 @@ use crate::Operation;
 use aws_sdk_cloudtrail::types as aws;
 use std::collections::BTreeMap;
 use trailguard_snapshot::{
-    AdvancedEventSelector, AdvancedFieldSelector, Collected, DataResource, EventSelector,
+    AdvancedEventSelector, AdvancedFieldSelector, Arn, Collected, DataResource, EventSelector,
     InsightSelector, ReadWriteType, Trail, TrailStatus,
 };
 
@@ -35,7 +35,7 @@ pub(crate) async fn describe_trails(
         client.describe_trails().include_shadow_trails(true).send(),
     );
     match trails.await {
-        Ok(out) => Some(out.trail_list().iter().filter_map(trail).collect()),
+        Ok(out) => Some(trails_of(ctx, account, region, out.trail_list())),
         Err(failure) => {
             ctx.gap(Operation::DescribeTrails, &scope, &failure);
             None
@@ -43,28 +43,111 @@ pub(crate) async fn describe_trails(
     }
 }
 
-fn trail(t: &aws::Trail) -> Option<Trail> {
-    let arn = t.trail_arn()?.to_string();
-    let account_id = arn.split(':').nth(4).unwrap_or_default().to_string();
-    Some(Trail {
-        name: t.name().unwrap_or_default().to_string(),
-        account_id,
-        home_region: t.home_region().unwrap_or_default().to_string(),
+/// The trails of a DescribeTrails answer; each one described without a field the snapshot
+/// needs is left out with a gap naming it.
+fn trails_of(ctx: &Ctx, account: &str, region: &str, list: &[aws::Trail]) -> Vec<Trail> {
+    list.iter()
+        .filter_map(|t| match trail(t) {
+            Ok(trail) => Some(trail),
+            Err(incomplete) => {
+                let scope = Scope::new(account, region, &incomplete.resource);
+                ctx.incomplete(Operation::DescribeTrails, &scope, incomplete.message);
+                None
+            }
+        })
+        .collect()
+}
+
+/// A trail DescribeTrails described without a field the snapshot needs: its ARN (the account
+/// comes from it), name, home region, or one of the flags the rules judge. Such a trail is left
+/// out, with a gap naming the trail and what was missing: an empty account, region or `false`
+/// standing in for an answer AWS did not give would be judged as a fact.
+#[derive(Debug, PartialEq)]
+struct Incomplete {
+    /// The trail's ARN, else its name, else what DescribeTrails showed of it.
+    resource: String,
+    message: String,
+}
+
+fn trail(t: &aws::Trail) -> Result<Trail, Incomplete> {
+    let resource = t
+        .trail_arn()
+        .or(t.name())
+        .unwrap_or("a trail without TrailARN or Name")
+        .to_string();
+    let incomplete = |message: String| Incomplete {
+        resource: resource.clone(),
+        message,
+    };
+    let arn = match t.trail_arn().map(Arn::parse) {
+        Some(Ok(arn)) => arn,
+        None => {
+            return Err(incomplete(
+                "DescribeTrails described a trail without its TrailARN, so its account is not \
+                 known; the trail is left out"
+                    .to_string(),
+            ))
+        }
+        Some(Err(e)) => {
+            return Err(incomplete(format!(
+                "DescribeTrails gave a malformed TrailARN ({e}); the trail is left out"
+            )))
+        }
+    };
+    let Some(account_id) = arn.account_id() else {
+        return Err(incomplete(format!(
+            "DescribeTrails gave a TrailARN without an account id ({arn}); the trail is left out"
+        )));
+    };
+    let mut missing = Vec::new();
+    let mut text = |value: Option<&str>, field: &'static str| {
+        if value.is_none() {
+            missing.push(field);
+        }
+        value.unwrap_or_default().to_string()
+    };
+    let name = text(t.name(), "Name");
+    let home_region = text(t.home_region(), "HomeRegion");
+    let mut flag = |value: Option<bool>, field: &'static str| {
+        if value.is_none() {
+            missing.push(field);
+        }
+        value == Some(true)
+    };
+    let trail = Trail {
+        name,
+        account_id: account_id.to_string(),
+        home_region,
         s3_bucket_name: t.s3_bucket_name().map(str::to_string),
         s3_key_prefix: t.s3_key_prefix().map(str::to_string),
         sns_topic_arn: t.sns_topic_arn().map(str::to_string),
-        include_global_service_events: t.include_global_service_events().unwrap_or(false),
-        is_multi_region_trail: t.is_multi_region_trail().unwrap_or(false),
-        is_organization_trail: t.is_organization_trail().unwrap_or(false),
-        log_file_validation_enabled: t.log_file_validation_enabled().unwrap_or(false),
+        include_global_service_events: flag(
+            t.include_global_service_events(),
+            "IncludeGlobalServiceEvents",
+        ),
+        is_multi_region_trail: flag(t.is_multi_region_trail(), "IsMultiRegionTrail"),
+        is_organization_trail: flag(t.is_organization_trail(), "IsOrganizationTrail"),
+        log_file_validation_enabled: flag(
+            t.log_file_validation_enabled(),
+            "LogFileValidationEnabled",
+        ),
         cloud_watch_logs_log_group_arn: t.cloud_watch_logs_log_group_arn().map(str::to_string),
         cloud_watch_logs_role_arn: t.cloud_watch_logs_role_arn().map(str::to_string),
         kms_key_id: t.kms_key_id().map(str::to_string),
-        has_custom_event_selectors: t.has_custom_event_selectors().unwrap_or(false),
-        has_insight_selectors: t.has_insight_selectors().unwrap_or(false),
-        trail_arn: arn,
+        // Without the flag the collector would assume AWS's default selectors.
+        has_custom_event_selectors: flag(t.has_custom_event_selectors(), "HasCustomEventSelectors"),
+        has_insight_selectors: flag(t.has_insight_selectors(), "HasInsightSelectors"),
+        trail_arn: arn.to_string(),
         ..Trail::default()
-    })
+    };
+    if missing.is_empty() {
+        Ok(trail)
+    } else {
+        Err(incomplete(format!(
+            "DescribeTrails described the trail without {}; the trail is left out",
+            missing.join(", ")
+        )))
+    }
 }
 
 /// Fills in a trail's status and selectors, calling its home region.
@@ -119,23 +202,7 @@ pub(crate) async fn details(ctx: &Ctx, clients: &Clients, account: &str, trail: 
         }
     };
     let (status, selectors, insights) = tokio::join!(status, selectors, insights);
-    trail.status = status.map(|s| TrailStatus {
-        is_logging: s.is_logging().unwrap_or(false),
-        latest_delivery_error: non_empty(s.latest_delivery_error()),
-        latest_notification_error: non_empty(s.latest_notification_error()),
-        latest_cloud_watch_logs_delivery_error: non_empty(
-            s.latest_cloud_watch_logs_delivery_error(),
-        ),
-        latest_digest_delivery_error: non_empty(s.latest_digest_delivery_error()),
-        latest_delivery_time: s.latest_delivery_time().and_then(rfc3339),
-        latest_digest_delivery_time: s.latest_digest_delivery_time().and_then(rfc3339),
-        latest_cloud_watch_logs_delivery_time: s
-            .latest_cloud_watch_logs_delivery_time()
-            .and_then(rfc3339),
-        latest_notification_time: s.latest_notification_time().and_then(rfc3339),
-        start_logging_time: s.start_logging_time().and_then(rfc3339),
-        stop_logging_time: s.stop_logging_time().and_then(rfc3339),
-    });
+    trail.status = status.and_then(|s| trail_status(ctx, &scope, &s));
     match selectors {
         Collected::Present((basic, advanced)) => {
             trail.event_selectors = Collected::Present(basic);
@@ -158,6 +225,41 @@ pub(crate) async fn details(ctx: &Ctx, clients: &Clients, account: &str, trail: 
     });
 }
 
+/// A trail's status from GetTrailStatus; `Unknown` with a gap when the answer has no
+/// IsLogging, which the status is about: `false` in its place would read as a trail that
+/// stopped logging.
+fn trail_status(
+    ctx: &Ctx,
+    scope: &Scope<'_>,
+    s: &aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput,
+) -> Collected<TrailStatus> {
+    let Some(is_logging) = s.is_logging() else {
+        ctx.incomplete(
+            Operation::GetTrailStatus,
+            scope,
+            "GetTrailStatus answered without IsLogging".to_string(),
+        );
+        return Collected::Unknown;
+    };
+    Collected::Present(TrailStatus {
+        is_logging,
+        latest_delivery_error: non_empty(s.latest_delivery_error()),
+        latest_notification_error: non_empty(s.latest_notification_error()),
+        latest_cloud_watch_logs_delivery_error: non_empty(
+            s.latest_cloud_watch_logs_delivery_error(),
+        ),
+        latest_digest_delivery_error: non_empty(s.latest_digest_delivery_error()),
+        latest_delivery_time: s.latest_delivery_time().and_then(rfc3339),
+        latest_digest_delivery_time: s.latest_digest_delivery_time().and_then(rfc3339),
+        latest_cloud_watch_logs_delivery_time: s
+            .latest_cloud_watch_logs_delivery_time()
+            .and_then(rfc3339),
+        latest_notification_time: s.latest_notification_time().and_then(rfc3339),
+        start_logging_time: s.start_logging_time().and_then(rfc3339),
+        stop_logging_time: s.stop_logging_time().and_then(rfc3339),
+    })
+}
+
 /// The selector AWS records for a trail whose selectors were never set: every management event,
 /// read and write, no data events.
 fn aws_default_selector() -> EventSelector {
@@ -175,11 +277,13 @@ fn non_empty(s: Option<&str>) -> Option<String> {
 
 fn event_selector(s: &aws::EventSelector) -> EventSelector {
     EventSelector {
+        // AWS: "By default, the value is All."
         read_write_type: match s.read_write_type() {
             Some(aws::ReadWriteType::ReadOnly) => ReadWriteType::ReadOnly,
             Some(aws::ReadWriteType::WriteOnly) => ReadWriteType::WriteOnly,
             _ => ReadWriteType::All,
         },
+        // AWS: IncludeManagementEvents "By default, the value is true."
         include_management_events: s.include_management_events().unwrap_or(true),
         data_resources: s
             .data_resources()
@@ -246,6 +350,7 @@ pub(crate) async fn tags(
                         for tag in resource.tags_list() {
                             tags.insert(
                                 tag.key().to_string(),
+                                // A tag's Value is optional in AWS's model: a key alone.
                                 tag.value().unwrap_or_default().to_string(),
                             );
                         }
@@ -274,4 +379,146 @@ pub(crate) async fn tags(
         .into_iter()
         .flatten()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Concurrency;
+    use crate::NoProgress;
+    use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
+    use std::sync::Arc;
+
+    const ARN: &str = "arn:aws:cloudtrail:us-east-1:111122223333:trail/main";
+
+    fn ctx() -> Ctx {
+        Ctx::new(Concurrency::default(), Arc::new(NoProgress))
+    }
+
+    /// A trail as moto 5.2.5 describes it: every flag present, Has*Selectors false.
+    fn complete() -> aws::builders::TrailBuilder {
+        aws::Trail::builder()
+            .name("main")
+            .trail_arn(ARN)
+            .home_region("us-east-1")
+            .s3_bucket_name("logs")
+            .include_global_service_events(true)
+            .is_multi_region_trail(true)
+            .is_organization_trail(false)
+            .log_file_validation_enabled(true)
+            .has_custom_event_selectors(false)
+            .has_insight_selectors(false)
+    }
+
+    #[test]
+    fn a_complete_description_is_a_trail_in_the_account_of_its_arn() {
+        let ctx = ctx();
+        let trails = trails_of(&ctx, "111122223333", "us-east-1", &[complete().build()]);
+        assert_eq!(trails.len(), 1);
+        assert_eq!(trails[0].account_id, "111122223333");
+        assert_eq!(trails[0].trail_arn, ARN);
+        assert!(trails[0].is_multi_region_trail && !trails[0].has_custom_event_selectors);
+        assert_eq!(ctx.take_gaps(), []);
+    }
+
+    #[test]
+    fn a_describe_trails_response_without_an_arn_is_a_gap_not_an_empty_account() {
+        let ctx = ctx();
+        let without_arn = complete().set_trail_arn(None).build();
+        let trails = trails_of(&ctx, "111122223333", "eu-west-1", &[without_arn]);
+        assert_eq!(trails, []);
+        let gaps = ctx.take_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        let gap = &gaps[0];
+        assert_eq!(
+            (gap.operation.as_str(), gap.resource.as_str()),
+            ("DescribeTrails", "main")
+        );
+        assert_eq!(
+            (gap.account_id.as_str(), gap.region.as_str()),
+            ("111122223333", "eu-west-1")
+        );
+        assert_eq!(gap.error_code, crate::call::INCOMPLETE_RESPONSE);
+        assert!(
+            gap.message.contains("without its TrailARN"),
+            "{}",
+            gap.message
+        );
+    }
+
+    #[test]
+    fn a_malformed_trail_arn_is_a_gap_not_an_empty_account() {
+        let ctx = ctx();
+        for bad in ["main", "arn:aws:cloudtrail:us-east-1:trail/main"] {
+            let trail = complete().trail_arn(bad).build();
+            assert_eq!(trails_of(&ctx, "111122223333", "us-east-1", &[trail]), []);
+        }
+        // An ARN without an account (S3-style) names no account either.
+        let trail = complete()
+            .trail_arn("arn:aws:cloudtrail:us-east-1::trail/main")
+            .build();
+        assert_eq!(trails_of(&ctx, "111122223333", "us-east-1", &[trail]), []);
+        let gaps = ctx.take_gaps();
+        assert_eq!(gaps.len(), 3, "{gaps:?}");
+        for gap in &gaps {
+            let expected = if gap.resource.contains("::") {
+                "without an account id"
+            } else {
+                "invalid ARN"
+            };
+            assert!(gap.message.contains(expected), "{gap:?}");
+        }
+        assert!(gaps.iter().all(|g| g.operation == "DescribeTrails"));
+    }
+
+    #[test]
+    fn a_trail_described_without_a_flag_is_a_gap_not_false() {
+        let ctx = ctx();
+        let trail = complete()
+            .set_is_multi_region_trail(None)
+            .set_has_custom_event_selectors(None)
+            .set_home_region(None)
+            .build();
+        let good = complete().trail_arn(ARN.replace("main", "other")).build();
+        let trails = trails_of(&ctx, "111122223333", "us-east-1", &[trail, good]);
+        // The complete one is kept; the other is left out, with one gap naming what it lacked.
+        assert_eq!(trails.len(), 1);
+        assert!(trails[0].trail_arn.ends_with("/other"));
+        let gaps = ctx.take_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(gaps[0].resource, ARN);
+        assert!(
+            gaps[0]
+                .message
+                .contains("without HomeRegion, IsMultiRegionTrail, HasCustomEventSelectors"),
+            "{}",
+            gaps[0].message
+        );
+    }
+
+    #[test]
+    fn a_trail_status_without_is_logging_is_unknown_with_a_gap() {
+        let ctx = ctx();
+        let scope = Scope::new("111122223333", "us-east-1", ARN);
+        let status = trail_status(&ctx, &scope, &GetTrailStatusOutput::builder().build());
+        assert!(status.is_unknown());
+        let gaps = ctx.take_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(
+            (gaps[0].operation.as_str(), gaps[0].resource.as_str()),
+            ("GetTrailStatus", ARN)
+        );
+        // Present and false is a fact: no gap.
+        let stopped = GetTrailStatusOutput::builder().is_logging(false).build();
+        let status = trail_status(&ctx, &scope, &stopped);
+        assert_eq!(status.present().map(|s| s.is_logging), Some(false));
+        assert_eq!(ctx.take_gaps(), []);
+    }
+
+    #[test]
+    fn absent_selector_fields_take_the_defaults_aws_documents() {
+        let selector = event_selector(&aws::EventSelector::builder().build());
+        assert_eq!(selector.read_write_type, ReadWriteType::All);
+        assert!(selector.include_management_events);
+    }
 }

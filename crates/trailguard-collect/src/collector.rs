@@ -155,10 +155,12 @@ pub async fn collect(
         if key_jobs.contains_key(key) {
             continue;
         }
-        let key_account = key.split(':').nth(4).unwrap_or_default();
+        // A key ARN in a scanned account is read there; any other KmsKeyId (another account's
+        // key, or one that is not a key ARN) by the trail's reader, whose gaps say why.
+        let key_account = kms::key_account(key);
         let by = scanned
             .iter()
-            .position(|a| a.id == key_account)
+            .position(|a| Some(&a.id) == key_account.as_ref())
             .unwrap_or_else(|| reader_of(arn));
         key_jobs.insert(key.clone(), (by, trail.home_region.clone()));
     }

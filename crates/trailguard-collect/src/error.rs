@@ -58,6 +58,13 @@ pub enum CollectError {
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),
+    /// GetCallerIdentity answered without the account, ARN or user id of the credentials, or
+    /// with a malformed one: there is no account to collect.
+    #[error("AWS STS answered GetCallerIdentity, but {problem}: cannot tell which account the credentials are in")]
+    IncompleteIdentity {
+        /// What was missing or malformed.
+        problem: String,
+    },
     /// The system clock is outside the years a snapshot's `collected_at` (RFC 3339) can hold.
     #[error("the system clock cannot be written as collected_at: {0}")]
     Clock(#[from] trailguard_snapshot::TimestampError),

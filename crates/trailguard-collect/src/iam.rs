@@ -48,20 +48,35 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
     };
     let mut iam = Iam::default();
     let mut policies = Vec::new();
+    let mut missing = Missing::default();
     for page in &pages {
         for u in page.user_detail_list() {
-            let user = user(u);
-            iam.users.insert(user.user_name.clone(), user);
+            if let Some(user) = user(u, &mut missing) {
+                iam.users.insert(user.user_name.clone(), user);
+            }
         }
         for g in page.group_detail_list() {
-            let group = group(g);
-            iam.groups.insert(group.group_name.clone(), group);
+            if let Some(group) = group(g, &mut missing) {
+                iam.groups.insert(group.group_name.clone(), group);
+            }
         }
         for r in page.role_detail_list() {
-            let role = role(r);
-            iam.roles.insert(role.role_name.clone(), role);
+            if let Some(role) = role(r, &mut missing) {
+                iam.roles.insert(role.role_name.clone(), role);
+            }
         }
-        policies.extend(page.policies().iter().filter_map(managed_policy));
+        policies.extend(
+            page.policies()
+                .iter()
+                .filter_map(|p| managed_policy(p, &mut missing)),
+        );
+    }
+    for (resource, message) in missing.0 {
+        ctx.incomplete(
+            Operation::GetAccountAuthorizationDetails,
+            &Scope::new(account, &region, &resource),
+            message,
+        );
     }
     // AWS managed policies attached to nobody here (and no one's permissions boundary) grant
     // nothing: they are left out, so a snapshot does not carry AWS's whole catalogue.
@@ -111,17 +126,15 @@ pub(crate) async fn iam(ctx: &Ctx, clients: &Clients, account: &str) -> Collecte
     });
 
     // MFA devices of the users who hold AWSCloudTrail_FullAccess, directly or through a group.
-    let holders = full_access_users(&iam);
-    let devices = join_all(holders.iter().map(|name| {
-        let arn = iam
-            .users
-            .get(name)
-            .map(|u| u.arn.clone())
-            .unwrap_or_default();
+    let holders: Vec<(String, String)> = full_access_users(&iam)
+        .into_iter()
+        .filter_map(|name| Some((iam.users.get(&name)?.arn.clone(), name)))
+        .collect();
+    let devices = join_all(holders.iter().map(|(arn, name)| {
         let client = client.clone();
         let region = region.clone();
         async move {
-            let scope = Scope::new(account, &region, &arn);
+            let scope = Scope::new(account, &region, arn);
             let pages = ctx.read_pages(
                 Operation::ListMfaDevices,
                 &scope,
@@ -224,22 +237,99 @@ fn document(text: &str) -> Value {
     }
 }
 
-fn attached(policies: &[aws::AttachedPolicy]) -> Vec<AttachedPolicy> {
+/// What GetAccountAuthorizationDetails left out that the snapshot needs, as (resource, message)
+/// for a gap each: the entity or policy is left out rather than recorded under an empty name or
+/// ARN, or with an empty document that would grant nothing.
+#[derive(Debug, Default)]
+struct Missing(Vec<(String, String)>);
+
+impl Missing {
+    fn add(&mut self, resource: &str, message: String) {
+        self.0.push((resource.to_string(), message));
+    }
+}
+
+/// An entity's name and ARN, both required; `None` (and a gap) when either is missing.
+fn name_and_arn<'a>(
+    kind: &str,
+    name: Option<&'a str>,
+    arn: Option<&'a str>,
+    missing: &mut Missing,
+) -> Option<(&'a str, &'a str)> {
+    match (name, arn) {
+        (Some(name), Some(arn)) => Some((name, arn)),
+        (name, arn) => {
+            let field = if name.is_none() {
+                "its name"
+            } else {
+                "its Arn"
+            };
+            let resource = arn.or(name).map_or_else(
+                || format!("an IAM {kind} without name or Arn"),
+                str::to_string,
+            );
+            missing.add(
+                &resource,
+                format!(
+                    "GetAccountAuthorizationDetails listed an IAM {kind} without {field}; it is \
+                     left out"
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn attached(
+    policies: &[aws::AttachedPolicy],
+    owner: &str,
+    missing: &mut Missing,
+) -> Vec<AttachedPolicy> {
     policies
         .iter()
-        .map(|p| AttachedPolicy {
-            policy_name: p.policy_name().unwrap_or_default().to_string(),
-            policy_arn: p.policy_arn().unwrap_or_default().to_string(),
+        .filter_map(|p| match (p.policy_name(), p.policy_arn()) {
+            (Some(name), Some(arn)) => Some(AttachedPolicy {
+                policy_name: name.to_string(),
+                policy_arn: arn.to_string(),
+            }),
+            (name, _) => {
+                missing.add(
+                    owner,
+                    format!(
+                        "GetAccountAuthorizationDetails listed a managed policy attached to {owner} \
+                         without its {}; the attachment is left out",
+                        if name.is_none() { "PolicyName" } else { "PolicyArn" }
+                    ),
+                );
+                None
+            }
         })
         .collect()
 }
 
-fn inline(policies: &[aws::PolicyDetail]) -> Vec<InlinePolicy> {
+fn inline(policies: &[aws::PolicyDetail], owner: &str, missing: &mut Missing) -> Vec<InlinePolicy> {
     policies
         .iter()
-        .map(|p| InlinePolicy {
-            policy_name: p.policy_name().unwrap_or_default().to_string(),
-            policy_document: document(p.policy_document().unwrap_or_default()),
+        .filter_map(|p| match (p.policy_name(), p.policy_document()) {
+            (Some(name), Some(text)) => Some(InlinePolicy {
+                policy_name: name.to_string(),
+                policy_document: document(text),
+            }),
+            (name, _) => {
+                missing.add(
+                    owner,
+                    format!(
+                        "GetAccountAuthorizationDetails listed an inline policy of {owner} \
+                         without its {}; the policy is left out",
+                        if name.is_none() {
+                            "PolicyName"
+                        } else {
+                            "PolicyDocument"
+                        }
+                    ),
+                );
+                None
+            }
         })
         .collect()
 }
@@ -254,46 +344,62 @@ fn boundary(b: Option<&aws::AttachedPermissionsBoundary>) -> Option<PermissionsB
     })
 }
 
-fn user(u: &aws::UserDetail) -> User {
-    User {
-        user_name: u.user_name().unwrap_or_default().to_string(),
-        arn: u.arn().unwrap_or_default().to_string(),
+// IAM: an entity's Path, when not given, "defaults to a slash (/)".
+
+fn user(u: &aws::UserDetail, missing: &mut Missing) -> Option<User> {
+    let (name, arn) = name_and_arn("user", u.user_name(), u.arn(), missing)?;
+    Some(User {
+        user_name: name.to_string(),
+        arn: arn.to_string(),
         path: u.path().unwrap_or("/").to_string(),
         group_list: u.group_list().to_vec(),
-        attached_managed_policies: attached(u.attached_managed_policies()),
-        user_policy_list: inline(u.user_policy_list()),
+        attached_managed_policies: attached(u.attached_managed_policies(), arn, missing),
+        user_policy_list: inline(u.user_policy_list(), arn, missing),
         permissions_boundary: boundary(u.permissions_boundary()),
         mfa_devices: Collected::Unknown,
         password_enabled: None,
-    }
+    })
 }
 
-fn group(g: &aws::GroupDetail) -> Group {
-    Group {
-        group_name: g.group_name().unwrap_or_default().to_string(),
-        arn: g.arn().unwrap_or_default().to_string(),
+fn group(g: &aws::GroupDetail, missing: &mut Missing) -> Option<Group> {
+    let (name, arn) = name_and_arn("group", g.group_name(), g.arn(), missing)?;
+    Some(Group {
+        group_name: name.to_string(),
+        arn: arn.to_string(),
         path: g.path().unwrap_or("/").to_string(),
-        attached_managed_policies: attached(g.attached_managed_policies()),
-        group_policy_list: inline(g.group_policy_list()),
+        attached_managed_policies: attached(g.attached_managed_policies(), arn, missing),
+        group_policy_list: inline(g.group_policy_list(), arn, missing),
         members: Vec::new(),
-    }
+    })
 }
 
-fn role(r: &aws::RoleDetail) -> Role {
-    Role {
-        role_name: r.role_name().unwrap_or_default().to_string(),
-        arn: r.arn().unwrap_or_default().to_string(),
+fn role(r: &aws::RoleDetail, missing: &mut Missing) -> Option<Role> {
+    let (name, arn) = name_and_arn("role", r.role_name(), r.arn(), missing)?;
+    // Without its trust policy a role would look assumable by nobody.
+    let Some(trust) = r.assume_role_policy_document() else {
+        missing.add(
+            arn,
+            "GetAccountAuthorizationDetails listed the role without its \
+             AssumeRolePolicyDocument; it is left out"
+                .to_string(),
+        );
+        return None;
+    };
+    Some(Role {
+        role_name: name.to_string(),
+        arn: arn.to_string(),
         path: r.path().unwrap_or("/").to_string(),
-        assume_role_policy_document: document(r.assume_role_policy_document().unwrap_or("{}")),
-        attached_managed_policies: attached(r.attached_managed_policies()),
-        role_policy_list: inline(r.role_policy_list()),
+        assume_role_policy_document: document(trust),
+        attached_managed_policies: attached(r.attached_managed_policies(), arn, missing),
+        role_policy_list: inline(r.role_policy_list(), arn, missing),
         permissions_boundary: boundary(r.permissions_boundary()),
-    }
+    })
 }
 
 /// A managed policy with its default version's document.
-fn managed_policy(p: &aws::ManagedPolicyDetail) -> Option<ManagedPolicy> {
-    let arn = p.arn()?.to_string();
+fn managed_policy(p: &aws::ManagedPolicyDetail, missing: &mut Missing) -> Option<ManagedPolicy> {
+    let (name, arn) = name_and_arn("managed policy", p.policy_name(), p.arn(), missing)?;
+    let arn = arn.to_string();
     let attachment_count = u32::try_from(p.attachment_count().unwrap_or(0)).unwrap_or(0);
     let default = p
         .policy_version_list()
@@ -301,7 +407,7 @@ fn managed_policy(p: &aws::ManagedPolicyDetail) -> Option<ManagedPolicy> {
         .find(|v| v.is_default_version())
         .or_else(|| p.policy_version_list().first());
     Some(ManagedPolicy {
-        policy_name: p.policy_name().unwrap_or_default().to_string(),
+        policy_name: name.to_string(),
         arn,
         default_version_id: p.default_version_id().map(str::to_string),
         attachment_count,
@@ -313,8 +419,10 @@ fn managed_policy(p: &aws::ManagedPolicyDetail) -> Option<ManagedPolicy> {
 
 #[cfg(test)]
 mod tests {
-    use super::document;
+    use super::*;
     use serde_json::json;
+
+    const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
 
     #[test]
     fn documents_are_url_decoded_when_iam_encodes_them() {
@@ -325,5 +433,76 @@ mod tests {
         );
         assert_eq!(document(r#"{"a":1}"#), json!({"a": 1}));
         assert_eq!(document("not json"), json!("not json"));
+    }
+
+    #[test]
+    fn an_iam_user_without_an_arn_is_a_gap_not_an_empty_arn() {
+        let mut missing = Missing::default();
+        let no_arn = aws::UserDetail::builder().user_name("alice").build();
+        assert!(user(&no_arn, &mut missing).is_none());
+        let no_name = aws::GroupDetail::builder()
+            .arn("arn:aws:iam::111122223333:group/ops")
+            .build();
+        assert!(group(&no_name, &mut missing).is_none());
+        let resources: Vec<&str> = missing.0.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(resources, ["alice", "arn:aws:iam::111122223333:group/ops"]);
+        assert!(
+            missing.0[0].1.contains("an IAM user without its Arn"),
+            "{:?}",
+            missing.0
+        );
+        assert!(
+            missing.0[1].1.contains("an IAM group without its name"),
+            "{:?}",
+            missing.0
+        );
+    }
+
+    #[test]
+    fn a_role_without_its_trust_policy_is_a_gap_not_a_role_nobody_can_assume() {
+        let mut missing = Missing::default();
+        let arn = "arn:aws:iam::111122223333:role/admin";
+        let r = aws::RoleDetail::builder()
+            .role_name("admin")
+            .arn(arn)
+            .build();
+        assert!(role(&r, &mut missing).is_none());
+        assert_eq!(missing.0.len(), 1);
+        assert_eq!(missing.0[0].0, arn);
+        assert!(missing.0[0].1.contains("AssumeRolePolicyDocument"));
+    }
+
+    #[test]
+    fn an_attached_policy_without_its_arn_is_a_gap_not_an_empty_arn() {
+        let mut missing = Missing::default();
+        let u = aws::UserDetail::builder()
+            .user_name("alice")
+            .arn(ALICE)
+            .attached_managed_policies(
+                aws::AttachedPolicy::builder()
+                    .policy_name("AWSCloudTrail_FullAccess")
+                    .build(),
+            )
+            .attached_managed_policies(
+                aws::AttachedPolicy::builder()
+                    .policy_name("ReadOnlyAccess")
+                    .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                    .build(),
+            )
+            .user_policy_list(aws::PolicyDetail::builder().policy_name("inline").build())
+            .build();
+        let alice = user(&u, &mut missing).unwrap();
+        // The user is kept with what was complete; each thing left out is a gap about her.
+        let arns: Vec<&str> = alice
+            .attached_managed_policies
+            .iter()
+            .map(|p| p.policy_arn.as_str())
+            .collect();
+        assert_eq!(arns, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+        assert_eq!(alice.user_policy_list, []);
+        assert_eq!(missing.0.len(), 2, "{:?}", missing.0);
+        assert!(missing.0.iter().all(|(r, _)| r == ALICE));
+        assert!(missing.0[0].1.contains("without its PolicyArn"));
+        assert!(missing.0[1].1.contains("without its PolicyDocument"));
     }
 }

@@ -13,6 +13,7 @@ use crate::sdk::{self, Clients, FALLBACK_REGION};
 use crate::{account, NoProgress};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use trailguard_snapshot::Arn;
 
 /// The IAM action `trailguard accounts` needs, in the management account or a delegated
 /// administrator account.
@@ -47,11 +48,12 @@ impl OrganizationAccount {
     }
 
     /// The partition of the account's ARN (`aws`, `aws-us-gov`, `aws-cn`); `aws` when the ARN
-    /// does not say.
+    /// does not say (an emulator that sends none, or a malformed one).
     pub fn partition(&self) -> &str {
-        match self.arn.split(':').nth(1) {
-            Some(p) if self.arn.starts_with("arn:") && !p.is_empty() => p,
-            _ => "aws",
+        // The partition is the second part: `arn:` is 4 bytes before it.
+        match Arn::parse(&self.arn) {
+            Ok(arn) => self.arn.get(4..4 + arn.partition().len()).unwrap_or("aws"),
+            Err(_) => "aws",
         }
     }
 
