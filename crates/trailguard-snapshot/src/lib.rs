@@ -335,12 +335,11 @@ impl Snapshot {
     }
 }
 
-/// The bucket an S3 bucket ARN (`arn:PARTITION:s3:::NAME`) names; `None` for any other ARN
-/// (an object's ARN, `NAME/KEY`, names no bucket).
+/// What follows `arn:PARTITION:s3:::` in an S3 ARN, looked up as a bucket name (a snapshot's
+/// bucket keys are whatever the file holds); `None` for any other ARN.
 fn bucket_name(arn: Option<&Arn>) -> Option<&str> {
-    let arn =
-        arn.filter(|a| a.service() == "s3" && a.region().is_empty() && a.account().is_empty())?;
-    Some(arn.resource()).filter(|name| !name.contains('/'))
+    arn.filter(|a| a.service() == "s3" && a.region().is_empty() && a.account().is_empty())
+        .map(Arn::resource)
 }
 
 /// How much of a stream of unknown size is read into one buffer.
