@@ -963,7 +963,7 @@ mod tests {
         ] {
             let message = error.to_string();
             assert!(
-                message.starts_with("cannot convert the snapshot into the policy input")
+                message.starts_with("cannot give the snapshot to the policies as `input`")
                     && message.contains("map key must be a string"),
                 "{message}"
             );
