@@ -273,6 +273,20 @@ fn numbers_range_of_a_trillion_is_an_error_not_an_abort() {
 }
 
 #[test]
+fn sprintf_of_a_four_billion_wide_field_is_an_error_not_gigabytes() {
+    // Regression: `sprintf("%04000000000d", ...)` built a 4 GB string before the memory ceiling
+    // stopped it (31 s, 7.8 GB resident); a width past 2^32 overflowed regorus's counter.
+    let text = rule("ACME001", "\tx := sprintf(\"%04000000000d\", [1])");
+    let run = eval_policy(&text);
+    assert_names(&run, "ACME001", Some(11), "eval");
+    assert!(
+        run.stderr.contains("a policy may format at most 10000"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_recursive_function_is_refused_at_load_not_a_stack_overflow() {
     // Regression: recursion overflowed the stack and aborted the process.
     let mut text = rule("ACME001", "\tx := f(1)");

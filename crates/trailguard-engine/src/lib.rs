@@ -66,7 +66,7 @@ pub use diagnostic::Diagnostic;
 pub use engine::{PolicyEngine, MAX_EVAL_THREADS};
 pub use error::EngineError;
 pub use evaluation::Evaluation;
-pub use extensions::MAX_RANGE;
+pub use extensions::{MAX_FORMAT_WIDTH, MAX_RANGE};
 pub use finding::{Finding, RuleMeta, Severity, SourceLocation, GAP_RULE};
 pub use input::snapshot_value;
 pub use locate::relative_uri;
