@@ -7,6 +7,8 @@
 //! - `sprintf` refuses a width or precision above [`MAX_FORMAT_WIDTH`]: regorus builds the padded
 //!   string in full before the memory ceiling can see it (`%04000000000d` took 31 s and 7.8 GB to
 //!   be stopped), and a width past 2^32 overflowed its counter.
+//! - `trailguard.iam.decide(question)` answers one IAM request under AWS's evaluation logic
+//!   (crate `trailguard-iam`; the question and answer are documented in policies/README.md).
 //! - `time.add_date`, `time.clock`, `time.date`, `time.diff`, `time.format` and `time.weekday`
 //!   refuse a time zone other than UTC: `"Local"` reads the scanner's `TZ`, which would make
 //!   findings depend on the machine that ran the scan. UTC calls go to regorus's builtin.
@@ -72,6 +74,21 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
                 bounded_widths(format)?;
             }
             sprintf.call(&args)
+        }),
+    )?;
+    add(
+        engine,
+        "trailguard.iam.decide",
+        1,
+        Box::new(|args: Vec<Value>| {
+            let Some(question) = args.first() else {
+                anyhow::bail!("trailguard.iam.decide takes one argument, the question");
+            };
+            let question = serde_json::to_value(question)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
+            let answer = trailguard_iam::answer(&question)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
+            Value::from_json_str(&answer.to_string())
         }),
     )?;
     for &(name, nargs) in ZONED {
@@ -271,6 +288,36 @@ mod tests {
         }
         // `%%` is a literal percent sign, not the start of a width.
         assert!(eval(r#"sprintf("%%99999999", [])"#).is_ok());
+    }
+
+    #[test]
+    fn trailguard_iam_decide_answers_and_names_a_malformed_question() {
+        let answer = eval(
+            r#"trailguard.iam.decide({
+                "principal": {"arn": "arn:aws:iam::222222222222:role/admin", "kind": "role"},
+                "action": "cloudtrail:StopLogging",
+                "resource": "arn:aws:cloudtrail:us-east-1:222222222222:trail/org",
+                "identity": [{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}],
+                "scps": [[{"name": "protect-trail", "document": {"Statement": [
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {"Sid": "NoStop", "Effect": "Deny", "Action": "cloudtrail:StopLogging", "Resource": "*"}]}}]]
+            })"#,
+        )
+        .unwrap();
+        assert_eq!(answer["decision"], Value::from("deny"));
+        assert_eq!(
+            answer["denied_by"],
+            Value::from_json_str(
+                r#"[{"policy": "protect-trail", "statement": 1, "sid": "NoStop"}]"#
+            )
+            .unwrap()
+        );
+        let error = eval(r#"trailguard.iam.decide({"action": "s3:GetObject"})"#).unwrap_err();
+        assert!(error.contains("p.rego:3:27"), "{error}");
+        assert!(
+            error.contains("trailguard.iam.decide: principal: is required"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -44,6 +44,7 @@
 mod condition;
 mod evaluate;
 mod policy;
+mod question;
 mod truth;
 mod variables;
 mod wildcard;
@@ -54,5 +55,9 @@ pub use evaluate::{
     ResourcePolicy, Source, StatementRef, Verdict,
 };
 pub use policy::{Effect, Patterns, Policy, PolicyError, PrincipalSet, Principals, Statement};
+pub use question::{
+    answer, ask, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RCPS, UNREAD_RESOURCE,
+    UNREAD_SCPS,
+};
 pub use truth::Truth;
 pub use wildcard::{action_matches, arn_matches, glob};
