@@ -46,3 +46,49 @@ test_conditional_an_mfa_condition_is_named_not_guessed if {
 test_deny_unread_scps_never_pass if {
 	trailguard.iam.decide(question({"scps": "unknown"})).conditions == ["the service control policies (not collected)"]
 }
+
+# trailguard.iam.principals_that_can(input, action, resource) asks the same question of every
+# user and role of the resource's account, from the snapshot given as input.
+
+account := "111111111111"
+
+org_trail := "arn:aws:cloudtrail:us-east-1:111111111111:trail/org"
+
+snapshot(roles) := {"accounts": {account: {
+	"AccountId": account,
+	"Iam": {"Users": {}, "Groups": {}, "Roles": roles, "Policies": {
+		"arn:aws:iam::aws:policy/AdministratorAccess": {
+			"PolicyName": "AdministratorAccess",
+			"Arn": "arn:aws:iam::aws:policy/AdministratorAccess",
+			"Document": everything,
+		},
+	}},
+}}}
+
+role(name, attached) := {
+	"RoleName": name, "Arn": sprintf("arn:aws:iam::%s:role/%s", [account, name]),
+	"AssumeRolePolicyDocument": {"Statement": []},
+	"AttachedManagedPolicies": attached,
+}
+
+administrator := [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]
+
+test_deny_principals_that_can_names_the_administrator_only if {
+	roles := {"admin": role("admin", administrator), "reader": role("reader", [])}
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as snapshot(roles)
+	[a.name | some a in answers] == ["admin"]
+	answers[0].decision == "allow"
+	answers[0].grants == [{"policy": "managed policy AdministratorAccess", "statement": 0, "sid": null}]
+}
+
+test_conditional_an_attached_policy_missing_from_the_snapshot_is_named if {
+	missing := [{"PolicyName": "Mystery", "PolicyArn": "arn:aws:iam::111111111111:policy/Mystery"}]
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as snapshot({"x": role("x", missing)})
+	answers[0].decision == "conditional"
+	answers[0].conditions == ["managed policy Mystery (not collected)"]
+}
+
+test_allow_no_one_in_another_account if {
+	other := "arn:aws:cloudtrail:us-east-1:222222222222:trail/org"
+	trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", other) == [] with input as snapshot({"admin": role("admin", administrator)})
+}

@@ -38,6 +38,8 @@ pub struct PolicyEngine {
     pub(crate) batches: Vec<Batch>,
     /// The limits each rule runs within.
     pub(crate) budget: Budget,
+    /// The IAM indexes of the `trailguard.iam.*` builtins (see [`crate::iam`]).
+    pub(crate) iam: crate::iam::IamIndexes,
 }
 
 impl PolicyEngine {
@@ -62,8 +64,14 @@ impl PolicyEngine {
     ) -> Result<PolicyEngine, EngineError> {
         let rule_sources: Vec<PolicySource> =
             sources.iter().filter(|s| !s.is_test()).cloned().collect();
-        let (crate::loader::Loaded { mut engine, files }, mut diagnostics) =
-            crate::loader::load(&rule_sources, params)?;
+        let (
+            crate::loader::Loaded {
+                mut engine,
+                iam,
+                files,
+            },
+            mut diagnostics,
+        ) = crate::loader::load(&rule_sources, params)?;
         let mut rules: Vec<CompiledRule> = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
         let mut packages: HashMap<String, String> = HashMap::new();
@@ -137,6 +145,7 @@ impl PolicyEngine {
             engine,
             rules,
             batches,
+            iam,
             budget,
         };
         // Evaluate every rule once on an empty snapshot: this surfaces errors regorus only finds

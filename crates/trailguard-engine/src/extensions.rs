@@ -34,7 +34,10 @@ const ZONED: &[(&str, u8)] = &[
 ];
 
 /// Registers trailguard's extensions on `engine`.
-pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
+pub(crate) fn register(
+    engine: &mut regorus::Engine,
+    iam: &crate::iam::IamIndexes,
+) -> Result<(), String> {
     let add =
         |engine: &mut regorus::Engine, name: &str, nargs: u8, f: Box<dyn regorus::Extension>| {
             engine
@@ -89,6 +92,17 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             let answer = trailguard_iam::answer(&question)
                 .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
             Value::from_json_str(&answer.to_string())
+        }),
+    )?;
+    let indexes = iam.clone();
+    add(
+        engine,
+        "trailguard.iam.principals_that_can",
+        3,
+        Box::new(move |args: Vec<Value>| {
+            indexes
+                .principals_that_can(&args)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.principals_that_can: {e}"))
         }),
     )?;
     for &(name, nargs) in ZONED {
@@ -222,7 +236,7 @@ mod tests {
 
     fn eval(query: &str) -> Result<Value, String> {
         let mut engine = regorus::Engine::new();
-        register(&mut engine).unwrap();
+        register(&mut engine, &crate::iam::IamIndexes::default()).unwrap();
         engine
             .add_policy(
                 "p.rego".into(),

@@ -48,6 +48,7 @@ mod error;
 mod evaluation;
 mod extensions;
 mod finding;
+mod iam;
 mod input;
 mod loader;
 mod locate;

@@ -75,6 +75,7 @@ impl PolicyEngine {
     pub(crate) fn run_snapshot(&self, snapshot: &Snapshot) -> Result<Run, EngineError> {
         let input = crate::snapshot_value(snapshot)?;
         let run = self.run(&input);
+        self.iam.forget(&input);
         // Freeing a large input tree takes about as long as evaluating it; do it off the
         // caller's path (a CLI exiting meanwhile loses nothing: the OS reclaims the memory).
         std::thread::spawn(move || drop(input));

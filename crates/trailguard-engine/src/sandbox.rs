@@ -124,7 +124,8 @@ impl Builtins {
             // registering them fail, each call of one is reported as an unknown function at its
             // file:line: an error, never a silent pass (and the loader, which registers them
             // on the evaluating engine, fails first with the reason).
-            let registered = crate::extensions::register(&mut engine);
+            let registered =
+                crate::extensions::register(&mut engine, &crate::iam::IamIndexes::default());
             debug_assert!(registered.is_ok(), "{registered:?}");
             engine
         });

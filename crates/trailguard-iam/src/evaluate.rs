@@ -93,6 +93,9 @@ pub enum ResourcePolicy<'a> {
 pub struct Policies<'a> {
     /// The principal's identity policies: inline, managed, and through its groups.
     pub identity: &'a [Source<'a>],
+    /// Identity policies attached to the principal that were not read, by name: each may allow
+    /// or deny, so what they could decide is conditional on them.
+    pub unread_identity: &'a [String],
     /// Its permissions boundary.
     pub boundary: Known<'a, Source<'a>>,
     /// SCPs on the principal's account (`Known::None` outside an organisation or for its
@@ -224,6 +227,7 @@ impl Applying {
 /// };
 /// let mut policies = Policies {
 ///     identity: &identity,
+///     unread_identity: &[],
 ///     boundary: Known::None,
 ///     scps: Known::None,
 ///     rcps: Known::None,
@@ -265,12 +269,19 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
     {
         deny_in(source, &mut denies);
     }
-    // A resource policy that could not be read may deny, too.
+    // A resource policy or an identity policy that could not be read may deny, too.
+    let unread = Truth::any(
+        policies
+            .unread_identity
+            .iter()
+            .map(|name| Truth::maybe(name.as_str())),
+    );
     let denied = match &policies.resource {
         ResourcePolicy::Resource(Known::Unknown(what))
         | ResourcePolicy::Key(Known::Unknown(what)) => denies.truth().or(Truth::maybe(*what)),
         _ => denies.truth(),
-    };
+    }
+    .or(unread.clone());
 
     // 2. The organisation's guardrails.
     let guardrail = |levels: &OrgLevels<'_>| match levels {
@@ -295,7 +306,7 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
     }
     let identity = match principal.kind {
         PrincipalKind::Root => Truth::Yes,
-        PrincipalKind::User | PrincipalKind::Role => identity_grants.truth(),
+        PrincipalKind::User | PrincipalKind::Role => identity_grants.truth().or(unread),
     };
     let boundary = match (&policies.boundary, principal.kind) {
         (_, PrincipalKind::Root) | (Known::None, _) => Truth::Yes,

@@ -31,6 +31,7 @@
 //!     },
 //!     &Policies {
 //!         identity: &identity,
+//!         unread_identity: &[],
 //!         boundary: Known::None,
 //!         scps: Known::None,
 //!         rcps: Known::None,
@@ -45,6 +46,7 @@ mod condition;
 mod evaluate;
 mod policy;
 mod question;
+mod snapshot;
 mod truth;
 mod variables;
 mod wildcard;
@@ -59,5 +61,6 @@ pub use question::{
     answer, ask, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RCPS, UNREAD_RESOURCE,
     UNREAD_SCPS,
 };
+pub use snapshot::{Entry, IndexError, Power, SnapshotIndex};
 pub use truth::Truth;
 pub use wildcard::{action_matches, arn_matches, glob};

@@ -124,26 +124,33 @@ pub fn ask(question: &Value) -> Result<Decision, QuestionError> {
         Some(_) => text("resource_account")?,
     };
     let context = context(q.get("context"))?;
-    let identity = match q.get("identity") {
-        None => Vec::new(),
-        Some(Value::Array(list)) => list
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                named(
-                    &format!("identity[{i}]"),
-                    v,
-                    &format!("identity policy {i}"),
-                )
-            })
-            .collect::<Result<_, _>>()?,
+    let mut identity = Vec::new();
+    let mut unread_identity = Vec::new();
+    match q.get("identity") {
+        None => {}
+        Some(Value::Array(list)) => {
+            for (i, v) in list.iter().enumerate() {
+                let default_name = format!("identity policy {i}");
+                match (v, v.get("document")) {
+                    (Value::String(s), _) if s == "unknown" => {
+                        unread_identity.push(format!("{default_name} (not collected)"))
+                    }
+                    (_, Some(Value::String(s))) if s == "unknown" => {
+                        let name = v.get("name").and_then(Value::as_str);
+                        let name = name.unwrap_or(&default_name);
+                        unread_identity.push(format!("{name} (not collected)"))
+                    }
+                    _ => identity.push(named(&format!("identity[{i}]"), v, &default_name)?),
+                }
+            }
+        }
         Some(other) => {
             return Err(field_error(
                 "identity",
                 format!("must be a list, not {}", kind(other)),
             ))
         }
-    };
+    }
     let boundary = one(q, "boundary", "permissions boundary")?;
     let scps = levels(q, "scps", "SCP")?;
     let rcps = levels(q, "rcps", "RCP")?;
@@ -166,6 +173,7 @@ pub fn ask(question: &Value) -> Result<Decision, QuestionError> {
     };
     let policies = Policies {
         identity: &identity_sources,
+        unread_identity: &unread_identity,
         boundary: known(&boundary, UNREAD_BOUNDARY),
         scps: org(&scps, &scp_sources, UNREAD_SCPS),
         rcps: org(&rcps, &rcp_sources, UNREAD_RCPS),

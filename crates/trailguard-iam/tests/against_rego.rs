@@ -100,6 +100,7 @@ fn native_verdict(
         },
         &Policies {
             identity: &sources,
+            unread_identity: &[],
             boundary: match &boundary {
                 Some(policy) => Known::Is(Source {
                     name: "boundary",
