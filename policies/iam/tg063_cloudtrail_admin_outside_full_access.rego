@@ -25,39 +25,29 @@ package trailguard.rules.tg063
 # cloudtrail_admins, is this rule's.
 
 import data.trailguard.lib
+import data.trailguard.lib.holders
 import data.trailguard.lib.iam
+import data.trailguard.lib.sensitive
 import rego.v1
 
-# trail_actions stop a trail, delete it, or change what it records and where.
-trail_actions := ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]
-
-# powers maps each principal (by ARN) to what it may do to its account's trails: one entry per
-# trail and action, with AWS's answer.
-powers[arn] contains {"action": action, "trail": trail.Name, "answer": a} if {
-	some trail_arn, trail in input.trails
-	some action in trail_actions
-	some a in trailguard.iam.principals_that_can(input, action, trail_arn)
+# powers maps each principal (by ARN) to what it may do to its account's trails (stop, delete,
+# reconfigure; see lib.sensitive), one entry per trail and action, with AWS's answer.
+powers[arn] contains {"action": r.action, "name": r.name, "answer": a} if {
+	some asked in sensitive.requests
+	some r in asked
+	r.topic == "trail"
+	some a in trailguard.iam.principals_that_can(input, r.action, r.resource)
 	arn := a.arn
-}
-
-# principal is who an ARN of powers is: {"kind", "name", "account"}.
-principal[arn] := {"kind": a.kind, "name": a.name, "account": a.account} if {
-	some arn, granted in powers
-	some g in granted
-	a := g.answer
 }
 
 deny contains lib.finding(arn, msg) if {
 	some arn, granted in powers
-	p := principal[arn]
+	p := holders.principal(granted)
 	not full_access(p)
-	not exempt(arn)
-	names := {g.trail | some g in granted}
-	msg := sprintf("%s %s in account %s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s", [
-		lower(p.kind), p.name, p.account, plural(names), concat(", ", sort(names)),
-		concat(", ", sort({g.action | some g in granted})),
-		concat("; ", sort({grant_name(s) | some g in granted; some s in g.answer.grants})),
-		open_conditions(granted),
+	not holders.exempt(arn)
+	s := holders.summary(granted)
+	msg := sprintf("%s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s", [
+		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
 	])
 }
 
@@ -73,25 +63,3 @@ full_access(p) if {
 	p.kind == "Role"
 	iam.holds_full_access(input.accounts[p.account].Iam.Roles[p.name])
 }
-
-# exempt holds for principals the cloudtrail_admins parameter allows (ARNs, with * and ?).
-exempt(arn) if {
-	some pattern in data.trailguard.params.cloudtrail_admins
-	glob.match(pattern, null, arn) # null: no delimiters, "*" matches across ":" and "/"
-}
-
-plural(names) := "s" if count(names) > 1 else := ""
-
-# grant_name names a statement: its policy, then its Sid or its index.
-grant_name(s) := sprintf("%s statement \"%s\"", [s.policy, s.sid]) if {
-	is_string(s.sid)
-	s.sid != ""
-} else := sprintf("%s Statement[%d]", [s.policy, s.statement])
-
-# open_conditions is "" when one request is allowed outright, else what the answers depend on.
-open_conditions(granted) := "" if {
-	some g in granted
-	g.answer.decision == "allow"
-} else := sprintf(" (conditional on %s, which trailguard does not evaluate)", [
-	concat(", ", sort({c | some g in granted; some c in g.answer.conditions})),
-])

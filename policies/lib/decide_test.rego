@@ -92,3 +92,19 @@ test_allow_no_one_in_another_account if {
 	other := "arn:aws:cloudtrail:us-east-1:222222222222:trail/org"
 	trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", other) == [] with input as snapshot({"admin": role("admin", administrator)})
 }
+
+test_allow_a_bucket_policy_grant_to_everyone_is_not_each_principals if {
+	# What a bucket policy grants to anyone is reported once on the bucket (TG065), not once
+	# per principal of the account.
+	bucket := {"OwnerAccount": account, "Policy": {"Statement": [
+		{"Effect": "Allow", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/*"},
+	]}}
+	s := object.union(snapshot({"reader": role("reader", [])}), {"buckets": {"logs": bucket}})
+	trailguard.iam.principals_that_can(input, "s3:DeleteObject", "arn:aws:s3:::logs/x") == [] with input as s
+	named := {"OwnerAccount": account, "Policy": {"Statement": [{
+		"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/reader"},
+		"Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/*",
+	}]}}
+	answers := trailguard.iam.principals_that_can(input, "s3:DeleteObject", "arn:aws:s3:::logs/x") with input as object.union(s, {"buckets": {"logs": named}})
+	[a.name | some a in answers] == ["reader"]
+}

@@ -39,7 +39,6 @@
 //! assert_eq!(findings[0].message, "no trail at all");
 //! ```
 
-mod batch;
 mod budget;
 mod deny;
 mod diagnostic;

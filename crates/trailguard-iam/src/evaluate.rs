@@ -350,7 +350,7 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
             Applying::default(),
         ),
         ResourcePolicy::Resource(Known::Is(source)) => {
-            let (direct, account, applying) = resource_allows(source, request);
+            let (direct, account, applying) = resource_allows(source, request, same_account);
             let granted = if same_account {
                 let direct = match principal.kind {
                     PrincipalKind::User | PrincipalKind::Root => direct,
@@ -363,7 +363,7 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
             (granted, applying)
         }
         ResourcePolicy::Key(Known::Is(source)) => {
-            let (direct, account, applying) = resource_allows(source, request);
+            let (direct, account, applying) = resource_allows(source, request, same_account);
             let granted = if same_account {
                 let direct = match principal.kind {
                     PrincipalKind::User | PrincipalKind::Root => direct,
@@ -415,7 +415,16 @@ fn allow_in(source: &Source<'_>, request: &Request<'_>, allows: &mut Applying) {
 
 /// What a resource policy's `Allow` statements grant: to the principal itself (or everyone),
 /// and to its account.
-fn resource_allows(source: &Source<'_>, request: &Request<'_>) -> (Truth, Truth, Applying) {
+///
+/// The statements returned are those that grant to the principal: the ones naming it (or
+/// everyone), and across accounts those naming its account. Within the account, a statement
+/// naming the account only lets identity policies decide (KMS's "Enable IAM User Permissions"),
+/// so the identity statements are the grants.
+fn resource_allows(
+    source: &Source<'_>,
+    request: &Request<'_>,
+    same_account: bool,
+) -> (Truth, Truth, Applying) {
     let mut direct = Applying::default();
     let mut account = Applying::default();
     for statement in &source.policy.statements {
@@ -430,7 +439,9 @@ fn resource_allows(source: &Source<'_>, request: &Request<'_>) -> (Truth, Truth,
         }
     }
     let (d, a) = (direct.truth(), account.truth());
-    direct.statements.extend(account.statements);
+    if !same_account {
+        direct.statements.extend(account.statements);
+    }
     (d, a, direct)
 }
 

@@ -12,7 +12,7 @@ use crate::evaluate::{
     decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
     Verdict,
 };
-use crate::policy::{Policy, PolicyError};
+use crate::policy::{Effect, Policy, PolicyError, Principals};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -148,7 +148,9 @@ impl SnapshotIndex {
 
     /// The users and roles of the resource's account that may make the request (allowed, or
     /// allowed under conditions the snapshot cannot decide), with their decisions, in the order
-    /// of the snapshot. AWS's service-linked roles are left out: AWS owns their policies.
+    /// of the snapshot. AWS's service-linked roles are left out: AWS owns their policies. A
+    /// principal only an unread resource policy could allow is not listed (see below), nor are
+    /// a resource policy's grants to everyone counted (see `have`).
     ///
     /// The resource is a trail or other ARN (owned by the account in the ARN), a bucket or an
     /// object in it (`arn:aws:s3:::bucket/key`, owned by the bucket's owner, under its bucket
@@ -193,8 +195,18 @@ impl SnapshotIndex {
                         resource: own,
                     },
                 );
-                matches!(decision.verdict, Verdict::Allow | Verdict::Conditional)
-                    .then_some(Power { entry, decision })
+                // A conditional answer names a principal only for what is its own: a statement
+                // that grants it, or an identity policy of its own that was not read. An unread
+                // bucket or key policy could grant anyone; it is a gap of its own (TG090), not a
+                // finding about each principal of the account.
+                let listed = match decision.verdict {
+                    Verdict::Allow => true,
+                    Verdict::Conditional => {
+                        !decision.grants.is_empty() || !entry.unread_identity.is_empty()
+                    }
+                    Verdict::Deny | Verdict::ImplicitDeny => false,
+                };
+                listed.then_some(Power { entry, decision })
             })
             .collect()
     }
@@ -253,11 +265,28 @@ fn parse(name: String, document: &Value) -> Result<Arc<Named>, IndexError> {
 }
 
 /// A resource's policy field: left out when it was not read, `null` when there is none.
+///
+/// Its `Allow` statements that grant to everyone (`"Principal": "*"`) are left out: what a
+/// resource policy grants to anyone is a finding about the resource, made once (TG065, TG066
+/// report it), not one about each principal of the account. Its `Deny` statements all stay.
 fn have(field: Option<&Value>, name: &str, unread: &str) -> Result<Have, IndexError> {
     Ok(match field {
         None => Have::Unknown(unread.to_string()),
         Some(Value::Null) => Have::None,
-        Some(document) => Have::Is(parse(name.to_string(), document)?),
+        Some(document) => {
+            let mut policy = Policy::parse(document).map_err(|source| IndexError::Policy {
+                policy: name.to_string(),
+                source,
+            })?;
+            policy.statements.retain(|st| {
+                !(st.effect == Effect::Allow
+                    && matches!(&st.principals, Some(Principals::Only(set)) if set.everyone))
+            });
+            Have::Is(Arc::new(Named {
+                name: name.to_string(),
+                policy,
+            }))
+        }
     })
 }
 
