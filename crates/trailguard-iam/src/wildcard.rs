@@ -45,16 +45,16 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 }
 
 /// Whether a resource pattern matches an ARN: `*` matches every resource; otherwise the pattern
-/// and the ARN are split into their six segments and each is matched on its own,
-/// case-sensitively. A pattern with fewer than six segments matches nothing.
+/// and the value are split into their colon-separated segments (at most six: the sixth, the
+/// resource, keeps its colons) and each is matched on its own, case-sensitively. A pattern with
+/// another number of segments than the value matches nothing.
 pub fn arn_matches(pattern: &str, arn: &str) -> bool {
     if pattern == "*" {
         return true;
     }
     let patterns: Vec<&str> = pattern.splitn(6, ':').collect();
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    patterns.len() == 6
-        && parts.len() == 6
+    patterns.len() == parts.len()
         && patterns
             .iter()
             .zip(&parts)
@@ -127,6 +127,13 @@ mod tests {
             "arn:aws:logs:us-east-1:1:log-group:a:log-stream:b"
         ));
         assert!(arn_matches("*", "not even an arn"));
+        // Regression: ArnLike on a key whose value is not an ARN (aws:PrincipalAccount) matched
+        // nothing, not even the same text.
+        assert!(arn_matches("111111111111", "111111111111"));
+        assert!(!arn_matches(
+            "111111111111",
+            "arn:aws:iam::111111111111:root"
+        ));
         assert!(!arn_matches("arn:aws:s3:::b", "arn:aws:s3:::b/key"));
     }
 }
