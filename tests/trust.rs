@@ -273,6 +273,56 @@ fn numbers_range_of_a_trillion_is_an_error_not_an_abort() {
 }
 
 #[test]
+fn sprintf_of_a_four_billion_wide_field_is_an_error_not_gigabytes() {
+    // Regression: `sprintf("%04000000000d", ...)` built a 4 GB string before the memory ceiling
+    // stopped it (31 s, 7.8 GB resident); a width past 2^32 overflowed regorus's counter.
+    let text = rule("ACME001", "\tx := sprintf(\"%04000000000d\", [1])");
+    let run = eval_policy(&text);
+    assert_names(&run, "ACME001", Some(11), "eval");
+    assert!(
+        run.stderr.contains("a policy may format at most 10000"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_custom_rule_may_call_trailguard_iam_decide() {
+    // trailguard's own builtin is known to the sandbox and the evaluator alike: a custom rule
+    // asks AWS's evaluation logic about each trail and reports what it says.
+    let text = rule(
+        "ACME001",
+        "\tanswer := trailguard.iam.decide({\n\
+         \t\t\"principal\": {\"arn\": sprintf(\"arn:aws:iam::%s:role/admin\", [t.AccountId]), \"kind\": \"role\"},\n\
+         \t\t\"action\": \"cloudtrail:StopLogging\", \"resource\": t.TrailARN,\n\
+         \t\t\"identity\": [{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}],\n\
+         \t})\n\
+         \tx := answer.decision",
+    );
+    let run = eval_policy(&text);
+    assert_eq!(run.code, 0, "{run:?}");
+    // One finding per trail of the demo, each with the answer's decision as its message.
+    assert_eq!(
+        run.stdout.matches("\"message\": \"allow\"").count(),
+        4,
+        "{}",
+        run.stdout
+    );
+    // A malformed question is an error naming the rule, its file and line.
+    let text = rule(
+        "ACME001",
+        "\tx := trailguard.iam.decide({\"action\": t.TrailARN})",
+    );
+    let run = eval_policy(&text);
+    assert_names(&run, "ACME001", Some(11), "malformed question");
+    assert!(
+        run.stderr.contains("principal: is required"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_recursive_function_is_refused_at_load_not_a_stack_overflow() {
     // Regression: recursion overflowed the stack and aborted the process.
     let mut text = rule("ACME001", "\tx := f(1)");

@@ -20,17 +20,46 @@
 #     outside an admin role protects every account of an organisation at once.
 package trailguard.rules.tg063
 
+# Who may do what is AWS's evaluation logic, asked of trailguard.iam.principals_that_can (see
+# policies/README.md); the judgement, outside AWSCloudTrail_FullAccess and not in
+# cloudtrail_admins, is this rule's.
+
 import data.trailguard.lib
-import data.trailguard.lib.powers
+import data.trailguard.lib.holders
+import data.trailguard.lib.iam
+import data.trailguard.lib.sensitive
 import rego.v1
 
-deny contains lib.finding(p.arn, msg) if {
-	some p in powers.principals[_]
-	not p.full_access
-	granted := powers.powers(p, "trail")
-	count(granted) > 0
-	s := powers.summary(granted)
+# powers maps each principal (by ARN) to what it may do to its account's trails (stop, delete,
+# reconfigure; see lib.sensitive), one entry per trail and action, with AWS's answer.
+powers[arn] contains {"action": r.action, "name": r.name, "answer": a} if {
+	some asked in sensitive.requests
+	some r in asked
+	r.topic == "trail"
+	some a in trailguard.iam.principals_that_can(input, r.action, r.resource)
+	arn := a.arn
+}
+
+deny contains lib.finding(arn, msg) if {
+	some arn, granted in powers
+	p := holders.principal(granted)
+	not full_access(p)
+	not holders.exempt(arn)
+	s := holders.summary(granted)
 	msg := sprintf("%s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s", [
-		powers.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
+		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
 	])
+}
+
+# full_access holds for a principal that holds AWSCloudTrail_FullAccess: a user directly or
+# through a group, a role directly.
+full_access(p) if {
+	p.kind == "User"
+	account_iam := input.accounts[p.account].Iam
+	count(iam.full_access_ways(account_iam.Users[p.name], iam.full_access_groups(account_iam))) > 0
+}
+
+full_access(p) if {
+	p.kind == "Role"
+	iam.holds_full_access(input.accounts[p.account].Iam.Roles[p.name])
 }

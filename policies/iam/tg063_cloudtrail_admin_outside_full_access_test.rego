@@ -74,7 +74,7 @@ test_deny_conditional_on_source_ip if {
 	}]}}]})
 	findings({"Roles": {"ops": r}}) == {{
 		"resource": "arn:aws:iam::111111111111:role/ops",
-		"message": "role ops in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by role ops inline policy stop Statement[0] (conditional on aws:sourceip, which trailguard does not evaluate)",
+		"message": "role ops in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by role ops inline policy stop Statement[0] (conditional on IpAddress aws:SourceIp, which trailguard does not evaluate)",
 	}}
 }
 

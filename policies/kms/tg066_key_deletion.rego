@@ -20,28 +20,38 @@
 package trailguard.rules.tg066
 
 import data.trailguard.lib
-import data.trailguard.lib.powers
+import data.trailguard.lib.holders
+import data.trailguard.lib.sensitive
 import rego.v1
 
-# Principals of the keys' account, through the key policy and, where it delegates to IAM, their
-# identity policies.
-deny contains lib.finding(p.arn, msg) if {
-	some p in powers.principals[_]
-	granted := powers.powers(p, "key")
-	count(granted) > 0
-	s := powers.summary(granted)
+# disablers maps each principal of a trail key's account (by ARN) to the requests that make the
+# logs unreadable it may make (disable the key, schedule its deletion), with AWS's answer: the
+# key policy decides, and identity policies only where it delegates to the account
+# (trailguard.iam.principals_that_can).
+disablers[arn] contains {"action": r.action, "name": r.name, "answer": a} if {
+	some asked in sensitive.requests
+	some r in asked
+	r.topic == "key"
+	some a in trailguard.iam.principals_that_can(input, r.action, r.resource)
+	arn := a.arn
+}
+
+deny contains lib.finding(arn, msg) if {
+	some arn, granted in disablers
+	not holders.exempt(arn)
+	s := holders.summary(granted)
 	msg := sprintf("%s can disable or schedule deletion of KMS key%s %s (%s), granted by %s%s", [
-		powers.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
+		holders.describe(holders.principal(granted)), s.plural, s.resources, s.actions, s.grants, s.conditions,
 	])
 }
 
 # The key policies' grants to anyone or to other accounts.
 deny contains lib.finding(arn, msg) if {
 	some owner, _ in input.accounts
-	asked := powers.topic_requests(owner, "key")
+	asked := sensitive.topic_requests(owner, "key")
 	some arn in {r.resource | some r in asked}
-	some g in powers.outside_grants(powers.key_policy(arn), [r | some r in asked; r.resource == arn], owner)
+	some g in sensitive.outside_grants(sensitive.key_policy(arn), [r | some r in asked; r.resource == arn], owner)
 	msg := sprintf("The policy of KMS key %s (%s) lets %s %s, which makes the trail's logs unreadable%s", [
-		arn, g.statement, g.who, g.actions, powers.conditional_note(g.conditions),
+		arn, g.statement, g.who, g.actions, sensitive.conditional_note(g.conditions),
 	])
 }

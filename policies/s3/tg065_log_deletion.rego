@@ -22,27 +22,37 @@
 package trailguard.rules.tg065
 
 import data.trailguard.lib
-import data.trailguard.lib.powers
+import data.trailguard.lib.holders
+import data.trailguard.lib.sensitive
 import rego.v1
 
-# Principals of the buckets' account, through their identity policies and the bucket policies.
-deny contains lib.finding(p.arn, msg) if {
-	some p in powers.principals[_]
-	granted := powers.powers(p, "bucket")
-	count(granted) > 0
-	s := powers.summary(granted)
+# deleters maps each principal of a log bucket's account (by ARN) to the requests that destroy
+# logs it may make (delete a log object, the bucket or its policy), with AWS's answer: its
+# identity policies and the bucket policy decide (trailguard.iam.principals_that_can).
+deleters[arn] contains {"action": r.action, "name": r.name, "answer": a} if {
+	some asked in sensitive.requests
+	some r in asked
+	r.topic == "bucket"
+	some a in trailguard.iam.principals_that_can(input, r.action, r.resource)
+	arn := a.arn
+}
+
+deny contains lib.finding(arn, msg) if {
+	some arn, granted in deleters
+	not holders.exempt(arn)
+	s := holders.summary(granted)
 	msg := sprintf("%s can delete the CloudTrail logs in bucket%s %s (%s), granted by %s%s", [
-		powers.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
+		holders.describe(holders.principal(granted)), s.plural, s.resources, s.actions, s.grants, s.conditions,
 	])
 }
 
 # The bucket policies' grants to anyone or to other accounts.
 deny contains lib.finding(name, msg) if {
 	some owner, _ in input.accounts
-	asked := powers.topic_requests(owner, "bucket")
+	asked := sensitive.topic_requests(owner, "bucket")
 	some name in {r.name | some r in asked}
-	some g in powers.outside_grants(powers.bucket_policy(name), [r | some r in asked; r.name == name], owner)
+	some g in sensitive.outside_grants(sensitive.bucket_policy(name), [r | some r in asked; r.name == name], owner)
 	msg := sprintf("The policy of log bucket %s (%s) lets %s %s, which can delete the CloudTrail logs%s", [
-		name, g.statement, g.who, g.actions, powers.conditional_note(g.conditions),
+		name, g.statement, g.who, g.actions, sensitive.conditional_note(g.conditions),
 	])
 }

@@ -53,7 +53,7 @@ test_deny_conditional_on_mfa_deny if {
 	guard := {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
 	findings({"ops": user("ops", [delete_logs, guard])}, null) == {{
 		"resource": "arn:aws:iam::111111111111:user/ops",
-		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on aws:multifactorauthpresent, which trailguard does not evaluate)",
+		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on BoolIfExists aws:MultiFactorAuthPresent, which trailguard does not evaluate)",
 	}}
 }
 

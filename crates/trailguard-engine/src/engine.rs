@@ -1,7 +1,6 @@
 //! The loaded rule catalogue: policies validated and compiled once, ready to evaluate any number
 //! of snapshots (evaluation is in [`crate::run`], locating findings in [`crate::locate`]).
 
-use crate::batch::Batch;
 use crate::budget::Budget;
 use crate::metadata::{declared_id, rule_meta};
 use crate::rego::Parsed;
@@ -20,24 +19,15 @@ pub(crate) struct CompiledRule {
     pub entry: String,
 }
 
-impl CompiledRule {
-    /// The rule's package without `data.`: `trailguard.rules.tg063`.
-    pub fn package(&self) -> &str {
-        self.entry
-            .trim_start_matches("data.")
-            .trim_end_matches(".deny")
-    }
-}
-
 /// The loaded policies, validated and compiled once, ready to evaluate any number of snapshots.
 #[derive(Debug, Clone)]
 pub struct PolicyEngine {
     pub(crate) engine: regorus::Engine,
     pub(crate) rules: Vec<CompiledRule>,
-    /// Groups of rules evaluated together (see [`crate::batch`]).
-    pub(crate) batches: Vec<Batch>,
     /// The limits each rule runs within.
     pub(crate) budget: Budget,
+    /// The IAM indexes of the `trailguard.iam.*` builtins (see [`crate::iam`]).
+    pub(crate) iam: crate::iam::IamIndexes,
 }
 
 impl PolicyEngine {
@@ -62,8 +52,14 @@ impl PolicyEngine {
     ) -> Result<PolicyEngine, EngineError> {
         let rule_sources: Vec<PolicySource> =
             sources.iter().filter(|s| !s.is_test()).cloned().collect();
-        let (crate::loader::Loaded { mut engine, files }, mut diagnostics) =
-            crate::loader::load(&rule_sources, params)?;
+        let (
+            crate::loader::Loaded {
+                mut engine,
+                iam,
+                files,
+            },
+            mut diagnostics,
+        ) = crate::loader::load(&rule_sources, params)?;
         let mut rules: Vec<CompiledRule> = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
         let mut packages: HashMap<String, String> = HashMap::new();
@@ -131,12 +127,10 @@ impl PolicyEngine {
         // the engine inherits it).
         engine.set_execution_timer_config(budget.timer());
 
-        let parsed: Vec<&Parsed> = files.iter().map(|(_, p)| p).collect();
-        let batches = crate::batch::plan(&mut engine, &parsed, &rules)?;
         let engine = PolicyEngine {
             engine,
             rules,
-            batches,
+            iam,
             budget,
         };
         // Evaluate every rule once on an empty snapshot: this surfaces errors regorus only finds

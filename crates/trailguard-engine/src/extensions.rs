@@ -4,6 +4,11 @@
 //! - `numbers.range` and `numbers.range_step` refuse to build more than [`MAX_RANGE`] numbers.
 //!   regorus allocates the whole array up front, so `numbers.range(0, 1e12)` aborted the process
 //!   (an allocation that fails cannot be caught). The error names the call's file and line.
+//! - `sprintf` refuses a width or precision above [`MAX_FORMAT_WIDTH`]: regorus builds the padded
+//!   string in full before the memory ceiling can see it (`%04000000000d` took 31 s and 7.8 GB to
+//!   be stopped), and a width past 2^32 overflowed its counter.
+//! - `trailguard.iam.decide(question)` answers one IAM request under AWS's evaluation logic
+//!   (crate `trailguard-iam`; the question and answer are documented in policies/README.md).
 //! - `time.add_date`, `time.clock`, `time.date`, `time.diff`, `time.format` and `time.weekday`
 //!   refuse a time zone other than UTC: `"Local"` reads the scanner's `TZ`, which would make
 //!   findings depend on the machine that ran the scan. UTC calls go to regorus's builtin.
@@ -13,6 +18,10 @@ use regorus::Value;
 
 /// The most numbers `numbers.range` and `numbers.range_step` may build in one call.
 pub const MAX_RANGE: u64 = 1_000_000;
+
+/// The widest field (`%NNNd`) or longest precision (`%.NNNf`) `sprintf` may format: ample for
+/// any message, and far below what could exhaust memory.
+pub const MAX_FORMAT_WIDTH: u64 = 10_000;
 
 /// The time builtins that take `[ns, zone]`, with their argument counts.
 const ZONED: &[(&str, u8)] = &[
@@ -25,7 +34,10 @@ const ZONED: &[(&str, u8)] = &[
 ];
 
 /// Registers trailguard's extensions on `engine`.
-pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
+pub(crate) fn register(
+    engine: &mut regorus::Engine,
+    iam: &crate::iam::IamIndexes,
+) -> Result<(), String> {
     let add =
         |engine: &mut regorus::Engine, name: &str, nargs: u8, f: Box<dyn regorus::Extension>| {
             engine
@@ -53,6 +65,44 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             let count = span_of(&args, step)?;
             bounded("numbers.range_step", count)?;
             range_step.call(&args)
+        }),
+    )?;
+    let sprintf = Builtin::new("sprintf", 2)?;
+    add(
+        engine,
+        "sprintf",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            if let Some(Value::String(format)) = args.first() {
+                bounded_widths(format)?;
+            }
+            sprintf.call(&args)
+        }),
+    )?;
+    add(
+        engine,
+        "trailguard.iam.decide",
+        1,
+        Box::new(|args: Vec<Value>| {
+            let Some(question) = args.first() else {
+                anyhow::bail!("trailguard.iam.decide takes one argument, the question");
+            };
+            let question = serde_json::to_value(question)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
+            let answer = trailguard_iam::answer(&question)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
+            Value::from_json_str(&answer.to_string())
+        }),
+    )?;
+    let indexes = iam.clone();
+    add(
+        engine,
+        "trailguard.iam.principals_that_can",
+        3,
+        Box::new(move |args: Vec<Value>| {
+            indexes
+                .principals_that_can(&args)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.principals_that_can: {e}"))
         }),
     )?;
     for &(name, nargs) in ZONED {
@@ -109,6 +159,33 @@ fn bounded(name: &str, count: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Refuses a `sprintf` format with a width or precision above [`MAX_FORMAT_WIDTH`]. Reads the
+/// format as regorus does: after `%` (not `%%`), an optional `.` and then digits.
+fn bounded_widths(format: &str) -> anyhow::Result<()> {
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        if chars.next_if_eq(&'%').is_some() {
+            continue;
+        }
+        chars.next_if_eq(&'.');
+        let mut width: u64 = 0;
+        while let Some(digit) = chars.peek().and_then(|c| c.to_digit(10)) {
+            chars.next();
+            width = width.saturating_mul(10).saturating_add(u64::from(digit));
+        }
+        if width > MAX_FORMAT_WIDTH {
+            anyhow::bail!(
+                "sprintf format asks for a field of {width} characters; a policy may format at \
+                 most {MAX_FORMAT_WIDTH}"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A regorus builtin called directly, with a placeholder call site for its own error messages.
 #[derive(Clone)]
 struct Builtin {
@@ -159,7 +236,7 @@ mod tests {
 
     fn eval(query: &str) -> Result<Value, String> {
         let mut engine = regorus::Engine::new();
-        register(&mut engine).unwrap();
+        register(&mut engine, &crate::iam::IamIndexes::default()).unwrap();
         engine
             .add_policy(
                 "p.rego".into(),
@@ -193,6 +270,68 @@ mod tests {
         );
         assert!(eval("numbers.range_step(0, 1e12, 1)").is_err());
         assert!(eval("numbers.range(0, 999999)").is_ok());
+    }
+
+    #[test]
+    fn sprintf_of_a_four_billion_wide_field_is_refused_not_built() {
+        // Regression: regorus built the whole padded string before the memory ceiling saw it.
+        assert_eq!(
+            eval(r#"sprintf("%05d|%.2f|%s|100%%", [42, 1.5, "x"])"#).unwrap(),
+            Value::from("00042|1.50|x|100%")
+        );
+        assert_eq!(
+            eval(r#"sprintf("%010000d", [1])"#)
+                .unwrap()
+                .as_string()
+                .unwrap()
+                .len(),
+            10_000
+        );
+        for format in [
+            "%04000000000d",
+            "%.10001f",
+            "%99999999999999999999999s",
+            "%%%10001d",
+        ] {
+            let error = eval(&format!("sprintf(\"{format}\", [1])")).unwrap_err();
+            assert!(error.contains("p.rego:3:13"), "{format}: {error}");
+            assert!(
+                error.contains("a policy may format at most 10000"),
+                "{format}: {error}"
+            );
+        }
+        // `%%` is a literal percent sign, not the start of a width.
+        assert!(eval(r#"sprintf("%%99999999", [])"#).is_ok());
+    }
+
+    #[test]
+    fn trailguard_iam_decide_answers_and_names_a_malformed_question() {
+        let answer = eval(
+            r#"trailguard.iam.decide({
+                "principal": {"arn": "arn:aws:iam::222222222222:role/admin", "kind": "role"},
+                "action": "cloudtrail:StopLogging",
+                "resource": "arn:aws:cloudtrail:us-east-1:222222222222:trail/org",
+                "identity": [{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}],
+                "scps": [[{"name": "protect-trail", "document": {"Statement": [
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {"Sid": "NoStop", "Effect": "Deny", "Action": "cloudtrail:StopLogging", "Resource": "*"}]}}]]
+            })"#,
+        )
+        .unwrap();
+        assert_eq!(answer["decision"], Value::from("deny"));
+        assert_eq!(
+            answer["denied_by"],
+            Value::from_json_str(
+                r#"[{"policy": "protect-trail", "statement": 1, "sid": "NoStop"}]"#
+            )
+            .unwrap()
+        );
+        let error = eval(r#"trailguard.iam.decide({"action": "s3:GetObject"})"#).unwrap_err();
+        assert!(error.contains("p.rego:3:27"), "{error}");
+        assert!(
+            error.contains("trailguard.iam.decide: principal: is required"),
+            "{error}"
+        );
     }
 
     #[test]

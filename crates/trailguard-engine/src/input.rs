@@ -431,17 +431,17 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
             variant: Some(variant),
         })
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<MapBuilder<'k>> {
+    fn serialize_map(self, len: Option<usize>) -> Result<MapBuilder<'k>> {
         Ok(MapBuilder {
             shared: self.shared,
-            object: Object::new(),
+            entries: Vec::with_capacity(len.unwrap_or(0)),
             key: None,
             variant: None,
             number: false,
             digits: None,
         })
     }
-    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<MapBuilder<'k>> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<MapBuilder<'k>> {
         // serde_json's private structs: with its `arbitrary_precision` feature a number arrives
         // as a struct of one field holding its digits, and a raw value holds unparsed JSON.
         if name == RAW_VALUE {
@@ -451,7 +451,7 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         }
         Ok(MapBuilder {
             shared: self.shared,
-            object: Object::new(),
+            entries: Vec::with_capacity(len),
             key: None,
             variant: None,
             number: name == NUMBER,
@@ -463,11 +463,11 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-        _len: usize,
+        len: usize,
     ) -> Result<MapBuilder<'k>> {
         Ok(MapBuilder {
             shared: self.shared,
-            object: Object::new(),
+            entries: Vec::with_capacity(len),
             key: None,
             variant: Some(variant),
             number: false,
@@ -552,9 +552,9 @@ impl ser::SerializeTupleVariant for SeqBuilder<'_> {
 /// An object (a map, a struct, or a struct variant's object) under construction.
 struct MapBuilder<'k> {
     shared: &'k mut Shared,
-    /// The entries so far: a later entry of the same key replaces an earlier one, as the JSON
-    /// parser keeps the last.
-    object: Object,
+    /// The entries so far, in the order given; sorted into an object at the end, where a later
+    /// entry of the same key replaces an earlier one, as the JSON parser keeps the last.
+    entries: Vec<(Value, Value)>,
     /// The key given by `serialize_key`, waiting for its value.
     key: Option<Value>,
     variant: Option<&'static str>,
@@ -581,7 +581,7 @@ impl MapBuilder<'_> {
             }
             return Ok(());
         }
-        self.object.insert(self.shared.field(key), value);
+        self.entries.push((self.shared.field(key), value));
         Ok(())
     }
 
@@ -591,7 +591,10 @@ impl MapBuilder<'_> {
                 .digits
                 .ok_or_else(|| ConvertError("a number without its digits".into()));
         }
-        let value = self.shared.object(self.object);
+        // Built in one pass from the sorted entries (`collect` sorts stably and keeps the last
+        // of equal keys), not key by key: inserting each key walked the tree every time.
+        let map: BTreeMap<Value, Value> = self.entries.into_iter().collect();
+        let value = self.shared.object(Object::from(map));
         Ok(match self.variant {
             Some(name) => self.shared.variant(name, value),
             None => value,
@@ -616,7 +619,7 @@ impl ser::SerializeMap for MapBuilder<'_> {
         let value = value.serialize(ValueSerializer {
             shared: &mut *self.shared,
         })?;
-        self.object.insert(key, value);
+        self.entries.push((key, value));
         Ok(())
     }
     fn end(self) -> Result<Value> {

@@ -39,7 +39,6 @@
 //! assert_eq!(findings[0].message, "no trail at all");
 //! ```
 
-mod batch;
 mod budget;
 mod deny;
 mod diagnostic;
@@ -48,6 +47,7 @@ mod error;
 mod evaluation;
 mod extensions;
 mod finding;
+mod iam;
 mod input;
 mod loader;
 mod locate;
@@ -66,7 +66,7 @@ pub use diagnostic::Diagnostic;
 pub use engine::{PolicyEngine, MAX_EVAL_THREADS};
 pub use error::EngineError;
 pub use evaluation::Evaluation;
-pub use extensions::MAX_RANGE;
+pub use extensions::{MAX_FORMAT_WIDTH, MAX_RANGE};
 pub use finding::{Finding, RuleMeta, Severity, SourceLocation, GAP_RULE};
 pub use input::snapshot_value;
 pub use locate::relative_uri;

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 pub(crate) struct Loaded {
     /// The engine, with the policies, trailguard's extensions and the parameters.
     pub engine: regorus::Engine,
+    /// The IAM indexes its `trailguard.iam.*` builtins answer from.
+    pub iam: crate::iam::IamIndexes,
     /// Each loaded file with what regorus parsed, in the order given (duplicates dropped).
     pub files: Vec<(PolicySource, Parsed)>,
 }
@@ -25,7 +27,8 @@ pub(crate) fn load(
     let mut engine = regorus::Engine::new();
     // A builtin's error is an error, never an undefined value that quietly drops a finding.
     engine.set_strict_builtin_errors(true);
-    crate::extensions::register(&mut engine).map_err(|e| {
+    let iam = crate::iam::IamIndexes::default();
+    crate::extensions::register(&mut engine, &iam).map_err(|e| {
         EngineError::Policies(vec![Diagnostic::new("<trailguard extensions>", 1, 1, e)])
     })?;
     let mut diagnostics = Vec::new();
@@ -79,5 +82,5 @@ pub(crate) fn load(
             e.to_string(),
         )])
     })?;
-    Ok((Loaded { engine, files }, diagnostics))
+    Ok((Loaded { engine, iam, files }, diagnostics))
 }

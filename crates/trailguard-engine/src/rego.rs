@@ -40,8 +40,6 @@ pub(crate) struct Parsed {
     /// Every call of a function, by the name it is called with (`count`, `lib.finding`,
     /// `time.now_ns`), import aliases not resolved.
     pub calls: Vec<Call>,
-    /// The `data` paths the file refers to (imports resolved): `trailguard.lib.powers.index`.
-    pub references: BTreeSet<String>,
     /// The METADATA comment blocks, in file order.
     pub metadata: Vec<MetadataBlock>,
 }
@@ -235,9 +233,7 @@ fn describe(source: &PolicySource, module: &Module) -> Result<Parsed, Diagnostic
 
     let mut walk = Walk {
         path: &source.path,
-        aliases: &aliases,
         calls: Vec::new(),
-        references: BTreeSet::new(),
     };
     let mut rules = Vec::new();
     let mut spans: Vec<(u32, u32, Annotated)> = vec![(
@@ -318,7 +314,6 @@ fn describe(source: &PolicySource, module: &Module) -> Result<Parsed, Diagnostic
         package_line: at(&module.package.span).0,
         rules,
         calls: walk.calls,
-        references: walk.references,
         metadata,
     })
 }
@@ -410,13 +405,11 @@ enum Root<'a> {
     Query(&'a Query),
 }
 
-/// Gathers calls and references from expressions, without recursion (a policy's expression
-/// tree can be deep), and bounds the depth of every tree.
+/// Gathers calls from expressions, without recursion (a policy's expression tree can be
+/// deep), and bounds the depth of every tree.
 struct Walk<'a> {
     path: &'a str,
-    aliases: &'a BTreeMap<String, String>,
     calls: Vec<Call>,
-    references: BTreeSet<String>,
 }
 
 impl Walk<'_> {
@@ -467,7 +460,6 @@ impl Walk<'_> {
                 )
                 .hint("split it into smaller named rules or functions"));
             }
-            self.note_reference(expr);
             let next = depth + 1;
             match expr {
                 Expr::String { .. }
@@ -536,28 +528,6 @@ impl Walk<'_> {
             }
         }
         Ok(())
-    }
-
-    /// Records the `data` path an expression refers to, if it is a reference rooted at `data`
-    /// or at an import alias.
-    fn note_reference(&mut self, expr: &Expr) {
-        let Some(path) = ref_path(expr) else { return };
-        let Some((head, rest)) = path.split_first() else {
-            return;
-        };
-        let full = if head == "data" {
-            rest.join(".")
-        } else if let Some(target) = self.aliases.get(head) {
-            std::iter::once(target.clone())
-                .chain(rest.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(".")
-        } else {
-            return;
-        };
-        if !full.is_empty() {
-            self.references.insert(full);
-        }
     }
 }
 
@@ -689,15 +659,12 @@ mod tests {
     }
 
     #[test]
-    fn calls_and_references_resolve_through_imports() {
+    fn calls_are_found_by_the_name_they_are_called_with() {
         let p = parsed(
             "package p\nimport rego.v1\nimport data.a.lib\nimport data.b.helpers as h\n\nx := lib.f(1) if h.index[\"k\"]\ny := data.c.d.e\nz := time[\"now_ns\"]()\n# time.now_ns() in a comment\nw := \"opa.runtime()\"\n",
         );
         let calls: Vec<&str> = p.calls.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(calls, vec!["lib.f", "time.now_ns"]);
-        assert!(p.references.contains("a.lib.f"), "{:?}", p.references);
-        assert!(p.references.contains("b.helpers.index.k"));
-        assert!(p.references.contains("c.d.e"));
     }
 
     #[test]

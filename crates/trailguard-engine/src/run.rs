@@ -38,26 +38,18 @@ pub struct Print {
     pub text: String,
 }
 
-/// The cost of one unit of evaluation.
+/// The cost of one rule's evaluation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleCost {
-    /// The rule ids: one, or several evaluated together because they share a helper's index
-    /// (see `trailguard.lib.powers`).
-    pub rules: Vec<String>,
+    /// The rule id.
+    pub rule: String,
     /// Wall-clock time.
     pub duration: Duration,
     /// How many findings it produced.
     pub results: usize,
 }
 
-/// What a worker evaluates at a time: a rule, or a batch of rules sharing an index.
-#[derive(Debug, Clone, Copy)]
-enum Unit {
-    Rule(usize),
-    Batch(usize),
-}
-
-/// A unit's outcome: each member rule's findings or error, with the rule's index.
+/// A rule's outcome: its findings or error, with the rule's index.
 struct Done {
     results: Vec<(usize, Result<Vec<Finding>, EngineError>)>,
     prints: Vec<Print>,
@@ -75,6 +67,7 @@ impl PolicyEngine {
     pub(crate) fn run_snapshot(&self, snapshot: &Snapshot) -> Result<Run, EngineError> {
         let input = crate::snapshot_value(snapshot)?;
         let run = self.run(&input);
+        self.iam.forget(&input);
         // Freeing a large input tree takes about as long as evaluating it; do it off the
         // caller's path (a CLI exiting meanwhile loses nothing: the OS reclaims the memory).
         std::thread::spawn(move || drop(input));
@@ -89,8 +82,7 @@ impl PolicyEngine {
     /// Evaluates every rule over `input`, with what the rules printed and what each rule cost.
     ///
     /// Rules are independent, so they are spread over up to [`crate::MAX_EVAL_THREADS`] threads
-    /// (no more than the machine's cores), except that rules sharing an expensive helper index
-    /// run together (see [`crate::batch`]); results are taken in rule order, so they do not
+    /// (no more than the machine's cores); results are taken in rule order, so they do not
     /// depend on scheduling. Any rule's error (a builtin's error, a conflict, the time or memory
     /// limit, a panic inside regorus) is the evaluation's error and names the rule: the first in
     /// id order.
@@ -100,7 +92,7 @@ impl PolicyEngine {
     /// others, and only a rule that passes the limit alone is reported.
     pub fn run(&self, input: &Value) -> Result<Run, EngineError> {
         let _ceiling = crate::budget::Ceiling::enter(self.budget.memory_limit)?;
-        let units = self.units();
+        let units: Vec<usize> = (0..self.rules.len()).collect();
         let workers = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(crate::MAX_EVAL_THREADS)
@@ -158,7 +150,7 @@ impl PolicyEngine {
                 }
                 // What it printed the second time, with what the first try printed; the first
                 // try's cost stands for the rule in the profile.
-                if let Some(first) = done.iter_mut().find(|d| d.cost.rules == again.cost.rules) {
+                if let Some(first) = done.iter_mut().find(|d| d.cost.rule == again.cost.rule) {
                     first.prints.extend(again.prints);
                 }
             }
@@ -184,14 +176,14 @@ impl PolicyEngine {
         let mut prints = Vec::new();
         let mut costs = Vec::new();
         for d in done {
-            prints.push((d.cost.rules.clone(), d.prints));
+            prints.push((d.cost.rule.clone(), d.prints));
             costs.push(d.cost);
         }
         prints.sort_by(|a, b| a.0.cmp(&b.0));
         costs.sort_by(|a, b| {
             b.duration
                 .cmp(&a.duration)
-                .then_with(|| a.rules.cmp(&b.rules))
+                .then_with(|| a.rule.cmp(&b.rule))
         });
         Ok(Run {
             findings,
@@ -227,7 +219,7 @@ impl PolicyEngine {
                     let mut engine = None;
                     rules
                         .iter()
-                        .map(|&i| self.run_unit(Unit::Rule(i), input, &mut engine))
+                        .map(|&i| self.run_unit(i, input, &mut engine))
                         .collect()
                 })
                 .map_err(|e| EngineError::Thread(e.to_string()))?
@@ -237,35 +229,13 @@ impl PolicyEngine {
         })
     }
 
-    /// The units of an evaluation: every batch, then every rule in no batch.
-    fn units(&self) -> Vec<Unit> {
-        let batched: std::collections::HashSet<usize> = self
-            .batches
-            .iter()
-            .flat_map(|b| b.rules.iter().copied())
-            .collect();
-        (0..self.batches.len())
-            .map(Unit::Batch)
-            .chain(
-                (0..self.rules.len())
-                    .filter(|i| !batched.contains(i))
-                    .map(Unit::Rule),
-            )
-            .collect()
-    }
-
-    /// Runs a unit. `engine` is this thread's interpreter with `input` set, made on first need
-    /// and dropped after a panic (its state can no longer be trusted).
-    fn run_unit(&self, unit: Unit, input: &Value, engine: &mut Option<regorus::Engine>) -> Done {
-        let members: Vec<usize> = match unit {
-            Unit::Rule(i) => vec![i],
-            Unit::Batch(b) => self.batches.get(b).map_or(Vec::new(), |b| b.rules.clone()),
-        };
-        let names: Vec<String> = members
-            .iter()
-            .filter_map(|&i| self.rules.get(i))
-            .map(|r| r.meta.id.clone())
-            .collect();
+    /// Runs rule `i`. `engine` is this thread's interpreter with `input` set, made on first
+    /// need and dropped after a panic (its state can no longer be trusted).
+    fn run_unit(&self, i: usize, input: &Value, engine: &mut Option<regorus::Engine>) -> Done {
+        let name = self
+            .rules
+            .get(i)
+            .map_or_else(String::new, |r| r.meta.id.clone());
         let started = Instant::now();
         let interpreter = engine.get_or_insert_with(|| {
             let mut engine = self.engine.clone();
@@ -274,21 +244,17 @@ impl PolicyEngine {
             engine
         });
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let results = match unit {
-                Unit::Rule(i) => match self.rules.get(i) {
-                    Some(rule) => vec![(
-                        i,
-                        self.eval(rule, &rule.entry, interpreter)
-                            .and_then(|v| findings_from(&rule.meta, &v)),
-                    )],
-                    None => Vec::new(),
-                },
-                Unit::Batch(b) => self.run_batch(b, interpreter),
+            let results = match self.rules.get(i) {
+                Some(rule) => vec![(
+                    i,
+                    self.eval(rule, &rule.entry, interpreter)
+                        .and_then(|v| findings_from(&rule.meta, &v)),
+                )],
+                None => Vec::new(),
             };
             let prints = interpreter.take_prints();
             (results, prints)
         }));
-        let label = names.join("+");
         let (results, prints) = match outcome {
             Ok((results, Ok(prints))) => (results, prints),
             Ok((results, Err(e))) => (
@@ -304,13 +270,7 @@ impl PolicyEngine {
             Err(panic) => {
                 *engine = None;
                 let message = panic_message(&*panic);
-                (
-                    members
-                        .iter()
-                        .map(|&i| (i, Err(self.panic_of(&[i], message.clone()))))
-                        .collect(),
-                    Vec::new(),
-                )
+                (vec![(i, Err(self.panic_of(&[i], message)))], Vec::new())
             }
         };
         let found = results
@@ -322,63 +282,15 @@ impl PolicyEngine {
             prints: prints
                 .into_iter()
                 .map(|text| Print {
-                    rule: label.clone(),
+                    rule: name.clone(),
                     text,
                 })
                 .collect(),
             cost: RuleCost {
-                rules: names,
+                rule: name,
                 duration: started.elapsed(),
                 results: found,
             },
-        }
-    }
-
-    /// A batch's members' findings; on any error, each member evaluated alone, so the error
-    /// names the rule that failed.
-    fn run_batch(
-        &self,
-        b: usize,
-        interpreter: &mut regorus::Engine,
-    ) -> Vec<(usize, Result<Vec<Finding>, EngineError>)> {
-        let Some(batch) = self.batches.get(b) else {
-            return Vec::new();
-        };
-        let members = batch
-            .rules
-            .iter()
-            .filter_map(|&i| self.rules.get(i).map(|rule| (i, rule)));
-        match interpreter.eval_rule(batch.entry.clone()) {
-            Ok(value) => members
-                .map(|(i, rule)| {
-                    let deny = &value[&Value::from(rule.meta.id.as_str())];
-                    (i, findings_from(&rule.meta, deny))
-                })
-                .collect(),
-            // Stopped by a limit: the rules were evaluated together for all that time. Evaluating
-            // each again alone would take up to the time limit once more per rule (a 20 s limit
-            // ran 38 s), so each is reported stopped (a memory stop is retried alone by `run`).
-            Err(e) if self.budget.stopped(&*e, "", "").is_some() => members
-                .map(|(i, rule)| {
-                    let stopped = self.budget.stopped(&*e, &rule.meta.id, &rule.meta.source);
-                    (
-                        i,
-                        Err(stopped.unwrap_or_else(|| {
-                            self.budget.exceeded_by(&rule.meta.id, &rule.meta.source)
-                        })),
-                    )
-                })
-                .collect(),
-            // Any other error: each member alone, so the error names the rule that failed.
-            Err(_) => members
-                .map(|(i, rule)| {
-                    (
-                        i,
-                        self.eval(rule, &rule.entry, interpreter)
-                            .and_then(|v| findings_from(&rule.meta, &v)),
-                    )
-                })
-                .collect(),
         }
     }
 

@@ -118,7 +118,17 @@ impl Builtins {
         if let Some(known) = self.known.get(name) {
             return *known;
         }
-        let engine = self.engine.get_or_insert_with(regorus::Engine::new);
+        let engine = self.engine.get_or_insert_with(|| {
+            let mut engine = regorus::Engine::new();
+            // trailguard's own builtins (trailguard.iam.decide) exist for policies too. Should
+            // registering them fail, each call of one is reported as an unknown function at its
+            // file:line: an error, never a silent pass (and the loader, which registers them
+            // on the evaluating engine, fails first with the reason).
+            let registered =
+                crate::extensions::register(&mut engine, &crate::iam::IamIndexes::default());
+            debug_assert!(registered.is_ok(), "{registered:?}");
+            engine
+        });
         // Called without arguments: a builtin answers with an argument-count error (or a value),
         // anything else with "could not find function".
         let exists = match engine.eval_query(format!("{name}()"), false) {

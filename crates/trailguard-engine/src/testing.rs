@@ -72,8 +72,12 @@ pub fn run_tests_within(
     params: &Params,
     budget: Budget,
 ) -> Result<TestRun, EngineError> {
-    let (crate::loader::Loaded { mut engine, files }, mut diagnostics) =
-        crate::loader::load(sources, params)?;
+    let (
+        crate::loader::Loaded {
+            mut engine, files, ..
+        },
+        mut diagnostics,
+    ) = crate::loader::load(sources, params)?;
     if !diagnostics.is_empty() {
         diagnostics.sort();
         return Err(EngineError::Policies(diagnostics));

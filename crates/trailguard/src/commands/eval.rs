@@ -24,15 +24,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     report(&files, &args.report, args.profile)
 }
 
-/// `eval --profile`: each rule's (or batch's) time and result count, slowest first, and the
+/// `eval --profile`: each rule's time and result count, slowest first, and the
 /// total.
 fn profile_table(costs: &[RuleCost]) -> String {
-    let width = costs
-        .iter()
-        .map(|c| c.rules.join("+").len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let width = costs.iter().map(|c| c.rule.len()).max().unwrap_or(4).max(4);
     let mut out = format!(
         "{:<width$}  {:>10}  {:>7}\n",
         "RULE", "TIME (ms)", "RESULTS"
@@ -40,7 +35,7 @@ fn profile_table(costs: &[RuleCost]) -> String {
     for cost in costs {
         out.push_str(&format!(
             "{:<width$}  {:>10.1}  {:>7}\n",
-            cost.rules.join("+"),
+            cost.rule,
             cost.duration.as_secs_f64() * 1000.0,
             cost.results
         ));

@@ -1,0 +1,424 @@
+//! Who in a snapshot can do what: every IAM user and role of every collected account with its
+//! identity policies and boundary, and every bucket and key policy, parsed once
+//! ([`SnapshotIndex::new`]) and asked many questions ([`SnapshotIndex::principals_that_can`]).
+//!
+//! The index reads the snapshot's JSON form (the policy `input`), and only what IAM questions
+//! need: `accounts[*].Iam`, `buckets[*].OwnerAccount` and `.Policy`, `kms_keys[*].Policy`. A
+//! policy field left out is a policy that was not read (a gap); `null` is one that does not
+//! exist. A Rego test's hand-written input works the same as a collected snapshot.
+
+use crate::condition::Context;
+use crate::evaluate::{
+    decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
+    Verdict,
+};
+use crate::policy::{Effect, Policy, PolicyError, Principals};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Part of the snapshot that could not be read: a malformed policy document, or an IAM
+/// entity without its name or ARN.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndexError {
+    /// A policy document is malformed.
+    #[error("{policy}: {source}")]
+    Policy {
+        /// Which policy (`role ops inline policy admin`).
+        policy: String,
+        /// What is wrong with it.
+        source: PolicyError,
+    },
+    /// A field IAM questions need is missing or of the wrong type.
+    #[error("{at}: {message}")]
+    Field {
+        /// Where (`accounts.111111111111.Iam.Roles.ops`).
+        at: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn field_error(at: &str, message: impl Into<String>) -> IndexError {
+    IndexError::Field {
+        at: at.to_string(),
+        message: message.into(),
+    }
+}
+
+/// A policy with its name.
+#[derive(Debug)]
+struct Named {
+    name: String,
+    policy: Policy,
+}
+
+/// A policy that may be absent or unread, with what to call it when unread.
+#[derive(Debug)]
+enum Have {
+    None,
+    Unknown(String),
+    Is(Arc<Named>),
+}
+
+impl Have {
+    fn known(&self) -> Known<'_, Source<'_>> {
+        match self {
+            Have::None => Known::None,
+            Have::Unknown(what) => Known::Unknown(what),
+            Have::Is(named) => Known::Is(source(named)),
+        }
+    }
+}
+
+fn source(named: &Named) -> Source<'_> {
+    Source {
+        name: &named.name,
+        policy: &named.policy,
+    }
+}
+
+/// An IAM user or role and everything that decides what it may do.
+#[derive(Debug)]
+pub struct Entry {
+    /// Who it is.
+    pub principal: Principal,
+    /// Its user or role name.
+    pub name: String,
+    identity: Vec<Arc<Named>>,
+    unread_identity: Vec<String>,
+    boundary: Have,
+}
+
+/// A principal allowed (or conditionally allowed) to make a request, with the decision.
+#[derive(Debug)]
+pub struct Power<'a> {
+    /// The principal.
+    pub entry: &'a Entry,
+    /// Its decision: [`Verdict::Allow`] or [`Verdict::Conditional`].
+    pub decision: Decision,
+}
+
+/// The snapshot's IAM, parsed once.
+#[derive(Debug, Default)]
+pub struct SnapshotIndex {
+    principals: BTreeMap<String, Vec<Entry>>,
+    buckets: BTreeMap<String, (Option<String>, Have)>,
+    keys: BTreeMap<String, Have>,
+}
+
+impl SnapshotIndex {
+    /// Parses every policy of a snapshot, given in its JSON form. A malformed document is an
+    /// error naming it: the questions it would answer cannot be answered.
+    pub fn new(snapshot: &Value) -> Result<SnapshotIndex, IndexError> {
+        let mut index = SnapshotIndex::default();
+        for (account, a) in entries(snapshot, "accounts")? {
+            match a.get("Iam") {
+                None | Some(Value::Null) => {}
+                Some(iam) => {
+                    let at = format!("accounts.{account}.Iam");
+                    index
+                        .principals
+                        .insert(account.clone(), principals(&at, account, iam)?);
+                }
+            }
+        }
+        for (name, bucket) in entries(snapshot, "buckets")? {
+            let owner = match bucket.get("OwnerAccount") {
+                Some(Value::String(owner)) => Some(owner.clone()),
+                _ => None,
+            };
+            let policy = have(
+                bucket.get("Policy"),
+                &format!("bucket policy of {name}"),
+                &format!("the bucket policy of {name} (not collected)"),
+            )?;
+            index.buckets.insert(name.clone(), (owner, policy));
+        }
+        for (arn, key) in entries(snapshot, "kms_keys")? {
+            let policy = have(
+                key.get("Policy"),
+                &format!("key policy of {arn}"),
+                &format!("the key policy of {arn} (not collected)"),
+            )?;
+            index.keys.insert(arn.clone(), policy);
+        }
+        Ok(index)
+    }
+
+    /// The users and roles of the resource's account that may make the request (allowed, or
+    /// allowed under conditions the snapshot cannot decide), with their decisions, in the order
+    /// of the snapshot. AWS's service-linked roles are left out: AWS owns their policies. A
+    /// principal only an unread resource policy could allow is not listed (see below), nor are
+    /// a resource policy's grants to everyone counted (see `have`).
+    ///
+    /// The resource is a trail or other ARN (owned by the account in the ARN), a bucket or an
+    /// object in it (`arn:aws:s3:::bucket/key`, owned by the bucket's owner, under its bucket
+    /// policy), or a KMS key (under its key policy). The request is imagined over TLS
+    /// (`aws:SecureTransport` is true: an attacker chooses TLS), with the principal's ARN and
+    /// account known; every other condition key is unknown.
+    pub fn principals_that_can(&self, action: &str, resource: &str) -> Vec<Power<'_>> {
+        let (owner, policy) = self.resource(resource);
+        let Some(owner) = owner else {
+            return Vec::new();
+        };
+        let Some(entries) = self.principals.get(&owner) else {
+            return Vec::new();
+        };
+        let own = match policy {
+            Some((true, have)) => ResourcePolicy::Key(have.known()),
+            Some((false, have)) => ResourcePolicy::Resource(have.known()),
+            None => ResourcePolicy::None,
+        };
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let identity: Vec<Source<'_>> = entry.identity.iter().map(|n| source(n)).collect();
+                let context = Context::new()
+                    .with("aws:SecureTransport", "true")
+                    .with("aws:PrincipalArn", entry.principal.arn.clone())
+                    .with("aws:PrincipalAccount", entry.principal.account.clone());
+                let decision = decide(
+                    &Request {
+                        principal: &entry.principal,
+                        action,
+                        resource,
+                        resource_account: &owner,
+                        context: &context,
+                    },
+                    &Policies {
+                        identity: &identity,
+                        unread_identity: &entry.unread_identity,
+                        boundary: entry.boundary.known(),
+                        scps: Known::None,
+                        rcps: Known::None,
+                        resource: own,
+                    },
+                );
+                // A conditional answer names a principal only for what is its own: a statement
+                // that grants it, or an identity policy of its own that was not read. An unread
+                // bucket or key policy could grant anyone; it is a gap of its own (TG090), not a
+                // finding about each principal of the account.
+                let listed = match decision.verdict {
+                    Verdict::Allow => true,
+                    Verdict::Conditional => {
+                        !decision.grants.is_empty() || !entry.unread_identity.is_empty()
+                    }
+                    Verdict::Deny | Verdict::ImplicitDeny => false,
+                };
+                listed.then_some(Power { entry, decision })
+            })
+            .collect()
+    }
+
+    /// The account owning a resource, and its policy (`true` for a key policy).
+    fn resource(&self, resource: &str) -> (Option<String>, Option<(bool, &Have)>) {
+        if let Some(rest) = resource.strip_prefix("arn:aws:s3:::") {
+            let bucket = rest.split_once('/').map_or(rest, |(bucket, _)| bucket);
+            return match self.buckets.get(bucket) {
+                Some((owner, policy)) => (owner.clone(), Some((false, policy))),
+                None => (None, None),
+            };
+        }
+        let owner = resource.split(':').nth(4).map(str::to_string);
+        if resource.starts_with("arn:aws:kms:") {
+            return (owner, self.keys.get(resource).map(|have| (true, have)));
+        }
+        (owner, None)
+    }
+}
+
+/// The entries of an object field (`accounts`, `Roles`); none when the field is absent.
+fn entries<'a>(parent: &'a Value, field: &str) -> Result<Vec<(&'a String, &'a Value)>, IndexError> {
+    match parent.get(field) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => Ok(map.iter().collect()),
+        Some(_) => Err(field_error(field, "must be an object")),
+    }
+}
+
+/// A string field, required.
+fn text<'a>(at: &str, value: &'a Value, field: &str) -> Result<&'a str, IndexError> {
+    value
+        .get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| field_error(&format!("{at}.{field}"), "is required, a string"))
+}
+
+/// A list field; empty when absent.
+fn list<'a>(at: &str, value: &'a Value, field: &str) -> Result<&'a [Value], IndexError> {
+    match value.get(field) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(field_error(&format!("{at}.{field}"), "must be a list")),
+    }
+}
+
+fn parse(name: String, document: &Value) -> Result<Arc<Named>, IndexError> {
+    match Policy::parse(document) {
+        Ok(policy) => Ok(Arc::new(Named { name, policy })),
+        Err(source) => Err(IndexError::Policy {
+            policy: name,
+            source,
+        }),
+    }
+}
+
+/// A resource's policy field: left out when it was not read, `null` when there is none.
+///
+/// Its `Allow` statements that grant to everyone (`"Principal": "*"`) are left out: what a
+/// resource policy grants to anyone is a finding about the resource, made once (TG065, TG066
+/// report it), not one about each principal of the account. Its `Deny` statements all stay.
+fn have(field: Option<&Value>, name: &str, unread: &str) -> Result<Have, IndexError> {
+    Ok(match field {
+        None => Have::Unknown(unread.to_string()),
+        Some(Value::Null) => Have::None,
+        Some(document) => {
+            let mut policy = Policy::parse(document).map_err(|source| IndexError::Policy {
+                policy: name.to_string(),
+                source,
+            })?;
+            policy.statements.retain(|st| {
+                !(st.effect == Effect::Allow
+                    && matches!(&st.principals, Some(Principals::Only(set)) if set.everyone))
+            });
+            Have::Is(Arc::new(Named {
+                name: name.to_string(),
+                policy,
+            }))
+        }
+    })
+}
+
+/// The users and roles of an account, each with its identity policies and boundary.
+fn principals(at: &str, account: &str, iam: &Value) -> Result<Vec<Entry>, IndexError> {
+    let mut managed: BTreeMap<&str, Arc<Named>> = BTreeMap::new();
+    for (arn, p) in entries(iam, "Policies")? {
+        let at = format!("{at}.Policies.{arn}");
+        let name = text(&at, p, "PolicyName")?;
+        let document = p.get("Document").unwrap_or(&Value::Null);
+        managed.insert(
+            arn.as_str(),
+            parse(format!("managed policy {name}"), document)?,
+        );
+    }
+    // Attached managed policies, and the names of those the snapshot does not hold.
+    let attached = |at: &str,
+                    entity: &Value,
+                    into: &mut Vec<Arc<Named>>,
+                    unread: &mut Vec<String>|
+     -> Result<(), IndexError> {
+        for a in list(at, entity, "AttachedManagedPolicies")? {
+            let arn = text(at, a, "PolicyArn")?;
+            match managed.get(arn) {
+                Some(named) => into.push(Arc::clone(named)),
+                None => unread.push(format!(
+                    "managed policy {} (not collected)",
+                    text(at, a, "PolicyName")?
+                )),
+            }
+        }
+        Ok(())
+    };
+    let inline = |at: &str,
+                  entity: &Value,
+                  field: &str,
+                  owner: &str|
+     -> Result<Vec<Arc<Named>>, IndexError> {
+        list(at, entity, field)?
+            .iter()
+            .map(|p| {
+                let name = text(at, p, "PolicyName")?;
+                let document = p.get("PolicyDocument").unwrap_or(&Value::Null);
+                parse(format!("{owner} inline policy {name}"), document)
+            })
+            .collect()
+    };
+    let boundary = |entity: &Value, owner: &str| -> Have {
+        let arn = entity
+            .get("PermissionsBoundary")
+            .and_then(|b| b.get("PermissionsBoundaryArn"))
+            .and_then(Value::as_str);
+        match arn {
+            None => Have::None,
+            Some(arn) => match managed.get(arn) {
+                Some(named) => Have::Is(Arc::new(Named {
+                    name: "permissions boundary".into(),
+                    policy: named.policy.clone(),
+                })),
+                None => Have::Unknown(format!(
+                    "the permissions boundary of {owner} (not collected)"
+                )),
+            },
+        }
+    };
+    let mut groups: BTreeMap<&str, (Vec<Arc<Named>>, Vec<String>)> = BTreeMap::new();
+    for (name, group) in entries(iam, "Groups")? {
+        let at = format!("{at}.Groups.{name}");
+        let mut policies = inline(&at, group, "GroupPolicyList", &format!("group {name}"))?;
+        let mut unread = Vec::new();
+        attached(&at, group, &mut policies, &mut unread)?;
+        groups.insert(name.as_str(), (policies, unread));
+    }
+    let mut found = Vec::new();
+    for (key, user) in entries(iam, "Users")? {
+        let at = format!("{at}.Users.{key}");
+        let name = text(&at, user, "UserName")?;
+        let owner = format!("user {name}");
+        let mut identity = inline(&at, user, "UserPolicyList", &owner)?;
+        let mut unread_identity = Vec::new();
+        attached(&at, user, &mut identity, &mut unread_identity)?;
+        for group in list(&at, user, "GroupList")? {
+            let group = group
+                .as_str()
+                .ok_or_else(|| field_error(&format!("{at}.GroupList"), "must hold group names"))?;
+            match groups.get(group) {
+                Some((policies, unread)) => {
+                    identity.extend(policies.iter().cloned());
+                    unread_identity.extend(unread.iter().cloned());
+                }
+                None => {
+                    unread_identity.push(format!("the policies of group {group} (not collected)"))
+                }
+            }
+        }
+        found.push(Entry {
+            principal: Principal {
+                arn: text(&at, user, "Arn")?.to_string(),
+                account: account.to_string(),
+                kind: PrincipalKind::User,
+            },
+            name: name.to_string(),
+            identity,
+            unread_identity,
+            boundary: boundary(user, &owner),
+        });
+    }
+    for (key, role) in entries(iam, "Roles")? {
+        let at = format!("{at}.Roles.{key}");
+        if role
+            .get("Path")
+            .and_then(Value::as_str)
+            .is_some_and(|path| path.starts_with("/aws-service-role/"))
+        {
+            continue;
+        }
+        let name = text(&at, role, "RoleName")?;
+        let owner = format!("role {name}");
+        let mut identity = inline(&at, role, "RolePolicyList", &owner)?;
+        let mut unread_identity = Vec::new();
+        attached(&at, role, &mut identity, &mut unread_identity)?;
+        found.push(Entry {
+            principal: Principal {
+                arn: text(&at, role, "Arn")?.to_string(),
+                account: account.to_string(),
+                kind: PrincipalKind::Role,
+            },
+            name: name.to_string(),
+            identity,
+            unread_identity,
+            boundary: boundary(role, &owner),
+        });
+    }
+    Ok(found)
+}

@@ -1,0 +1,110 @@
+# Tests of the trailguard.iam.decide builtin, as a policy calls it (see policies/README.md).
+package trailguard.lib.decide_test
+
+import rego.v1
+
+admin := {"arn": "arn:aws:iam::222222222222:role/admin", "kind": "role"}
+
+trail := "arn:aws:cloudtrail:us-east-1:222222222222:trail/org"
+
+everything := {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+question(extra) := object.union({
+	"principal": admin,
+	"action": "cloudtrail:StopLogging",
+	"resource": trail,
+	"identity": [{"name": "AdministratorAccess", "document": everything}],
+}, extra)
+
+test_allow_an_admin_role_can_stop_the_trail if {
+	answer := trailguard.iam.decide(question({}))
+	answer.decision == "allow"
+	answer.grants == [{"policy": "AdministratorAccess", "statement": 0, "sid": null}]
+}
+
+test_deny_an_scp_protects_the_trail if {
+	scp := {"Statement": [
+		{"Effect": "Allow", "Action": "*", "Resource": "*"},
+		{"Sid": "ProtectTrail", "Effect": "Deny", "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], "Resource": "*"},
+	]}
+	answer := trailguard.iam.decide(question({"scps": [[{"name": "protect-trail", "document": scp}]]}))
+	answer.decision == "deny"
+	answer.denied_by == [{"policy": "protect-trail", "statement": 1, "sid": "ProtectTrail"}]
+}
+
+test_conditional_an_mfa_condition_is_named_not_guessed if {
+	mfa := {"Statement": [{
+		"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*",
+		"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+	}]}
+	answer := trailguard.iam.decide(question({"identity": [mfa]}))
+	answer.decision == "conditional"
+	answer.conditions == ["Bool aws:MultiFactorAuthPresent"]
+	trailguard.iam.decide(question({"identity": [mfa], "context": {"aws:MultiFactorAuthPresent": "true"}})).decision == "allow"
+}
+
+test_deny_unread_scps_never_pass if {
+	trailguard.iam.decide(question({"scps": "unknown"})).conditions == ["the service control policies (not collected)"]
+}
+
+# trailguard.iam.principals_that_can(input, action, resource) asks the same question of every
+# user and role of the resource's account, from the snapshot given as input.
+
+account := "111111111111"
+
+org_trail := "arn:aws:cloudtrail:us-east-1:111111111111:trail/org"
+
+snapshot(roles) := {"accounts": {account: {
+	"AccountId": account,
+	"Iam": {"Users": {}, "Groups": {}, "Roles": roles, "Policies": {
+		"arn:aws:iam::aws:policy/AdministratorAccess": {
+			"PolicyName": "AdministratorAccess",
+			"Arn": "arn:aws:iam::aws:policy/AdministratorAccess",
+			"Document": everything,
+		},
+	}},
+}}}
+
+role(name, attached) := {
+	"RoleName": name, "Arn": sprintf("arn:aws:iam::%s:role/%s", [account, name]),
+	"AssumeRolePolicyDocument": {"Statement": []},
+	"AttachedManagedPolicies": attached,
+}
+
+administrator := [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]
+
+test_deny_principals_that_can_names_the_administrator_only if {
+	roles := {"admin": role("admin", administrator), "reader": role("reader", [])}
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as snapshot(roles)
+	[a.name | some a in answers] == ["admin"]
+	answers[0].decision == "allow"
+	answers[0].grants == [{"policy": "managed policy AdministratorAccess", "statement": 0, "sid": null}]
+}
+
+test_conditional_an_attached_policy_missing_from_the_snapshot_is_named if {
+	missing := [{"PolicyName": "Mystery", "PolicyArn": "arn:aws:iam::111111111111:policy/Mystery"}]
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as snapshot({"x": role("x", missing)})
+	answers[0].decision == "conditional"
+	answers[0].conditions == ["managed policy Mystery (not collected)"]
+}
+
+test_allow_no_one_in_another_account if {
+	other := "arn:aws:cloudtrail:us-east-1:222222222222:trail/org"
+	trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", other) == [] with input as snapshot({"admin": role("admin", administrator)})
+}
+
+test_allow_a_bucket_policy_grant_to_everyone_is_not_each_principals if {
+	# What a bucket policy grants to anyone is reported once on the bucket (TG065), not once
+	# per principal of the account.
+	bucket := {"OwnerAccount": account, "Policy": {"Statement": [
+		{"Effect": "Allow", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/*"},
+	]}}
+	s := object.union(snapshot({"reader": role("reader", [])}), {"buckets": {"logs": bucket}})
+	trailguard.iam.principals_that_can(input, "s3:DeleteObject", "arn:aws:s3:::logs/x") == [] with input as s
+	named := {"OwnerAccount": account, "Policy": {"Statement": [{
+		"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/reader"},
+		"Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/*",
+	}]}}
+	answers := trailguard.iam.principals_that_can(input, "s3:DeleteObject", "arn:aws:s3:::logs/x") with input as object.union(s, {"buckets": {"logs": named}})
+	[a.name | some a in answers] == ["reader"]
+}

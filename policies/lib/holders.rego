@@ -1,0 +1,54 @@
+# METADATA
+# title: trailguard helpers for rules on trailguard.iam.principals_that_can
+# description: >-
+#   The rules that ask who may stop a trail (TG063), delete its logs (TG065) or disable its key
+#   (TG066) group trailguard.iam.principals_that_can's answers by principal, as "granted" lists of
+#   {"action", "name", "answer"} (one per request a principal may make, `name` the resource as a
+#   message calls it), and word their findings with these helpers.
+package trailguard.lib.holders
+
+import rego.v1
+
+# principal is who a granted list is about, as {"arn", "kind", "name", "account"}; every answer
+# of the list is about the same principal.
+principal(granted) := p if {
+	answers := [g.answer | some g in granted]
+	a := answers[0]
+	p := {"arn": a.arn, "kind": a.kind, "name": a.name, "account": a.account}
+}
+
+# describe names a principal for a message: "role ops in account 111111111111".
+describe(p) := sprintf("%s %s in account %s", [lower(p.kind), p.name, p.account])
+
+# exempt holds for principals the cloudtrail_admins parameter allows (ARNs, with * and ?).
+exempt(arn) if {
+	some pattern in data.trailguard.params.cloudtrail_admins
+	glob.match(pattern, null, arn) # null: no delimiters, "*" matches across ":" and "/"
+}
+
+# summary turns a granted list into the parts of a finding's message: the actions, the
+# resources by name ("plural" is "s" for several), the granting statements, and the open
+# conditions ("" when at least one request is allowed outright).
+summary(granted) := {
+	"actions": concat(", ", sort({g.action | some g in granted})),
+	"resources": concat(", ", sort({g.name | some g in granted})),
+	"plural": plural({g.name | some g in granted}),
+	"grants": concat("; ", sort({grant_name(s) | some g in granted; some s in g.answer.grants})),
+	"conditions": open_conditions(granted),
+}
+
+plural(names) := "s" if count(names) > 1 else := ""
+
+# grant_name names a statement: its policy, then its Sid or its index.
+grant_name(s) := sprintf("%s statement \"%s\"", [s.policy, s.sid]) if {
+	is_string(s.sid)
+	s.sid != ""
+} else := sprintf("%s Statement[%d]", [s.policy, s.statement])
+
+# open_conditions is "" when one request is allowed outright, else what the answers depend on.
+open_conditions(granted) := "" if {
+	some g in granted
+	g.answer.decision == "allow"
+} else := sprintf(" (conditional on %s, which trailguard does not evaluate)", [
+	concat(", ", sort({c | some g in granted; some c in g.answer.conditions})),
+])
