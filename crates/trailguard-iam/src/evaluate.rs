@@ -129,8 +129,8 @@ pub struct Decision {
     pub verdict: Verdict,
     /// The statements that allow (for `Allow` and `Conditional`).
     pub grants: Vec<StatementRef>,
-    /// The explicit `Deny` statements that apply (certainly, for `Deny`; possibly, for a
-    /// conditional verdict).
+    /// The explicit `Deny` statements that apply or may apply (for `Deny`, at least one of them
+    /// certainly does; for a conditional verdict, none does for certain).
     pub denied_by: Vec<StatementRef>,
     /// What a conditional verdict depends on: condition keys (`Bool aws:MultiFactorAuthPresent`)
     /// and policies that were not collected.
