@@ -42,24 +42,20 @@ powers[arn] contains {"action": r.action, "name": r.name, "answer": a} if {
 
 deny contains lib.finding(arn, msg) if {
 	some arn, granted in powers
-	p := holders.principal(granted)
-	not full_access(p)
+	not arn in full_access
 	not holders.exempt(arn)
+	p := holders.principal(granted)
 	s := holders.summary(granted)
 	msg := sprintf("%s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s", [
 		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
 	])
 }
 
-# full_access holds for a principal that holds AWSCloudTrail_FullAccess: a user directly or
-# through a group, a role directly.
-full_access(p) if {
-	p.kind == "User"
-	account_iam := input.accounts[p.account].Iam
-	count(iam.full_access_ways(account_iam.Users[p.name], iam.full_access_groups(account_iam))) > 0
-}
-
-full_access(p) if {
-	p.kind == "Role"
-	iam.holds_full_access(input.accounts[p.account].Iam.Roles[p.name])
+# full_access are the ARNs of every account's holders of AWSCloudTrail_FullAccess (users directly
+# or through a group, roles), computed once: per principal, an account's groups would be read
+# again for each of its users (a cost of users x groups).
+full_access := {arn |
+	some _, a in input.accounts
+	is_object(a.Iam)
+	some arn in iam.full_access_holders(a.Iam)
 }

@@ -5,8 +5,8 @@
 //! test's `with input as {...}` gets the answer for its own input. The index of an input is
 //! built on the first call, from the parts of the input IAM questions read (each account's
 //! `Iam`, the buckets' and keys' policies), and kept per input (by identity, holding the value
-//! so it cannot be freed and its address reused) for a few inputs at a time;
-//! [`IamIndexes::forget`] drops it when an evaluation is over.
+//! so it cannot be freed and its address reused) for a few inputs at a time, and dropped when
+//! the evaluation that built it ends ([`IamIndexes::scope`]).
 
 use regorus::Value;
 use std::sync::{Arc, Mutex};
@@ -31,6 +31,18 @@ impl std::fmt::Debug for IamIndexes {
     }
 }
 
+/// Drops an input's index when an evaluation ends ([`IamIndexes::scope`]).
+pub(crate) struct Scope<'a> {
+    indexes: &'a IamIndexes,
+    input: &'a Value,
+}
+
+impl Drop for Scope<'_> {
+    fn drop(&mut self) {
+        self.indexes.forget(self.input);
+    }
+}
+
 /// Whether two values are the same value in memory (not merely equal).
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -40,8 +52,18 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 impl IamIndexes {
+    /// Drops the index of `input` when the returned guard goes: an evaluation builds the index
+    /// of its input and drops it when it ends, so each evaluation pays for its own index (and
+    /// a benchmark's repeated runs measure that too).
+    pub(crate) fn scope<'a>(&'a self, input: &'a Value) -> Scope<'a> {
+        Scope {
+            indexes: self,
+            input,
+        }
+    }
+
     /// Drops the index of `input` (its evaluation is over).
-    pub(crate) fn forget(&self, input: &Value) {
+    fn forget(&self, input: &Value) {
         if let Ok(mut kept) = self.0.lock() {
             kept.retain(|(value, _)| !same(value, input));
         }

@@ -67,7 +67,6 @@ impl PolicyEngine {
     pub(crate) fn run_snapshot(&self, snapshot: &Snapshot) -> Result<Run, EngineError> {
         let input = crate::snapshot_value(snapshot)?;
         let run = self.run(&input);
-        self.iam.forget(&input);
         // Freeing a large input tree takes about as long as evaluating it; do it off the
         // caller's path (a CLI exiting meanwhile loses nothing: the OS reclaims the memory).
         std::thread::spawn(move || drop(input));
@@ -91,6 +90,7 @@ impl PolicyEngine {
     /// may have been stopped for their allocations: each such rule is run again alone, after the
     /// others, and only a rule that passes the limit alone is reported.
     pub fn run(&self, input: &Value) -> Result<Run, EngineError> {
+        let _iam = self.iam.scope(input);
         let _ceiling = crate::budget::Ceiling::enter(self.budget.memory_limit)?;
         let units: Vec<usize> = (0..self.rules.len()).collect();
         let workers = std::thread::available_parallelism()
@@ -194,6 +194,7 @@ impl PolicyEngine {
 
     /// Evaluates one rule, by id, over a snapshot already converted to a regorus value.
     pub fn evaluate_rule(&self, id: &str, input: &Value) -> Result<Vec<Finding>, EngineError> {
+        let _iam = self.iam.scope(input);
         let Some(index) = self.rules.iter().position(|r| r.meta.id == id) else {
             return Err(EngineError::UnknownRule(id.to_string()));
         };
