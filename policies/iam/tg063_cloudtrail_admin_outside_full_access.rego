@@ -30,22 +30,11 @@ import data.trailguard.lib.iam
 import data.trailguard.lib.sensitive
 import rego.v1
 
-# powers maps each principal (by ARN) to what it may do to its account's trails (stop, delete,
-# reconfigure; see lib.sensitive), one entry per trail and action, with AWS's answer.
-powers[arn] contains {"action": r.action, "name": r.name, "answer": a} if {
-	some asked in sensitive.requests
-	some r in asked
-	r.topic == "trail"
-	some a in trailguard.iam.principals_that_can(input, r.action, r.resource)
-	arn := a.arn
-}
-
-deny contains lib.finding(arn, msg) if {
-	some arn, granted in powers
-	not arn in full_access
-	not holders.exempt(arn)
-	p := holders.principal(granted)
-	s := holders.summary(granted)
+deny contains lib.finding(p.arn, msg) if {
+	some p in trailguard.iam.holders(input, sensitive.asked("trail"))
+	not p.arn in full_access
+	not holders.exempt(p.arn)
+	s := holders.summary(p.granted)
 	msg := sprintf("%s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s", [
 		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
 	])

@@ -24,24 +24,15 @@ import data.trailguard.lib.holders
 import data.trailguard.lib.sensitive
 import rego.v1
 
-# disablers maps each principal of a trail key's account (by ARN) to the requests that make the
-# logs unreadable it may make (disable the key, schedule its deletion), with AWS's answer: the
-# key policy decides, and identity policies only where it delegates to the account
-# (trailguard.iam.principals_that_can).
-disablers[arn] contains {"action": r.action, "name": r.name, "answer": a} if {
-	some asked in sensitive.requests
-	some r in asked
-	r.topic == "key"
-	some a in trailguard.iam.principals_that_can(input, r.action, r.resource)
-	arn := a.arn
-}
-
-deny contains lib.finding(arn, msg) if {
-	some arn, granted in disablers
-	not holders.exempt(arn)
-	s := holders.summary(granted)
+# Principals of a trail key's account that may make the logs unreadable (disable the key,
+# schedule its deletion): the key policy decides, and identity policies only where it delegates
+# to the account.
+deny contains lib.finding(p.arn, msg) if {
+	some p in trailguard.iam.holders(input, sensitive.asked("key"))
+	not holders.exempt(p.arn)
+	s := holders.summary(p.granted)
 	msg := sprintf("%s can disable or schedule deletion of KMS key%s %s (%s), granted by %s%s", [
-		holders.describe(holders.principal(granted)), s.plural, s.resources, s.actions, s.grants, s.conditions,
+		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
 	])
 }
 

@@ -108,3 +108,17 @@ test_allow_a_bucket_policy_grant_to_everyone_is_not_each_principals if {
 	answers := trailguard.iam.principals_that_can(input, "s3:DeleteObject", "arn:aws:s3:::logs/x") with input as object.union(s, {"buckets": {"logs": named}})
 	[a.name | some a in answers] == ["reader"]
 }
+
+test_deny_holders_groups_the_requests_by_principal if {
+	requests := [
+		{"action": "cloudtrail:StopLogging", "resource": org_trail, "name": "org"},
+		{"action": "cloudtrail:DeleteTrail", "resource": org_trail, "name": "org"},
+	]
+	roles := {"admin": role("admin", administrator), "reader": role("reader", [])}
+	answer := trailguard.iam.holders(input, requests) with input as snapshot(roles)
+	[p.name | some p in answer] == ["admin"]
+	[[g.action, g.name, g.answer.decision] | some g in answer[0].granted] == [
+		["cloudtrail:StopLogging", "org", "allow"],
+		["cloudtrail:DeleteTrail", "org", "allow"],
+	]
+}

@@ -2,20 +2,13 @@
 # title: trailguard helpers for rules on trailguard.iam.principals_that_can
 # description: >-
 #   The rules that ask who may stop a trail (TG063), delete its logs (TG065) or disable its key
-#   (TG066) group trailguard.iam.principals_that_can's answers by principal, as "granted" lists of
-#   {"action", "name", "answer"} (one per request a principal may make, `name` the resource as a
-#   message calls it), and word their findings with these helpers.
+#   (TG066) get trailguard.iam.holders' answers by principal, {"arn", "kind", "name", "account",
+#   "granted"}, "granted" listing {"action", "name", "answer"} (one per request the principal may
+#   make, `name` the resource as a message calls it), and word their findings with these
+#   helpers.
 package trailguard.lib.holders
 
 import rego.v1
-
-# principal is who a granted list is about, as {"arn", "kind", "name", "account"}; every answer
-# of the list is about the same principal.
-principal(granted) := p if {
-	answers := [g.answer | some g in granted]
-	a := answers[0]
-	p := {"arn": a.arn, "kind": a.kind, "name": a.name, "account": a.account}
-}
 
 # describe names a principal for a message: "role ops in account 111111111111".
 describe(p) := sprintf("%s %s in account %s", [lower(p.kind), p.name, p.account])

@@ -20,7 +20,7 @@ test_summary_of_an_allowed_and_a_conditional_request if {
 		"grants": "managed policy A Statement[0]; role ops inline policy b statement \"Del\"",
 		"conditions": "",
 	}
-	holders.describe(holders.principal(granted)) == "role ops in account 111111111111"
+	holders.describe({"kind": "Role", "name": "ops", "account": "111111111111"}) == "role ops in account 111111111111"
 }
 
 test_summary_conditional_only if {

@@ -133,6 +133,9 @@ outside_grants(doc, asked, owner) := [g |
 	}
 ]
 
+# asked are every account's requests of one topic, for trailguard.iam.holders.
+asked(topic) := [r | some requested in requests; some r in requested; r.topic == topic]
+
 # topic_requests are an account's requests of one topic.
 topic_requests(account, topic) := [r | some r in requests[account]; r.topic == topic]
 

@@ -26,23 +26,14 @@ import data.trailguard.lib.holders
 import data.trailguard.lib.sensitive
 import rego.v1
 
-# deleters maps each principal of a log bucket's account (by ARN) to the requests that destroy
-# logs it may make (delete a log object, the bucket or its policy), with AWS's answer: its
-# identity policies and the bucket policy decide (trailguard.iam.principals_that_can).
-deleters[arn] contains {"action": r.action, "name": r.name, "answer": a} if {
-	some asked in sensitive.requests
-	some r in asked
-	r.topic == "bucket"
-	some a in trailguard.iam.principals_that_can(input, r.action, r.resource)
-	arn := a.arn
-}
-
-deny contains lib.finding(arn, msg) if {
-	some arn, granted in deleters
-	not holders.exempt(arn)
-	s := holders.summary(granted)
+# Principals of a log bucket's account that may destroy its logs (delete a log object, the bucket
+# or its policy): their identity policies and the bucket policy decide.
+deny contains lib.finding(p.arn, msg) if {
+	some p in trailguard.iam.holders(input, sensitive.asked("bucket"))
+	not holders.exempt(p.arn)
+	s := holders.summary(p.granted)
 	msg := sprintf("%s can delete the CloudTrail logs in bucket%s %s (%s), granted by %s%s", [
-		holders.describe(holders.principal(granted)), s.plural, s.resources, s.actions, s.grants, s.conditions,
+		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
 	])
 }
 

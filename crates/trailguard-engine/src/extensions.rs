@@ -105,6 +105,17 @@ pub(crate) fn register(
                 .map_err(|e| anyhow::anyhow!("trailguard.iam.principals_that_can: {e}"))
         }),
     )?;
+    let indexes = iam.clone();
+    add(
+        engine,
+        "trailguard.iam.holders",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            indexes
+                .holders(&args)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.holders: {e}"))
+        }),
+    )?;
     for &(name, nargs) in ZONED {
         let builtin = Builtin::new(name, nargs)?;
         add(

@@ -10,7 +10,7 @@
 
 use regorus::Value;
 use std::sync::{Arc, Mutex};
-use trailguard_iam::{SnapshotIndex, StatementRef, Verdict};
+use trailguard_iam::{Power, SnapshotIndex, StatementRef, Verdict};
 
 /// How many inputs' indexes are kept at once (tests evaluate several snapshots side by side).
 const KEPT: usize = 4;
@@ -97,37 +97,110 @@ impl IamIndexes {
             anyhow::bail!("the action and the resource must be strings");
         };
         let index = self.get(input)?;
-        let statements = |list: &[StatementRef]| -> serde_json::Value {
-            list.iter()
-                .map(
-                    |s| serde_json::json!({"policy": s.policy, "statement": s.index, "sid": s.sid}),
-                )
-                .collect()
-        };
         let answers: Vec<serde_json::Value> = index
             .principals_that_can(action, resource)
-            .into_iter()
+            .iter()
             .map(|power| {
-                let p = &power.entry.principal;
-                serde_json::json!({
-                    "arn": p.arn,
-                    "kind": format!("{:?}", p.kind),
-                    "name": power.entry.name,
-                    "account": p.account,
-                    "decision": match power.decision.verdict {
-                        Verdict::Allow => "allow",
-                        Verdict::Conditional => "conditional",
-                        Verdict::Deny => "deny",
-                        Verdict::ImplicitDeny => "implicit_deny",
-                    },
-                    "grants": statements(&power.decision.grants),
-                    "denied_by": statements(&power.decision.denied_by),
-                    "conditions": power.decision.conditions,
-                })
+                let mut answer = principal_json(power);
+                if let serde_json::Value::Object(fields) = &mut answer {
+                    if let serde_json::Value::Object(decision) = decision_json(power) {
+                        fields.extend(decision);
+                    }
+                }
+                answer
             })
             .collect();
         Value::from_json_str(&serde_json::Value::Array(answers).to_string())
     }
+
+    /// The builtin `trailguard.iam.holders(input, requests)`: `requests` is a list of
+    /// `{"action", "resource", "name"}`; the answer groups, by principal, the requests each may
+    /// make: `[{"arn", "kind", "name", "account", "granted": [{"action", "name", "answer":
+    /// {"decision", "grants", "denied_by", "conditions"}}]}]`, principals in the order they are
+    /// first met, requests in the order given. One call answers a rule's every request: grouping
+    /// the answers in Rego cost more than answering them.
+    pub(crate) fn holders(&self, args: &[Value]) -> anyhow::Result<Value> {
+        let [input, requests] = args else {
+            anyhow::bail!("takes two arguments: input and a list of requests");
+        };
+        let requests = requests
+            .as_array()
+            .map_err(|_| anyhow::anyhow!("the requests must be a list"))?;
+        let index = self.get(input)?;
+        let mut order: Vec<String> = Vec::new();
+        let mut by_arn: std::collections::HashMap<
+            String,
+            (serde_json::Value, Vec<serde_json::Value>),
+        > = std::collections::HashMap::new();
+        for request in requests.iter() {
+            let field = |name: &str| -> anyhow::Result<&str> {
+                match request
+                    .as_object()
+                    .ok()
+                    .and_then(|r| r.get(&Value::from(name)))
+                {
+                    Some(Value::String(s)) => Ok(s),
+                    _ => anyhow::bail!("each request needs a string {name}: {request}"),
+                }
+            };
+            let (action, resource, name) = (field("action")?, field("resource")?, field("name")?);
+            for power in index.principals_that_can(action, resource) {
+                let arn = power.entry.principal.arn.clone();
+                let granted = serde_json::json!({
+                    "action": action, "name": name, "answer": decision_json(&power),
+                });
+                match by_arn.get_mut(&arn) {
+                    Some((_, list)) => list.push(granted),
+                    None => {
+                        order.push(arn.clone());
+                        by_arn.insert(arn, (principal_json(&power), vec![granted]));
+                    }
+                }
+            }
+        }
+        let holders: Vec<serde_json::Value> = order
+            .iter()
+            .filter_map(|arn| by_arn.remove(arn))
+            .map(|(mut principal, granted)| {
+                if let serde_json::Value::Object(fields) = &mut principal {
+                    fields.insert("granted".into(), serde_json::Value::Array(granted));
+                }
+                principal
+            })
+            .collect();
+        Value::from_json_str(&serde_json::Value::Array(holders).to_string())
+    }
+}
+
+/// Who an answer is about: `{"arn", "kind", "name", "account"}`.
+fn principal_json(power: &Power<'_>) -> serde_json::Value {
+    let p = &power.entry.principal;
+    serde_json::json!({
+        "arn": p.arn,
+        "kind": format!("{:?}", p.kind),
+        "name": power.entry.name,
+        "account": p.account,
+    })
+}
+
+/// What an answer says: `{"decision", "grants", "denied_by", "conditions"}`.
+fn decision_json(power: &Power<'_>) -> serde_json::Value {
+    let statements = |list: &[StatementRef]| -> serde_json::Value {
+        list.iter()
+            .map(|s| serde_json::json!({"policy": s.policy, "statement": s.index, "sid": s.sid}))
+            .collect()
+    };
+    serde_json::json!({
+        "decision": match power.decision.verdict {
+            Verdict::Allow => "allow",
+            Verdict::Conditional => "conditional",
+            Verdict::Deny => "deny",
+            Verdict::ImplicitDeny => "implicit_deny",
+        },
+        "grants": statements(&power.decision.grants),
+        "denied_by": statements(&power.decision.denied_by),
+        "conditions": power.decision.conditions,
+    })
 }
 
 /// The parts of the input an IAM index reads, as JSON: `accounts[*].Iam`,
