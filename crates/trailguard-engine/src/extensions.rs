@@ -94,28 +94,27 @@ pub(crate) fn register(
             Value::from_json_str(&answer.to_string())
         }),
     )?;
-    let indexes = iam.clone();
-    add(
-        engine,
-        "trailguard.iam.principals_that_can",
-        3,
-        Box::new(move |args: Vec<Value>| {
-            indexes
-                .principals_that_can(&args)
-                .map_err(|e| anyhow::anyhow!("trailguard.iam.principals_that_can: {e}"))
-        }),
-    )?;
-    let indexes = iam.clone();
-    add(
-        engine,
-        "trailguard.iam.holders",
-        2,
-        Box::new(move |args: Vec<Value>| {
-            indexes
-                .holders(&args)
-                .map_err(|e| anyhow::anyhow!("trailguard.iam.holders: {e}"))
-        }),
-    )?;
+    // The builtins that answer from the snapshot's IAM index (see crate::iam).
+    type Answer = fn(&crate::iam::IamIndexes, &[Value]) -> anyhow::Result<Value>;
+    let from_index: [(&str, u8, Answer); 2] = [
+        (
+            "trailguard.iam.principals_that_can",
+            3,
+            crate::iam::IamIndexes::principals_that_can,
+        ),
+        ("trailguard.iam.holders", 2, crate::iam::IamIndexes::holders),
+    ];
+    for (name, nargs, answer) in from_index {
+        let indexes = iam.clone();
+        add(
+            engine,
+            name,
+            nargs,
+            Box::new(move |args: Vec<Value>| {
+                answer(&indexes, &args).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+            }),
+        )?;
+    }
     for &(name, nargs) in ZONED {
         let builtin = Builtin::new(name, nargs)?;
         add(

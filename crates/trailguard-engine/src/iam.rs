@@ -10,7 +10,7 @@
 
 use regorus::Value;
 use std::sync::{Arc, Mutex};
-use trailguard_iam::{Power, SnapshotIndex, StatementRef, Verdict};
+use trailguard_iam::{decision_json, Power, SnapshotIndex};
 
 /// How many inputs' indexes are kept at once (tests evaluate several snapshots side by side).
 const KEPT: usize = 4;
@@ -102,12 +102,8 @@ impl IamIndexes {
             .iter()
             .map(|power| {
                 let mut answer = principal_json(power);
-                if let serde_json::Value::Object(fields) = &mut answer {
-                    if let serde_json::Value::Object(decision) = decision_json(power) {
-                        fields.extend(decision);
-                    }
-                }
-                answer
+                answer.extend(decision_json(&power.decision));
+                serde_json::Value::Object(answer)
             })
             .collect();
         Value::from_json_str(&serde_json::Value::Array(answers).to_string())
@@ -128,10 +124,8 @@ impl IamIndexes {
             .map_err(|_| anyhow::anyhow!("the requests must be a list"))?;
         let index = self.get(input)?;
         let mut order: Vec<String> = Vec::new();
-        let mut by_arn: std::collections::HashMap<
-            String,
-            (serde_json::Value, Vec<serde_json::Value>),
-        > = std::collections::HashMap::new();
+        let mut by_arn: std::collections::HashMap<String, (Fields, Vec<serde_json::Value>)> =
+            std::collections::HashMap::new();
         for request in requests.iter() {
             let field = |name: &str| -> anyhow::Result<&str> {
                 match request
@@ -147,7 +141,7 @@ impl IamIndexes {
             for power in index.principals_that_can(action, resource) {
                 let arn = power.entry.principal.arn.clone();
                 let granted = serde_json::json!({
-                    "action": action, "name": name, "answer": decision_json(&power),
+                    "action": action, "name": name, "answer": decision_json(&power.decision),
                 });
                 match by_arn.get_mut(&arn) {
                     Some((_, list)) => list.push(granted),
@@ -162,45 +156,29 @@ impl IamIndexes {
             .iter()
             .filter_map(|arn| by_arn.remove(arn))
             .map(|(mut principal, granted)| {
-                if let serde_json::Value::Object(fields) = &mut principal {
-                    fields.insert("granted".into(), serde_json::Value::Array(granted));
-                }
-                principal
+                principal.insert("granted".into(), serde_json::Value::Array(granted));
+                serde_json::Value::Object(principal)
             })
             .collect();
         Value::from_json_str(&serde_json::Value::Array(holders).to_string())
     }
 }
 
-/// Who an answer is about: `{"arn", "kind", "name", "account"}`.
-fn principal_json(power: &Power<'_>) -> serde_json::Value {
-    let p = &power.entry.principal;
-    serde_json::json!({
-        "arn": p.arn,
-        "kind": format!("{:?}", p.kind),
-        "name": power.entry.name,
-        "account": p.account,
-    })
-}
+/// The fields of a JSON object.
+type Fields = serde_json::Map<String, serde_json::Value>;
 
-/// What an answer says: `{"decision", "grants", "denied_by", "conditions"}`.
-fn decision_json(power: &Power<'_>) -> serde_json::Value {
-    let statements = |list: &[StatementRef]| -> serde_json::Value {
-        list.iter()
-            .map(|s| serde_json::json!({"policy": s.policy, "statement": s.index, "sid": s.sid}))
-            .collect()
-    };
-    serde_json::json!({
-        "decision": match power.decision.verdict {
-            Verdict::Allow => "allow",
-            Verdict::Conditional => "conditional",
-            Verdict::Deny => "deny",
-            Verdict::ImplicitDeny => "implicit_deny",
-        },
-        "grants": statements(&power.decision.grants),
-        "denied_by": statements(&power.decision.denied_by),
-        "conditions": power.decision.conditions,
-    })
+/// Who an answer is about: `{"arn", "kind", "name", "account"}`.
+fn principal_json(power: &Power<'_>) -> Fields {
+    let p = &power.entry.principal;
+    Fields::from_iter([
+        ("arn".to_string(), serde_json::json!(p.arn)),
+        (
+            "kind".to_string(),
+            serde_json::json!(format!("{:?}", p.kind)),
+        ),
+        ("name".to_string(), serde_json::json!(power.entry.name)),
+        ("account".to_string(), serde_json::json!(p.account)),
+    ])
 }
 
 /// The parts of the input an IAM index reads, as JSON: `accounts[*].Iam`,

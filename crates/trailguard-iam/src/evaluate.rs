@@ -319,8 +319,12 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
     };
     let same_account = principal.account == request.resource_account;
     let within_boundary = identity.clone().and(boundary.clone());
+    let key = matches!(policies.resource, ResourcePolicy::Key(_));
     let (granted, resource_grants) = match &policies.resource {
-        ResourcePolicy::None => (
+        // No resource policy: identity policies grant, within the account only.
+        ResourcePolicy::None
+        | ResourcePolicy::Resource(Known::None)
+        | ResourcePolicy::Key(Known::None) => (
             if same_account {
                 within_boundary
             } else {
@@ -331,7 +335,6 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         ResourcePolicy::Resource(Known::Unknown(what))
         | ResourcePolicy::Key(Known::Unknown(what)) => {
             let unknown = Truth::maybe(*what);
-            let key = matches!(policies.resource, ResourcePolicy::Key(_));
             (
                 if same_account && !key {
                     within_boundary.or(unknown)
@@ -341,36 +344,19 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
                 Applying::default(),
             )
         }
-        ResourcePolicy::Resource(Known::None) | ResourcePolicy::Key(Known::None) => (
-            if same_account {
-                within_boundary
-            } else {
-                Truth::No
-            },
-            Applying::default(),
-        ),
-        ResourcePolicy::Resource(Known::Is(source)) => {
+        ResourcePolicy::Resource(Known::Is(source)) | ResourcePolicy::Key(Known::Is(source)) => {
             let (direct, account, applying) = resource_allows(source, request, same_account);
             let granted = if same_account {
                 let direct = match principal.kind {
                     PrincipalKind::User | PrincipalKind::Root => direct,
                     PrincipalKind::Role => direct.and(boundary.clone()),
                 };
-                direct.or(within_boundary)
-            } else {
-                direct.or(account).and(within_boundary)
-            };
-            (granted, applying)
-        }
-        ResourcePolicy::Key(Known::Is(source)) => {
-            let (direct, account, applying) = resource_allows(source, request, same_account);
-            let granted = if same_account {
-                let direct = match principal.kind {
-                    PrincipalKind::User | PrincipalKind::Root => direct,
-                    PrincipalKind::Role => direct.and(boundary.clone()),
-                };
-                // The key policy delegates to the account: identity policies decide.
-                direct.or(account.and(within_boundary))
+                if key {
+                    // The key policy delegates to the account: identity policies decide.
+                    direct.or(account.and(within_boundary))
+                } else {
+                    direct.or(within_boundary)
+                }
             } else {
                 direct.or(account).and(within_boundary)
             };

@@ -87,7 +87,7 @@ enum Field<T> {
 /// assert_eq!(answer["conditions"][0], "the permissions boundary (not collected)");
 /// ```
 pub fn answer(question: &Value) -> Result<Value, QuestionError> {
-    Ok(decision_json(&ask(question)?))
+    Ok(Value::Object(decision_json(&ask(question)?)))
 }
 
 /// Answers a question written as JSON, as a [`Decision`].
@@ -386,24 +386,28 @@ fn org<'a>(
     }
 }
 
-/// A decision as JSON.
-pub fn decision_json(decision: &Decision) -> Value {
+/// A decision as the fields of a JSON object: `decision` (`allow`, `deny`, `conditional`,
+/// `implicit_deny`), `grants` and `denied_by` (each statement as `{"policy", "statement",
+/// "sid"}`) and `conditions`. The one JSON form of a decision: `trailguard.iam.decide` answers
+/// with it, and the snapshot builtins add the principal's fields to it.
+pub fn decision_json(decision: &Decision) -> Map<String, Value> {
     let statements = |list: &[StatementRef]| -> Value {
         list.iter()
             .map(|s| json!({"policy": s.policy, "statement": s.index, "sid": s.sid}))
             .collect()
     };
-    json!({
-        "decision": match decision.verdict {
-            Verdict::Allow => "allow",
-            Verdict::Deny => "deny",
-            Verdict::Conditional => "conditional",
-            Verdict::ImplicitDeny => "implicit_deny",
-        },
-        "grants": statements(&decision.grants),
-        "denied_by": statements(&decision.denied_by),
-        "conditions": decision.conditions.iter().collect::<Vec<_>>(),
-    })
+    let verdict = match decision.verdict {
+        Verdict::Allow => "allow",
+        Verdict::Deny => "deny",
+        Verdict::Conditional => "conditional",
+        Verdict::ImplicitDeny => "implicit_deny",
+    };
+    Map::from_iter([
+        ("decision".to_string(), json!(verdict)),
+        ("grants".to_string(), statements(&decision.grants)),
+        ("denied_by".to_string(), statements(&decision.denied_by)),
+        ("conditions".to_string(), json!(decision.conditions)),
+    ])
 }
 
 #[cfg(test)]

@@ -88,6 +88,31 @@ pub struct Entry {
     identity: Vec<Arc<Named>>,
     unread_identity: Vec<String>,
     boundary: Have,
+    /// What is known of every request it makes (the same for each question).
+    context: Context,
+}
+
+impl Entry {
+    fn new(
+        principal: Principal,
+        name: &str,
+        identity: Vec<Arc<Named>>,
+        unread_identity: Vec<String>,
+        boundary: Have,
+    ) -> Entry {
+        let context = Context::new()
+            .with("aws:SecureTransport", "true")
+            .with("aws:PrincipalArn", principal.arn.clone())
+            .with("aws:PrincipalAccount", principal.account.clone());
+        Entry {
+            principal,
+            name: name.to_string(),
+            identity,
+            unread_identity,
+            boundary,
+            context,
+        }
+    }
 }
 
 /// A principal allowed (or conditionally allowed) to make a request, with the decision.
@@ -174,17 +199,13 @@ impl SnapshotIndex {
             .iter()
             .filter_map(|entry| {
                 let identity: Vec<Source<'_>> = entry.identity.iter().map(|n| source(n)).collect();
-                let context = Context::new()
-                    .with("aws:SecureTransport", "true")
-                    .with("aws:PrincipalArn", entry.principal.arn.clone())
-                    .with("aws:PrincipalAccount", entry.principal.account.clone());
                 let decision = decide(
                     &Request {
                         principal: &entry.principal,
                         action,
                         resource,
                         resource_account: &owner,
-                        context: &context,
+                        context: &entry.context,
                     },
                     &Policies {
                         identity: &identity,
@@ -254,14 +275,17 @@ fn list<'a>(at: &str, value: &'a Value, field: &str) -> Result<&'a [Value], Inde
     }
 }
 
+/// A policy document, or the error naming it.
+fn parse_policy(name: &str, document: &Value) -> Result<Policy, IndexError> {
+    Policy::parse(document).map_err(|source| IndexError::Policy {
+        policy: name.to_string(),
+        source,
+    })
+}
+
 fn parse(name: String, document: &Value) -> Result<Arc<Named>, IndexError> {
-    match Policy::parse(document) {
-        Ok(policy) => Ok(Arc::new(Named { name, policy })),
-        Err(source) => Err(IndexError::Policy {
-            policy: name,
-            source,
-        }),
-    }
+    let policy = parse_policy(&name, document)?;
+    Ok(Arc::new(Named { name, policy }))
 }
 
 /// A resource's policy field: left out when it was not read, `null` when there is none.
@@ -274,10 +298,7 @@ fn have(field: Option<&Value>, name: &str, unread: &str) -> Result<Have, IndexEr
         None => Have::Unknown(unread.to_string()),
         Some(Value::Null) => Have::None,
         Some(document) => {
-            let mut policy = Policy::parse(document).map_err(|source| IndexError::Policy {
-                policy: name.to_string(),
-                source,
-            })?;
+            let mut policy = parse_policy(name, document)?;
             policy.statements.retain(|st| {
                 !(st.effect == Effect::Allow
                     && matches!(&st.principals, Some(Principals::Only(set)) if set.everyone))
@@ -382,17 +403,19 @@ fn principals(at: &str, account: &str, iam: &Value) -> Result<Vec<Entry>, IndexE
                 }
             }
         }
-        found.push(Entry {
-            principal: Principal {
-                arn: text(&at, user, "Arn")?.to_string(),
-                account: account.to_string(),
-                kind: PrincipalKind::User,
-            },
-            name: name.to_string(),
+        let principal = Principal {
+            arn: text(&at, user, "Arn")?.to_string(),
+            account: account.to_string(),
+            kind: PrincipalKind::User,
+        };
+        let boundary = boundary(user, &owner);
+        found.push(Entry::new(
+            principal,
+            name,
             identity,
             unread_identity,
-            boundary: boundary(user, &owner),
-        });
+            boundary,
+        ));
     }
     for (key, role) in entries(iam, "Roles")? {
         let at = format!("{at}.Roles.{key}");
@@ -408,17 +431,19 @@ fn principals(at: &str, account: &str, iam: &Value) -> Result<Vec<Entry>, IndexE
         let mut identity = inline(&at, role, "RolePolicyList", &owner)?;
         let mut unread_identity = Vec::new();
         attached(&at, role, &mut identity, &mut unread_identity)?;
-        found.push(Entry {
-            principal: Principal {
-                arn: text(&at, role, "Arn")?.to_string(),
-                account: account.to_string(),
-                kind: PrincipalKind::Role,
-            },
-            name: name.to_string(),
+        let principal = Principal {
+            arn: text(&at, role, "Arn")?.to_string(),
+            account: account.to_string(),
+            kind: PrincipalKind::Role,
+        };
+        let boundary = boundary(role, &owner);
+        found.push(Entry::new(
+            principal,
+            name,
             identity,
             unread_identity,
-            boundary: boundary(role, &owner),
-        });
+            boundary,
+        ));
     }
     Ok(found)
 }
