@@ -246,7 +246,7 @@ fn check_config_says_how_many_findings_each_waiver_hides() {
         run.stdout,
         "inputs/trailguard.toml: ok\npolicies: 37 rules compiled (0 custom policy files)\n\
          inputs/waivers.toml: 4 waivers (1 expired)\n\
-         inputs/demo.json: 4 of 44 findings hidden by waivers today\n\
+         inputs/demo.json: 4 of 42 findings hidden by waivers today\n\
          inputs/waivers.toml:6: hides 1 finding (TG003 on \
          arn:aws:cloudtrail:us-east-1:333333333333:trail/sandbox-trail)\n\
          inputs/waivers.toml:14: hides 3 findings (TG007 on AWS::::Account:*)\n\

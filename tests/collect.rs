@@ -580,7 +580,8 @@ fn a_role_arn_that_is_not_a_role_is_refused() {
 }
 
 /// `trailguard permissions` lists exactly the IAM actions of the operations the collector calls,
-/// and between them the compliant and broken set-ups make the collector call every one.
+/// and between them the compliant, broken and organisation set-ups make the collector call
+/// every one (the organisation's tree and policies are read only in its management account).
 #[test]
 fn permissions_cover_exactly_the_operations_collect_calls() {
     let moto = Moto::start();
@@ -607,8 +608,21 @@ fn permissions_cover_exactly_the_operations_collect_calls() {
         "/dev/null",
     ]);
     assert_eq!(broken.code, 0, "{}", broken.stderr);
+    let organization = Moto::start();
+    organization.seed(&["organization"]);
+    let management = organization.trailguard(&[
+        "collect",
+        "--region",
+        "us-east-1",
+        "--stats",
+        "-q",
+        "-o",
+        "/dev/null",
+    ]);
+    assert_eq!(management.code, 0, "{}", management.stderr);
     let mut called = operations_called(&compliant.stderr);
     called.extend(operations_called(&broken.stderr));
+    called.extend(operations_called(&management.stderr));
     let all: BTreeSet<String> = Operation::ALL.iter().map(|op| op.to_string()).collect();
     assert_eq!(called, all);
 
@@ -995,7 +1009,8 @@ fn eval_findings(moto: &Moto, files: &[&Path]) -> BTreeSet<(String, String, Stri
 /// The organisation workflow end to end: `trailguard accounts --format matrix` shards the
 /// organisation, each shard is collected on its own (`collect --role-arn` per account of the
 /// shard), and `eval` of the shard snapshots together gives exactly the findings of one
-/// snapshot of every account. The central log bucket is in a shard of its own, apart from the
+/// snapshot of every account, the organisation's SCPs included (read by the management
+/// account's shard; the others may not read them). The central log bucket is in a shard of its own, apart from the
 /// trails that write to it, whose accounts cannot read it: its findings come from its owner's
 /// shard, and the other shards' gaps about it do not survive the merge.
 #[test]
@@ -1081,11 +1096,37 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
             .any(|g| g["Resource"] == bucket && g["ErrorCode"] == "AccessDenied"),
         "{management_shard}"
     );
-    assert_eq!(
-        read_json(&shard_files[shard_of(log_archive)])["gaps"],
-        json!([])
-    );
+    // Log Archive's shard, without the management account, may not read the organisation's
+    // tree and SCPs: one gap (unless a delegated administrator in the shard read them).
+    let organization = seed["organization_id"].as_str().unwrap();
+    let log_archive_shard = read_json(&shard_files[shard_of(log_archive)]);
+    for gap in log_archive_shard["gaps"].as_array().unwrap() {
+        assert_eq!(
+            (&gap["Operation"], &gap["Resource"], &gap["ErrorCode"]),
+            (
+                &json!("ListRoots"),
+                &json!(organization),
+                &json!("AccessDeniedException")
+            ),
+            "{log_archive_shard}"
+        );
+    }
     assert_eq!(read_json(&single)["gaps"], json!([]));
+    // The single snapshot holds the organisation's tree and SCPs, read by the management account.
+    let all = read_json(&single);
+    let org = &all["organizations"][organization];
+    let security = seed["security_ou"].as_str().unwrap();
+    assert_eq!(org["Root"]["Id"], seed["root_id"], "{org}");
+    assert_eq!(
+        org["Root"]["PolicyTypes"],
+        json!(["SERVICE_CONTROL_POLICY"])
+    );
+    assert_eq!(org["Parents"][log_archive], json!(security));
+    assert_eq!(org["Parents"][workload], seed["root_id"]);
+    assert_eq!(org["ResourceControlPolicies"], Value::Null);
+    let scp = &org["ServiceControlPolicies"][seed["scp_id"].as_str().unwrap()];
+    assert_eq!(scp["Content"], seed["scp_content"]);
+    assert_eq!(scp["Targets"], json!([security]));
 
     let one = eval_findings(&moto, &[&single]);
     let files: Vec<&Path> = shard_files.iter().map(|f| f.as_path()).collect();
@@ -1109,4 +1150,40 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
     assert!(rules_on(seed["workload_trail_arn"].as_str().unwrap()).contains("TG020"));
     assert!(rules_on(&format!("AWS::::Account:{log_archive}")).contains("TG009"));
     assert!(!one.iter().any(|(rule, _, _)| rule == "TG090"), "{one:#?}");
+
+    // The SCP on Log Archive's OU forbids deleting the logs: its AdministratorAccess role is no
+    // TG065 finding. workload-prod's, with no SCP of the kind, can stop its trail (TG063).
+    let admin = |name: &str| seed["admin_role_arns"][name].as_str().unwrap().to_string();
+    assert!(
+        !one.iter()
+            .any(|(rule, resource, _)| rule == "TG065" && *resource == admin("Log Archive")),
+        "{one:#?}"
+    );
+    let tg063: Vec<&String> = one
+        .iter()
+        .filter(|(rule, resource, _)| rule == "TG063" && *resource == admin("workload-prod"))
+        .map(|(_, _, message)| message)
+        .collect();
+    assert_eq!(tg063.len(), 1, "{one:#?}");
+    assert!(!tg063[0].contains("unless"), "{}", tg063[0]);
+    // Judged from Log Archive's shard alone, the SCPs are unknown: the role can delete the logs
+    // "unless" an SCP denies it, and TG090 names the organisation.
+    if !log_archive_shard["gaps"].as_array().unwrap().is_empty() {
+        let alone = eval_findings(&moto, &[shard_files[shard_of(log_archive)].as_path()]);
+        let tg065: Vec<&String> = alone
+            .iter()
+            .filter(|(rule, resource, _)| rule == "TG065" && *resource == admin("Log Archive"))
+            .map(|(_, _, message)| message)
+            .collect();
+        assert_eq!(tg065.len(), 1, "{alone:#?}");
+        assert!(
+            tg065[0].ends_with(
+                ", unless a resource control policy or a service control policy denies it"
+            ),
+            "{}",
+            tg065[0]
+        );
+        assert!(alone.iter().any(|(rule, resource, _)| rule == "TG090"
+            && resource.ends_with(&format!(":organization/{organization}"))));
+    }
 }

@@ -148,3 +148,17 @@ test_deny_every_call_denied_is_high if {
 		["arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess", "high"],
 	}
 }
+
+test_deny_unreadable_organisation_is_named_by_its_arn if {
+	# A member account's credentials may not read the organisation's SCPs: one finding on the
+	# organisation, named by the ARN its management account gives it.
+	s := object.union(snapshot([gap("organizations", "ListRoots", "o-a1b2c3d4e5", "AccessDeniedException")]), {
+		"accounts": {"222222222222": {"Organization": {"Id": "o-a1b2c3d4e5", "MasterAccountId": "111111111111"}}},
+	})
+	findings := tg090.deny with input as s with data.trailguard.rules_meta as rules_meta
+	findings == {{
+		"resource": "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5",
+		"severity": "medium",
+		"message": "Could not read organisation o-a1b2c3d4e5: organizations:ListRoots (AccessDeniedException) in us-east-1, account 222222222222; TG063, TG065, TG066 cannot judge it",
+	}}
+}

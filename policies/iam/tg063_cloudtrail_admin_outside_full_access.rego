@@ -35,8 +35,8 @@ deny contains lib.finding(p.arn, msg) if {
 	not p.arn in full_access
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
-	msg := sprintf("%s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s", [
-		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
+	msg := sprintf("%s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s%s", [
+		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions, s.unless,
 	])
 }
 

@@ -31,7 +31,7 @@ role(name, policies) := {
 }
 
 snapshot(iam) := {
-	"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": object.union(
+	"accounts": {"111111111111": {"AccountId": "111111111111", "Organization": null, "Iam": object.union(
 		{"Users": {}, "Groups": {}, "Roles": {}},
 		object.union(iam, {"Policies": {p.Arn: p | some p in [full_access, admin, stopper]}}),
 	)}},
@@ -120,4 +120,44 @@ test_allow_read_only_actions if {
 test_allow_service_linked_role if {
 	r := object.union(role("AWSServiceRoleForX", [admin]), {"Path": "/aws-service-role/x.amazonaws.com/"})
 	count(findings({"Roles": {"AWSServiceRoleForX": r}})) == 0
+}
+
+# An SCP on the member account's OU that denies stopping, deleting and reconfiguring trails:
+# the AdministratorAccess role can no longer blind the trail, and TG063 says nothing.
+protect_trail := {"Statement": [{
+	"Sid": "ProtectCloudTrail", "Effect": "Deny", "Resource": "*",
+	"Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"],
+}]}
+
+member(iam, scp_targets) := object.union(snapshot(iam), {
+	"accounts": {"111111111111": {"Organization": {"Id": "o-1", "MasterAccountId": "999999999999"}}},
+	"organizations": {"o-1": {
+		"Id": "o-1",
+		"Root": {"Id": "r-1", "PolicyTypes": ["SERVICE_CONTROL_POLICY"]},
+		"Parents": {"ou-security": "r-1", "111111111111": "ou-security"},
+		"ServiceControlPolicies": {
+			"p-FullAWSAccess": {"Id": "p-FullAWSAccess", "Arn": "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess", "Name": "FullAWSAccess", "AwsManaged": true, "Content": admin.Document, "Targets": ["111111111111", "ou-security", "r-1"]},
+			"p-protect": {"Id": "p-protect", "Arn": "arn:aws:organizations::999999999999:policy/o-1/service_control_policy/p-protect", "Name": "protect-cloudtrail", "AwsManaged": false, "Content": protect_trail, "Targets": scp_targets},
+		},
+	}},
+})
+
+test_allow_member_account_protected_by_an_scp if {
+	iam := {"Roles": {"admin": role("admin", [admin])}}
+	count(tg063.deny) == 0 with input as member(iam, ["ou-security"]) with data.trailguard.params as params([])
+}
+
+test_deny_member_account_whose_scp_protects_another_ou if {
+	iam := {"Roles": {"admin": role("admin", [admin])}}
+	count(tg063.deny) == 1 with input as member(iam, ["ou-sandbox"]) with data.trailguard.params as params([])
+}
+
+test_deny_unread_organisation_says_unless_an_scp_denies_it if {
+	iam := {"Roles": {"admin": role("admin", [admin])}}
+	unread := json.remove(snapshot(iam), ["accounts/111111111111/Organization"])
+	f := tg063.deny with input as unread with data.trailguard.params as params([])
+	f == {{
+		"resource": "arn:aws:iam::111111111111:role/admin",
+		"message": "role admin in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by managed policy AdministratorAccess Statement[0], unless a service control policy denies it",
+	}}
 }

@@ -17,7 +17,6 @@
 package trailguard.rules.tg064
 
 import data.trailguard.lib
-import data.trailguard.lib.access
 import data.trailguard.lib.iam
 import data.trailguard.lib.params
 import data.trailguard.lib.policy
@@ -29,10 +28,10 @@ deny contains lib.finding(role.Arn, msg) if {
 	iam.holds_full_access(role)
 	some i, st in policy.statements(role.AssumeRolePolicyDocument)
 	st.Effect == "Allow"
-	access.covers_action(st, "sts:AssumeRole")
+	policy.covers_action(st, "sts:AssumeRole")
 	outsiders := outside(st, account)
 	count(outsiders) > 0
-	open := access.unknown_condition_keys(st, {})
+	open := policy.unknown_condition_keys(st, {})
 	msg := sprintf("Role %s in account %s holds AWSCloudTrail_FullAccess and its trust policy (%s) lets %s assume it%s", [
 		role.RoleName, account, policy.statement_name(st, i), concat(", ", sort(outsiders)), conditional(open),
 	])
@@ -40,9 +39,9 @@ deny contains lib.finding(role.Arn, msg) if {
 
 # outside are who, beyond the role's account and the trusted accounts, a trust statement admits.
 outside(st, account) := {"anyone"} if {
-	access.everyone(st)
+	policy.principal_is_wildcard(st)
 } else := {sprintf("account %s", [other]) |
-	some other in access.principal_accounts(st)
+	some other in policy.principal_accounts(st)
 	other != account
 	not other in params.trusted_accounts
 }

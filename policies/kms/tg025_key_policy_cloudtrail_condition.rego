@@ -17,7 +17,6 @@
 package trailguard.rules.tg025
 
 import data.trailguard.lib
-import data.trailguard.lib.access
 import data.trailguard.lib.policy
 import data.trailguard.lib.trails_by_key
 import rego.v1
@@ -30,7 +29,7 @@ deny contains lib.finding(arn, msg) if {
 	some i, st in policy.statements(key.Policy)
 	st.Effect == "Allow"
 	policy.has_service(st, "cloudtrail.amazonaws.com")
-	access.covers_action(st, "kms:GenerateDataKey")
+	policy.covers_action(st, "kms:GenerateDataKey")
 	count(policy.condition_keys(st) & source_keys) == 0
 	msg := sprintf("KMS key %s, used by trail(s) %s, lets CloudTrail generate data keys (%s) without an aws:SourceArn, aws:SourceAccount or kms:EncryptionContext:aws:cloudtrail:arn condition, so any account's trail can encrypt with it", [
 		arn,

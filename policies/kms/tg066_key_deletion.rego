@@ -31,8 +31,8 @@ deny contains lib.finding(p.arn, msg) if {
 	some p in trailguard.iam.holders(input, sensitive.asked("key"))
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
-	msg := sprintf("%s can disable or schedule deletion of KMS key%s %s (%s), granted by %s%s", [
-		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
+	msg := sprintf("%s can disable or schedule deletion of KMS key%s %s (%s), granted by %s%s%s", [
+		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions, s.unless,
 	])
 }
 

@@ -20,7 +20,7 @@ role(name, policies) := {
 enable_iam := {"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "kms:*", "Resource": "*"}
 
 snapshot(roles, statements) := {
-	"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": {"Users": {}, "Groups": {}, "Roles": roles, "Policies": {admin.Arn: admin}}}},
+	"accounts": {"111111111111": {"AccountId": "111111111111", "Organization": null, "Iam": {"Users": {}, "Groups": {}, "Roles": roles, "Policies": {admin.Arn: admin}}}},
 	"trails": {trail_arn: {"Name": "main", "TrailARN": trail_arn, "AccountId": "111111111111", "KmsKeyId": key_arn}},
 	"kms_keys": {key_arn: {"Arn": key_arn, "Policy": {"Version": "2012-10-17", "Statement": statements}}},
 }

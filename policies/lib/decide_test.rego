@@ -43,8 +43,11 @@ test_conditional_an_mfa_condition_is_named_not_guessed if {
 	trailguard.iam.decide(question({"identity": [mfa], "context": {"aws:MultiFactorAuthPresent": "true"}})).decision == "allow"
 }
 
-test_deny_unread_scps_never_pass if {
-	trailguard.iam.decide(question({"scps": "unknown"})).conditions == ["the service control policies (not collected)"]
+test_deny_unread_scps_are_named_not_passed if {
+	# An SCP never grants: one that was not read leaves the verdict standing, "unless" it denies.
+	answer := trailguard.iam.decide(question({"scps": "unknown"}))
+	answer.decision == "allow"
+	answer.unless == ["a service control policy"]
 }
 
 # trailguard.iam.principals_that_can(input, action, resource) asks the same question of every
@@ -121,4 +124,75 @@ test_deny_holders_groups_the_requests_by_principal if {
 		["cloudtrail:StopLogging", "org", "allow"],
 		["cloudtrail:DeleteTrail", "org", "allow"],
 	]
+}
+
+# The organisation's SCPs, from the snapshot's organizations section: the account's path from
+# the root (Parents) and the policies attached along it (Targets).
+
+management := "999999999999"
+
+protect_trail := {"Statement": [{
+	"Sid": "ProtectTrail", "Effect": "Deny", "Resource": "*",
+	"Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"],
+	"Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/break-glass"}},
+}]}
+
+organization(attached_to) := {"o-1": {
+	"Id": "o-1",
+	"Root": {"Id": "r-1", "PolicyTypes": ["SERVICE_CONTROL_POLICY"]},
+	"Parents": {"ou-1": "r-1", account: "ou-1"},
+	"ServiceControlPolicies": {
+		"p-FullAWSAccess": {
+			"Id": "p-FullAWSAccess", "Arn": "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess",
+			"Name": "FullAWSAccess", "AwsManaged": true, "Content": everything,
+			"Targets": ["r-1", "ou-1", account],
+		},
+		"p-protect": {
+			"Id": "p-protect", "Arn": "arn:aws:organizations::999999999999:policy/o-1/service_control_policy/p-protect",
+			"Name": "protect-trail", "AwsManaged": false, "Content": protect_trail, "Targets": attached_to,
+		},
+	},
+}}
+
+in_organization(roles, master, attached_to) := object.union(snapshot(roles), {
+	"accounts": {account: {"Organization": {"Id": "o-1", "MasterAccountId": master}}},
+	"organizations": organization(attached_to),
+})
+
+admins := {"admin": role("admin", administrator), "break-glass": role("break-glass", administrator)}
+
+test_allow_an_scp_on_the_ou_protects_the_trail_from_the_member_accounts_admin if {
+	s := in_organization(admins, management, ["ou-1"])
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as s
+	[a.name | some a in answers] == ["break-glass"]
+	answers[0].unless == []
+}
+
+test_deny_an_scp_attached_elsewhere_protects_nothing if {
+	s := in_organization(admins, management, ["ou-other"])
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as s
+	[a.name | some a in answers] == ["admin", "break-glass"]
+}
+
+test_deny_scps_do_not_bind_the_management_account if {
+	s := in_organization(admins, account, ["ou-1"])
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as s
+	[a.name | some a in answers] == ["admin", "break-glass"]
+	[a.unless | some a in answers] == [[], []]
+}
+
+test_deny_unread_scps_say_unless if {
+	# No Organization field: the account's organisation was not read.
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as snapshot(admins)
+	[a.unless | some a in answers] == [["a service control policy"], ["a service control policy"]]
+	# A member account whose SCP attachments were not read.
+	s := json.remove(in_organization(admins, management, ["ou-1"]), ["organizations/o-1/ServiceControlPolicies/p-protect/Targets"])
+	answers2 := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as s
+	[a.unless | some a in answers2] == [["a service control policy"], ["a service control policy"]]
+}
+
+test_allow_outside_any_organisation_nothing_is_unless if {
+	s := object.union(snapshot(admins), {"accounts": {account: {"Organization": null}}})
+	answers := trailguard.iam.principals_that_can(input, "cloudtrail:StopLogging", org_trail) with input as s
+	[a.unless | some a in answers] == [[], []]
 }

@@ -20,14 +20,16 @@ exempt(arn) if {
 }
 
 # summary turns a granted list into the parts of a finding's message: the actions, the
-# resources by name ("plural" is "s" for several), the granting statements, and the open
-# conditions ("" when at least one request is allowed outright).
+# resources by name ("plural" is "s" for several), the granting statements, the open
+# conditions ("" when at least one request is allowed outright), and the control policies that
+# were not read and could still deny ("" when every one that applies was read).
 summary(granted) := {
 	"actions": concat(", ", sort({g.action | some g in granted})),
 	"resources": concat(", ", sort({g.name | some g in granted})),
 	"plural": plural({g.name | some g in granted}),
 	"grants": concat("; ", sort({grant_name(s) | some g in granted; some s in g.answer.grants})),
 	"conditions": open_conditions(granted),
+	"unless": unless(granted),
 }
 
 plural(names) := "s" if count(names) > 1 else := ""
@@ -45,3 +47,12 @@ open_conditions(granted) := "" if {
 } else := sprintf(" (conditional on %s, which trailguard does not evaluate)", [
 	concat(", ", sort({c | some g in granted; some c in g.answer.conditions})),
 ])
+
+# unless is ", unless a service control policy denies it" when the organisation's control
+# policies that apply were not collected (an SCP or RCP never grants, so it could only deny);
+# "" otherwise.
+unless(granted) := "" if {
+	count(unread_guardrails(granted)) == 0
+} else := sprintf(", unless %s denies it", [concat(" or ", sort(unread_guardrails(granted)))])
+
+unread_guardrails(granted) := {u | some g in granted; some u in g.answer.unless}

@@ -5,7 +5,7 @@ import rego.v1
 
 answer(decision, grants, conditions) := {
 	"arn": "arn:aws:iam::111111111111:role/ops", "kind": "Role", "name": "ops", "account": "111111111111",
-	"decision": decision, "grants": grants, "denied_by": [], "conditions": conditions,
+	"decision": decision, "grants": grants, "denied_by": [], "conditions": conditions, "unless": [],
 }
 
 test_summary_of_an_allowed_and_a_conditional_request if {
@@ -19,6 +19,7 @@ test_summary_of_an_allowed_and_a_conditional_request if {
 		"plural": "s",
 		"grants": "managed policy A Statement[0]; role ops inline policy b statement \"Del\"",
 		"conditions": "",
+		"unless": "",
 	}
 	holders.describe({"kind": "Role", "name": "ops", "account": "111111111111"}) == "role ops in account 111111111111"
 }
@@ -26,6 +27,13 @@ test_summary_of_an_allowed_and_a_conditional_request if {
 test_summary_conditional_only if {
 	granted := {{"action": "kms:DisableKey", "name": "k", "answer": answer("conditional", [], ["the key policy of k (not collected)"])}}
 	holders.summary(granted).conditions == " (conditional on the key policy of k (not collected), which trailguard does not evaluate)"
+}
+
+test_summary_names_unread_control_policies if {
+	unread := object.union(answer("allow", [], []), {"unless": ["a service control policy"]})
+	holders.summary({{"action": "s3:DeleteObject", "name": "logs", "answer": unread}}).unless == ", unless a service control policy denies it"
+	both := object.union(answer("allow", [], []), {"unless": ["a service control policy", "a resource control policy"]})
+	holders.summary({{"action": "s3:DeleteObject", "name": "logs", "answer": both}}).unless == ", unless a resource control policy or a service control policy denies it"
 }
 
 test_exempt_by_pattern if {

@@ -63,23 +63,9 @@ has_service(st, service) if {
 actions(st) := {lower(a) | some a in as_list(st.Action)}
 
 # action_matches holds when an IAM action pattern (with * and ? wildcards) matches an action,
-# ignoring case as AWS does. The common shapes (exact, "*", "s3:*", "s3:Put*") avoid glob.match,
-# which compiles its pattern on every call.
-action_matches(pattern, action) if {
-	lower(pattern) == lower(action)
-} else if {
-	p := lower(pattern)
-	endswith(p, "*")
-	head := trim_suffix(p, "*")
-	not contains(head, "*")
-	not contains(head, "?")
-	startswith(lower(action), head)
-} else if {
-	p := lower(pattern)
-	head := trim_suffix(p, "*")
-	head != replace(replace(head, "*", ""), "?", "")
-	glob.match(p, [], lower(action))
-}
+# ignoring case as AWS does (trailguard.iam.action_matches: the matcher of trailguard's IAM
+# evaluator).
+action_matches(pattern, action) if trailguard.iam.action_matches(pattern, action)
 
 # allows_action holds when a statement's Action covers the given action.
 allows_action(st, action) if {
@@ -107,6 +93,75 @@ head_covers_service(head, pattern, full) if {
 	head != replace(replace(head, "*", ""), "?", "")
 	some n in numbers.range(1, count(full))
 	glob.match(head, [], substring(full, 0, n))
+}
+
+# covers_action holds when a statement applies to the action: one of its Action patterns matches
+# it, or it has NotAction and none of those patterns matches. Case is ignored, as AWS does.
+covers_action(st, action) if {
+	object.get(st, "Action", null) != null
+	some pattern in as_list(st.Action)
+	trailguard.iam.action_matches(pattern, action)
+} else if {
+	object.get(st, "Action", null) == null
+	object.get(st, "NotAction", null) != null
+	not matches_any_action(as_list(st.NotAction), action)
+}
+
+matches_any_action(patterns, action) if {
+	some pattern in patterns
+	trailguard.iam.action_matches(pattern, action)
+}
+
+# covers_resource holds when a statement applies to the resource: one of its Resource patterns
+# matches it (trailguard.iam.arn_matches: segment by segment, case-sensitively, as AWS matches
+# ARNs), or it has NotResource and none matches. A statement with neither (a resource policy's
+# statement, which applies to the resource it is attached to) covers it.
+covers_resource(st, resource) if {
+	object.get(st, "Resource", null) != null
+	some pattern in as_list(st.Resource)
+	trailguard.iam.arn_matches(pattern, resource)
+} else if {
+	object.get(st, "Resource", null) == null
+	object.get(st, "NotResource", null) != null
+	not matches_any_resource(as_list(st.NotResource), resource)
+} else if {
+	object.get(st, "Resource", null) == null
+	object.get(st, "NotResource", null) == null
+}
+
+matches_any_resource(patterns, resource) if {
+	some pattern in patterns
+	trailguard.iam.arn_matches(pattern, resource)
+}
+
+# aws_principals is the list of AWS principal entries of a resource or trust policy statement
+# (account ids, root and principal ARNs), as written.
+aws_principals(st) := as_list(st.Principal.AWS) if {
+	is_object(st.Principal)
+} else := []
+
+# principal_account is the account an AWS principal entry belongs to: a 12-digit id, or the
+# account of an ARN; "*" for the wildcard.
+principal_account(entry) := entry if {
+	regex.match(`^[0-9]{12}$`, entry)
+} else := account if {
+	startswith(entry, "arn:")
+	parts := split(entry, ":")
+	account := parts[4]
+} else := "*" if {
+	entry == "*"
+}
+
+# principal_accounts is the set of accounts a statement's AWS principals belong to.
+principal_accounts(st) := {principal_account(e) | some e in aws_principals(st)}
+
+# unknown_condition_keys are the condition keys of a statement (lower case) that `known` (an
+# object of lower-case keys to values) does not give: what a grant is conditional on.
+unknown_condition_keys(st, known) := {k |
+	some _, block in object.get(st, "Condition", {})
+	some key, _ in block
+	k := lower(key)
+	not k in object.keys(known)
 }
 
 # condition_keys is the set of condition keys a statement tests, under any operator, lower case.

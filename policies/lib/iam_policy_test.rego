@@ -116,3 +116,41 @@ test_action_matches_every_shape if {
 	not policy.action_matches("s3:PutObjectAcl", "s3:PutObject")
 	not policy.action_matches("s3", "s3:PutObject")
 }
+
+trail := "arn:aws:cloudtrail:us-east-1:111111111111:trail/main"
+
+test_covers_action_with_action_or_not_action if {
+	policy.covers_action({"Action": "CloudTrail:Stop*"}, "cloudtrail:StopLogging")
+	policy.covers_action({"Action": ["s3:*", "cloudtrail:St?pLogging"]}, "cloudtrail:StopLogging")
+	not policy.covers_action({"Action": "cloudtrail:*Trail"}, "cloudtrail:StopLogging")
+	policy.covers_action({"NotAction": "iam:*"}, "cloudtrail:StopLogging")
+	not policy.covers_action({"NotAction": ["iam:*", "cloudtrail:Stop*"]}, "cloudtrail:StopLogging")
+	not policy.covers_action({"Resource": "*"}, "cloudtrail:StopLogging")
+}
+
+test_covers_resource_segment_by_segment if {
+	policy.covers_resource({"Resource": "*"}, trail)
+	policy.covers_resource({"Resource": "arn:aws:cloudtrail:*:111111111111:trail/*"}, trail)
+	policy.covers_resource({"Resource": "arn:aws:s3:::logs/*"}, "arn:aws:s3:::logs/AWSLogs/1/x.json.gz")
+	not policy.covers_resource({"Resource": "arn:aws:s3:::logs"}, "arn:aws:s3:::logs/AWSLogs/1/x.json.gz")
+	not policy.covers_resource({"Resource": "arn:aws:cloudtrail:*:111111111111:trail/MAIN"}, trail)
+	# A wildcard never spans the colons between an ARN's first five segments.
+	not policy.covers_resource({"Resource": "arn:aws:*/main"}, trail)
+	not policy.covers_resource({"NotResource": trail}, trail)
+	policy.covers_resource({"NotResource": "arn:aws:cloudtrail:*:*:trail/other"}, trail)
+	# A resource policy statement without either applies to its own resource.
+	policy.covers_resource({"Effect": "Allow"}, trail)
+}
+
+test_principal_accounts if {
+	policy.principal_accounts({"Principal": {"AWS": ["arn:aws:iam::999999999999:root", "111111111111", "*"]}}) == {"999999999999", "111111111111", "*"}
+	policy.principal_accounts({"Principal": {"Service": "cloudtrail.amazonaws.com"}}) == set()
+	policy.principal_accounts({"Principal": "*"}) == set()
+}
+
+test_unknown_condition_keys_are_those_not_given if {
+	st := {"Condition": {"Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:PrincipalOrgID": "o-1"}}}
+	policy.unknown_condition_keys(st, {}) == {"aws:securetransport", "aws:principalorgid"}
+	policy.unknown_condition_keys(st, {"aws:securetransport": true}) == {"aws:principalorgid"}
+	policy.unknown_condition_keys({"Effect": "Allow"}, {}) == set()
+}

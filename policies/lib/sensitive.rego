@@ -11,7 +11,6 @@ package trailguard.lib.sensitive
 # evaluate every package under trailguard.lib, this one included (see policies/README.md). The
 # parameters are read as data.trailguard.params for the same reason.
 
-import data.trailguard.lib.access
 import data.trailguard.lib.policy
 import data.trailguard.lib.trails_by_bucket
 import data.trailguard.lib.trails_by_key
@@ -106,9 +105,9 @@ bucket_policy(name) := object.get(object.get(input.buckets, name, {}), "Policy",
 # "anyone" for a wildcard principal, else the other accounts it names (trusted accounts left
 # out); empty for statements within the account.
 outsiders(st, owner) := {"anyone"} if {
-	access.everyone(st)
+	policy.principal_is_wildcard(st)
 } else := {sprintf("account %s", [other]) |
-	some other in access.principal_accounts(st)
+	some other in policy.principal_accounts(st)
 	other != owner
 	not other in data.trailguard.params.trusted_accounts
 }
@@ -123,13 +122,13 @@ outside_grants(doc, asked, owner) := [g |
 	st.Effect == "Allow"
 	who := outsiders(st, owner)
 	count(who) > 0
-	granted := sort({r.action | some r in asked; access.covers_action(st, r.action); access.covers_resource(st, r.resource)})
+	granted := sort({r.action | some r in asked; policy.covers_action(st, r.action); policy.covers_resource(st, r.resource)})
 	count(granted) > 0
 	g := {
 		"statement": policy.statement_name(st, i),
 		"who": concat(", ", sort(who)),
 		"actions": concat(", ", granted),
-		"conditions": sort(access.unknown_condition_keys(st, {"aws:securetransport": true})),
+		"conditions": sort(policy.unknown_condition_keys(st, {"aws:securetransport": true})),
 	}
 ]
 

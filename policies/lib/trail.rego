@@ -530,9 +530,18 @@ operation_rules := {
 	"iam:GetAccountAuthorizationDetails": ["TG060", "TG061", "TG062", "TG063", "TG064", "TG065", "TG066"],
 	"iam:ListEntitiesForPolicy": ["TG060", "TG061", "TG062"],
 	"iam:ListMFADevices": ["TG061"],
-	"organizations:DescribeOrganization": ["TG010"],
+	"organizations:DescribeOrganization": ["TG010", "TG063", "TG065", "TG066"],
+	"organizations:ListRoots": guardrail_rules,
+	"organizations:ListChildren": guardrail_rules,
+	"organizations:ListPolicies": guardrail_rules,
+	"organizations:DescribePolicy": guardrail_rules,
+	"organizations:ListTargetsForPolicy": guardrail_rules,
 	"sts:GetCallerIdentity": ["TG001", "TG002", "TG010", "TG038"],
 }
+
+# guardrail_rules weigh the organisation's service and resource control policies: without them
+# their findings in member accounts hold "unless a service control policy denies it".
+guardrail_rules := ["TG063", "TG065", "TG066"]
 
 # trail_rules need the trail list and DescribeTrails' fields.
 trail_rules := [
@@ -560,6 +569,8 @@ gap_subject(r) := sprintf("log bucket %s", [r]) if {
 	is_key(r)
 } else := sprintf("account %s", [r]) if {
 	is_account(r)
+} else := sprintf("organisation %s", [r]) if {
+	is_organization(r)
 } else := r
 
 # gap_finding_resource is the resource a TG090 finding about r names, given the gaps about r: the
@@ -574,7 +585,27 @@ gap_finding_resource(r, gaps) := bucket_arn(r) if {
 	is_account(r)
 } else := bucket_arn(r) if {
 	bucket_call_on(r, gaps)
+} else := organization_arn(r) if {
+	is_organization(r)
 } else := r
+
+# is_organization holds for an organisation id (o-...).
+is_organization(r) if regex.match(`^o-[a-z0-9]{10,32}$`, r)
+
+# organization_arn is an organisation's ARN (arn:aws:organizations::MANAGEMENT:organization/ID),
+# its management account as a collected account of it names it; the id when none does.
+organization_arn(id) := arn if {
+	managers := {o.MasterAccountId |
+		some a in input.accounts
+		o := a.Organization
+		is_object(o)
+		o.Id == id
+		o.MasterAccountId != ""
+	}
+	count(managers) == 1
+	some manager in managers
+	arn := sprintf("arn:aws:organizations::%s:organization/%s", [manager, id])
+} else := id
 
 # bucket_call_on holds when r, neither an ARN nor an account, is the resource of an S3 bucket
 # call (every s3 operation but ListBuckets, which is about the account): a bucket the snapshot

@@ -188,6 +188,8 @@ test_operation_rules_cover_the_collector if {
 		"s3:GetBucketLifecycleConfiguration", "s3:GetBucketTagging", "s3control:GetPublicAccessBlock",
 		"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases",
 		"iam:GetAccountAuthorizationDetails", "iam:ListEntitiesForPolicy", "iam:ListMFADevices",
+		"organizations:ListRoots", "organizations:ListChildren", "organizations:ListPolicies",
+		"organizations:DescribePolicy", "organizations:ListTargetsForPolicy",
 	}
 	{op | some op, _ in tl.operation_rules} == collector
 	every _, ids in tl.operation_rules {

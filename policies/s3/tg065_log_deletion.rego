@@ -32,8 +32,8 @@ deny contains lib.finding(p.arn, msg) if {
 	some p in trailguard.iam.holders(input, sensitive.asked("bucket"))
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
-	msg := sprintf("%s can delete the CloudTrail logs in bucket%s %s (%s), granted by %s%s", [
-		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions,
+	msg := sprintf("%s can delete the CloudTrail logs in bucket%s %s (%s), granted by %s%s%s", [
+		holders.describe(p), s.plural, s.resources, s.actions, s.grants, s.conditions, s.unless,
 	])
 }
 

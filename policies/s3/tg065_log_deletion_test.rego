@@ -15,7 +15,7 @@ user(name, statements) := {
 delete_logs := {"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/*"}
 
 snapshot(users, bucket_policy) := {
-	"accounts": {"111111111111": {"AccountId": "111111111111", "Iam": {"Users": users, "Groups": {}, "Roles": {}, "Policies": {}}}},
+	"accounts": {"111111111111": {"AccountId": "111111111111", "Organization": null, "Iam": {"Users": users, "Groups": {}, "Roles": {}, "Policies": {}}}},
 	"trails": {trail_arn: {"Name": "main", "TrailARN": trail_arn, "AccountId": "111111111111", "HomeRegion": "us-east-1", "S3BucketName": "logs", "S3KeyPrefix": "ct"}},
 	"buckets": {"logs": {"Name": "logs", "OwnerAccount": "111111111111", "Policy": bucket_policy}},
 }

@@ -20,10 +20,12 @@ process and then runs moto's own server:
      AWS shows them in member accounts.
   h. An Object Lock default retention sends only the period that was set
      (moto adds ``Years: 0``).
-  i. Organizations ListAccounts answers only the management account and
-     delegated administrators (members get AccessDeniedException, accounts
-     outside any organisation AWSOrganizationsNotInUseException); moto
-     answered everyone, with an empty list outside the management account.
+  i. Organizations ListAccounts, ListRoots, ListChildren, ListPolicies,
+     DescribePolicy and ListTargetsForPolicy answer only the management
+     account and delegated administrators (members get AccessDeniedException,
+     accounts outside any organisation AWSOrganizationsNotInUseException);
+     moto answered everyone, from the management account's organisation or
+     from an empty one of the member's own.
 
 Not patched, because the product already follows AWS there: GetKeyPolicy is
 called with the policy name ``default`` (AWS's only name; moto requires it),
@@ -465,12 +467,13 @@ def patch_json_auth_errors() -> None:
 
 
 # --------------------------------------------------------------------------
-# i. Organizations ListAccounts
+# i. Organizations: ListAccounts, the tree and the control policies
 # --------------------------------------------------------------------------
 
 
 def patch_organizations_list_accounts() -> None:
-    """Let only the management account and delegated administrators list the accounts.
+    """Let only the management account and delegated administrators list the accounts, the
+    tree and the policies.
 
     AWS allows ListAccounts in the organisation's management account and in
     accounts registered as a delegated administrator; other member accounts
@@ -505,6 +508,34 @@ def patch_organizations_list_accounts() -> None:
         return original(management, *args, **kwargs)
 
     OrganizationsBackend.list_accounts = list_accounts
+
+    # The organisation's tree and policies: the same rule. moto answered ListRoots in a member
+    # account with the management account's roots, and ListChildren, ListPolicies,
+    # DescribePolicy and ListTargetsForPolicy with the member's own (empty) backend.
+    def management_only(name: str) -> None:
+        original = getattr(OrganizationsBackend, name)
+
+        def guarded(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.org is not None:
+                return original(self, *args, **kwargs)
+            member = organizations_backends.master_accounts.get(self.account_id)
+            if member is None:
+                raise AWSOrganizationsNotInUseException
+            management = organizations_backends[member[0]][member[1]]
+            if not any(admin.account.id == self.account_id for admin in management.admins):
+                raise AccessDeniedException
+            return original(management, *args, **kwargs)
+
+        setattr(OrganizationsBackend, name, guarded)
+
+    for name in (
+        "list_roots",
+        "list_children",
+        "list_policies",
+        "describe_policy",
+        "list_targets_for_policy",
+    ):
+        management_only(name)
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,10 @@ SCENARIO is one of:
                     closed; access keys of a member and of the administrator;
                     an organisation trail in 123456789012 and a trail in
                     workload-prod, both writing to a central bucket in Log
-                    Archive; the trailguard-audit role in every active account
+                    Archive; SCPs enabled, Log Archive in a Security OU whose
+                    SCP forbids deleting the logs; AdministratorAccess on
+                    every member's OrganizationAccountAccessRole; the
+                    trailguard-audit role in every active account
     audit-role ACCOUNT...  the ``trailguard-audit`` role (trusted by
                     123456789012) in each account, for ``--role-arn``
     bench N         N trails and N fully configured log buckets
@@ -914,6 +917,58 @@ def seed_central_logging(moto: Moto, log_account: str, workload_account: str) ->
     return {"bucket": bucket, "org_trail_arn": org_trail, "workload_trail_arn": workload_trail}
 
 
+ORG_ADMIN_ROLE = "OrganizationAccountAccessRole"
+ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
+ORG_SCP_NAME = "protect-cloudtrail-logs"
+
+
+def grant_org_access_role(moto: Moto, account: str) -> str:
+    """AdministratorAccess for the OrganizationAccountAccessRole that CreateAccount made.
+
+    AWS attaches AdministratorAccess to it; moto creates the role with no policy at all."""
+    iam = moto.client("iam", account=account)
+    iam.attach_role_policy(RoleName=ORG_ADMIN_ROLE, PolicyArn=ADMINISTRATOR_ACCESS)
+    return iam.get_role(RoleName=ORG_ADMIN_ROLE)["Role"]["Arn"]
+
+
+def seed_guardrails(org: Any, ids: dict[str, str]) -> dict[str, Any]:
+    """SCPs enabled on the root; Log Archive moved into a Security OU whose SCP forbids deleting
+    CloudTrail logs (except to a break-glass role).
+
+    moto attaches FullAWSAccess to every new OU and account, as AWS does once SCPs are enabled,
+    so the SCP is the only thing between Log Archive's admin role and the central bucket."""
+    root = org.list_roots()["Roots"][0]["Id"]
+    org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    security = org.create_organizational_unit(ParentId=root, Name="Security")["OrganizationalUnit"]["Id"]
+    org.move_account(AccountId=ids["Log Archive"], SourceParentId=root, DestinationParentId=security)
+    content = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ProtectTrailLogs",
+                "Effect": "Deny",
+                "Action": [
+                    "s3:DeleteBucket",
+                    "s3:DeleteBucketPolicy",
+                    "s3:DeleteObject",
+                    "s3:DeleteObjectVersion",
+                    "s3:PutBucketPolicy",
+                ],
+                "Resource": ["arn:aws:s3:::central-trail-logs-*", "arn:aws:s3:::central-trail-logs-*/*"],
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/break-glass"}},
+            }
+        ],
+    }
+    policy = org.create_policy(
+        Name=ORG_SCP_NAME,
+        Description="Nobody but break-glass deletes CloudTrail logs",
+        Type="SERVICE_CONTROL_POLICY",
+        Content=json.dumps(content),
+    )["Policy"]["PolicySummary"]
+    org.attach_policy(PolicyId=policy["Id"], TargetId=security)
+    return {"root_id": root, "security_ou": security, "scp_id": policy["Id"], "scp_content": content}
+
+
 def scenario_organization(moto: Moto, _args: list[str]) -> dict[str, Any]:
     """An organisation whose management account is the default account."""
     org = moto.client("organizations")
@@ -924,6 +979,7 @@ def scenario_organization(moto: Moto, _args: list[str]) -> dict[str, Any]:
         status = org.create_account(AccountName=name, Email=f"aws+{slug}@example.com")
         ids[name] = status["CreateAccountStatus"]["AccountId"]
     org.close_account(AccountId=ids[ORG_CLOSED])
+    guardrails = seed_guardrails(org, ids)
     org.register_delegated_administrator(
         AccountId=ids[ORG_DELEGATED_ADMIN], ServicePrincipal="guardduty.amazonaws.com"
     )
@@ -943,6 +999,10 @@ def scenario_organization(moto: Moto, _args: list[str]) -> dict[str, Any]:
         "accounts": accounts,
         "region": ORG_REGION,
         **logging,
+        **guardrails,
+        "admin_role_arns": {
+            name: grant_org_access_role(moto, ids[name]) for name in ORG_MEMBERS if name != ORG_CLOSED
+        },
         "audit_role_arns": {a: create_audit_role(moto, a) for a in active},
         "delegated_admin_key": member_access_key(moto, ids[ORG_DELEGATED_ADMIN], "lister"),
         "member_key": member_access_key(moto, ids[ORG_PLAIN_MEMBER], "lister"),

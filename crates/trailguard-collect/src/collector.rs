@@ -4,14 +4,17 @@
 //! 2. per account: the trails of every region, the buckets it owns, its Block Public Access,
 //!    IAM and organisation;
 //! 3. per trail, log bucket and KMS key found in round 2: their configuration, each read once,
-//!    with the credentials of the account that owns it when that account is scanned.
+//!    with the credentials of the account that owns it when that account is scanned; and per
+//!    organisation found in round 2, its tree and control policies, read once with the
+//!    management account's credentials when it is scanned (else a member's, which AWS refuses
+//!    unless it is a delegated administrator: a gap).
 
 use crate::call::Ctx;
 use crate::error::CollectError;
 use crate::options::{Options, Regions};
 use crate::s3::BucketRequest;
 use crate::sdk::{self, Clients, FALLBACK_REGION};
-use crate::{account, cloudtrail, iam, kms, s3, time, CallStats, Progress};
+use crate::{account, cloudtrail, guardrails, iam, kms, s3, time, CallStats, Progress};
 use futures_util::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -204,7 +207,23 @@ pub async fn collect(
         let a = &scanned[*by];
         kms::key(&ctx, &a.clients, &a.id, arn, region)
     }));
-    let (_, tags, buckets, keys) = tokio::join!(details, tags, buckets, keys);
+    // Organisations: each read once, by its management account when that is scanned, else by
+    // the first scanned account of it.
+    let mut org_jobs: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        if let Some(org) = f.organization.present() {
+            let management = org.master_account_id == scanned[i].id;
+            if management || !org_jobs.contains_key(&org.id) {
+                org_jobs.insert(org.id.clone(), i);
+            }
+        }
+    }
+    let organizations = join_all(org_jobs.iter().map(|(id, &by)| {
+        let a = &scanned[by];
+        guardrails::organization_policies(&ctx, &a.clients, &a.id, id)
+    }));
+    let (_, tags, buckets, keys, organizations) =
+        tokio::join!(details, tags, buckets, keys, organizations);
     for (arn, tags) in tags.into_iter().flatten() {
         if let Some(trail) = trails.get_mut(&arn) {
             trail.tags = tags;
@@ -239,6 +258,10 @@ pub async fn collect(
             .map(|b| (b.name.clone(), b))
             .collect(),
         kms_keys: keys.into_iter().map(|k| (k.arn.clone(), k)).collect(),
+        organizations: organizations
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect(),
         gaps: ctx.take_gaps(),
     };
     Ok(Collection {

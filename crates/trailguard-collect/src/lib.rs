@@ -2,7 +2,9 @@
 //!
 //! [`collect`] reads every trail of the selected regions and accounts, then only the S3 buckets
 //! and KMS keys those trails use, the account's IAM (so least-privilege rules can see every
-//! grant), Block Public Access and organisation, into one [`trailguard_snapshot::Snapshot`].
+//! grant), Block Public Access and organisation (with the organisation's service and resource
+//! control policies, where the credentials may read them), into one
+//! [`trailguard_snapshot::Snapshot`].
 //! It never judges anything: that is the engine's job.
 //!
 //! - **Credentials the AWS way**: the default chain (environment, profiles, SSO, web identity,
@@ -34,6 +36,7 @@ mod call;
 mod cloudtrail;
 mod collector;
 mod error;
+mod guardrails;
 mod iam;
 mod kms;
 mod operation;

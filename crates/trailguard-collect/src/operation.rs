@@ -116,6 +116,16 @@ operations! {
         "The regions enabled in the account, for `--all-regions`.";
     DescribeOrganization => Organizations, "DescribeOrganization", Some("organizations:DescribeOrganization"),
         "The organisation the account belongs to, for organisation-trail checks.";
+    ListRoots => Organizations, "ListRoots", Some("organizations:ListRoots"),
+        "The organisation's root and which control policy types it enables (management or delegated administrator account only).";
+    ListChildren => Organizations, "ListChildren", Some("organizations:ListChildren"),
+        "The organisation's OUs and accounts, to walk each account up to the root.";
+    ListPolicies => Organizations, "ListPolicies", Some("organizations:ListPolicies"),
+        "The organisation's service and resource control policies.";
+    DescribePolicy => Organizations, "DescribePolicy", Some("organizations:DescribePolicy"),
+        "A control policy's document.";
+    ListTargetsForPolicy => Organizations, "ListTargetsForPolicy", Some("organizations:ListTargetsForPolicy"),
+        "The root, OUs and accounts a control policy is attached to.";
     DescribeTrails => CloudTrail, "DescribeTrails", Some("cloudtrail:DescribeTrails"),
         "Every trail of a region, shadow and organisation trails included.";
     GetTrailStatus => CloudTrail, "GetTrailStatus", Some("cloudtrail:GetTrailStatus"),

@@ -94,6 +94,28 @@ pub(crate) fn register(
             Value::from_json_str(&answer.to_string())
         }),
     )?;
+    // IAM's wildcard matching, the one implementation every policy uses (crate trailguard-iam).
+    type Matcher = fn(&str, &str) -> bool;
+    let matchers: [(&str, Matcher); 2] = [
+        (
+            "trailguard.iam.action_matches",
+            trailguard_iam::action_matches,
+        ),
+        ("trailguard.iam.arn_matches", trailguard_iam::arn_matches),
+    ];
+    for (name, matches) in matchers {
+        add(
+            engine,
+            name,
+            2,
+            Box::new(move |args: Vec<Value>| match (args.first(), args.get(1)) {
+                (Some(Value::String(pattern)), Some(Value::String(text))) => {
+                    Ok(Value::Bool(matches(pattern, text)))
+                }
+                _ => anyhow::bail!("{name} takes two strings: a pattern and a value"),
+            }),
+        )?;
+    }
     // The builtins that answer from the snapshot's IAM index (see crate::iam).
     type Answer = fn(&crate::iam::IamIndexes, &[Value]) -> anyhow::Result<Value>;
     let from_index: [(&str, u8, Answer); 2] = [

@@ -181,16 +181,22 @@ fn principal_json(power: &Power<'_>) -> Fields {
     ])
 }
 
-/// The parts of the input an IAM index reads, as JSON: `accounts[*].Iam`,
-/// `buckets[*].OwnerAccount` and `.Policy`, `kms_keys[*].Policy` (a field the input leaves out
-/// stays out: it is a policy that was not read).
+/// The parts of the input an IAM index reads, as JSON: `accounts[*].Iam` and `.Organization`,
+/// `organizations`, `buckets[*].OwnerAccount` and `.Policy`, `kms_keys[*].Policy` (a field the
+/// input leaves out stays out: it is a policy that was not read).
 fn iam_parts(input: &Value) -> anyhow::Result<serde_json::Value> {
     let object = input
         .as_object()
         .map_err(|_| anyhow::anyhow!("input must be a snapshot (an object)"))?;
     let mut parts = serde_json::Map::new();
+    if let Some(organizations) = object.get(&Value::from("organizations")) {
+        parts.insert(
+            "organizations".to_string(),
+            serde_json::to_value(organizations)?,
+        );
+    }
     for (section, fields) in [
-        ("accounts", &["Iam"][..]),
+        ("accounts", &["Iam", "Organization"][..]),
         ("buckets", &["OwnerAccount", "Policy"][..]),
         ("kms_keys", &["Policy"][..]),
     ] {

@@ -55,6 +55,7 @@ pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
         trails: BTreeMap::new(),
         buckets: BTreeMap::new(),
         kms_keys: BTreeMap::new(),
+        organizations: snapshot.organizations.clone(),
         gaps: snapshot.gaps.clone(),
     };
     let maps: [(&str, Resources<'_>); 4] = [

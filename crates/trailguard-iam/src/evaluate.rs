@@ -135,6 +135,43 @@ pub struct Decision {
     /// What a conditional verdict depends on: condition keys (`Bool aws:MultiFactorAuthPresent`)
     /// and policies that were not collected.
     pub conditions: BTreeSet<String>,
+    /// Service or resource control policies that apply but were not collected ([`UNREAD_SCPS`],
+    /// [`UNREAD_RCPS`]), for an `Allow` or `Conditional` verdict. They never grant, so they
+    /// cannot make a denied request allowed; they may deny an allowed one: the verdict holds
+    /// "unless a service control policy denies it".
+    pub unless: BTreeSet<String>,
+}
+
+/// What [`Decision::unless`] holds when the service control policies were not collected.
+pub const UNREAD_SCPS: &str = "a service control policy";
+/// What [`Decision::unless`] holds when the resource control policies were not collected.
+pub const UNREAD_RCPS: &str = "a resource control policy";
+
+/// The services whose resources resource control policies apply to (by action prefix), from
+/// AWS Organizations' "List of AWS services that support RCPs". An RCP has no effect on any
+/// other service's actions.
+pub const RCP_SERVICES: &[&str] = &[
+    "aoss",
+    "cognito-identity",
+    "dynamodb",
+    "ecr",
+    "kms",
+    "logs",
+    "s3",
+    "secretsmanager",
+    "sqs",
+    "sts",
+];
+
+/// Whether resource control policies apply to `action` (`s3:DeleteObject` yes,
+/// `cloudtrail:StopLogging` no).
+pub fn rcps_apply_to(action: &str) -> bool {
+    let service = action
+        .split_once(':')
+        .map_or(action, |(service, _)| service);
+    RCP_SERVICES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(service))
 }
 
 /// A decision's outcome.
@@ -257,8 +294,9 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
     if let Known::Is(boundary) = &policies.boundary {
         deny_in(boundary, &mut denies);
     }
-    for levels in [&policies.scps, &policies.rcps] {
-        if let Known::Is(levels) = levels {
+    let rcps_apply = rcps_apply_to(request.action);
+    for (levels, apply) in [(&policies.scps, true), (&policies.rcps, rcps_apply)] {
+        if let (Known::Is(levels), true) = (levels, apply) {
             for source in levels.iter().flatten() {
                 deny_in(source, &mut denies);
             }
@@ -283,10 +321,15 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
     }
     .or(unread.clone());
 
-    // 2. The organisation's guardrails.
-    let guardrail = |levels: &OrgLevels<'_>| match levels {
+    // 2. The organisation's guardrails. One that was not read can only deny: the verdict is
+    // kept, "unless" it denies.
+    let mut unless = BTreeSet::new();
+    let mut guardrail = |levels: &OrgLevels<'_>| match levels {
         Known::None => Truth::Yes,
-        Known::Unknown(what) => Truth::maybe(*what),
+        Known::Unknown(what) => {
+            unless.insert(what.to_string());
+            Truth::Yes
+        }
         Known::Is(levels) => Truth::all(levels.iter().map(|level| {
             let mut allows = Applying::default();
             for source in level {
@@ -296,7 +339,11 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         })),
     };
     let scps = guardrail(&policies.scps);
-    let rcps = guardrail(&policies.rcps);
+    let rcps = if rcps_apply {
+        guardrail(&policies.rcps)
+    } else {
+        Truth::Yes
+    };
 
     // 3 and 4. What grants, within the boundary.
     let principal = request.principal;
@@ -382,11 +429,15 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         Verdict::Allow => (grants.statements, Vec::new()),
         Verdict::Conditional => (grants.statements, denies.statements),
     };
+    if matches!(verdict, Verdict::Deny | Verdict::ImplicitDeny) {
+        unless.clear();
+    }
     Decision {
         verdict,
         grants,
         denied_by,
         conditions,
+        unless,
     }
 }
 

@@ -53,14 +53,11 @@ mod wildcard;
 
 pub use condition::{Condition, Context, Operator, SetOperator};
 pub use evaluate::{
-    decide, Decision, Known, OrgLevels, Policies, Principal, PrincipalKind, Request,
-    ResourcePolicy, Source, StatementRef, Verdict,
+    decide, rcps_apply_to, Decision, Known, OrgLevels, Policies, Principal, PrincipalKind, Request,
+    ResourcePolicy, Source, StatementRef, Verdict, RCP_SERVICES, UNREAD_RCPS, UNREAD_SCPS,
 };
 pub use policy::{Effect, Patterns, Policy, PolicyError, PrincipalSet, Principals, Statement};
-pub use question::{
-    answer, ask, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RCPS, UNREAD_RESOURCE,
-    UNREAD_SCPS,
-};
+pub use question::{answer, ask, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RESOURCE};
 pub use snapshot::{Entry, IndexError, Power, SnapshotIndex};
 pub use truth::Truth;
 pub use wildcard::{action_matches, arn_matches, glob};

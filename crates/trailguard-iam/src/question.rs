@@ -20,14 +20,16 @@
 //! (the fifth field of its ARN). In `context`, a string or a list of strings is the key's value
 //! in the request, `null` says the request does not carry the key, and a key not listed is
 //! unknown. Any policy field may be the string `"unknown"`: a policy that exists but was not
-//! read, on which the verdict is then conditional. The answer ([`answer`]) is
+//! read, on which the verdict is then conditional (`"scps"` and `"rcps"` excepted: they can only
+//! deny, so the verdict stands and `unless` names them). The answer ([`answer`]) is
 //! `{"decision": "allow" | "deny" | "conditional" | "implicit_deny", "grants": [...],
-//! "denied_by": [...], "conditions": [...]}`, each statement as `{"policy", "statement", "sid"}`.
+//! "denied_by": [...], "conditions": [...], "unless": [...]}`, each statement as
+//! `{"policy", "statement", "sid"}`.
 
 use crate::condition::Context;
 use crate::evaluate::{
     decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
-    StatementRef, Verdict,
+    StatementRef, Verdict, UNREAD_RCPS, UNREAD_SCPS,
 };
 use crate::policy::{kind, Policy, PolicyError};
 use serde_json::{json, Map, Value};
@@ -209,10 +211,6 @@ const KEYS: &[&str] = &[
 /// What an unread policy of each kind is called in a decision's conditions.
 pub const UNREAD_BOUNDARY: &str = "the permissions boundary (not collected)";
 /// See [`UNREAD_BOUNDARY`].
-pub const UNREAD_SCPS: &str = "the service control policies (not collected)";
-/// See [`UNREAD_BOUNDARY`].
-pub const UNREAD_RCPS: &str = "the resource control policies (not collected)";
-/// See [`UNREAD_BOUNDARY`].
 pub const UNREAD_RESOURCE: &str = "the resource policy (not collected)";
 
 fn principal(q: &Map<String, Value>) -> Result<Principal, QuestionError> {
@@ -388,7 +386,7 @@ fn org<'a>(
 
 /// A decision as the fields of a JSON object: `decision` (`allow`, `deny`, `conditional`,
 /// `implicit_deny`), `grants` and `denied_by` (each statement as `{"policy", "statement",
-/// "sid"}`) and `conditions`. The one JSON form of a decision: `trailguard.iam.decide` answers
+/// "sid"}`), `conditions` and `unless`. The one JSON form of a decision: `trailguard.iam.decide` answers
 /// with it, and the snapshot builtins add the principal's fields to it.
 pub fn decision_json(decision: &Decision) -> Map<String, Value> {
     let statements = |list: &[StatementRef]| -> Value {
@@ -407,6 +405,7 @@ pub fn decision_json(decision: &Decision) -> Map<String, Value> {
         ("grants".to_string(), statements(&decision.grants)),
         ("denied_by".to_string(), statements(&decision.denied_by)),
         ("conditions".to_string(), json!(decision.conditions)),
+        ("unless".to_string(), json!(decision.unless)),
     ])
 }
 

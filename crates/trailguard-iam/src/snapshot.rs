@@ -3,14 +3,23 @@
 //! ([`SnapshotIndex::new`]) and asked many questions ([`SnapshotIndex::principals_that_can`]).
 //!
 //! The index reads the snapshot's JSON form (the policy `input`), and only what IAM questions
-//! need: `accounts[*].Iam`, `buckets[*].OwnerAccount` and `.Policy`, `kms_keys[*].Policy`. A
-//! policy field left out is a policy that was not read (a gap); `null` is one that does not
-//! exist. A Rego test's hand-written input works the same as a collected snapshot.
+//! need: `accounts[*].Iam` and `.Organization`, `organizations`, `buckets[*].OwnerAccount` and
+//! `.Policy`, `kms_keys[*].Policy`. A policy field left out is a policy that was not read (a
+//! gap); `null` is one that does not exist. A Rego test's hand-written input works the same as a
+//! collected snapshot: an account without `Organization` is one whose organisation was not
+//! read, so its answers hold "unless a service control policy denies it"; `"Organization":
+//! null` says it belongs to none.
+//!
+//! Service control policies apply to the users and roles of a member account, resource control
+//! policies to the resources of a member account (for the services RCPs support,
+//! [`crate::RCP_SERVICES`]); neither applies to the management account. Each level from the
+//! root down to the account must allow (`organizations[ID].Parents` walks the account up to the
+//! root; a policy applies at the levels its `Targets` name).
 
 use crate::condition::Context;
 use crate::evaluate::{
     decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
-    Verdict,
+    Verdict, UNREAD_RCPS, UNREAD_SCPS,
 };
 use crate::policy::{Effect, Policy, PolicyError, Principals};
 use serde_json::Value;
@@ -99,11 +108,19 @@ impl Entry {
         identity: Vec<Arc<Named>>,
         unread_identity: Vec<String>,
         boundary: Have,
+        organization: &Membership,
     ) -> Entry {
         let context = Context::new()
             .with("aws:SecureTransport", "true")
             .with("aws:PrincipalArn", principal.arn.clone())
             .with("aws:PrincipalAccount", principal.account.clone());
+        let context = match organization {
+            Membership::Unknown => context,
+            Membership::None => context.without("aws:PrincipalOrgID"),
+            Membership::Member(id) | Membership::Management(id) => {
+                context.with("aws:PrincipalOrgID", id.clone())
+            }
+        };
         Entry {
             principal,
             name: name.to_string(),
@@ -124,10 +141,71 @@ pub struct Power<'a> {
     pub decision: Decision,
 }
 
+/// An account's place in an organisation, from its `Organization` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Membership {
+    /// Not read.
+    Unknown,
+    /// In no organisation.
+    None,
+    /// A member account of this organisation.
+    Member(String),
+    /// The management account of this organisation.
+    Management(String),
+}
+
+/// The control policies of one type that apply to an account: one list per level, root first.
+#[derive(Debug)]
+enum Levels {
+    /// None apply (no organisation, the management account, or the type is not enabled).
+    None,
+    /// Some may apply, but they were not read (a gap says why).
+    Unknown,
+    /// These.
+    Is(Vec<Vec<Arc<Named>>>),
+}
+
+impl Levels {
+    /// The levels as the evaluator takes them, with the sources borrowed into `sources`.
+    fn known<'a>(
+        &'a self,
+        sources: &'a [Vec<Source<'a>>],
+        unread: &'static str,
+    ) -> Known<'a, &'a [Vec<Source<'a>>]> {
+        match self {
+            Levels::None => Known::None,
+            Levels::Unknown => Known::Unknown(unread),
+            Levels::Is(_) => Known::Is(sources),
+        }
+    }
+
+    fn sources(&self) -> Vec<Vec<Source<'_>>> {
+        match self {
+            Levels::Is(levels) => levels
+                .iter()
+                .map(|level| level.iter().map(|n| source(n)).collect())
+                .collect(),
+            Levels::None | Levels::Unknown => Vec::new(),
+        }
+    }
+}
+
+/// The service and resource control policies that apply to one account.
+#[derive(Debug)]
+struct Guardrails {
+    scps: Levels,
+    rcps: Levels,
+}
+
+/// The deepest an account may sit under the root: AWS allows five levels of OUs; a longer
+/// `Parents` chain is a loop or a malformed snapshot.
+const MAX_DEPTH: usize = 16;
+
 /// The snapshot's IAM, parsed once.
 #[derive(Debug, Default)]
 pub struct SnapshotIndex {
     principals: BTreeMap<String, Vec<Entry>>,
+    guardrails: BTreeMap<String, Guardrails>,
     buckets: BTreeMap<String, (Option<String>, Have)>,
     keys: BTreeMap<String, Have>,
 }
@@ -137,14 +215,18 @@ impl SnapshotIndex {
     /// error naming it: the questions it would answer cannot be answered.
     pub fn new(snapshot: &Value) -> Result<SnapshotIndex, IndexError> {
         let mut index = SnapshotIndex::default();
+        let mut organizations = Organizations::new(snapshot)?;
         for (account, a) in entries(snapshot, "accounts")? {
+            let membership = membership(account, a)?;
+            let guardrails = organizations.guardrails(account, &membership)?;
+            index.guardrails.insert(account.clone(), guardrails);
             match a.get("Iam") {
                 None | Some(Value::Null) => {}
                 Some(iam) => {
                     let at = format!("accounts.{account}.Iam");
                     index
                         .principals
-                        .insert(account.clone(), principals(&at, account, iam)?);
+                        .insert(account.clone(), principals(&at, account, iam, &membership)?);
                 }
             }
         }
@@ -195,6 +277,20 @@ impl SnapshotIndex {
             Some((false, have)) => ResourcePolicy::Resource(have.known()),
             None => ResourcePolicy::None,
         };
+        // Every principal listed is of the resource's account: its SCPs and RCPs are the same.
+        let guardrails = self.guardrails.get(&owner);
+        let (scp_sources, rcp_sources) = guardrails.map_or_else(
+            || (Vec::new(), Vec::new()),
+            |g| (g.scps.sources(), g.rcps.sources()),
+        );
+        let (scps, rcps) = match guardrails {
+            Some(g) => (
+                g.scps.known(&scp_sources, UNREAD_SCPS),
+                g.rcps.known(&rcp_sources, UNREAD_RCPS),
+            ),
+            // Principals come only from accounts the index holds guardrails for.
+            None => (Known::Unknown(UNREAD_SCPS), Known::Unknown(UNREAD_RCPS)),
+        };
         entries
             .iter()
             .filter_map(|entry| {
@@ -211,8 +307,8 @@ impl SnapshotIndex {
                         identity: &identity,
                         unread_identity: &entry.unread_identity,
                         boundary: entry.boundary.known(),
-                        scps: Known::None,
-                        rcps: Known::None,
+                        scps,
+                        rcps,
                         resource: own,
                     },
                 );
@@ -311,8 +407,171 @@ fn have(field: Option<&Value>, name: &str, unread: &str) -> Result<Have, IndexEr
     })
 }
 
+/// An account's `Organization` field: left out when it was not read, `null` for none.
+fn membership(account: &str, a: &Value) -> Result<Membership, IndexError> {
+    let at = format!("accounts.{account}.Organization");
+    match a.get("Organization") {
+        None => Ok(Membership::Unknown),
+        Some(Value::Null) => Ok(Membership::None),
+        Some(organization) => {
+            let id = text(&at, organization, "Id")?.to_string();
+            let management = text(&at, organization, "MasterAccountId")?;
+            Ok(if management == account {
+                Membership::Management(id)
+            } else {
+                Membership::Member(id)
+            })
+        }
+    }
+}
+
+/// The `organizations` section, with each control policy parsed once (an organisation's
+/// policies apply to many accounts).
+struct Organizations<'a> {
+    section: BTreeMap<&'a String, &'a Value>,
+    parsed: BTreeMap<(String, &'static str, String), Arc<Named>>,
+}
+
+impl<'a> Organizations<'a> {
+    fn new(snapshot: &'a Value) -> Result<Organizations<'a>, IndexError> {
+        Ok(Organizations {
+            section: entries(snapshot, "organizations")?.into_iter().collect(),
+            parsed: BTreeMap::new(),
+        })
+    }
+
+    /// The SCPs and RCPs that apply to an account.
+    fn guardrails(
+        &mut self,
+        account: &str,
+        membership: &Membership,
+    ) -> Result<Guardrails, IndexError> {
+        let id = match membership {
+            Membership::Unknown => {
+                return Ok(Guardrails {
+                    scps: Levels::Unknown,
+                    rcps: Levels::Unknown,
+                })
+            }
+            Membership::None | Membership::Management(_) => {
+                return Ok(Guardrails {
+                    scps: Levels::None,
+                    rcps: Levels::None,
+                })
+            }
+            Membership::Member(id) => id,
+        };
+        let unknown = Guardrails {
+            scps: Levels::Unknown,
+            rcps: Levels::Unknown,
+        };
+        let Some(organization) = self.section.get(id).copied() else {
+            return Ok(unknown);
+        };
+        let at = format!("organizations.{id}");
+        let root = match organization.get("Root") {
+            None | Some(Value::Null) => return Ok(unknown),
+            Some(root) => root,
+        };
+        let root_id = text(&format!("{at}.Root"), root, "Id")?;
+        let enabled = list(&format!("{at}.Root"), root, "PolicyTypes")?;
+        // The account's path: the root, each OU, the account.
+        let mut path = vec![account.to_string()];
+        let mut parents: Option<&serde_json::Map<String, Value>> = match organization.get("Parents")
+        {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(map)) => Some(map),
+            Some(_) => return Err(field_error(&format!("{at}.Parents"), "must be an object")),
+        };
+        loop {
+            let last = path.last().map_or(account, String::as_str);
+            if last == root_id {
+                break;
+            }
+            if path.len() > MAX_DEPTH {
+                return Err(field_error(
+                    &format!("{at}.Parents"),
+                    format!("{account} is more than {MAX_DEPTH} levels under the root (a loop?)"),
+                ));
+            }
+            match parents.and_then(|p| p.get(last)) {
+                Some(Value::String(parent)) => path.push(parent.clone()),
+                Some(_) => {
+                    return Err(field_error(
+                        &format!("{at}.Parents.{last}"),
+                        "must be the id of the parent",
+                    ))
+                }
+                // The account's place in the tree was not read.
+                None => {
+                    parents = None;
+                    break;
+                }
+            }
+        }
+        if parents.is_none() {
+            return Ok(unknown);
+        }
+        path.reverse();
+        let mut levels_of = |field: &'static str, kind: &'static str, enabled_as: &str| {
+            if !enabled.iter().any(|t| t.as_str() == Some(enabled_as)) {
+                return Ok(Levels::None);
+            }
+            let policies = match organization.get(field) {
+                None => return Ok(Levels::Unknown),
+                Some(Value::Null) => return Ok(Levels::None),
+                Some(Value::Object(map)) => map,
+                Some(_) => return Err(field_error(&format!("{at}.{field}"), "must be an object")),
+            };
+            let mut levels: Vec<Vec<Arc<Named>>> = vec![Vec::new(); path.len()];
+            for (policy_id, policy) in policies {
+                let at = format!("{at}.{field}.{policy_id}");
+                let targets = match policy.get("Targets") {
+                    None => return Ok(Levels::Unknown),
+                    Some(Value::Array(targets)) => targets,
+                    Some(_) => return Err(field_error(&format!("{at}.Targets"), "must be a list")),
+                };
+                let attached: Vec<usize> = path
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, target)| targets.iter().any(|t| t.as_str() == Some(target)))
+                    .map(|(level, _)| level)
+                    .collect();
+                if attached.is_empty() {
+                    continue;
+                }
+                let key = (id.clone(), field, policy_id.clone());
+                let named = match self.parsed.get(&key) {
+                    Some(named) => Arc::clone(named),
+                    None => {
+                        let Some(content) = policy.get("Content") else {
+                            return Ok(Levels::Unknown);
+                        };
+                        let name = text(&at, policy, "Name")?;
+                        let named = parse(format!("{kind} {name}"), content)?;
+                        self.parsed.insert(key, Arc::clone(&named));
+                        named
+                    }
+                };
+                for level in attached {
+                    levels[level].push(Arc::clone(&named));
+                }
+            }
+            Ok(Levels::Is(levels))
+        };
+        let scps = levels_of("ServiceControlPolicies", "SCP", "SERVICE_CONTROL_POLICY")?;
+        let rcps = levels_of("ResourceControlPolicies", "RCP", "RESOURCE_CONTROL_POLICY")?;
+        Ok(Guardrails { scps, rcps })
+    }
+}
+
 /// The users and roles of an account, each with its identity policies and boundary.
-fn principals(at: &str, account: &str, iam: &Value) -> Result<Vec<Entry>, IndexError> {
+fn principals(
+    at: &str,
+    account: &str,
+    iam: &Value,
+    membership: &Membership,
+) -> Result<Vec<Entry>, IndexError> {
     let mut managed: BTreeMap<&str, Arc<Named>> = BTreeMap::new();
     for (arn, p) in entries(iam, "Policies")? {
         let at = format!("{at}.Policies.{arn}");
@@ -415,6 +674,7 @@ fn principals(at: &str, account: &str, iam: &Value) -> Result<Vec<Entry>, IndexE
             identity,
             unread_identity,
             boundary,
+            membership,
         ));
     }
     for (key, role) in entries(iam, "Roles")? {
@@ -443,6 +703,7 @@ fn principals(at: &str, account: &str, iam: &Value) -> Result<Vec<Entry>, IndexE
             identity,
             unread_identity,
             boundary,
+            membership,
         ));
     }
     Ok(found)

@@ -1,7 +1,8 @@
 //! The cases of AWS's policy evaluation documentation, as data: `cases/aws_documentation.json`
 //! holds one question per case (in the form `trailguard.iam.decide` takes, see
 //! `src/question.rs`) with the page it comes from, the verdict AWS documents and, for a
-//! conditional verdict, exactly what it depends on.
+//! conditional verdict, exactly what it depends on (`conditions`); `unless` lists the unread
+//! control policies that could still deny an allowed request.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
@@ -20,7 +21,7 @@ fn every_documented_case_gets_the_documented_verdict() {
         let name = case["name"].as_str().unwrap();
         let mut question = case.clone();
         let q = question.as_object_mut().unwrap();
-        for key in ["name", "source", "expect", "conditions"] {
+        for key in ["name", "source", "expect", "conditions", "unless"] {
             q.remove(key);
         }
         let decision = ask(&question).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -43,6 +44,20 @@ fn every_documented_case_gets_the_documented_verdict() {
                 failures.push(format!(
                     "{name}: conditions {:?}, expected {expected:?}",
                     decision.conditions
+                ));
+            }
+        }
+        if let Some(unless) = case.get("unless") {
+            let expected: BTreeSet<String> = unless
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+                .collect();
+            if decision.unless != expected {
+                failures.push(format!(
+                    "{name}: unless {:?}, expected {expected:?}",
+                    decision.unless
                 ));
             }
         }

@@ -11,6 +11,7 @@
 //! | `trails` | trails with status, selectors, tags | trail ARN |
 //! | `buckets` | log buckets with every sub-configuration | bucket name |
 //! | `kms_keys` | keys that encrypt logs | key ARN |
+//! | `organizations` | the organisation tree and its service and resource control policies | organisation id |
 //! | `gaps` | every call that failed: service, operation, resource, region, error code | — |
 //!
 //! A sub-configuration that could not be read is left out (see [`Collected`]) and a [`Gap`] says
@@ -41,6 +42,7 @@ mod kms;
 mod limits;
 mod locate;
 mod merge;
+mod organization;
 mod timestamp;
 mod trail;
 mod write;
@@ -65,6 +67,7 @@ pub use kms::{KeyManager, KeyMetadata, KmsKey};
 pub use limits::{MAX_NESTING, MAX_SNAPSHOT_BYTES, MAX_STRING_BYTES};
 pub use locate::SourceIndex;
 pub use merge::merge;
+pub use organization::{ControlPolicy, ControlPolicyType, OrganizationPolicies, Root};
 pub use timestamp::{Timestamp, TimestampError};
 pub use trail::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, InsightSelector,
@@ -116,6 +119,10 @@ pub struct Snapshot {
     /// KMS keys by ARN.
     #[serde(default)]
     pub kms_keys: BTreeMap<String, KmsKey>,
+    /// Organisations by id (`o-...`): their tree and control policies, where they could be read.
+    /// Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub organizations: BTreeMap<String, OrganizationPolicies>,
     /// Calls that failed, sorted.
     #[serde(default)]
     pub gaps: Vec<Gap>,

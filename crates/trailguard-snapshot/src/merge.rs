@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Merges snapshots into one.
 ///
-/// Maps are joined by key. A resource (account, trail, bucket, KMS key) held by several
+/// Maps are joined by key. A resource (account, trail, bucket, KMS key, organisation) held by several
 /// snapshots comes whole from the one that read it best: the fewest gaps about it, then the
 /// one collected later, then (copies read at the same time, with as many gaps) the copy whose
 /// JSON, with the gaps about it, sorts last. The gaps about it of the snapshots whose copy was
@@ -113,9 +113,12 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
     let kms_keys = best(&|s| s.kms_keys.keys().collect(), &|s, k| {
         to_json(s.kms_keys.get(k))
     })?;
+    let organizations = best(&|s| s.organizations.keys().collect(), &|s, k| {
+        to_json(s.organizations.get(k))
+    })?;
     // A snapshot's gap about a resource it holds stays when the resource comes from it.
     let mut holders: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-    for winners in [&accounts, &trails, &buckets, &kms_keys] {
+    for winners in [&accounts, &trails, &buckets, &kms_keys, &organizations] {
         for (key, &i) in winners {
             holders.entry(key.as_str()).or_default().insert(i);
         }
@@ -128,6 +131,7 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
                 || snapshot.trails.contains_key(r)
                 || snapshot.buckets.contains_key(r)
                 || snapshot.kms_keys.contains_key(r)
+                || snapshot.organizations.contains_key(r)
         };
         let kept = snapshot.gaps.iter().filter(|gap| {
             let r = gap.resource.as_str();
@@ -157,6 +161,12 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
                 .kms_keys
                 .into_iter()
                 .filter(|(key, _)| from(&kms_keys, key)),
+        );
+        merged.organizations.extend(
+            snapshot
+                .organizations
+                .into_iter()
+                .filter(|(key, _)| from(&organizations, key)),
         );
     }
     merged.gaps.sort();
