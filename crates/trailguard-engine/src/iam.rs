@@ -4,7 +4,8 @@
 //! The builtin takes `input` as an argument, so it stays a function of its arguments: a Rego
 //! test's `with input as {...}` gets the answer for its own input. The index of an input is
 //! built on the first call, from the parts of the input IAM questions read (each account's
-//! `Iam`, the buckets' and keys' policies), and kept per input (by identity, holding the value
+//! `Iam` and `Organization`, the organisations, the buckets' and keys' policies), read in place
+//! (`trailguard_iam::Json` for regorus values), and kept per input (by identity, holding the value
 //! so it cannot be freed and its address reused) for a few inputs at a time, and dropped when
 //! the evaluation that built it ends ([`IamIndexes::scope`]).
 
@@ -79,7 +80,11 @@ impl IamIndexes {
         if let Some((_, index)) = kept.iter().find(|(value, _)| same(value, input)) {
             return Ok(Arc::clone(index));
         }
-        let index = Arc::new(SnapshotIndex::new(&iam_parts(input)?)?);
+        if input.as_object().is_err() {
+            anyhow::bail!("input must be a snapshot (an object)");
+        }
+        // Read in place: copying the input's IAM out first cost more than the rest.
+        let index = Arc::new(SnapshotIndex::new(input)?);
         if kept.len() >= KEPT {
             kept.remove(0);
         }
@@ -179,50 +184,4 @@ fn principal_json(power: &Power<'_>) -> Fields {
         ("name".to_string(), serde_json::json!(power.entry.name)),
         ("account".to_string(), serde_json::json!(p.account)),
     ])
-}
-
-/// The parts of the input an IAM index reads, as JSON: `accounts[*].Iam` and `.Organization`,
-/// `organizations`, `buckets[*].OwnerAccount` and `.Policy`, `kms_keys[*].Policy` (a field the
-/// input leaves out stays out: it is a policy that was not read).
-fn iam_parts(input: &Value) -> anyhow::Result<serde_json::Value> {
-    let object = input
-        .as_object()
-        .map_err(|_| anyhow::anyhow!("input must be a snapshot (an object)"))?;
-    let mut parts = serde_json::Map::new();
-    if let Some(organizations) = object.get(&Value::from("organizations")) {
-        parts.insert(
-            "organizations".to_string(),
-            serde_json::to_value(organizations)?,
-        );
-    }
-    for (section, fields) in [
-        ("accounts", &["Iam", "Organization"][..]),
-        ("buckets", &["OwnerAccount", "Policy"][..]),
-        ("kms_keys", &["Policy"][..]),
-    ] {
-        let Some(entries) = object.get(&Value::from(section)) else {
-            continue;
-        };
-        let entries = entries
-            .as_object()
-            .map_err(|_| anyhow::anyhow!("input.{section} must be an object"))?;
-        let mut out = serde_json::Map::new();
-        for (key, entry) in entries.iter() {
-            let key = key
-                .as_string()
-                .map_err(|_| anyhow::anyhow!("input.{section} has a key that is not a string"))?;
-            let entry = entry
-                .as_object()
-                .map_err(|_| anyhow::anyhow!("input.{section}.{key} must be an object"))?;
-            let mut kept = serde_json::Map::new();
-            for field in fields {
-                if let Some(value) = entry.get(&Value::from(*field)) {
-                    kept.insert(field.to_string(), serde_json::to_value(value)?);
-                }
-            }
-            out.insert(key.to_string(), serde_json::Value::Object(kept));
-        }
-        parts.insert(section.to_string(), serde_json::Value::Object(out));
-    }
-    Ok(serde_json::Value::Object(parts))
 }

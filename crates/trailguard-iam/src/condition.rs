@@ -7,10 +7,10 @@
 //! guess. Operators trailguard does not evaluate (`Date*`, `IpAddress`, `Binary*`) are unknown in
 //! the same way unless their key is known absent.
 
-use crate::policy::{kind, strings};
+use crate::json::{Json, Kind};
+use crate::policy::strings;
 use crate::truth::Truth;
 use crate::wildcard::{arn_matches, glob};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// What is known of a request's condition keys. Keys are compared ignoring case, as AWS does.
@@ -128,23 +128,23 @@ pub enum SetOperator {
 
 impl Condition {
     /// Every condition of a `Condition` block.
-    pub(crate) fn parse_block(block: &Map<String, Value>) -> Result<Vec<Condition>, String> {
+    pub(crate) fn parse_block<J: Json>(block: &J) -> Result<Vec<Condition>, String> {
         let mut conditions = Vec::new();
-        for (written, tests) in block {
-            let tests = tests.as_object().ok_or_else(|| {
-                format!(
+        for (written, tests) in block.entries() {
+            if tests.kind() != Kind::Object {
+                return Err(format!(
                     "condition {written} must be an object of keys, not {}",
-                    kind(tests)
-                )
-            })?;
-            for (key, values) in tests {
+                    tests.describe()
+                ));
+            }
+            for (key, values) in tests.entries() {
                 conditions.push(Condition::parse(written, key, values)?);
             }
         }
         Ok(conditions)
     }
 
-    fn parse(written: &str, key: &str, values: &Value) -> Result<Condition, String> {
+    fn parse<J: Json>(written: &str, key: &str, values: &J) -> Result<Condition, String> {
         let (set, rest) = if let Some(rest) = written.strip_prefix("ForAnyValue:") {
             (Some(SetOperator::AnyValue), rest)
         } else if let Some(rest) = written.strip_prefix("ForAllValues:") {
@@ -183,17 +183,18 @@ impl Condition {
             | "BinaryEquals" => (Operator::Unevaluated(base.into()), false),
             other => return Err(format!("unknown condition operator {other}")),
         };
-        let values = match values {
-            Value::Bool(b) => vec![b.to_string()],
-            Value::Number(n) => vec![n.to_string()],
-            Value::Array(items)
-                if items
-                    .iter()
-                    .all(|i| matches!(i, Value::Bool(_) | Value::Number(_))) =>
-            {
-                items.iter().map(|i| i.to_string()).collect()
+        // A boolean or a number stands for its JSON text, as AWS compares it.
+        let scalar = |value: &J| match value.kind() {
+            Kind::Bool(b) => Some(b.to_string()),
+            Kind::Number(n) => Some(n),
+            _ => None,
+        };
+        let values = match values.kind() {
+            Kind::Bool(_) | Kind::Number(_) => scalar(values).into_iter().collect(),
+            Kind::Array if values.items().all(|i| scalar(i).is_some()) => {
+                values.items().filter_map(scalar).collect()
             }
-            other => strings(&format!("condition {written} {key}"), other)?,
+            _ => strings(&format!("condition {written} {key}"), values)?,
         };
         Ok(Condition {
             written: written.to_string(),
@@ -275,7 +276,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn condition(operator: &str, key: &str, values: Value) -> Condition {
+    fn condition(operator: &str, key: &str, values: serde_json::Value) -> Condition {
         Condition::parse(operator, key, &values).unwrap()
     }
 

@@ -509,7 +509,7 @@ fn applies(statement: &Statement, request: &Request<'_>) -> (Truth, Named) {
     (resource.and(conditions), named)
 }
 
-fn covers_action(patterns: &Patterns, action: &str) -> bool {
+pub(crate) fn covers_action(patterns: &Patterns, action: &str) -> bool {
     match patterns {
         Patterns::Only(list) => list.iter().any(|p| action_matches(p, action)),
         Patterns::Except(list) => !list.iter().any(|p| action_matches(p, action)),

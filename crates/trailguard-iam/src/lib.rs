@@ -44,6 +44,7 @@
 
 mod condition;
 mod evaluate;
+mod json;
 mod policy;
 mod question;
 mod snapshot;
@@ -56,6 +57,7 @@ pub use evaluate::{
     decide, rcps_apply_to, Decision, Known, OrgLevels, Policies, Principal, PrincipalKind, Request,
     ResourcePolicy, Source, StatementRef, Verdict, RCP_SERVICES, UNREAD_RCPS, UNREAD_SCPS,
 };
+pub use json::{Json, Kind};
 pub use policy::{Effect, Patterns, Policy, PolicyError, PrincipalSet, Principals, Statement};
 pub use question::{answer, ask, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RESOURCE};
 pub use snapshot::{Entry, IndexError, Power, SnapshotIndex};

@@ -2,7 +2,7 @@
 //! and conditions, each element in the one form AWS accepts it in (a string or a list of them).
 
 use crate::condition::Condition;
-use serde_json::{Map, Value};
+use crate::json::{Json, Kind};
 
 /// Why a policy document could not be read. AWS validates documents when they are saved, so
 /// these only arise from a snapshot edited by hand or a collector bug; either way the
@@ -105,29 +105,30 @@ impl Policy {
     /// })).unwrap();
     /// assert_eq!(policy.statements[0].effect, Effect::Deny);
     /// ```
-    pub fn parse(document: &Value) -> Result<Policy, PolicyError> {
-        let parsed;
-        let document = match document {
-            Value::String(text) => {
-                parsed = serde_json::from_str::<Value>(text)
-                    .map_err(|_| PolicyError::NotAnObject("a string that is not JSON"))?;
-                &parsed
-            }
-            other => other,
+    pub fn parse<J: Json>(document: &J) -> Result<Policy, PolicyError> {
+        if let Kind::String(text) = document.kind() {
+            let parsed = serde_json::from_str::<serde_json::Value>(text)
+                .map_err(|_| PolicyError::NotAnObject("a string that is not JSON"))?;
+            return Policy::parse(&parsed);
+        }
+        if document.kind() != Kind::Object {
+            return Err(PolicyError::NotAnObject(document.describe()));
+        }
+        let Some(statement) = document.get_field("Statement") else {
+            return Err(PolicyError::NoStatement);
         };
-        let object = document
-            .as_object()
-            .ok_or_else(|| PolicyError::NotAnObject(kind(document)))?;
-        let statements = match object.get("Statement") {
-            Some(Value::Array(list)) => list.iter().collect::<Vec<_>>(),
-            Some(one @ Value::Object(_)) => vec![one],
-            Some(other) => {
+        let statements: Vec<&J> = match statement.kind() {
+            Kind::Array => statement.items().collect(),
+            Kind::Object => vec![statement],
+            _ => {
                 return Err(PolicyError::Statement {
                     index: 0,
-                    message: format!("Statement must be an object or a list, not {}", kind(other)),
+                    message: format!(
+                        "Statement must be an object or a list, not {}",
+                        statement.describe()
+                    ),
                 })
             }
-            None => return Err(PolicyError::NoStatement),
         };
         let statements = statements
             .into_iter()
@@ -142,27 +143,38 @@ impl Policy {
 }
 
 impl Statement {
-    fn parse(index: usize, value: &Value) -> Result<Statement, String> {
-        let object = value
-            .as_object()
-            .ok_or_else(|| format!("a statement must be an object, not {}", kind(value)))?;
-        let sid = match object.get("Sid") {
+    fn parse<J: Json>(index: usize, object: &J) -> Result<Statement, String> {
+        if object.kind() != Kind::Object {
+            return Err(format!(
+                "a statement must be an object, not {}",
+                object.describe()
+            ));
+        }
+        let sid = match object.get_field("Sid").map(|v| (v, v.kind())) {
             None => None,
-            Some(Value::String(sid)) => Some(sid.clone()),
-            Some(other) => return Err(format!("Sid must be a string, not {}", kind(other))),
+            Some((_, Kind::String(sid))) => Some(sid.to_string()),
+            Some((other, _)) => {
+                return Err(format!("Sid must be a string, not {}", other.describe()))
+            }
         };
-        let effect = match object.get("Effect") {
-            Some(Value::String(e)) if e == "Allow" => Effect::Allow,
-            Some(Value::String(e)) if e == "Deny" => Effect::Deny,
-            Some(other) => {
-                return Err(format!("Effect must be \"Allow\" or \"Deny\", not {other}"))
+        let effect = match object.get_field("Effect").map(|v| (v, v.kind())) {
+            Some((_, Kind::String("Allow"))) => Effect::Allow,
+            Some((_, Kind::String("Deny"))) => Effect::Deny,
+            Some((other, _)) => {
+                return Err(format!(
+                    "Effect must be \"Allow\" or \"Deny\", not {}",
+                    other.text()
+                ))
             }
             None => return Err("a statement must have an Effect".into()),
         };
         let actions = pair(object, "Action", "NotAction")?
             .ok_or("a statement must have an Action or a NotAction")?;
         let resources = pair(object, "Resource", "NotResource")?;
-        let principals = match (object.get("Principal"), object.get("NotPrincipal")) {
+        let principals = match (
+            object.get_field("Principal"),
+            object.get_field("NotPrincipal"),
+        ) {
             (Some(_), Some(_)) => {
                 return Err("a statement cannot have both Principal and NotPrincipal".into())
             }
@@ -170,10 +182,15 @@ impl Statement {
             (None, Some(p)) => Some(Principals::Except(principal_set(p)?)),
             (None, None) => None,
         };
-        let conditions = match object.get("Condition") {
+        let conditions = match object.get_field("Condition") {
             None => Vec::new(),
-            Some(Value::Object(block)) => Condition::parse_block(block)?,
-            Some(other) => return Err(format!("Condition must be an object, not {}", kind(other))),
+            Some(block) if block.kind() == Kind::Object => Condition::parse_block(block)?,
+            Some(other) => {
+                return Err(format!(
+                    "Condition must be an object, not {}",
+                    other.describe()
+                ))
+            }
         };
         Ok(Statement {
             index,
@@ -188,8 +205,8 @@ impl Statement {
 }
 
 /// `Element` or `NotElement` (exactly one, or neither), as a list of patterns.
-fn pair(object: &Map<String, Value>, only: &str, except: &str) -> Result<Option<Patterns>, String> {
-    match (object.get(only), object.get(except)) {
+fn pair<J: Json>(object: &J, only: &str, except: &str) -> Result<Option<Patterns>, String> {
+    match (object.get_field(only), object.get_field(except)) {
         (Some(_), Some(_)) => Err(format!("a statement cannot have both {only} and {except}")),
         (Some(v), None) => Ok(Some(Patterns::Only(strings(only, v)?))),
         (None, Some(v)) => Ok(Some(Patterns::Except(strings(except, v)?))),
@@ -198,31 +215,34 @@ fn pair(object: &Map<String, Value>, only: &str, except: &str) -> Result<Option<
 }
 
 /// A string or a list of strings.
-pub(crate) fn strings(element: &str, value: &Value) -> Result<Vec<String>, String> {
-    match value {
-        Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(items) => items
-            .iter()
-            .map(|item| match item {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(format!("{element} must hold strings, not {}", kind(other))),
+pub(crate) fn strings<J: Json>(element: &str, value: &J) -> Result<Vec<String>, String> {
+    match value.kind() {
+        Kind::String(s) => Ok(vec![s.to_string()]),
+        Kind::Array => value
+            .items()
+            .map(|item| match item.kind() {
+                Kind::String(s) => Ok(s.to_string()),
+                _ => Err(format!(
+                    "{element} must hold strings, not {}",
+                    item.describe()
+                )),
             })
             .collect(),
-        other => Err(format!(
+        _ => Err(format!(
             "{element} must be a string or a list of strings, not {}",
-            kind(other)
+            value.describe()
         )),
     }
 }
 
-fn principal_set(value: &Value) -> Result<PrincipalSet, String> {
+fn principal_set<J: Json>(value: &J) -> Result<PrincipalSet, String> {
     let mut set = PrincipalSet::default();
-    match value {
-        Value::String(s) if s == "*" => set.everyone = true,
-        Value::Object(kinds) => {
-            for (kind_name, entries) in kinds {
+    match value.kind() {
+        Kind::String("*") => set.everyone = true,
+        Kind::Object => {
+            for (kind_name, entries) in value.entries() {
                 let entries = strings(&format!("Principal.{kind_name}"), entries)?;
-                match kind_name.as_str() {
+                match kind_name {
                     "AWS" => {
                         if entries.iter().any(|e| e == "*") {
                             set.everyone = true;
@@ -235,21 +255,14 @@ fn principal_set(value: &Value) -> Result<PrincipalSet, String> {
                 }
             }
         }
-        other => return Err(format!("Principal must be \"*\" or an object, not {other}")),
+        _ => {
+            return Err(format!(
+                "Principal must be \"*\" or an object, not {}",
+                value.text()
+            ))
+        }
     }
     Ok(set)
-}
-
-/// The JSON type of a value, for messages.
-pub(crate) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

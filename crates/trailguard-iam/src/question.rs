@@ -31,7 +31,8 @@ use crate::evaluate::{
     decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
     StatementRef, Verdict, UNREAD_RCPS, UNREAD_SCPS,
 };
-use crate::policy::{kind, Policy, PolicyError};
+use crate::json::Json;
+use crate::policy::{Policy, PolicyError};
 use serde_json::{json, Map, Value};
 
 /// Why a question could not be asked.
@@ -97,7 +98,7 @@ pub fn ask(question: &Value) -> Result<Decision, QuestionError> {
     let q = question.as_object().ok_or_else(|| {
         field_error(
             "question",
-            format!("must be an object, not {}", kind(question)),
+            format!("must be an object, not {}", question.describe()),
         )
     })?;
     for key in q.keys() {
@@ -114,7 +115,7 @@ pub fn ask(question: &Value) -> Result<Decision, QuestionError> {
             Some(Value::String(s)) => Ok(s),
             Some(other) => Err(field_error(
                 name,
-                format!("must be a string, not {}", kind(other)),
+                format!("must be a string, not {}", other.describe()),
             )),
             None => Err(field_error(name, "is required")),
         }
@@ -149,7 +150,7 @@ pub fn ask(question: &Value) -> Result<Decision, QuestionError> {
         Some(other) => {
             return Err(field_error(
                 "identity",
-                format!("must be a list, not {}", kind(other)),
+                format!("must be a list, not {}", other.describe()),
             ))
         }
     }
@@ -254,9 +255,12 @@ fn context(value: Option<&Value>) -> Result<Context, QuestionError> {
     let Some(value) = value else {
         return Ok(context);
     };
-    let keys = value
-        .as_object()
-        .ok_or_else(|| field_error("context", format!("must be an object, not {}", kind(value))))?;
+    let keys = value.as_object().ok_or_else(|| {
+        field_error(
+            "context",
+            format!("must be an object, not {}", value.describe()),
+        )
+    })?;
     for (key, value) in keys {
         context = match value {
             Value::Null => context.without(key),
@@ -271,7 +275,7 @@ fn context(value: Option<&Value>) -> Result<Context, QuestionError> {
                         Value::String(s) => Ok(s.clone()),
                         other => Err(field_error(
                             &format!("context.{key}"),
-                            format!("must hold strings, not {}", kind(other)),
+                            format!("must hold strings, not {}", other.describe()),
                         )),
                     })
                     .collect::<Result<Vec<_>, _>>()?,
@@ -330,7 +334,7 @@ fn levels(
                         .collect(),
                     other => Err(field_error(
                         &format!("{field}[{l}]"),
-                        format!("must be a list of policies, not {}", kind(other)),
+                        format!("must be a list of policies, not {}", other.describe()),
                     )),
                 })
                 .collect::<Result<_, _>>()?,
@@ -340,7 +344,7 @@ fn levels(
                 field,
                 format!(
                     "must be a list of levels or \"unknown\", not {}",
-                    kind(other)
+                    other.describe()
                 ),
             ))
         }

@@ -21,8 +21,8 @@ use crate::evaluate::{
     decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
     Verdict, UNREAD_RCPS, UNREAD_SCPS,
 };
+use crate::json::{Json, Kind};
 use crate::policy::{Effect, Policy, PolicyError, Principals};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -132,6 +132,61 @@ impl Entry {
     }
 }
 
+impl Entry {
+    /// Whether the principal may be allowed `action` at all, before deciding it: an `Allow` of
+    /// its identity policies covers the action, one of its identity policies was not read, or
+    /// the resource's policy names it directly. Otherwise nothing can grant it the request (a
+    /// resource policy naming only its account delegates to identity policies, and an unread
+    /// resource policy is not each principal's finding), and `decide` would say so, slower:
+    /// most principals of a large account hold nothing near a sensitive action.
+    fn may_be_allowed(&self, action: &str, named: &DirectlyNamed<'_>) -> bool {
+        !self.unread_identity.is_empty()
+            || named.names(&self.principal.arn)
+            || self.identity.iter().any(|policy| {
+                policy.policy.statements.iter().any(|st| {
+                    st.effect == Effect::Allow
+                        && crate::evaluate::covers_action(&st.actions, action)
+                })
+            })
+    }
+}
+
+/// Whom a resource policy's `Allow` statements name directly (not through their account).
+enum DirectlyNamed<'a> {
+    /// These principal ARNs only.
+    Arns(Vec<&'a str>),
+    /// Possibly anyone: a statement without a principal, or with `NotPrincipal`.
+    Anyone,
+}
+
+impl<'a> DirectlyNamed<'a> {
+    fn by(policy: Option<&'a Have>) -> DirectlyNamed<'a> {
+        let Some(Have::Is(named)) = policy else {
+            return DirectlyNamed::Arns(Vec::new());
+        };
+        let mut arns = Vec::new();
+        for st in named
+            .policy
+            .statements
+            .iter()
+            .filter(|st| st.effect == Effect::Allow)
+        {
+            match &st.principals {
+                Some(Principals::Only(set)) => arns.extend(set.aws.iter().map(String::as_str)),
+                Some(Principals::Except(_)) | None => return DirectlyNamed::Anyone,
+            }
+        }
+        DirectlyNamed::Arns(arns)
+    }
+
+    fn names(&self, arn: &str) -> bool {
+        match self {
+            DirectlyNamed::Anyone => true,
+            DirectlyNamed::Arns(arns) => arns.contains(&arn),
+        }
+    }
+}
+
 /// A principal allowed (or conditionally allowed) to make a request, with the decision.
 #[derive(Debug)]
 pub struct Power<'a> {
@@ -213,42 +268,44 @@ pub struct SnapshotIndex {
 impl SnapshotIndex {
     /// Parses every policy of a snapshot, given in its JSON form. A malformed document is an
     /// error naming it: the questions it would answer cannot be answered.
-    pub fn new(snapshot: &Value) -> Result<SnapshotIndex, IndexError> {
+    pub fn new<J: Json>(snapshot: &J) -> Result<SnapshotIndex, IndexError> {
         let mut index = SnapshotIndex::default();
         let mut organizations = Organizations::new(snapshot)?;
         for (account, a) in entries(snapshot, "accounts")? {
             let membership = membership(account, a)?;
             let guardrails = organizations.guardrails(account, &membership)?;
-            index.guardrails.insert(account.clone(), guardrails);
-            match a.get("Iam") {
-                None | Some(Value::Null) => {}
+            index.guardrails.insert(account.to_string(), guardrails);
+            match a.get_field("Iam") {
+                None => {}
+                Some(iam) if iam.kind() == Kind::Null => {}
                 Some(iam) => {
                     let at = format!("accounts.{account}.Iam");
-                    index
-                        .principals
-                        .insert(account.clone(), principals(&at, account, iam, &membership)?);
+                    index.principals.insert(
+                        account.to_string(),
+                        principals(&at, account, iam, &membership)?,
+                    );
                 }
             }
         }
         for (name, bucket) in entries(snapshot, "buckets")? {
-            let owner = match bucket.get("OwnerAccount") {
-                Some(Value::String(owner)) => Some(owner.clone()),
-                _ => None,
-            };
+            let owner = bucket
+                .get_field("OwnerAccount")
+                .and_then(Json::as_text)
+                .map(str::to_string);
             let policy = have(
-                bucket.get("Policy"),
+                bucket.get_field("Policy"),
                 &format!("bucket policy of {name}"),
                 &format!("the bucket policy of {name} (not collected)"),
             )?;
-            index.buckets.insert(name.clone(), (owner, policy));
+            index.buckets.insert(name.to_string(), (owner, policy));
         }
         for (arn, key) in entries(snapshot, "kms_keys")? {
             let policy = have(
-                key.get("Policy"),
+                key.get_field("Policy"),
                 &format!("key policy of {arn}"),
                 &format!("the key policy of {arn} (not collected)"),
             )?;
-            index.keys.insert(arn.clone(), policy);
+            index.keys.insert(arn.to_string(), policy);
         }
         Ok(index)
     }
@@ -265,6 +322,12 @@ impl SnapshotIndex {
     /// (`aws:SecureTransport` is true: an attacker chooses TLS), with the principal's ARN and
     /// account known; every other condition key is unknown.
     pub fn principals_that_can(&self, action: &str, resource: &str) -> Vec<Power<'_>> {
+        self.answers(action, resource, true)
+    }
+
+    /// [`SnapshotIndex::principals_that_can`], deciding for every principal when `prefilter`
+    /// is false (the tests check the filter drops no one who would be listed).
+    fn answers(&self, action: &str, resource: &str, prefilter: bool) -> Vec<Power<'_>> {
         let (owner, policy) = self.resource(resource);
         let Some(owner) = owner else {
             return Vec::new();
@@ -291,8 +354,10 @@ impl SnapshotIndex {
             // Principals come only from accounts the index holds guardrails for.
             None => (Known::Unknown(UNREAD_SCPS), Known::Unknown(UNREAD_RCPS)),
         };
+        let named = DirectlyNamed::by(policy.map(|(_, have)| have));
         entries
             .iter()
+            .filter(|entry| !prefilter || entry.may_be_allowed(action, &named))
             .filter_map(|entry| {
                 let identity: Vec<Source<'_>> = entry.identity.iter().map(|n| source(n)).collect();
                 let decision = decide(
@@ -346,40 +411,46 @@ impl SnapshotIndex {
 }
 
 /// The entries of an object field (`accounts`, `Roles`); none when the field is absent.
-fn entries<'a>(parent: &'a Value, field: &str) -> Result<Vec<(&'a String, &'a Value)>, IndexError> {
-    match parent.get(field) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Object(map)) => Ok(map.iter().collect()),
-        Some(_) => Err(field_error(field, "must be an object")),
+fn entries<'a, J: Json>(parent: &'a J, field: &str) -> Result<Vec<(&'a str, &'a J)>, IndexError> {
+    match parent.get_field(field) {
+        None => Ok(Vec::new()),
+        Some(map) => match map.kind() {
+            Kind::Null => Ok(Vec::new()),
+            Kind::Object => Ok(map.entries().collect()),
+            _ => Err(field_error(field, "must be an object")),
+        },
     }
 }
 
 /// A string field, required.
-fn text<'a>(at: &str, value: &'a Value, field: &str) -> Result<&'a str, IndexError> {
+fn text<'a, J: Json>(at: &str, value: &'a J, field: &str) -> Result<&'a str, IndexError> {
     value
-        .get(field)
-        .and_then(Value::as_str)
+        .get_field(field)
+        .and_then(Json::as_text)
         .ok_or_else(|| field_error(&format!("{at}.{field}"), "is required, a string"))
 }
 
 /// A list field; empty when absent.
-fn list<'a>(at: &str, value: &'a Value, field: &str) -> Result<&'a [Value], IndexError> {
-    match value.get(field) {
-        None | Some(Value::Null) => Ok(&[]),
-        Some(Value::Array(items)) => Ok(items),
-        Some(_) => Err(field_error(&format!("{at}.{field}"), "must be a list")),
+fn list<'a, J: Json>(at: &str, value: &'a J, field: &str) -> Result<Vec<&'a J>, IndexError> {
+    match value.get_field(field) {
+        None => Ok(Vec::new()),
+        Some(items) => match items.kind() {
+            Kind::Null => Ok(Vec::new()),
+            Kind::Array => Ok(items.items().collect()),
+            _ => Err(field_error(&format!("{at}.{field}"), "must be a list")),
+        },
     }
 }
 
 /// A policy document, or the error naming it.
-fn parse_policy(name: &str, document: &Value) -> Result<Policy, IndexError> {
+fn parse_policy<J: Json>(name: &str, document: &J) -> Result<Policy, IndexError> {
     Policy::parse(document).map_err(|source| IndexError::Policy {
         policy: name.to_string(),
         source,
     })
 }
 
-fn parse(name: String, document: &Value) -> Result<Arc<Named>, IndexError> {
+fn parse<J: Json>(name: String, document: &J) -> Result<Arc<Named>, IndexError> {
     let policy = parse_policy(&name, document)?;
     Ok(Arc::new(Named { name, policy }))
 }
@@ -389,10 +460,21 @@ fn parse(name: String, document: &Value) -> Result<Arc<Named>, IndexError> {
 /// Its `Allow` statements that grant to everyone (`"Principal": "*"`) are left out: what a
 /// resource policy grants to anyone is a finding about the resource, made once (TG065, TG066
 /// report it), not one about each principal of the account. Its `Deny` statements all stay.
-fn have(field: Option<&Value>, name: &str, unread: &str) -> Result<Have, IndexError> {
+/// A policy document field that must be there: a missing one is the error a `null` one is.
+fn required<J: Json>(name: &str, document: Option<&J>) -> Result<Arc<Named>, IndexError> {
+    match document {
+        Some(document) => parse(name.to_string(), document),
+        None => Err(IndexError::Policy {
+            policy: name.to_string(),
+            source: PolicyError::NotAnObject("null"),
+        }),
+    }
+}
+
+fn have<J: Json>(field: Option<&J>, name: &str, unread: &str) -> Result<Have, IndexError> {
     Ok(match field {
         None => Have::Unknown(unread.to_string()),
-        Some(Value::Null) => Have::None,
+        Some(document) if document.kind() == Kind::Null => Have::None,
         Some(document) => {
             let mut policy = parse_policy(name, document)?;
             policy.statements.retain(|st| {
@@ -408,11 +490,11 @@ fn have(field: Option<&Value>, name: &str, unread: &str) -> Result<Have, IndexEr
 }
 
 /// An account's `Organization` field: left out when it was not read, `null` for none.
-fn membership(account: &str, a: &Value) -> Result<Membership, IndexError> {
+fn membership<J: Json>(account: &str, a: &J) -> Result<Membership, IndexError> {
     let at = format!("accounts.{account}.Organization");
-    match a.get("Organization") {
+    match a.get_field("Organization") {
         None => Ok(Membership::Unknown),
-        Some(Value::Null) => Ok(Membership::None),
+        Some(organization) if organization.kind() == Kind::Null => Ok(Membership::None),
         Some(organization) => {
             let id = text(&at, organization, "Id")?.to_string();
             let management = text(&at, organization, "MasterAccountId")?;
@@ -427,13 +509,13 @@ fn membership(account: &str, a: &Value) -> Result<Membership, IndexError> {
 
 /// The `organizations` section, with each control policy parsed once (an organisation's
 /// policies apply to many accounts).
-struct Organizations<'a> {
-    section: BTreeMap<&'a String, &'a Value>,
+struct Organizations<'a, J> {
+    section: BTreeMap<&'a str, &'a J>,
     parsed: BTreeMap<(String, &'static str, String), Arc<Named>>,
 }
 
-impl<'a> Organizations<'a> {
-    fn new(snapshot: &'a Value) -> Result<Organizations<'a>, IndexError> {
+impl<'a, J: Json> Organizations<'a, J> {
+    fn new(snapshot: &'a J) -> Result<Organizations<'a, J>, IndexError> {
         Ok(Organizations {
             section: entries(snapshot, "organizations")?.into_iter().collect(),
             parsed: BTreeMap::new(),
@@ -465,23 +547,25 @@ impl<'a> Organizations<'a> {
             scps: Levels::Unknown,
             rcps: Levels::Unknown,
         };
-        let Some(organization) = self.section.get(id).copied() else {
+        let Some(organization) = self.section.get(id.as_str()).copied() else {
             return Ok(unknown);
         };
         let at = format!("organizations.{id}");
-        let root = match organization.get("Root") {
-            None | Some(Value::Null) => return Ok(unknown),
-            Some(root) => root,
+        let root = match organization.get_field("Root") {
+            Some(root) if root.kind() != Kind::Null => root,
+            _ => return Ok(unknown),
         };
         let root_id = text(&format!("{at}.Root"), root, "Id")?;
         let enabled = list(&format!("{at}.Root"), root, "PolicyTypes")?;
         // The account's path: the root, each OU, the account.
         let mut path = vec![account.to_string()];
-        let mut parents: Option<&serde_json::Map<String, Value>> = match organization.get("Parents")
-        {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(map)) => Some(map),
-            Some(_) => return Err(field_error(&format!("{at}.Parents"), "must be an object")),
+        let mut parents: Option<&J> = match organization.get_field("Parents") {
+            None => None,
+            Some(map) => match map.kind() {
+                Kind::Null => None,
+                Kind::Object => Some(map),
+                _ => return Err(field_error(&format!("{at}.Parents"), "must be an object")),
+            },
         };
         loop {
             let last = path.last().map_or(account, String::as_str);
@@ -494,8 +578,8 @@ impl<'a> Organizations<'a> {
                     format!("{account} is more than {MAX_DEPTH} levels under the root (a loop?)"),
                 ));
             }
-            match parents.and_then(|p| p.get(last)) {
-                Some(Value::String(parent)) => path.push(parent.clone()),
+            match parents.and_then(|p| p.get_field(last)).map(|p| p.kind()) {
+                Some(Kind::String(parent)) => path.push(parent.to_string()),
                 Some(_) => {
                     return Err(field_error(
                         &format!("{at}.Parents.{last}"),
@@ -514,37 +598,41 @@ impl<'a> Organizations<'a> {
         }
         path.reverse();
         let mut levels_of = |field: &'static str, kind: &'static str, enabled_as: &str| {
-            if !enabled.iter().any(|t| t.as_str() == Some(enabled_as)) {
+            if !enabled.iter().any(|t| t.as_text() == Some(enabled_as)) {
                 return Ok(Levels::None);
             }
-            let policies = match organization.get(field) {
+            let policies = match organization.get_field(field) {
                 None => return Ok(Levels::Unknown),
-                Some(Value::Null) => return Ok(Levels::None),
-                Some(Value::Object(map)) => map,
-                Some(_) => return Err(field_error(&format!("{at}.{field}"), "must be an object")),
+                Some(map) => match map.kind() {
+                    Kind::Null => return Ok(Levels::None),
+                    Kind::Object => map,
+                    _ => return Err(field_error(&format!("{at}.{field}"), "must be an object")),
+                },
             };
             let mut levels: Vec<Vec<Arc<Named>>> = vec![Vec::new(); path.len()];
-            for (policy_id, policy) in policies {
+            for (policy_id, policy) in policies.entries() {
                 let at = format!("{at}.{field}.{policy_id}");
-                let targets = match policy.get("Targets") {
+                let targets: Vec<&str> = match policy.get_field("Targets") {
                     None => return Ok(Levels::Unknown),
-                    Some(Value::Array(targets)) => targets,
+                    Some(targets) if targets.kind() == Kind::Array => {
+                        targets.items().filter_map(Json::as_text).collect()
+                    }
                     Some(_) => return Err(field_error(&format!("{at}.Targets"), "must be a list")),
                 };
                 let attached: Vec<usize> = path
                     .iter()
                     .enumerate()
-                    .filter(|(_, target)| targets.iter().any(|t| t.as_str() == Some(target)))
+                    .filter(|(_, target)| targets.contains(&target.as_str()))
                     .map(|(level, _)| level)
                     .collect();
                 if attached.is_empty() {
                     continue;
                 }
-                let key = (id.clone(), field, policy_id.clone());
+                let key = (id.clone(), field, policy_id.to_string());
                 let named = match self.parsed.get(&key) {
                     Some(named) => Arc::clone(named),
                     None => {
-                        let Some(content) = policy.get("Content") else {
+                        let Some(content) = policy.get_field("Content") else {
                             return Ok(Levels::Unknown);
                         };
                         let name = text(&at, policy, "Name")?;
@@ -566,25 +654,24 @@ impl<'a> Organizations<'a> {
 }
 
 /// The users and roles of an account, each with its identity policies and boundary.
-fn principals(
+fn principals<J: Json>(
     at: &str,
     account: &str,
-    iam: &Value,
+    iam: &J,
     membership: &Membership,
 ) -> Result<Vec<Entry>, IndexError> {
     let mut managed: BTreeMap<&str, Arc<Named>> = BTreeMap::new();
     for (arn, p) in entries(iam, "Policies")? {
         let at = format!("{at}.Policies.{arn}");
         let name = text(&at, p, "PolicyName")?;
-        let document = p.get("Document").unwrap_or(&Value::Null);
         managed.insert(
-            arn.as_str(),
-            parse(format!("managed policy {name}"), document)?,
+            arn,
+            required(&format!("managed policy {name}"), p.get_field("Document"))?,
         );
     }
     // Attached managed policies, and the names of those the snapshot does not hold.
     let attached = |at: &str,
-                    entity: &Value,
+                    entity: &J,
                     into: &mut Vec<Arc<Named>>,
                     unread: &mut Vec<String>|
      -> Result<(), IndexError> {
@@ -600,25 +687,24 @@ fn principals(
         }
         Ok(())
     };
-    let inline = |at: &str,
-                  entity: &Value,
-                  field: &str,
-                  owner: &str|
-     -> Result<Vec<Arc<Named>>, IndexError> {
-        list(at, entity, field)?
-            .iter()
-            .map(|p| {
-                let name = text(at, p, "PolicyName")?;
-                let document = p.get("PolicyDocument").unwrap_or(&Value::Null);
-                parse(format!("{owner} inline policy {name}"), document)
-            })
-            .collect()
-    };
-    let boundary = |entity: &Value, owner: &str| -> Have {
+    let inline =
+        |at: &str, entity: &J, field: &str, owner: &str| -> Result<Vec<Arc<Named>>, IndexError> {
+            list(at, entity, field)?
+                .into_iter()
+                .map(|p| {
+                    let name = text(at, p, "PolicyName")?;
+                    required(
+                        &format!("{owner} inline policy {name}"),
+                        p.get_field("PolicyDocument"),
+                    )
+                })
+                .collect()
+        };
+    let boundary = |entity: &J, owner: &str| -> Have {
         let arn = entity
-            .get("PermissionsBoundary")
-            .and_then(|b| b.get("PermissionsBoundaryArn"))
-            .and_then(Value::as_str);
+            .get_field("PermissionsBoundary")
+            .and_then(|b| b.get_field("PermissionsBoundaryArn"))
+            .and_then(Json::as_text);
         match arn {
             None => Have::None,
             Some(arn) => match managed.get(arn) {
@@ -638,7 +724,7 @@ fn principals(
         let mut policies = inline(&at, group, "GroupPolicyList", &format!("group {name}"))?;
         let mut unread = Vec::new();
         attached(&at, group, &mut policies, &mut unread)?;
-        groups.insert(name.as_str(), (policies, unread));
+        groups.insert(name, (policies, unread));
     }
     let mut found = Vec::new();
     for (key, user) in entries(iam, "Users")? {
@@ -650,7 +736,7 @@ fn principals(
         attached(&at, user, &mut identity, &mut unread_identity)?;
         for group in list(&at, user, "GroupList")? {
             let group = group
-                .as_str()
+                .as_text()
                 .ok_or_else(|| field_error(&format!("{at}.GroupList"), "must hold group names"))?;
             match groups.get(group) {
                 Some((policies, unread)) => {
@@ -680,8 +766,8 @@ fn principals(
     for (key, role) in entries(iam, "Roles")? {
         let at = format!("{at}.Roles.{key}");
         if role
-            .get("Path")
-            .and_then(Value::as_str)
+            .get_field("Path")
+            .and_then(Json::as_text)
             .is_some_and(|path| path.starts_with("/aws-service-role/"))
         {
             continue;
@@ -707,4 +793,90 @@ fn principals(
         ));
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
+
+    use super::*;
+    use crate::decision_json;
+
+    /// The filter before `decide` drops only principals `decide` would not list.
+    #[test]
+    fn the_prefilter_drops_no_principal_decide_would_list() {
+        let extra = serde_json::json!({
+            "accounts": {"111111111111": {"Organization": null, "Iam": {
+                "Users": {}, "Groups": {}, "Policies": {},
+                "Roles": {
+                    "named": {"RoleName": "named", "Arn": "arn:aws:iam::111111111111:role/named"},
+                    "reader": {"RoleName": "reader", "Arn": "arn:aws:iam::111111111111:role/reader",
+                        "RolePolicyList": [{"PolicyName": "r", "PolicyDocument": {"Statement": [
+                            {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}}]},
+                    "not-action": {"RoleName": "not-action", "Arn": "arn:aws:iam::111111111111:role/not-action",
+                        "RolePolicyList": [{"PolicyName": "n", "PolicyDocument": {"Statement": [
+                            {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}}]},
+                },
+            }}},
+            "buckets": {
+                "direct": {"OwnerAccount": "111111111111", "Policy": {"Statement": [{"Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::111111111111:role/named"},
+                    "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::direct/*"}]}},
+                "not-principal": {"OwnerAccount": "111111111111", "Policy": {"Statement": [{"Effect": "Allow",
+                    "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:role/reader"},
+                    "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::not-principal/*"}]}},
+            },
+        });
+        let mut snapshots = vec![extra];
+        for text in [
+            include_str!("../../../inputs/demo.json"),
+            include_str!("../../../inputs/broken.json"),
+            include_str!("../../../inputs/compliant.json"),
+        ] {
+            snapshots.push(serde_json::from_str(text).unwrap());
+        }
+        let actions = [
+            "cloudtrail:StopLogging",
+            "cloudtrail:DeleteTrail",
+            "s3:DeleteObject",
+            "s3:DeleteBucket",
+            "s3:PutBucketPolicy",
+            "kms:DisableKey",
+            "kms:ScheduleKeyDeletion",
+            "iam:CreateUser",
+        ];
+        let mut listed = 0;
+        for snapshot in &snapshots {
+            let index = SnapshotIndex::new(snapshot).unwrap();
+            let mut resources: Vec<String> = Vec::new();
+            for (section, object) in [("trails", false), ("buckets", true), ("kms_keys", false)] {
+                for (key, _) in entries(snapshot, section).unwrap() {
+                    if object {
+                        resources.push(format!("arn:aws:s3:::{key}"));
+                        resources.push(format!("arn:aws:s3:::{key}/AWSLogs/x"));
+                    } else {
+                        resources.push(key.to_string());
+                    }
+                }
+            }
+            for resource in &resources {
+                for action in actions {
+                    let json = |powers: Vec<Power<'_>>| -> Vec<(String, serde_json::Map<String, serde_json::Value>)> {
+                        powers
+                            .iter()
+                            .map(|p| (p.entry.principal.arn.clone(), decision_json(&p.decision)))
+                            .collect()
+                    };
+                    let filtered = json(index.answers(action, resource, true));
+                    let all = json(index.answers(action, resource, false));
+                    assert_eq!(filtered, all, "{action} on {resource}");
+                    listed += all.len();
+                }
+            }
+        }
+        assert!(
+            listed > 20,
+            "only {listed} answers: the test asks nothing worth asking"
+        );
+    }
 }

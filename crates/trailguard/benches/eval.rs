@@ -19,7 +19,9 @@
 //!    locating findings in the file, evaluation end to end (convert + evaluate + locate, as
 //!    `trailguard eval` does), writing SARIF, and the process's peak memory so far; then each
 //!    rule's time at the largest size. `TG_BENCH_SIZES=1000,10000` picks other sizes;
-//!    `TG_BENCH_PROFILE=worst` generates the worst case instead of a realistic organisation.
+//!    `TG_BENCH_PROFILE=worst` generates the worst case instead of a realistic organisation;
+//!    `TG_BENCH_SAVE=DIR` keeps each generated snapshot there (`snapshot-SIZE.json`), to profile
+//!    a rule on it with `trailguard eval --profile`.
 //! 3. Policy documents of 10,000 statements (an inline role policy, a bucket policy, a key
 //!    policy).
 //!
@@ -842,6 +844,14 @@ fn bench_generated(engine: &PolicyEngine, runs: usize, sizes: &[usize], worst: b
         };
         let path = dir.path().join(format!("snapshot-{size}.json"));
         std::fs::write(&path, &text).unwrap();
+        if let Some(keep) = std::env::var_os("TG_BENCH_SAVE") {
+            // For profiling a rule on the same snapshot with `trailguard eval --profile`.
+            std::fs::write(
+                Path::new(&keep).join(format!("snapshot-{size}.json")),
+                &text,
+            )
+            .unwrap();
+        }
         let (parse, snapshot) = best_of(runs, || Snapshot::from_json(&text).unwrap());
         let (convert, input) = best_of(runs, || snapshot_value(&snapshot).unwrap());
         let (rules, found) = best_of(runs, || evaluate(engine, Run::Catalogue(&input)));
