@@ -173,14 +173,24 @@ pub(crate) async fn details(ctx: &Ctx, clients: &Clients, account: &str, trail: 
                 client.get_event_selectors().trail_name(&arn).send(),
             )
             .await
-            .map(|out| {
-                (
-                    out.event_selectors().iter().map(event_selector).collect(),
-                    out.advanced_event_selectors()
-                        .iter()
-                        .map(advanced_selector)
-                        .collect(),
-                )
+            .and_then(|out| {
+                let selectors: Result<Vec<EventSelector>, String> =
+                    out.event_selectors().iter().map(event_selector).collect();
+                match selectors {
+                    Ok(selectors) => Collected::Present((
+                        selectors,
+                        out.advanced_event_selectors()
+                            .iter()
+                            .map(advanced_selector)
+                            .collect(),
+                    )),
+                    // A selector that cannot be read whole is not read: a rule would judge
+                    // what it records from a part of it.
+                    Err(message) => {
+                        ctx.incomplete(Operation::GetEventSelectors, &scope, message);
+                        Collected::Unknown
+                    }
+                }
             })
         } else {
             Collected::Present((vec![aws_default_selector()], Vec::new()))
@@ -275,8 +285,21 @@ fn non_empty(s: Option<&str>) -> Option<String> {
     s.filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-fn event_selector(s: &aws::EventSelector) -> EventSelector {
-    EventSelector {
+/// An event selector as the snapshot holds it; an error when a data resource has no `Type`
+/// (which resources it records cannot be told).
+fn event_selector(s: &aws::EventSelector) -> Result<EventSelector, String> {
+    let data_resources = s
+        .data_resources()
+        .iter()
+        .map(|d| match d.r#type() {
+            Some(kind) => Ok(DataResource {
+                resource_type: kind.to_string(),
+                values: d.values().to_vec(),
+            }),
+            None => Err("GetEventSelectors answered a data resource without its Type".to_string()),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(EventSelector {
         // AWS: "By default, the value is All."
         read_write_type: match s.read_write_type() {
             Some(aws::ReadWriteType::ReadOnly) => ReadWriteType::ReadOnly,
@@ -285,16 +308,9 @@ fn event_selector(s: &aws::EventSelector) -> EventSelector {
         },
         // AWS: IncludeManagementEvents "By default, the value is true."
         include_management_events: s.include_management_events().unwrap_or(true),
-        data_resources: s
-            .data_resources()
-            .iter()
-            .map(|d| DataResource {
-                resource_type: d.r#type().unwrap_or_default().to_string(),
-                values: d.values().to_vec(),
-            })
-            .collect(),
+        data_resources,
         exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
-    }
+    })
 }
 
 fn advanced_selector(s: &aws::AdvancedEventSelector) -> AdvancedEventSelector {
@@ -517,8 +533,31 @@ mod tests {
 
     #[test]
     fn absent_selector_fields_take_the_defaults_aws_documents() {
-        let selector = event_selector(&aws::EventSelector::builder().build());
+        let selector = event_selector(&aws::EventSelector::builder().build()).unwrap();
         assert_eq!(selector.read_write_type, ReadWriteType::All);
         assert!(selector.include_management_events);
+    }
+
+    #[test]
+    fn a_data_resource_without_its_type_is_an_error_not_an_empty_type() {
+        let untyped = aws::EventSelector::builder()
+            .data_resources(aws::DataResource::builder().values("arn:aws:s3").build())
+            .build();
+        assert_eq!(
+            event_selector(&untyped).unwrap_err(),
+            "GetEventSelectors answered a data resource without its Type"
+        );
+        let typed = aws::EventSelector::builder()
+            .data_resources(
+                aws::DataResource::builder()
+                    .r#type("AWS::S3::Object")
+                    .values("arn:aws:s3")
+                    .build(),
+            )
+            .build();
+        assert_eq!(
+            event_selector(&typed).unwrap().data_resources[0].resource_type,
+            "AWS::S3::Object"
+        );
     }
 }

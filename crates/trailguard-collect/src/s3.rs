@@ -111,7 +111,17 @@ pub(crate) async fn bucket(
                 client.get_bucket_policy().bucket(name).send(),
             )
             .await
-            .map(|out| parse_json(out.policy().unwrap_or_default()));
+            .and_then(|out| match out.policy() {
+                Some(text) => Collected::Present(parse_json(text)),
+                None => {
+                    ctx.incomplete(
+                        Operation::GetBucketPolicy,
+                        &scope,
+                        "GetBucketPolicy answered without the policy".to_string(),
+                    );
+                    Collected::Unknown
+                }
+            });
         // Without a policy there is nothing for AWS to judge public: GetBucketPolicyStatus
         // would answer NoSuchBucketPolicy, so it is not asked.
         let status = match &policy {
