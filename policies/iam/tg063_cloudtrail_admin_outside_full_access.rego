@@ -31,7 +31,7 @@ import data.trailguard.lib.sensitive
 import rego.v1
 
 deny contains lib.finding(p.arn, msg) if {
-	some p in trailguard.iam.holders(input, sensitive.asked("trail"))
+	some p in trailguard.iam.holders(input, sensitive.trail_requests)
 	not p.arn in full_access
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)

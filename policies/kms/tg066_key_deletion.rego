@@ -28,7 +28,7 @@ import rego.v1
 # schedule its deletion): the key policy decides, and identity policies only where it delegates
 # to the account.
 deny contains lib.finding(p.arn, msg) if {
-	some p in trailguard.iam.holders(input, sensitive.asked("key"))
+	some p in trailguard.iam.holders(input, sensitive.key_requests)
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
 	msg := sprintf("%s can disable or schedule deletion of KMS key%s %s (%s), granted by %s%s%s", [
@@ -38,10 +38,9 @@ deny contains lib.finding(p.arn, msg) if {
 
 # The key policies' grants to anyone or to other accounts.
 deny contains lib.finding(arn, msg) if {
-	some owner, _ in input.accounts
-	asked := sensitive.topic_requests(owner, "key")
-	some arn in {r.resource | some r in asked}
-	some g in sensitive.outside_grants(sensitive.key_policy(arn), [r | some r in asked; r.resource == arn], owner)
+	some arn in sensitive.owned_trail_keys
+	owner := sensitive.key_owner(arn)
+	some g in sensitive.outside_grants(sensitive.key_policy(arn), sensitive.key_requests_for(arn), owner)
 	msg := sprintf("The policy of KMS key %s (%s) lets %s %s, which makes the trail's logs unreadable%s", [
 		arn, g.statement, g.who, g.actions, sensitive.conditional_note(g.conditions),
 	])

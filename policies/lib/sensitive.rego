@@ -34,47 +34,55 @@ key_actions := ["kms:DisableKey", "kms:ScheduleKeyDeletion"]
 # `name` how the resource is called in a message.
 request(topic, action, resource, name) := {"topic": topic, "action": action, "resource": resource, "name": name}
 
-# requests maps each account to the sensitive requests on what it owns: its trails, the log
-# buckets it owns (the bucket and a log object under each trail's prefix), and its trail keys.
-requests := {account: array.concat(array.concat(on_trails, on_objects), array.concat(on_buckets, on_keys)) |
-	some account, _ in input.accounts
-	on_trails := [request("trail", action, arn, input.trails[arn].Name) |
-		some arn in object.get(trails_owned, account, set())
-		some action in trail_actions
-	]
-	on_objects := [request("bucket", action, log_object(name, input.trails[arn]), name) |
-		some name in object.get(buckets_owned, account, set())
-		some arn in trails_by_bucket[name]
-		some action in object_actions
-	]
-	on_buckets := [request("bucket", action, sprintf("arn:aws:s3:::%s", [name]), name) |
-		some name in object.get(buckets_owned, account, set())
-		some action in bucket_actions
-	]
-	on_keys := [request("key", action, arn, arn) |
-		some arn in object.get(keys_owned, account, set())
-		some action in key_actions
-	]
-}
-
-# trails_owned, buckets_owned and keys_owned group the trails, log buckets and trail keys by the
-# account that owns them, in one pass each (a loop over every resource for every account would
-# grow with the square of an organisation's size).
-trails_owned[account] contains arn if {
+# trail_requests, bucket_requests and key_requests are the sensitive requests on what the
+# collected accounts own: their trails; their log buckets (each bucket, and a log object under
+# the prefix of each trail that writes to it); their trail keys. One list per rule that asks, so
+# each rule builds only its own (regorus rebuilds a helper's rules for every rule that names
+# them).
+trail_requests := [r |
 	some arn, trail in input.trails
-	account := trail.AccountId
-}
+	input.accounts[trail.AccountId]
+	some action in trail_actions
+	r := request("trail", action, arn, trail.Name)
+]
 
-buckets_owned[account] contains name if {
+bucket_requests := [r |
+	some name in owned_log_buckets
+	some r in bucket_requests_for(name, trails_by_bucket[name])
+]
+
+key_requests := [r |
+	some arn in owned_trail_keys
+	some r in key_requests_for(arn)
+]
+
+# owned_log_buckets are the log buckets (used by a trail) that a collected account owns.
+owned_log_buckets contains name if {
 	some name, bucket in input.buckets
 	trails_by_bucket[name]
-	account := bucket.OwnerAccount
+	input.accounts[bucket.OwnerAccount]
 }
 
-keys_owned[account] contains arn if {
+# owned_trail_keys are the trail keys that a collected account owns.
+owned_trail_keys contains arn if {
 	some arn, _ in trails_by_key
-	account := key_owner(arn)
+	input.accounts[key_owner(arn)]
 }
+
+# bucket_requests_for are the sensitive requests on one log bucket, given the ARNs of the trails
+# that write to it (trailguard.lib.trails_by_bucket[name]). The caller passes them: read inside
+# this function, called from a rule of another package under `with input as`, regorus gave an
+# empty trails_by_bucket (a TG065 test caught it), so the function reads no rule.
+bucket_requests_for(name, writers) := array.concat(
+	[request("bucket", action, log_object(name, input.trails[arn]), name) |
+		some arn in writers
+		some action in object_actions
+	],
+	[request("bucket", action, sprintf("arn:aws:s3:::%s", [name]), name) | some action in bucket_actions],
+)
+
+# key_requests_for are the sensitive requests on one trail key.
+key_requests_for(arn) := [request("key", action, arn, arn) | some action in key_actions]
 
 # log_object is the ARN of a log file the trail delivers (under its prefix, AWSLogs/ACCOUNT/).
 log_object(name, trail) := sprintf("arn:aws:s3:::%s/%sAWSLogs/%s/CloudTrail/%s/log.json.gz", [
@@ -131,12 +139,6 @@ outside_grants(doc, asked, owner) := [g |
 		"conditions": sort(policy.unknown_condition_keys(st, {"aws:securetransport": true})),
 	}
 ]
-
-# asked are every account's requests of one topic, for trailguard.iam.holders.
-asked(topic) := [r | some requested in requests; some r in requested; r.topic == topic]
-
-# topic_requests are an account's requests of one topic.
-topic_requests(account, topic) := [r | some r in requests[account]; r.topic == topic]
 
 # conditional_note is the message suffix for open conditions.
 conditional_note(conditions) := "" if {

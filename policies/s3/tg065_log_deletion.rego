@@ -24,12 +24,13 @@ package trailguard.rules.tg065
 import data.trailguard.lib
 import data.trailguard.lib.holders
 import data.trailguard.lib.sensitive
+import data.trailguard.lib.trails_by_bucket
 import rego.v1
 
 # Principals of a log bucket's account that may destroy its logs (delete a log object, the bucket
 # or its policy): their identity policies and the bucket policy decide.
 deny contains lib.finding(p.arn, msg) if {
-	some p in trailguard.iam.holders(input, sensitive.asked("bucket"))
+	some p in trailguard.iam.holders(input, sensitive.bucket_requests)
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
 	msg := sprintf("%s can delete the CloudTrail logs in bucket%s %s (%s), granted by %s%s%s", [
@@ -39,10 +40,9 @@ deny contains lib.finding(p.arn, msg) if {
 
 # The bucket policies' grants to anyone or to other accounts.
 deny contains lib.finding(name, msg) if {
-	some owner, _ in input.accounts
-	asked := sensitive.topic_requests(owner, "bucket")
-	some name in {r.name | some r in asked}
-	some g in sensitive.outside_grants(sensitive.bucket_policy(name), [r | some r in asked; r.name == name], owner)
+	some name in sensitive.owned_log_buckets
+	owner := input.buckets[name].OwnerAccount
+	some g in sensitive.outside_grants(sensitive.bucket_policy(name), sensitive.bucket_requests_for(name, trails_by_bucket[name]), owner)
 	msg := sprintf("The policy of log bucket %s (%s) lets %s %s, which can delete the CloudTrail logs%s", [
 		name, g.statement, g.who, g.actions, sensitive.conditional_note(g.conditions),
 	])
