@@ -475,11 +475,11 @@ def patch_organizations_list_accounts() -> None:
     """Let only the management account and delegated administrators list the accounts, the
     tree and the policies.
 
-    AWS allows ListAccounts in the organisation's management account and in
-    accounts registered as a delegated administrator; other member accounts
-    get AccessDeniedException, and an account in no organisation
-    AWSOrganizationsNotInUseException.  moto answered any account with the
-    accounts of its own (empty) backend.
+    AWS allows ListAccounts (and ListRoots, ListChildren, ListPolicies,
+    DescribePolicy, ListTargetsForPolicy) in the organisation's management
+    account and in accounts registered as a delegated administrator; other
+    member accounts get AccessDeniedException, and an account in no
+    organisation AWSOrganizationsNotInUseException.
     """
     from moto.organizations.exceptions import (
         AWSOrganizationsNotInUseException,
@@ -494,24 +494,10 @@ def patch_organizations_list_accounts() -> None:
                 "You don't have permissions to access this resource.",
             )
 
-    original = OrganizationsBackend.list_accounts
-
-    def list_accounts(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.org is not None:
-            return original(self, *args, **kwargs)
-        member = organizations_backends.master_accounts.get(self.account_id)
-        if member is None:
-            raise AWSOrganizationsNotInUseException
-        management = organizations_backends[member[0]][member[1]]
-        if not any(admin.account.id == self.account_id for admin in management.admins):
-            raise AccessDeniedException
-        return original(management, *args, **kwargs)
-
-    OrganizationsBackend.list_accounts = list_accounts
-
-    # The organisation's tree and policies: the same rule. moto answered ListRoots in a member
-    # account with the management account's roots, and ListChildren, ListPolicies,
-    # DescribePolicy and ListTargetsForPolicy with the member's own (empty) backend.
+    # moto answered ListAccounts in any account with the accounts of its own (empty) backend,
+    # ListRoots in a member account with the management account's roots, and ListChildren,
+    # ListPolicies, DescribePolicy and ListTargetsForPolicy with the member's own (empty)
+    # backend.
     def management_only(name: str) -> None:
         original = getattr(OrganizationsBackend, name)
 
@@ -529,6 +515,7 @@ def patch_organizations_list_accounts() -> None:
         setattr(OrganizationsBackend, name, guarded)
 
     for name in (
+        "list_accounts",
         "list_roots",
         "list_children",
         "list_policies",
