@@ -411,14 +411,20 @@ impl SnapshotIndex {
 }
 
 /// The entries of an object field (`accounts`, `Roles`); none when the field is absent.
+/// Each entry must be an object itself: one that is not (`"accounts": {"1...": 5}`) would
+/// otherwise read as an entry with nothing in it, and answer nothing.
 fn entries<'a, J: Json>(parent: &'a J, field: &str) -> Result<Vec<(&'a str, &'a J)>, IndexError> {
-    match parent.get_field(field) {
-        None => Ok(Vec::new()),
+    let found: Vec<(&str, &J)> = match parent.get_field(field) {
+        None => Vec::new(),
         Some(map) => match map.kind() {
-            Kind::Null => Ok(Vec::new()),
-            Kind::Object => Ok(map.entries().collect()),
-            _ => Err(field_error(field, "must be an object")),
+            Kind::Null => Vec::new(),
+            Kind::Object => map.entries().collect(),
+            _ => return Err(field_error(field, "must be an object")),
         },
+    };
+    match found.iter().find(|(_, entry)| entry.kind() != Kind::Object) {
+        Some((key, _)) => Err(field_error(&format!("{field}.{key}"), "must be an object")),
+        None => Ok(found),
     }
 }
 
@@ -455,11 +461,6 @@ fn parse<J: Json>(name: String, document: &J) -> Result<Arc<Named>, IndexError> 
     Ok(Arc::new(Named { name, policy }))
 }
 
-/// A resource's policy field: left out when it was not read, `null` when there is none.
-///
-/// Its `Allow` statements that grant to everyone (`"Principal": "*"`) are left out: what a
-/// resource policy grants to anyone is a finding about the resource, made once (TG065, TG066
-/// report it), not one about each principal of the account. Its `Deny` statements all stay.
 /// A policy document field that must be there: a missing one is the error a `null` one is.
 fn required<J: Json>(name: &str, document: Option<&J>) -> Result<Arc<Named>, IndexError> {
     match document {
@@ -471,6 +472,11 @@ fn required<J: Json>(name: &str, document: Option<&J>) -> Result<Arc<Named>, Ind
     }
 }
 
+/// A resource's policy field: left out when it was not read, `null` when there is none.
+///
+/// Its `Allow` statements that grant to everyone (`"Principal": "*"`) are left out: what a
+/// resource policy grants to anyone is a finding about the resource, made once (TG065, TG066
+/// report it), not one about each principal of the account. Its `Deny` statements all stay.
 fn have<J: Json>(field: Option<&J>, name: &str, unread: &str) -> Result<Have, IndexError> {
     Ok(match field {
         None => Have::Unknown(unread.to_string()),
@@ -612,10 +618,25 @@ impl<'a, J: Json> Organizations<'a, J> {
             let mut levels: Vec<Vec<Arc<Named>>> = vec![Vec::new(); path.len()];
             for (policy_id, policy) in policies.entries() {
                 let at = format!("{at}.{field}.{policy_id}");
+                if policy.kind() != Kind::Object {
+                    return Err(field_error(&at, "must be an object"));
+                }
                 let targets: Vec<&str> = match policy.get_field("Targets") {
                     None => return Ok(Levels::Unknown),
                     Some(targets) if targets.kind() == Kind::Array => {
-                        targets.items().filter_map(Json::as_text).collect()
+                        match targets
+                            .items()
+                            .map(Json::as_text)
+                            .collect::<Option<Vec<_>>>()
+                        {
+                            Some(ids) => ids,
+                            None => {
+                                return Err(field_error(
+                                    &format!("{at}.Targets"),
+                                    "must hold the ids of roots, OUs and accounts",
+                                ))
+                            }
+                        }
                     }
                     Some(_) => return Err(field_error(&format!("{at}.Targets"), "must be a list")),
                 };

@@ -202,3 +202,28 @@ fn the_principals_organisation_is_known_to_conditions() {
         ["Condition"]["StringNotEquals"]["aws:PrincipalOrgID"] = json!("o-other");
     assert_eq!(admin(&s), None);
 }
+
+#[test]
+fn a_malformed_organisations_section_is_an_error_not_an_unknown() {
+    let whole = || {
+        snapshot(
+            member(),
+            organization(json!({MEMBER: "r-1"}), json!([MEMBER])),
+        )
+    };
+    let mut s = whole();
+    s["organizations"]["o-1"]["ServiceControlPolicies"]["p-deny"]["Targets"] = json!([MEMBER, 7]);
+    let error = SnapshotIndex::new(&s).unwrap_err().to_string();
+    assert!(
+        error.contains("p-deny.Targets: must hold the ids"),
+        "{error}"
+    );
+    let mut s = whole();
+    s["organizations"]["o-1"]["ServiceControlPolicies"]["p-deny"] = json!("p-deny");
+    let error = SnapshotIndex::new(&s).unwrap_err().to_string();
+    assert!(error.ends_with("p-deny: must be an object"), "{error}");
+    let mut s = whole();
+    s["accounts"][MEMBER] = json!(5);
+    let error = SnapshotIndex::new(&s).unwrap_err().to_string();
+    assert_eq!(error, format!("accounts.{MEMBER}: must be an object"));
+}
