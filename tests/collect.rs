@@ -1111,6 +1111,24 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
             "{log_archive_shard}"
         );
     }
+    // A shard with the management account or the delegated administrator reads them whole,
+    // whichever of its accounts comes first.
+    let delegated = seed["members"]["Security Tooling"].as_str().unwrap();
+    for account in [management, delegated] {
+        let shard = read_json(&shard_files[shard_of(account)]);
+        let about_organization = shard["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["Resource"] == organization)
+            .count();
+        assert_eq!(about_organization, 0, "{account}: {}", shard["gaps"]);
+        assert!(
+            shard["organizations"][organization]["Root"].is_object(),
+            "{account}: {}",
+            shard["organizations"]
+        );
+    }
     assert_eq!(read_json(&single)["gaps"], json!([]));
     // The single snapshot holds the organisation's tree and SCPs, read by the management account.
     let all = read_json(&single);

@@ -6,8 +6,8 @@
 //! 3. per trail, log bucket and KMS key found in round 2: their configuration, each read once,
 //!    with the credentials of the account that owns it when that account is scanned; and per
 //!    organisation found in round 2, its tree and control policies, read once with the
-//!    management account's credentials when it is scanned (else a member's, which AWS refuses
-//!    unless it is a delegated administrator: a gap).
+//!    management account's credentials when it is scanned, else with the first member's AWS
+//!    lets read them (a delegated administrator); a gap when none may.
 
 use crate::call::Ctx;
 use crate::error::CollectError;
@@ -208,19 +208,26 @@ pub async fn collect(
         kms::key(&ctx, &a.clients, &a.id, arn, region)
     }));
     // Organisations: each read once, by its management account when that is scanned, else by
-    // the first scanned account of it.
-    let mut org_jobs: BTreeMap<String, usize> = BTreeMap::new();
+    // the first scanned member AWS lets read it (a delegated administrator).
+    let mut org_jobs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, f) in facts.iter().enumerate() {
         if let Some(org) = f.organization.present() {
-            let management = org.master_account_id == scanned[i].id;
-            if management || !org_jobs.contains_key(&org.id) {
-                org_jobs.insert(org.id.clone(), i);
+            let readers = org_jobs.entry(org.id.clone()).or_default();
+            if org.master_account_id == scanned[i].id {
+                readers.insert(0, i);
+            } else {
+                readers.push(i);
             }
         }
     }
-    let organizations = join_all(org_jobs.iter().map(|(id, &by)| {
-        let a = &scanned[by];
-        guardrails::organization_policies(&ctx, &a.clients, &a.id, id)
+    let ctx_ref = &ctx;
+    let scanned_ref = &scanned;
+    let organizations = join_all(org_jobs.iter().map(|(id, by)| async move {
+        let readers: Vec<guardrails::Reader<'_>> = by
+            .iter()
+            .map(|&i| (scanned_ref[i].id.as_str(), &scanned_ref[i].clients))
+            .collect();
+        guardrails::organization_policies(ctx_ref, &readers, id).await
     }));
     let (_, tags, buckets, keys, organizations) =
         tokio::join!(details, tags, buckets, keys, organizations);

@@ -4,7 +4,8 @@
 //!
 //! Only the management account and a delegated administrator may make these calls. The whole
 //! organisation is read, once per organisation and collection, with the credentials of one
-//! collected account of it (the management account when it is collected): the cost grows with
+//! collected account of it (the management account when it is collected, else the first member
+//! AWS lets list the root: one ListRoots per member refused before it): the cost grows with
 //! the organisation's OUs and policies, not with the accounts collected, and the snapshots of
 //! an organisation collected in shards merge into what one snapshot of every account holds.
 //! Every failure is a gap whose resource is the organisation id; what it left unread stays
@@ -25,27 +26,48 @@ use trailguard_snapshot::{
 /// The deepest the tree is walked: AWS allows five levels of OUs under the root.
 const MAX_DEPTH: usize = 8;
 
-/// Reads organisation `id` with the credentials of `account`.
+/// One scanned account of the organisation: its id and clients.
+pub(crate) type Reader<'a> = (&'a str, &'a Clients);
+
+/// Reads organisation `id` with the credentials of the first of `readers` AWS lets list its
+/// root (the management account first, when it is scanned; then each member, as one may be a
+/// delegated administrator). When none may, one gap (the first reader's refusal) says why.
 pub(crate) async fn organization_policies(
     ctx: &Ctx,
-    clients: &Clients,
-    account: &str,
+    readers: &[Reader<'_>],
     id: &str,
 ) -> OrganizationPolicies {
-    let scope = Scope::new(account, &clients.home_region, id);
     let mut read = OrganizationPolicies {
         id: id.to_string(),
         ..OrganizationPolicies::default()
     };
-    let roots = ctx
-        .read_pages(
-            Operation::ListRoots,
-            &scope,
-            clients.organizations().list_roots().into_paginator().send(),
-        )
-        .await;
-    let Some(pages) = roots.into_present() else {
-        // Refused: every later call would be too. One gap says why; the rest stays unknown.
+    let mut refused = None;
+    let mut chosen = None;
+    for &(account, clients) in readers {
+        let scope = Scope::new(account, &clients.home_region, id);
+        let pages = ctx
+            .pages(
+                Operation::ListRoots,
+                &scope,
+                clients.organizations().list_roots().into_paginator().send(),
+            )
+            .await;
+        match pages {
+            Ok(pages) => {
+                chosen = Some((scope, clients, pages));
+                break;
+            }
+            Err(failure) => {
+                refused.get_or_insert((scope, failure));
+            }
+        }
+    }
+    let Some((scope, clients, pages)) = chosen else {
+        // Refused to every reader: every later call would be too. One gap says why; the rest
+        // stays unknown.
+        if let Some((scope, failure)) = refused {
+            ctx.gap(Operation::ListRoots, &scope, &failure);
+        }
         return read;
     };
     let Some(root) = pages.iter().flat_map(|p| p.roots()).next() else {
