@@ -29,21 +29,12 @@ deny contains lib.finding(role.Arn, msg) if {
 	some i, st in policy.statements(role.AssumeRolePolicyDocument)
 	st.Effect == "Allow"
 	policy.covers_action(st, "sts:AssumeRole")
-	outsiders := outside(st, account)
+	outsiders := policy.outsiders(st, account, params.trusted_accounts)
 	count(outsiders) > 0
 	open := policy.unknown_condition_keys(st, {})
 	msg := sprintf("Role %s in account %s holds AWSCloudTrail_FullAccess and its trust policy (%s) lets %s assume it%s", [
 		role.RoleName, account, policy.statement_name(st, i), concat(", ", sort(outsiders)), conditional(open),
 	])
-}
-
-# outside are who, beyond the role's account and the trusted accounts, a trust statement admits.
-outside(st, account) := {"anyone"} if {
-	policy.principal_is_wildcard(st)
-} else := {sprintf("account %s", [other]) |
-	some other in policy.principal_accounts(st)
-	other != account
-	not other in params.trusted_accounts
 }
 
 conditional(open) := "" if {

@@ -155,6 +155,17 @@ principal_account(entry) := entry if {
 # principal_accounts is the set of accounts a statement's AWS principals belong to.
 principal_accounts(st) := {principal_account(e) | some e in aws_principals(st)}
 
+# outsiders says whom a resource or trust policy statement lets in from outside `owner`'s
+# account: "anyone" for a wildcard principal, else "account ID" for each other account it names,
+# the `trusted` account ids left out; empty for statements within the account.
+outsiders(st, owner, trusted) := {"anyone"} if {
+	principal_is_wildcard(st)
+} else := {sprintf("account %s", [other]) |
+	some other in principal_accounts(st)
+	other != owner
+	not other in trusted
+}
+
 # unknown_condition_keys are the condition keys of a statement (lower case) that `known` (an
 # object of lower-case keys to values) does not give: what a grant is conditional on.
 unknown_condition_keys(st, known) := {k |

@@ -154,3 +154,11 @@ test_unknown_condition_keys_are_those_not_given if {
 	policy.unknown_condition_keys(st, {"aws:securetransport": true}) == {"aws:principalorgid"}
 	policy.unknown_condition_keys({"Effect": "Allow"}, {}) == set()
 }
+
+test_outsiders_are_anyone_or_other_untrusted_accounts if {
+	policy.outsiders({"Principal": "*"}, "111111111111", []) == {"anyone"}
+	st := {"Principal": {"AWS": ["arn:aws:iam::111111111111:root", "222222222222", "arn:aws:iam::333333333333:role/x"]}}
+	policy.outsiders(st, "111111111111", []) == {"account 222222222222", "account 333333333333"}
+	policy.outsiders(st, "111111111111", ["333333333333"]) == {"account 222222222222"}
+	policy.outsiders({"Principal": {"Service": "cloudtrail.amazonaws.com"}}, "111111111111", []) == set()
+}

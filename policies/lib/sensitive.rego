@@ -109,17 +109,6 @@ bucket_policy(name) := object.get(object.get(input.buckets, name, {}), "Policy",
 # ---------------------------------------------------------------------------------------------
 # Resource policies (bucket and key policies)
 
-# outsiders says whom a resource-policy statement lets in from outside the resource's account:
-# "anyone" for a wildcard principal, else the other accounts it names (trusted accounts left
-# out); empty for statements within the account.
-outsiders(st, owner) := {"anyone"} if {
-	policy.principal_is_wildcard(st)
-} else := {sprintf("account %s", [other]) |
-	some other in policy.principal_accounts(st)
-	other != owner
-	not other in data.trailguard.params.trusted_accounts
-}
-
 # outside_grants are a resource policy's Allow statements that give one of the requests'
 # actions (on its resource) to anyone or another account, as {"statement", "who", "actions",
 # "conditions"}. Conditions the library cannot evaluate are listed: a condition that limits the
@@ -128,7 +117,7 @@ outsiders(st, owner) := {"anyone"} if {
 outside_grants(doc, asked, owner) := [g |
 	some i, st in policy.statements(doc)
 	st.Effect == "Allow"
-	who := outsiders(st, owner)
+	who := policy.outsiders(st, owner, data.trailguard.params.trusted_accounts)
 	count(who) > 0
 	granted := sort({r.action | some r in asked; policy.covers_action(st, r.action); policy.covers_resource(st, r.resource)})
 	count(granted) > 0

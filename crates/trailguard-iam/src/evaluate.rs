@@ -294,9 +294,14 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
     if let Known::Is(boundary) = &policies.boundary {
         deny_in(boundary, &mut denies);
     }
-    let rcps_apply = rcps_apply_to(request.action);
-    for (levels, apply) in [(&policies.scps, true), (&policies.rcps, rcps_apply)] {
-        if let (Known::Is(levels), true) = (levels, apply) {
+    // RCPs bind only the services that support them: for any other action there are none.
+    let rcps = if rcps_apply_to(request.action) {
+        policies.rcps
+    } else {
+        Known::None
+    };
+    for levels in [&policies.scps, &rcps] {
+        if let Known::Is(levels) = levels {
             for source in levels.iter().flatten() {
                 deny_in(source, &mut denies);
             }
@@ -339,11 +344,7 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         })),
     };
     let scps = guardrail(&policies.scps);
-    let rcps = if rcps_apply {
-        guardrail(&policies.rcps)
-    } else {
-        Truth::Yes
-    };
+    let rcps = guardrail(&rcps);
 
     // 3 and 4. What grants, within the boundary.
     let principal = request.principal;

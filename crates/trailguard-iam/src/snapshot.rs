@@ -252,15 +252,34 @@ struct Guardrails {
     rcps: Levels,
 }
 
+impl Guardrails {
+    /// Neither kind applies.
+    const NONE: Guardrails = Guardrails {
+        scps: Levels::None,
+        rcps: Levels::None,
+    };
+    /// Both kinds may apply, unread.
+    const UNKNOWN: Guardrails = Guardrails {
+        scps: Levels::Unknown,
+        rcps: Levels::Unknown,
+    };
+}
+
 /// The deepest an account may sit under the root: AWS allows five levels of OUs; a longer
 /// `Parents` chain is a loop or a malformed snapshot.
 const MAX_DEPTH: usize = 16;
 
+/// The users and roles of one account, and the control policies that bind them.
+#[derive(Debug)]
+struct AccountIam {
+    entries: Vec<Entry>,
+    guardrails: Guardrails,
+}
+
 /// The snapshot's IAM, parsed once.
 #[derive(Debug, Default)]
 pub struct SnapshotIndex {
-    principals: BTreeMap<String, Vec<Entry>>,
-    guardrails: BTreeMap<String, Guardrails>,
+    accounts: BTreeMap<String, AccountIam>,
     buckets: BTreeMap<String, (Option<String>, Have)>,
     keys: BTreeMap<String, Have>,
 }
@@ -272,18 +291,19 @@ impl SnapshotIndex {
         let mut index = SnapshotIndex::default();
         let mut organizations = Organizations::new(snapshot)?;
         for (account, a) in entries(snapshot, "accounts")? {
+            // Read (and checked) for every account, kept with its IAM.
             let membership = membership(account, a)?;
             let guardrails = organizations.guardrails(account, &membership)?;
-            index.guardrails.insert(account.to_string(), guardrails);
             match a.get_field("Iam") {
                 None => {}
                 Some(iam) if iam.kind() == Kind::Null => {}
                 Some(iam) => {
                     let at = format!("accounts.{account}.Iam");
-                    index.principals.insert(
-                        account.to_string(),
-                        principals(&at, account, iam, &membership)?,
-                    );
+                    let iam = AccountIam {
+                        entries: principals(&at, account, iam, &membership)?,
+                        guardrails,
+                    };
+                    index.accounts.insert(account.to_string(), iam);
                 }
             }
         }
@@ -332,7 +352,11 @@ impl SnapshotIndex {
         let Some(owner) = owner else {
             return Vec::new();
         };
-        let Some(entries) = self.principals.get(&owner) else {
+        let Some(AccountIam {
+            entries,
+            guardrails,
+        }) = self.accounts.get(&owner)
+        else {
             return Vec::new();
         };
         let own = match policy {
@@ -341,19 +365,9 @@ impl SnapshotIndex {
             None => ResourcePolicy::None,
         };
         // Every principal listed is of the resource's account: its SCPs and RCPs are the same.
-        let guardrails = self.guardrails.get(&owner);
-        let (scp_sources, rcp_sources) = guardrails.map_or_else(
-            || (Vec::new(), Vec::new()),
-            |g| (g.scps.sources(), g.rcps.sources()),
-        );
-        let (scps, rcps) = match guardrails {
-            Some(g) => (
-                g.scps.known(&scp_sources, UNREAD_SCPS),
-                g.rcps.known(&rcp_sources, UNREAD_RCPS),
-            ),
-            // Principals come only from accounts the index holds guardrails for.
-            None => (Known::Unknown(UNREAD_SCPS), Known::Unknown(UNREAD_RCPS)),
-        };
+        let (scp_sources, rcp_sources) = (guardrails.scps.sources(), guardrails.rcps.sources());
+        let scps = guardrails.scps.known(&scp_sources, UNREAD_SCPS);
+        let rcps = guardrails.rcps.known(&rcp_sources, UNREAD_RCPS);
         let named = DirectlyNamed::by(policy.map(|(_, have)| have));
         entries
             .iter()
@@ -535,74 +549,23 @@ impl<'a, J: Json> Organizations<'a, J> {
         membership: &Membership,
     ) -> Result<Guardrails, IndexError> {
         let id = match membership {
-            Membership::Unknown => {
-                return Ok(Guardrails {
-                    scps: Levels::Unknown,
-                    rcps: Levels::Unknown,
-                })
-            }
-            Membership::None | Membership::Management(_) => {
-                return Ok(Guardrails {
-                    scps: Levels::None,
-                    rcps: Levels::None,
-                })
-            }
+            Membership::Unknown => return Ok(Guardrails::UNKNOWN),
+            Membership::None | Membership::Management(_) => return Ok(Guardrails::NONE),
             Membership::Member(id) => id,
         };
-        let unknown = Guardrails {
-            scps: Levels::Unknown,
-            rcps: Levels::Unknown,
-        };
         let Some(organization) = self.section.get(id.as_str()).copied() else {
-            return Ok(unknown);
+            return Ok(Guardrails::UNKNOWN);
         };
         let at = format!("organizations.{id}");
         let root = match organization.get_field("Root") {
             Some(root) if root.kind() != Kind::Null => root,
-            _ => return Ok(unknown),
+            _ => return Ok(Guardrails::UNKNOWN),
         };
         let root_id = text(&format!("{at}.Root"), root, "Id")?;
         let enabled = list(&format!("{at}.Root"), root, "PolicyTypes")?;
-        // The account's path: the root, each OU, the account.
-        let mut path = vec![account.to_string()];
-        let mut parents: Option<&J> = match organization.get_field("Parents") {
-            None => None,
-            Some(map) => match map.kind() {
-                Kind::Null => None,
-                Kind::Object => Some(map),
-                _ => return Err(field_error(&format!("{at}.Parents"), "must be an object")),
-            },
+        let Some(path) = path_from_root(&at, organization, root_id, account)? else {
+            return Ok(Guardrails::UNKNOWN);
         };
-        loop {
-            let last = path.last().map_or(account, String::as_str);
-            if last == root_id {
-                break;
-            }
-            if path.len() > MAX_DEPTH {
-                return Err(field_error(
-                    &format!("{at}.Parents"),
-                    format!("{account} is more than {MAX_DEPTH} levels under the root (a loop?)"),
-                ));
-            }
-            match parents.and_then(|p| p.get_field(last)).map(|p| p.kind()) {
-                Some(Kind::String(parent)) => path.push(parent.to_string()),
-                Some(_) => {
-                    return Err(field_error(
-                        &format!("{at}.Parents.{last}"),
-                        "must be the id of the parent",
-                    ))
-                }
-                // The account's place in the tree was not read.
-                None => {
-                    parents = None;
-                    break;
-                }
-            }
-        }
-        if parents.is_none() {
-            return Ok(unknown);
-        }
-        path.reverse();
         let mut levels_of = |field: &'static str, kind: &'static str, enabled_as: &str| {
             if !enabled.iter().any(|t| t.as_text() == Some(enabled_as)) {
                 return Ok(Levels::None);
@@ -671,6 +634,48 @@ impl<'a, J: Json> Organizations<'a, J> {
         let scps = levels_of("ServiceControlPolicies", "SCP", "SERVICE_CONTROL_POLICY")?;
         let rcps = levels_of("ResourceControlPolicies", "RCP", "RESOURCE_CONTROL_POLICY")?;
         Ok(Guardrails { scps, rcps })
+    }
+}
+
+/// An account's path in its organisation: the root, each OU, the account; `None` when
+/// `Parents` does not hold it (its place in the tree was not read).
+fn path_from_root<J: Json>(
+    at: &str,
+    organization: &J,
+    root_id: &str,
+    account: &str,
+) -> Result<Option<Vec<String>>, IndexError> {
+    let parents = match organization.get_field("Parents") {
+        None => return Ok(None),
+        Some(map) => match map.kind() {
+            Kind::Null => return Ok(None),
+            Kind::Object => map,
+            _ => return Err(field_error(&format!("{at}.Parents"), "must be an object")),
+        },
+    };
+    let mut path = vec![account.to_string()];
+    loop {
+        let last = path.last().map_or(account, String::as_str);
+        if last == root_id {
+            path.reverse();
+            return Ok(Some(path));
+        }
+        if path.len() > MAX_DEPTH {
+            return Err(field_error(
+                &format!("{at}.Parents"),
+                format!("{account} is more than {MAX_DEPTH} levels under the root (a loop?)"),
+            ));
+        }
+        match parents.get_field(last).map(|p| p.kind()) {
+            Some(Kind::String(parent)) => path.push(parent.to_string()),
+            Some(_) => {
+                return Err(field_error(
+                    &format!("{at}.Parents.{last}"),
+                    "must be the id of the parent",
+                ))
+            }
+            None => return Ok(None),
+        }
     }
 }
 
