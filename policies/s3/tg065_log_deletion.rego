@@ -6,7 +6,9 @@
 #   evaluates the identity policies of every user and role in the bucket's account (inline,
 #   customer and AWS managed, through groups; explicit Deny, the bucket policy's Deny statements
 #   and permissions boundaries applied) against the bucket and a log object under each trail's
-#   prefix, and the bucket policy's grants to anyone or to other accounts. Principals listed in
+#   prefix, and the bucket policy's grants to anyone or to other accounts. Where the bucket
+#   policy grants to another collected account (a central log bucket), that account's users and
+#   roles whose own policies allow the deletion are reported too. Principals listed in
 #   `cloudtrail_admins` are allowed. The finding names each statement that grants the power.
 # custom:
 #   id: TG065

@@ -90,3 +90,23 @@ test_deny_conditional_on_unread_bucket_policy if {
 		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on the bucket policy of logs (not collected), which trailguard does not evaluate)",
 	}}
 }
+
+# A central log bucket whose policy lets a workload account delete objects: that account's role
+# whose own policy allows it is a holder, named with both grants; the account's role whose
+# policy does not allow it is not (across accounts both sides must allow).
+test_deny_role_of_another_account_the_bucket_policy_grants_to if {
+	workload := "222222222222"
+	policy := {"Statement": [{"Sid": "Workload", "Effect": "Allow", "Principal": {"AWS": sprintf("arn:aws:iam::%s:root", [workload])}, "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/*"}]}
+	other := {"AccountId": workload, "Organization": null, "Iam": {"Users": {}, "Groups": {}, "Policies": {}, "Roles": {
+		"cleaner": workload_role("cleaner", [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]),
+		"reader": workload_role("reader", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]),
+	}}}
+	s := object.union(snapshot({}, policy), {"accounts": {workload: other}})
+	f := tg065.deny with input as s with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": [workload]}
+	f == {{
+		"resource": "arn:aws:iam::222222222222:role/cleaner",
+		"message": "role cleaner in account 222222222222 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by bucket policy of logs statement \"Workload\"; role cleaner inline policy own Statement[0]",
+	}}
+}
+
+workload_role(name, statements) := {"RoleName": name, "Arn": sprintf("arn:aws:iam::222222222222:role/%s", [name]), "RolePolicyList": inline("own", statements)}

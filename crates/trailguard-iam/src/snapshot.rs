@@ -139,9 +139,14 @@ impl Entry {
     /// resource policy naming only its account delegates to identity policies, and an unread
     /// resource policy is not each principal's finding), and `decide` would say so, slower:
     /// most principals of a large account hold nothing near a sensitive action.
-    fn may_be_allowed(&self, action: &str, named: &DirectlyNamed<'_>) -> bool {
+    fn may_be_allowed(&self, action: &str, named: &Grantees<'_>) -> bool {
+        named.names(&self.principal.arn) || self.identity_may_allow(action)
+    }
+
+    /// Whether its identity policies may allow `action`: an `Allow` covers it, or one of them
+    /// was not read. Across accounts they must, whatever the resource's policy says.
+    fn identity_may_allow(&self, action: &str) -> bool {
         !self.unread_identity.is_empty()
-            || named.names(&self.principal.arn)
             || self.identity.iter().any(|policy| {
                 policy.policy.statements.iter().any(|st| {
                     st.effect == Effect::Allow
@@ -151,18 +156,18 @@ impl Entry {
     }
 }
 
-/// Whom a resource policy's `Allow` statements name directly (not through their account).
-enum DirectlyNamed<'a> {
-    /// These principal ARNs only.
+/// Whom a resource policy's `Allow` statements name.
+enum Grantees<'a> {
+    /// These principals only (ARNs, account ids and account roots, as written).
     Arns(Vec<&'a str>),
     /// Possibly anyone: a statement without a principal, or with `NotPrincipal`.
     Anyone,
 }
 
-impl<'a> DirectlyNamed<'a> {
-    fn by(policy: Option<&'a Have>) -> DirectlyNamed<'a> {
+impl<'a> Grantees<'a> {
+    fn by(policy: Option<&'a Have>) -> Grantees<'a> {
         let Some(Have::Is(named)) = policy else {
-            return DirectlyNamed::Arns(Vec::new());
+            return Grantees::Arns(Vec::new());
         };
         let mut arns = Vec::new();
         for st in named
@@ -173,16 +178,32 @@ impl<'a> DirectlyNamed<'a> {
         {
             match &st.principals {
                 Some(Principals::Only(set)) => arns.extend(set.aws.iter().map(String::as_str)),
-                Some(Principals::Except(_)) | None => return DirectlyNamed::Anyone,
+                Some(Principals::Except(_)) | None => return Grantees::Anyone,
             }
         }
-        DirectlyNamed::Arns(arns)
+        Grantees::Arns(arns)
     }
 
+    /// Whether they name this principal itself.
     fn names(&self, arn: &str) -> bool {
         match self {
-            DirectlyNamed::Anyone => true,
-            DirectlyNamed::Arns(arns) => arns.contains(&arn),
+            Grantees::Anyone => true,
+            Grantees::Arns(arns) => arns.contains(&arn),
+        }
+    }
+
+    /// Whether they name the account (`111111111111` or `arn:aws:iam::111111111111:root`),
+    /// which lets its identity policies decide for each of its principals.
+    fn names_account(&self, account: &str) -> bool {
+        match self {
+            Grantees::Anyone => true,
+            Grantees::Arns(arns) => arns.iter().any(|arn| {
+                *arn == account
+                    || arn
+                        .strip_prefix("arn:aws:iam::")
+                        .and_then(|rest| rest.strip_suffix(":root"))
+                        == Some(account)
+            }),
         }
     }
 }
@@ -272,6 +293,7 @@ const MAX_DEPTH: usize = 16;
 /// The users and roles of one account, and the control policies that bind them.
 #[derive(Debug)]
 struct AccountIam {
+    /// Its users and roles; none when its IAM was not read (a gap of its own, TG090).
     entries: Vec<Entry>,
     guardrails: Guardrails,
 }
@@ -294,18 +316,21 @@ impl SnapshotIndex {
             // Read (and checked) for every account, kept with its IAM.
             let membership = membership(account, a)?;
             let guardrails = organizations.guardrails(account, &membership)?;
-            match a.get_field("Iam") {
-                None => {}
-                Some(iam) if iam.kind() == Kind::Null => {}
-                Some(iam) => {
-                    let at = format!("accounts.{account}.Iam");
-                    let iam = AccountIam {
-                        entries: principals(&at, account, iam, &membership)?,
-                        guardrails,
-                    };
-                    index.accounts.insert(account.to_string(), iam);
-                }
-            }
+            let entries = match a.get_field("Iam") {
+                None => Vec::new(),
+                Some(iam) if iam.kind() == Kind::Null => Vec::new(),
+                Some(iam) => principals(
+                    &format!("accounts.{account}.Iam"),
+                    account,
+                    iam,
+                    &membership,
+                )?,
+            };
+            let iam = AccountIam {
+                entries,
+                guardrails,
+            };
+            index.accounts.insert(account.to_string(), iam);
         }
         for (name, bucket) in entries(snapshot, "buckets")? {
             let owner = bucket
@@ -330,33 +355,31 @@ impl SnapshotIndex {
         Ok(index)
     }
 
-    /// The users and roles of the resource's account that may make the request (allowed, or
-    /// allowed under conditions the snapshot cannot decide), with their decisions, in the order
-    /// of the snapshot. AWS's service-linked roles are left out: AWS owns their policies. A
-    /// principal only an unread resource policy could allow is not listed (see below), nor are
-    /// a resource policy's grants to everyone counted (see `have`).
+    /// The users and roles that may make the request (allowed, or allowed under conditions the
+    /// snapshot cannot decide), with their decisions: those of the resource's account, then
+    /// those of other collected accounts that the resource's policy grants to (by ARN, or
+    /// through their account), each in the order of the snapshot. AWS's service-linked roles
+    /// are left out: AWS owns their policies. A principal only an unread resource policy could
+    /// allow is not listed (see below), nor are a resource policy's grants to everyone counted
+    /// (see `have`).
     ///
     /// The resource is a trail or other ARN (owned by the account in the ARN), a bucket or an
     /// object in it (`arn:aws:s3:::bucket/key`, owned by the bucket's owner, under its bucket
     /// policy), or a KMS key (under its key policy). The request is imagined over TLS
     /// (`aws:SecureTransport` is true: an attacker chooses TLS), with the principal's ARN and
-    /// account known; every other condition key is unknown.
+    /// account known; every other condition key is unknown. A principal of another account
+    /// is bound by its own account's SCPs and the resource account's RCPs, and needs both its
+    /// identity policies and the resource's policy to allow: a trail, which has no resource
+    /// policy, is never granted across accounts.
     pub fn principals_that_can(&self, action: &str, resource: &str) -> Vec<Power<'_>> {
         self.answers(action, resource, true)
     }
 
-    /// [`SnapshotIndex::principals_that_can`], deciding for every principal when `prefilter`
-    /// is false (the tests check the filter drops no one who would be listed).
+    /// [`SnapshotIndex::principals_that_can`], deciding for every principal of every account
+    /// when `prefilter` is false (the tests check the filter drops no one who would be listed).
     fn answers(&self, action: &str, resource: &str, prefilter: bool) -> Vec<Power<'_>> {
         let (owner, policy) = self.resource(resource);
         let Some(owner) = owner else {
-            return Vec::new();
-        };
-        let Some(AccountIam {
-            entries,
-            guardrails,
-        }) = self.accounts.get(&owner)
-        else {
             return Vec::new();
         };
         let own = match policy {
@@ -364,47 +387,48 @@ impl SnapshotIndex {
             Some((false, have)) => ResourcePolicy::Resource(have.known()),
             None => ResourcePolicy::None,
         };
-        // Every principal listed is of the resource's account: its SCPs and RCPs are the same.
-        let (scp_sources, rcp_sources) = (guardrails.scps.sources(), guardrails.rcps.sources());
-        let scps = guardrails.scps.known(&scp_sources, UNREAD_SCPS);
-        let rcps = guardrails.rcps.known(&rcp_sources, UNREAD_RCPS);
-        let named = DirectlyNamed::by(policy.map(|(_, have)| have));
-        entries
-            .iter()
-            .filter(|entry| !prefilter || entry.may_be_allowed(action, &named))
-            .filter_map(|entry| {
-                let identity: Vec<Source<'_>> = entry.identity.iter().map(|n| source(n)).collect();
-                let decision = decide(
-                    &Request {
-                        principal: &entry.principal,
-                        action,
-                        resource,
-                        resource_account: &owner,
-                        context: &entry.context,
+        // RCPs are the resource account's, whoever asks; an account that was not collected may
+        // have some.
+        let owner_account = self.accounts.get(&owner);
+        let rcp_levels = owner_account.map_or(&Levels::Unknown, |a| &a.guardrails.rcps);
+        let rcp_sources = rcp_levels.sources();
+        let rcps = rcp_levels.known(&rcp_sources, UNREAD_RCPS);
+        let named = Grantees::by(policy.map(|(_, have)| have));
+        let ask = Ask {
+            action,
+            resource,
+            owner: &owner,
+            rcps,
+            resource_policy: own,
+        };
+        let mut powers = Vec::new();
+        if let Some(account) = owner_account {
+            ask.principals(
+                account,
+                |entry| !prefilter || entry.may_be_allowed(action, &named),
+                &mut powers,
+            );
+        }
+        // Across accounts only a resource policy that was read can grant: one that was not is
+        // a gap of its own (TG090), not a finding about every principal of every account.
+        if let Some((_, Have::Is(_))) = policy {
+            for (id, account) in &self.accounts {
+                if id == &owner {
+                    continue;
+                }
+                let whole_account = named.names_account(id);
+                ask.principals(
+                    account,
+                    |entry| {
+                        !prefilter
+                            || ((whole_account || named.names(&entry.principal.arn))
+                                && entry.identity_may_allow(action))
                     },
-                    &Policies {
-                        identity: &identity,
-                        unread_identity: &entry.unread_identity,
-                        boundary: entry.boundary.known(),
-                        scps,
-                        rcps,
-                        resource: own,
-                    },
+                    &mut powers,
                 );
-                // A conditional answer names a principal only for what is its own: a statement
-                // that grants it, or an identity policy of its own that was not read. An unread
-                // bucket or key policy could grant anyone; it is a gap of its own (TG090), not a
-                // finding about each principal of the account.
-                let listed = match decision.verdict {
-                    Verdict::Allow => true,
-                    Verdict::Conditional => {
-                        !decision.grants.is_empty() || !entry.unread_identity.is_empty()
-                    }
-                    Verdict::Deny | Verdict::ImplicitDeny => false,
-                };
-                listed.then_some(Power { entry, decision })
-            })
-            .collect()
+            }
+        }
+        powers
     }
 
     /// The account owning a resource, and its policy (`true` for a key policy).
@@ -421,6 +445,63 @@ impl SnapshotIndex {
             return (owner, self.keys.get(resource).map(|have| (true, have)));
         }
         (owner, None)
+    }
+}
+
+/// One request, asked of principal after principal.
+struct Ask<'a> {
+    action: &'a str,
+    resource: &'a str,
+    owner: &'a str,
+    rcps: Known<'a, &'a [Vec<Source<'a>>]>,
+    resource_policy: ResourcePolicy<'a>,
+}
+
+impl Ask<'_> {
+    /// Decides the request for the principals of `account` that `consider` keeps, adding those
+    /// allowed or conditionally allowed to `powers`. They are bound by their account's SCPs.
+    fn principals<'i>(
+        &self,
+        account: &'i AccountIam,
+        consider: impl Fn(&Entry) -> bool,
+        powers: &mut Vec<Power<'i>>,
+    ) {
+        let scp_sources = account.guardrails.scps.sources();
+        let scps = account.guardrails.scps.known(&scp_sources, UNREAD_SCPS);
+        for entry in account.entries.iter().filter(|entry| consider(entry)) {
+            let identity: Vec<Source<'_>> = entry.identity.iter().map(|n| source(n)).collect();
+            let decision = decide(
+                &Request {
+                    principal: &entry.principal,
+                    action: self.action,
+                    resource: self.resource,
+                    resource_account: self.owner,
+                    context: &entry.context,
+                },
+                &Policies {
+                    identity: &identity,
+                    unread_identity: &entry.unread_identity,
+                    boundary: entry.boundary.known(),
+                    scps,
+                    rcps: self.rcps,
+                    resource: self.resource_policy,
+                },
+            );
+            // A conditional answer names a principal only for what is its own: a statement
+            // that grants it, or an identity policy of its own that was not read. An unread
+            // bucket or key policy could grant anyone; it is a gap of its own (TG090), not a
+            // finding about each principal of the account.
+            let listed = match decision.verdict {
+                Verdict::Allow => true,
+                Verdict::Conditional => {
+                    !decision.grants.is_empty() || !entry.unread_identity.is_empty()
+                }
+                Verdict::Deny | Verdict::ImplicitDeny => false,
+            };
+            if listed {
+                powers.push(Power { entry, decision });
+            }
+        }
     }
 }
 
@@ -853,7 +934,41 @@ mod tests {
                     "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::not-principal/*"}]}},
             },
         });
-        let mut snapshots = vec![extra];
+        // Grants across accounts: to an account, to a role of it, to all but one role.
+        let role = |account: &str, name: &str, action: &str| {
+            serde_json::json!({"RoleName": name, "Arn": format!("arn:aws:iam::{account}:role/{name}"),
+                "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
+                    {"Effect": "Allow", "Action": action, "Resource": "*"}]}}]})
+        };
+        let account = |id: &str| {
+            serde_json::json!({"Organization": null, "Iam": {"Users": {}, "Groups": {}, "Policies": {}, "Roles": {
+                "admin": role(id, "admin", "*"),
+                "deleter": role(id, "deleter", "s3:Delete*"),
+                "reader": role(id, "reader", "s3:Get*"),
+                "opaque": {"RoleName": "opaque", "Arn": format!("arn:aws:iam::{id}:role/opaque"),
+                    "AttachedManagedPolicies": [{"PolicyName": "H", "PolicyArn": "arn:aws:iam::1:policy/H"}]},
+            }}})
+        };
+        let grant = |principal: serde_json::Value, action: &str, resource: &str| serde_json::json!({"Effect": "Allow", "Principal": principal, "Action": action, "Resource": resource});
+        let across = serde_json::json!({
+            "accounts": {"111111111111": account("111111111111"), "222222222222": account("222222222222"),
+                "333333333333": account("333333333333")},
+            "buckets": {
+                "to-account": {"OwnerAccount": "111111111111", "Policy": {"Statement": [
+                    grant(serde_json::json!({"AWS": "arn:aws:iam::222222222222:root"}), "s3:DeleteObject", "arn:aws:s3:::to-account/*"),
+                    grant(serde_json::json!({"AWS": "333333333333"}), "s3:*", "*")]}},
+                "to-role": {"OwnerAccount": "111111111111", "Policy": {"Statement": [
+                    grant(serde_json::json!({"AWS": ["arn:aws:iam::222222222222:role/reader",
+                        "arn:aws:iam::333333333333:role/deleter"]}), "s3:*", "*")]}},
+                "not-principal": {"OwnerAccount": "111111111111", "Policy": {"Statement": [{"Effect": "Allow",
+                    "NotPrincipal": {"AWS": "arn:aws:iam::222222222222:role/admin"},
+                    "Action": "s3:DeleteBucket", "Resource": "*"}]}},
+            },
+            "kms_keys": {"arn:aws:kms:us-east-1:111111111111:key/k": {"Policy": {"Statement": [
+                grant(serde_json::json!({"AWS": "arn:aws:iam::111111111111:root"}), "kms:*", "*"),
+                grant(serde_json::json!({"AWS": "222222222222"}), "kms:DisableKey", "*")]}}},
+        });
+        let mut snapshots = vec![extra, across];
         for text in [
             include_str!("../../../inputs/demo.json"),
             include_str!("../../../inputs/broken.json"),
@@ -876,6 +991,9 @@ mod tests {
             let index = SnapshotIndex::new(snapshot).unwrap();
             let mut resources: Vec<String> = Vec::new();
             for (section, object) in [("trails", false), ("buckets", true), ("kms_keys", false)] {
+                if section == "trails" {
+                    resources.push("arn:aws:cloudtrail:us-east-1:111111111111:trail/t".into());
+                }
                 for (key, _) in entries(snapshot, section).unwrap() {
                     if object {
                         resources.push(format!("arn:aws:s3:::{key}"));
