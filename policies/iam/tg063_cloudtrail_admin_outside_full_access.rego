@@ -32,7 +32,7 @@ import rego.v1
 
 deny contains lib.finding(p.arn, msg) if {
 	some p in trailguard.iam.holders(input, sensitive.trail_requests)
-	not p.arn in full_access
+	not full_access(p)
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
 	msg := sprintf("%s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s%s", [
@@ -40,11 +40,16 @@ deny contains lib.finding(p.arn, msg) if {
 	])
 }
 
-# full_access are the ARNs of every account's holders of AWSCloudTrail_FullAccess (users directly
-# or through a group, roles), computed once: per principal, an account's groups would be read
-# again for each of its users (a cost of users x groups).
-full_access := {arn |
-	some _, a in input.accounts
-	is_object(a.Iam)
-	some arn in iam.full_access_holders(a.Iam)
+# full_access holds for a principal that holds AWSCloudTrail_FullAccess (a user directly or
+# through a group), found by name as the snapshot keys users and roles: only the principals the
+# builtin lists are looked up, not every user and role of every account.
+full_access(p) if {
+	p.kind == "Role"
+	iam.holds_full_access(input.accounts[p.account].Iam.Roles[p.name])
+}
+
+full_access(p) if {
+	p.kind == "User"
+	details := input.accounts[p.account].Iam
+	count(iam.full_access_ways(details.Users[p.name], iam.full_access_groups(details))) > 0
 }

@@ -161,3 +161,15 @@ test_deny_unread_organisation_says_unless_an_scp_denies_it if {
 		"message": "role admin in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by managed policy AdministratorAccess Statement[0], unless a service control policy denies it",
 	}}
 }
+
+# A user holding AWSCloudTrail_FullAccess, through a group or attached to itself, is its admin.
+test_allow_full_access_holder_through_group_or_directly if {
+	attached := [{"PolicyName": p.PolicyName, "PolicyArn": p.Arn} | some p in [full_access, admin]]
+	group := {"GroupPolicyList": [], "AttachedManagedPolicies": attached}
+	through := {"UserName": "bob", "Arn": "arn:aws:iam::111111111111:user/bob", "GroupList": ["ct"], "AttachedManagedPolicies": []}
+	directly := {"UserName": "eve", "Arn": "arn:aws:iam::111111111111:user/eve", "GroupList": [], "AttachedManagedPolicies": attached}
+	count(findings({"Users": {"bob": through, "eve": directly}, "Groups": {"ct": group}})) == 0
+	# Without the policy the same group's admin rights are a finding: the test can fail.
+	plain := {"GroupPolicyList": [], "AttachedManagedPolicies": [{"PolicyName": admin.PolicyName, "PolicyArn": admin.Arn}]}
+	count(findings({"Users": {"bob": through}, "Groups": {"ct": plain}})) == 1
+}

@@ -517,6 +517,18 @@ pub(crate) fn covers_action(patterns: &Patterns, action: &str) -> bool {
     }
 }
 
+/// Whether a statement's resources may cover `resource` whatever the request: a pattern with a
+/// policy variable (`${aws:username}`) and `NotResource` may; a pattern that certainly does
+/// not match does not. What [`covers_resource`] could answer anything but "no" for.
+pub(crate) fn may_cover_resource(patterns: Option<&Patterns>, resource: &str) -> bool {
+    match patterns {
+        None | Some(Patterns::Except(_)) => true,
+        Some(Patterns::Only(list)) => list
+            .iter()
+            .any(|pattern| pattern.contains("${") || !resource_matches(pattern, resource).is_no()),
+    }
+}
+
 fn covers_resource(patterns: &Patterns, request: &Request<'_>) -> Truth {
     let (list, except) = match patterns {
         Patterns::Only(list) => (list, false),

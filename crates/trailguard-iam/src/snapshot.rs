@@ -23,8 +23,8 @@ use crate::evaluate::{
 };
 use crate::json::{Json, Kind};
 use crate::policy::{Effect, Policy, PolicyError, Principals};
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Part of the snapshot that could not be read: a malformed policy document, or an IAM
 /// entity without its name or ARN.
@@ -87,6 +87,29 @@ fn source(named: &Named) -> Source<'_> {
     }
 }
 
+/// An identity policy of an account, with its number there (its place in
+/// [`AccountIam::policies`]): which policies allow an action is worked out once per account and
+/// action ([`AccountIam::allowing`]), not once for each principal that holds them.
+#[derive(Debug, Clone)]
+struct Numbered {
+    number: usize,
+    named: Arc<Named>,
+}
+
+/// The identity policies of an account, numbered as they are read.
+#[derive(Default)]
+struct Numbering(Vec<Arc<Named>>);
+
+impl Numbering {
+    fn add(&mut self, named: Arc<Named>) -> Numbered {
+        self.0.push(Arc::clone(&named));
+        Numbered {
+            number: self.0.len() - 1,
+            named,
+        }
+    }
+}
+
 /// An IAM user or role and everything that decides what it may do.
 #[derive(Debug)]
 pub struct Entry {
@@ -94,66 +117,88 @@ pub struct Entry {
     pub principal: Principal,
     /// Its user or role name.
     pub name: String,
-    identity: Vec<Arc<Named>>,
+    identity: Vec<Numbered>,
     unread_identity: Vec<String>,
     boundary: Have,
-    /// What is known of every request it makes (the same for each question).
-    context: Context,
+    /// Its account's place in an organisation, which its requests carry (shared by the
+    /// account's principals).
+    membership: Arc<Membership>,
 }
 
 impl Entry {
     fn new(
         principal: Principal,
         name: &str,
-        identity: Vec<Arc<Named>>,
+        identity: Vec<Numbered>,
         unread_identity: Vec<String>,
         boundary: Have,
-        organization: &Membership,
+        membership: Arc<Membership>,
     ) -> Entry {
-        let context = Context::new()
-            .with("aws:SecureTransport", "true")
-            .with("aws:PrincipalArn", principal.arn.clone())
-            .with("aws:PrincipalAccount", principal.account.clone());
-        let context = match organization {
-            Membership::Unknown => context,
-            Membership::None => context.without("aws:PrincipalOrgID"),
-            Membership::Member(id) | Membership::Management(id) => {
-                context.with("aws:PrincipalOrgID", id.clone())
-            }
-        };
         Entry {
             principal,
             name: name.to_string(),
             identity,
             unread_identity,
             boundary,
-            context,
+            membership,
+        }
+    }
+
+    /// What is known of every request it makes (the same for each question): built when a
+    /// request is decided, which the prefilter spares most principals.
+    fn context(&self) -> Context {
+        let context = Context::new()
+            .with("aws:SecureTransport", "true")
+            .with("aws:PrincipalArn", self.principal.arn.clone())
+            .with("aws:PrincipalAccount", self.principal.account.clone());
+        match self.membership.as_ref() {
+            Membership::Unknown => context,
+            Membership::None => context.without("aws:PrincipalOrgID"),
+            Membership::Member(id) | Membership::Management(id) => {
+                context.with("aws:PrincipalOrgID", id.clone())
+            }
         }
     }
 }
 
 impl Entry {
-    /// Whether the principal may be allowed `action` at all, before deciding it: an `Allow` of
-    /// its identity policies covers the action, one of its identity policies was not read, or
-    /// the resource's policy names it directly. Otherwise nothing can grant it the request (a
-    /// resource policy naming only its account delegates to identity policies, and an unread
-    /// resource policy is not each principal's finding), and `decide` would say so, slower:
-    /// most principals of a large account hold nothing near a sensitive action.
-    fn may_be_allowed(&self, action: &str, named: &Grantees<'_>) -> bool {
-        named.names(&self.principal.arn) || self.identity_may_allow(action)
+    /// Whether the principal may be allowed the request at all, before deciding it: an `Allow`
+    /// of its identity policies covers the action and may cover the resource, one of its
+    /// identity policies was not read, or the resource's policy names it directly. Otherwise
+    /// nothing can grant it the request (a resource policy naming only its account delegates
+    /// to identity policies, and an unread resource policy is not each principal's finding),
+    /// and `decide` would say so, slower: most principals of a large account hold nothing near
+    /// a sensitive action on the trail's own resources.
+    fn may_be_allowed(&self, asked: &Asked<'_>, named: &Grantees<'_>) -> bool {
+        named.names(&self.principal.arn) || self.identity_may_allow(asked)
     }
 
-    /// Whether its identity policies may allow `action`: an `Allow` covers it, or one of them
-    /// was not read. Across accounts they must, whatever the resource's policy says.
-    fn identity_may_allow(&self, action: &str) -> bool {
+    /// Whether its identity policies may allow the request: an `Allow` covers the action and
+    /// may cover the resource, or one of them was not read. Across accounts they must,
+    /// whatever the resource's policy says.
+    fn identity_may_allow(&self, asked: &Asked<'_>) -> bool {
         !self.unread_identity.is_empty()
             || self.identity.iter().any(|policy| {
-                policy.policy.statements.iter().any(|st| {
-                    st.effect == Effect::Allow
-                        && crate::evaluate::covers_action(&st.actions, action)
-                })
+                // A number the account does not have cannot be: the policy is read then.
+                asked.allowing.get(policy.number) != Some(&false)
+                    && policy.named.policy.statements.iter().any(|st| {
+                        st.effect == Effect::Allow
+                            && crate::evaluate::covers_action(&st.actions, asked.action)
+                            && crate::evaluate::may_cover_resource(
+                                st.resources.as_ref(),
+                                asked.resource,
+                            )
+                    })
             })
     }
+}
+
+/// A request as the prefilter sees it, with which of the account's identity policies allow
+/// its action ([`AccountIam::allowing`]).
+struct Asked<'a> {
+    action: &'a str,
+    resource: &'a str,
+    allowing: &'a [bool],
 }
 
 /// Whom a resource policy's `Allow` statements name.
@@ -189,6 +234,25 @@ impl<'a> Grantees<'a> {
         match self {
             Grantees::Anyone => true,
             Grantees::Arns(arns) => arns.contains(&arn),
+        }
+    }
+
+    /// The accounts they name, themselves or through a principal of theirs, in order; `None`
+    /// when they may name anyone.
+    fn accounts(&self) -> Option<BTreeSet<&'a str>> {
+        match self {
+            Grantees::Anyone => None,
+            Grantees::Arns(arns) => Some(
+                arns.iter()
+                    .filter_map(|arn| {
+                        if arn.starts_with("arn:") {
+                            arn.split(':').nth(4)
+                        } else {
+                            Some(*arn)
+                        }
+                    })
+                    .collect(),
+            ),
         }
     }
 
@@ -296,6 +360,37 @@ struct AccountIam {
     /// Its users and roles; none when its IAM was not read (a gap of its own, TG090).
     entries: Vec<Entry>,
     guardrails: Guardrails,
+    /// Its identity policies (managed, inline, of groups), by number ([`Numbered`]).
+    policies: Vec<Arc<Named>>,
+    /// For each action asked so far, which of `policies` have an `Allow` covering it.
+    allowing: Mutex<HashMap<String, Arc<[bool]>>>,
+}
+
+impl AccountIam {
+    /// Which of the account's identity policies have an `Allow` statement covering `action`, by
+    /// number: worked out on the first question about the action. A large account's
+    /// principals share a few thousand policies, so this is far less work than reading each
+    /// principal's policies for each question.
+    fn allowing(&self, action: &str) -> Arc<[bool]> {
+        // A thread that panicked holding the lock left the map whole (entries are inserted
+        // complete), and its panic is its rule's error.
+        let mut known = self.allowing.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = known.get(action) {
+            return Arc::clone(found);
+        }
+        let found: Arc<[bool]> = self
+            .policies
+            .iter()
+            .map(|named| {
+                named.policy.statements.iter().any(|st| {
+                    st.effect == Effect::Allow
+                        && crate::evaluate::covers_action(&st.actions, action)
+                })
+            })
+            .collect();
+        known.insert(action.to_string(), Arc::clone(&found));
+        found
+    }
 }
 
 /// The snapshot's IAM, parsed once.
@@ -316,9 +411,9 @@ impl SnapshotIndex {
             // Read (and checked) for every account, kept with its IAM.
             let membership = membership(account, a)?;
             let guardrails = organizations.guardrails(account, &membership)?;
-            let entries = match a.get_field("Iam") {
-                None => Vec::new(),
-                Some(iam) if iam.kind() == Kind::Null => Vec::new(),
+            let (entries, policies) = match a.get_field("Iam") {
+                None => (Vec::new(), Vec::new()),
+                Some(iam) if iam.kind() == Kind::Null => (Vec::new(), Vec::new()),
                 Some(iam) => principals(
                     &format!("accounts.{account}.Iam"),
                     account,
@@ -329,6 +424,8 @@ impl SnapshotIndex {
             let iam = AccountIam {
                 entries,
                 guardrails,
+                policies,
+                allowing: Mutex::default(),
             };
             index.accounts.insert(account.to_string(), iam);
         }
@@ -403,26 +500,45 @@ impl SnapshotIndex {
         };
         let mut powers = Vec::new();
         if let Some(account) = owner_account {
+            let allowing = account.allowing(action);
+            let asked = Asked {
+                action,
+                resource,
+                allowing: &allowing,
+            };
             ask.principals(
                 account,
-                |entry| !prefilter || entry.may_be_allowed(action, &named),
+                |entry| !prefilter || entry.may_be_allowed(&asked, &named),
                 &mut powers,
             );
         }
         // Across accounts only a resource policy that was read can grant: one that was not is
         // a gap of its own (TG090), not a finding about every principal of every account.
         if let Some((_, Have::Is(_))) = policy {
-            for (id, account) in &self.accounts {
+            let others: Vec<(&String, &AccountIam)> = match (prefilter, named.accounts()) {
+                (true, Some(ids)) => ids
+                    .into_iter()
+                    .filter_map(|id| self.accounts.get_key_value(id))
+                    .collect(),
+                _ => self.accounts.iter().collect(),
+            };
+            for (id, account) in others {
                 if id == &owner {
                     continue;
                 }
                 let whole_account = named.names_account(id);
+                let allowing = account.allowing(action);
+                let asked = Asked {
+                    action,
+                    resource,
+                    allowing: &allowing,
+                };
                 ask.principals(
                     account,
                     |entry| {
                         !prefilter
                             || ((whole_account || named.names(&entry.principal.arn))
-                                && entry.identity_may_allow(action))
+                                && entry.identity_may_allow(&asked))
                     },
                     &mut powers,
                 );
@@ -469,14 +585,15 @@ impl Ask<'_> {
         let scp_sources = account.guardrails.scps.sources();
         let scps = account.guardrails.scps.known(&scp_sources, UNREAD_SCPS);
         for entry in account.entries.iter().filter(|entry| consider(entry)) {
-            let identity: Vec<Source<'_>> = entry.identity.iter().map(|n| source(n)).collect();
+            let identity: Vec<Source<'_>> =
+                entry.identity.iter().map(|n| source(&n.named)).collect();
             let decision = decide(
                 &Request {
                     principal: &entry.principal,
                     action: self.action,
                     resource: self.resource,
                     resource_account: self.owner,
-                    context: &entry.context,
+                    context: &entry.context(),
                 },
                 &Policies {
                     identity: &identity,
@@ -760,32 +877,33 @@ fn path_from_root<J: Json>(
     }
 }
 
-/// The users and roles of an account, each with its identity policies and boundary.
+/// The users and roles of an account, each with its identity policies and boundary; and the
+/// account's identity policies, by number.
 fn principals<J: Json>(
     at: &str,
     account: &str,
     iam: &J,
     membership: &Membership,
-) -> Result<Vec<Entry>, IndexError> {
-    let mut managed: BTreeMap<&str, Arc<Named>> = BTreeMap::new();
+) -> Result<(Vec<Entry>, Vec<Arc<Named>>), IndexError> {
+    let membership = Arc::new(membership.clone());
+    let mut numbering = Numbering::default();
+    let mut managed: BTreeMap<&str, Numbered> = BTreeMap::new();
     for (arn, p) in entries(iam, "Policies")? {
         let at = format!("{at}.Policies.{arn}");
         let name = text(&at, p, "PolicyName")?;
-        managed.insert(
-            arn,
-            required(&format!("managed policy {name}"), p.get_field("Document"))?,
-        );
+        let named = required(&format!("managed policy {name}"), p.get_field("Document"))?;
+        managed.insert(arn, numbering.add(named));
     }
     // Attached managed policies, and the names of those the snapshot does not hold.
     let attached = |at: &str,
                     entity: &J,
-                    into: &mut Vec<Arc<Named>>,
+                    into: &mut Vec<Numbered>,
                     unread: &mut Vec<String>|
      -> Result<(), IndexError> {
         for a in list(at, entity, "AttachedManagedPolicies")? {
             let arn = text(at, a, "PolicyArn")?;
             match managed.get(arn) {
-                Some(named) => into.push(Arc::clone(named)),
+                Some(numbered) => into.push(numbered.clone()),
                 None => unread.push(format!(
                     "managed policy {} (not collected)",
                     text(at, a, "PolicyName")?
@@ -794,19 +912,24 @@ fn principals<J: Json>(
         }
         Ok(())
     };
-    let inline =
-        |at: &str, entity: &J, field: &str, owner: &str| -> Result<Vec<Arc<Named>>, IndexError> {
-            list(at, entity, field)?
-                .into_iter()
-                .map(|p| {
-                    let name = text(at, p, "PolicyName")?;
-                    required(
-                        &format!("{owner} inline policy {name}"),
-                        p.get_field("PolicyDocument"),
-                    )
-                })
-                .collect()
-        };
+    let inline = |numbering: &mut Numbering,
+                  at: &str,
+                  entity: &J,
+                  field: &str,
+                  owner: &str|
+     -> Result<Vec<Numbered>, IndexError> {
+        list(at, entity, field)?
+            .into_iter()
+            .map(|p| {
+                let name = text(at, p, "PolicyName")?;
+                let named = required(
+                    &format!("{owner} inline policy {name}"),
+                    p.get_field("PolicyDocument"),
+                )?;
+                Ok(numbering.add(named))
+            })
+            .collect()
+    };
     let boundary = |entity: &J, owner: &str| -> Have {
         let arn = entity
             .get_field("PermissionsBoundary")
@@ -815,9 +938,9 @@ fn principals<J: Json>(
         match arn {
             None => Have::None,
             Some(arn) => match managed.get(arn) {
-                Some(named) => Have::Is(Arc::new(Named {
+                Some(numbered) => Have::Is(Arc::new(Named {
                     name: "permissions boundary".into(),
-                    policy: named.policy.clone(),
+                    policy: numbered.named.policy.clone(),
                 })),
                 None => Have::Unknown(format!(
                     "the permissions boundary of {owner} (not collected)"
@@ -825,10 +948,11 @@ fn principals<J: Json>(
             },
         }
     };
-    let mut groups: BTreeMap<&str, (Vec<Arc<Named>>, Vec<String>)> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, (Vec<Numbered>, Vec<String>)> = BTreeMap::new();
     for (name, group) in entries(iam, "Groups")? {
         let at = format!("{at}.Groups.{name}");
-        let mut policies = inline(&at, group, "GroupPolicyList", &format!("group {name}"))?;
+        let owner = format!("group {name}");
+        let mut policies = inline(&mut numbering, &at, group, "GroupPolicyList", &owner)?;
         let mut unread = Vec::new();
         attached(&at, group, &mut policies, &mut unread)?;
         groups.insert(name, (policies, unread));
@@ -838,7 +962,7 @@ fn principals<J: Json>(
         let at = format!("{at}.Users.{key}");
         let name = text(&at, user, "UserName")?;
         let owner = format!("user {name}");
-        let mut identity = inline(&at, user, "UserPolicyList", &owner)?;
+        let mut identity = inline(&mut numbering, &at, user, "UserPolicyList", &owner)?;
         let mut unread_identity = Vec::new();
         attached(&at, user, &mut identity, &mut unread_identity)?;
         for group in list(&at, user, "GroupList")? {
@@ -867,7 +991,7 @@ fn principals<J: Json>(
             identity,
             unread_identity,
             boundary,
-            membership,
+            Arc::clone(&membership),
         ));
     }
     for (key, role) in entries(iam, "Roles")? {
@@ -881,7 +1005,7 @@ fn principals<J: Json>(
         }
         let name = text(&at, role, "RoleName")?;
         let owner = format!("role {name}");
-        let mut identity = inline(&at, role, "RolePolicyList", &owner)?;
+        let mut identity = inline(&mut numbering, &at, role, "RolePolicyList", &owner)?;
         let mut unread_identity = Vec::new();
         attached(&at, role, &mut identity, &mut unread_identity)?;
         let principal = Principal {
@@ -896,10 +1020,10 @@ fn principals<J: Json>(
             identity,
             unread_identity,
             boundary,
-            membership,
+            Arc::clone(&membership),
         ));
     }
-    Ok(found)
+    Ok((found, numbering.0))
 }
 
 #[cfg(test)]
@@ -923,12 +1047,26 @@ mod tests {
                     "not-action": {"RoleName": "not-action", "Arn": "arn:aws:iam::111111111111:role/not-action",
                         "RolePolicyList": [{"PolicyName": "n", "PolicyDocument": {"Statement": [
                             {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}}]},
+                    // Resource patterns: another bucket, a variable, NotResource, a pattern of
+                    // fewer than six segments, a case that differs, the key and trail by ARN.
+                    "resources": {"RoleName": "resources", "Arn": "arn:aws:iam::111111111111:role/resources",
+                        "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
+                            {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::app-data/*"},
+                            {"Effect": "Allow", "Action": "s3:Delete*", "Resource": "arn:aws:s3:::${aws:PrincipalAccount}-*/*"},
+                            {"Effect": "Allow", "Action": "kms:*", "NotResource": "arn:aws:kms:*:*:key/other"},
+                            {"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "arn:aws:cloudtrail:*"},
+                            {"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::DIRECT"},
+                            {"Effect": "Allow", "Action": "s3:PutBucketPolicy", "Resource": "arn:aws:s3:::dir*"}]}}]},
+                    "variable": {"RoleName": "variable", "Arn": "arn:aws:iam::111111111111:role/variable",
+                        "RolePolicyList": [{"PolicyName": "v", "PolicyDocument": {"Statement": [
+                            {"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::${aws:username}/*"}]}}]},
                 },
             }}},
             "buckets": {
                 "direct": {"OwnerAccount": "111111111111", "Policy": {"Statement": [{"Effect": "Allow",
                     "Principal": {"AWS": "arn:aws:iam::111111111111:role/named"},
                     "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::direct/*"}]}},
+                "111111111111-logs": {"OwnerAccount": "111111111111", "Policy": null},
                 "not-principal": {"OwnerAccount": "111111111111", "Policy": {"Statement": [{"Effect": "Allow",
                     "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:role/reader"},
                     "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::not-principal/*"}]}},

@@ -7,21 +7,46 @@
 /// Whether `pattern` (with `*` and `?`) matches all of `text`.
 ///
 /// Greedy matching with one backtrack point (the last `*`): linear in practice and never
-/// exponential, whatever the pattern.
+/// exponential, whatever the pattern. Policies and ARNs are almost always ASCII: those are
+/// matched byte by byte, without allocating; any other text character by character (where
+/// ignoring case is Unicode's lower-casing: the Kelvin sign `K` matches `k`).
 pub fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob_in(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |p, t| {
+            p == t || (ignore_case && p.eq_ignore_ascii_case(&t))
+        });
+    }
+    glob_chars(pattern, text, ignore_case)
+}
+
+/// [`glob`] character by character, for any text.
+fn glob_chars(pattern: &str, text: &str, ignore_case: bool) -> bool {
     let pattern: Vec<char> = pattern.chars().collect();
     let text: Vec<char> = text.chars().collect();
-    let same = |p: char, t: char| p == t || (ignore_case && p.to_lowercase().eq(t.to_lowercase()));
+    glob_in(&pattern, &text, '*', '?', |p, t| {
+        p == t || (ignore_case && p.to_lowercase().eq(t.to_lowercase()))
+    })
+}
+
+/// The matching itself, over bytes or characters: `star` matches any run, `one` any single
+/// item, `same` compares the rest.
+fn glob_in<T: Copy + PartialEq>(
+    pattern: &[T],
+    text: &[T],
+    star_item: T,
+    one: T,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     // Where the last `*` was, and how much of the text it has swallowed so far.
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
         match pattern.get(p) {
-            Some('*') => {
+            Some(&c) if c == star_item => {
                 star = Some((p, t));
                 p += 1;
             }
-            Some(&c) if c == '?' || text.get(t).is_some_and(|&tc| same(c, tc)) => {
+            Some(&c) if c == one || text.get(t).is_some_and(|&tc| same(c, tc)) => {
                 p += 1;
                 t += 1;
             }
@@ -35,7 +60,9 @@ pub fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
             },
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == star_item))
 }
 
 /// Whether an action pattern (`s3:Delete*`, `*`) matches an action (`s3:DeleteObject`), ignoring
@@ -52,13 +79,14 @@ pub fn arn_matches(pattern: &str, arn: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let patterns: Vec<&str> = pattern.splitn(6, ':').collect();
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    patterns.len() == parts.len()
-        && patterns
-            .iter()
-            .zip(&parts)
-            .all(|(pattern, part)| glob(pattern, part, false))
+    let (mut patterns, mut parts) = (pattern.splitn(6, ':'), arn.splitn(6, ':'));
+    loop {
+        match (patterns.next(), parts.next()) {
+            (None, None) => return true,
+            (Some(pattern), Some(part)) if glob(pattern, part, false) => {}
+            _ => return false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +111,43 @@ mod tests {
         ] {
             assert_eq!(glob(pattern, text, false), expected, "{pattern} ~ {text}");
         }
+    }
+
+    /// Every pattern and text of up to four items over an alphabet of letters in both cases,
+    /// wildcards and a non-ASCII letter: byte matching agrees with character matching.
+    #[test]
+    fn matching_bytes_agrees_with_matching_characters() {
+        fn all(alphabet: &[char], longest: usize) -> Vec<String> {
+            let mut found = vec![String::new()];
+            let mut last = vec![String::new()];
+            for _ in 0..longest {
+                last = last
+                    .iter()
+                    .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                    .collect();
+                found.extend(last.iter().cloned());
+            }
+            found
+        }
+        let ascii = all(&['a', 'A', 'b', '*', '?'], 4);
+        let mut compared = 0;
+        for pattern in &ascii {
+            for text in &ascii {
+                for ignore_case in [false, true] {
+                    assert_eq!(
+                        glob(pattern, text, ignore_case),
+                        glob_chars(pattern, text, ignore_case),
+                        "{pattern} ~ {text} (ignore case: {ignore_case})"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1_000_000);
+        // Outside ASCII, characters decide: the Kelvin sign lower-cases to `k`.
+        assert!(glob("\u{212A}*", "kms:DisableKey", true));
+        assert!(!glob("\u{212A}*", "kms:DisableKey", false));
+        assert!(glob("é?", "éü", false));
     }
 
     #[test]

@@ -20,8 +20,8 @@
 //!    `trailguard eval` does), writing SARIF, and the process's peak memory so far; then each
 //!    rule's time at the largest size. `TG_BENCH_SIZES=1000,10000` picks other sizes;
 //!    `TG_BENCH_PROFILE=worst` generates the worst case instead of a realistic organisation;
-//!    `TG_BENCH_SAVE=DIR` keeps each generated snapshot there (`snapshot-SIZE.json`), to profile
-//!    a rule on it with `trailguard eval --profile`.
+//!    `TG_BENCH_SAVE=DIR` keeps each generated snapshot there (`snapshot-SIZE.json`, and section
+//!    1's as `1a-4x.json` and so on), to profile a rule on it with `trailguard eval --profile`.
 //! 3. Policy documents of 10,000 statements (an inline role policy, a bucket policy, a key
 //!    policy).
 //!
@@ -634,6 +634,14 @@ fn bench_linear(
     let mut inputs = Vec::new();
     for factor in factors {
         let text = generate(factor);
+        if let Some(keep) = std::env::var_os("TG_BENCH_SAVE") {
+            // For profiling a rule on the same snapshot with `trailguard eval --profile`.
+            let name = format!(
+                "{}-{factor}x.json",
+                title.split('.').next().unwrap_or("linear")
+            );
+            std::fs::write(Path::new(&keep).join(name), &text).unwrap();
+        }
         let (parse, snapshot) = best_of(runs, || Snapshot::from_json(&text).unwrap());
         let (convert, input) = best_of(runs, || snapshot_value(&snapshot).unwrap());
         let (via_text, old) = best_of(runs, || {
