@@ -45,6 +45,7 @@
 mod condition;
 mod evaluate;
 mod json;
+mod parallel;
 mod policy;
 mod question;
 mod snapshot;

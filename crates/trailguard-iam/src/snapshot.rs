@@ -404,23 +404,32 @@ pub struct SnapshotIndex {
 impl SnapshotIndex {
     /// Parses every policy of a snapshot, given in its JSON form. A malformed document is an
     /// error naming it: the questions it would answer cannot be answered.
-    pub fn new<J: Json>(snapshot: &J) -> Result<SnapshotIndex, IndexError> {
+    ///
+    /// The accounts' users and roles are read on several threads (an organisation has
+    /// thousands of accounts); an error is the first in the order of the snapshot: any account's
+    /// organisation or control policies, then any account's IAM.
+    pub fn new<J: Json + Sync>(snapshot: &J) -> Result<SnapshotIndex, IndexError> {
         let mut index = SnapshotIndex::default();
         let mut organizations = Organizations::new(snapshot)?;
+        let mut accounts = Vec::new();
         for (account, a) in entries(snapshot, "accounts")? {
             // Read (and checked) for every account, kept with its IAM.
             let membership = membership(account, a)?;
             let guardrails = organizations.guardrails(account, &membership)?;
-            let (entries, policies) = match a.get_field("Iam") {
-                None => (Vec::new(), Vec::new()),
-                Some(iam) if iam.kind() == Kind::Null => (Vec::new(), Vec::new()),
-                Some(iam) => principals(
-                    &format!("accounts.{account}.Iam"),
-                    account,
-                    iam,
-                    &membership,
-                )?,
-            };
+            let iam = a.get_field("Iam").filter(|iam| iam.kind() != Kind::Null);
+            accounts.push((account, iam, membership, guardrails));
+        }
+        let read = crate::parallel::map(&accounts, |(account, iam, membership, _)| match iam {
+            None => Ok((Vec::new(), Vec::new())),
+            Some(iam) => principals(
+                &format!("accounts.{account}.Iam"),
+                account,
+                *iam,
+                membership,
+            ),
+        });
+        for ((account, _, _, guardrails), read) in accounts.into_iter().zip(read) {
+            let (entries, policies) = read?;
             let iam = AccountIam {
                 entries,
                 guardrails,
