@@ -41,15 +41,25 @@ deny contains lib.finding(p.arn, msg) if {
 }
 
 # full_access holds for a principal that holds AWSCloudTrail_FullAccess (a user directly or
-# through a group), found by name as the snapshot keys users and roles: only the principals the
-# builtin lists are looked up, not every user and role of every account.
+# through a group): only the principals the builtin lists are looked up, not every user and
+# role of every account.
 full_access(p) if {
 	p.kind == "Role"
-	iam.holds_full_access(input.accounts[p.account].Iam.Roles[p.name])
+	iam.holds_full_access(entity(p, "Roles"))
 }
 
 full_access(p) if {
 	p.kind == "User"
 	details := input.accounts[p.account].Iam
-	count(iam.full_access_ways(details.Users[p.name], iam.full_access_groups(details))) > 0
+	iam.user_holds_full_access(entity(p, "Users"), iam.full_access_groups(details))
+}
+
+# entity is a listed principal's user or role in the snapshot: under its name, as collected
+# snapshots key them, else (a hand-written snapshot keyed otherwise) by its ARN.
+entity(p, kind) := e if {
+	e := input.accounts[p.account].Iam[kind][p.name]
+	e.Arn == p.arn
+} else := e if {
+	some e in input.accounts[p.account].Iam[kind]
+	e.Arn == p.arn
 }

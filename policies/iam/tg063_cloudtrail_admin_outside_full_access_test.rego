@@ -173,3 +173,12 @@ test_allow_full_access_holder_through_group_or_directly if {
 	plain := {"GroupPolicyList": [], "AttachedManagedPolicies": [{"PolicyName": admin.PolicyName, "PolicyArn": admin.Arn}]}
 	count(findings({"Users": {"bob": through}, "Groups": {"ct": plain}})) == 1
 }
+
+# A snapshot written by hand may key a user by something other than its name: the holder is
+# still found, by its ARN.
+test_allow_full_access_holder_keyed_other_than_by_name if {
+	attached := [{"PolicyName": p.PolicyName, "PolicyArn": p.Arn} | some p in [full_access, admin]]
+	bob := {"UserName": "bob", "Arn": "arn:aws:iam::111111111111:user/bob", "GroupList": [], "AttachedManagedPolicies": attached}
+	count(findings({"Users": {"u1": bob}})) == 0
+	count(findings({"Roles": {"r1": role("ct", [full_access, admin])}})) == 0
+}

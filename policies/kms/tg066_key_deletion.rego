@@ -7,9 +7,9 @@
 #   actions to anyone or another account is reported on the key; a principal of the key's
 #   account holds them through a statement naming it, or through its identity policies when the
 #   key policy delegates to IAM (the "Enable IAM User Permissions" statement), explicit Deny and
-#   permissions boundaries applied; a principal of another collected account that the key
-#   policy grants to (by name or through its account) holds them when its own policies allow
-#   them too. Principals listed in `cloudtrail_admins` are allowed.
+#   permissions boundaries applied. AWS refuses these actions to principals of other accounts
+#   whatever the key policy says, so a grant of them to another account is not reported.
+#   Principals listed in `cloudtrail_admins` are allowed.
 # custom:
 #   id: TG066
 #   severity: medium

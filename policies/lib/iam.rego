@@ -44,10 +44,20 @@ full_access_ways(user, groups) := direct | through if {
 # For one user; over many, see full_access_ways.
 full_access_via(iam, user) := full_access_ways(user, full_access_groups(iam))
 
+# user_holds_full_access holds for a user who holds the policy, directly or through one of
+# `groups` (the account's full_access_groups): full_access_ways without naming the ways, for
+# rules that only ask whether (naming them costs a set and a sprintf per user).
+user_holds_full_access(user, _) if holds_full_access(user)
+
+user_holds_full_access(user, groups) if {
+	some g in object.get(user, "GroupList", [])
+	g in groups
+}
+
 # full_access_holders are the ARNs of an account's users (directly or through groups) and roles
 # that hold the policy.
 full_access_holders(iam) := users | roles if {
 	groups := full_access_groups(iam)
-	users := {user.Arn | some user in object.get(iam, "Users", {}); count(full_access_ways(user, groups)) > 0}
+	users := {user.Arn | some user in object.get(iam, "Users", {}); user_holds_full_access(user, groups)}
 	roles := {role.Arn | some role in object.get(iam, "Roles", {}); holds_full_access(role)}
 }

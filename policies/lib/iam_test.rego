@@ -51,3 +51,11 @@ test_full_access_holders if {
 	}
 	iam.full_access_holders({}) == set()
 }
+
+# user_holds_full_access is whether full_access_ways names any way.
+test_user_holds_full_access_when_full_access_ways_names_a_way if {
+	groups := iam.full_access_groups(details)
+	holders := {name | some name, user in details.Users; iam.user_holds_full_access(user, groups)}
+	holders == {name | some name, user in details.Users; count(iam.full_access_ways(user, groups)) > 0}
+	holders == {"alice", "bob"}
+}

@@ -119,7 +119,12 @@ outside_grants(doc, asked, owner) := [g |
 	st.Effect == "Allow"
 	who := policy.outsiders(st, owner, data.trailguard.params.trusted_accounts)
 	count(who) > 0
-	granted := sort({r.action | some r in asked; policy.covers_action(st, r.action); policy.covers_resource(st, r.resource)})
+	granted := sort({r.action |
+		some r in asked
+		policy.covers_action(st, r.action)
+		policy.covers_resource(st, r.resource)
+		reaches(who, r.action)
+	})
 	count(granted) > 0
 	g := {
 		"statement": policy.statement_name(st, i),
@@ -128,6 +133,14 @@ outside_grants(doc, asked, owner) := [g |
 		"conditions": sort(policy.unknown_condition_keys(st, {"aws:securetransport": true})),
 	}
 ]
+
+# reaches holds when a grant to `who` (outsiders' names) can be used for the action: a grant to
+# anyone also reaches the owner's own principals; one to another account only where AWS lets
+# the action cross accounts (kms:DisableKey, kms:ScheduleKeyDeletion and the bucket policy
+# operations do not: trailguard.iam.works_across_accounts).
+reaches(who, _) if "anyone" in who
+
+reaches(_, action) if trailguard.iam.works_across_accounts(action)
 
 # conditional_note is the message suffix for open conditions.
 conditional_note(conditions) := "" if {

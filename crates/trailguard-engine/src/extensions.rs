@@ -94,6 +94,17 @@ pub(crate) fn register(
             Value::from_json_str(&answer.to_string())
         }),
     )?;
+    add(
+        engine,
+        "trailguard.iam.works_across_accounts",
+        1,
+        Box::new(|args: Vec<Value>| match args.first() {
+            Some(Value::String(action)) => {
+                Ok(Value::Bool(trailguard_iam::works_across_accounts(action)))
+            }
+            _ => anyhow::bail!("trailguard.iam.works_across_accounts takes an action, a string"),
+        }),
+    )?;
     // IAM's wildcard matching, the one implementation every policy uses (crate trailguard-iam).
     type Matcher = fn(&str, &str) -> bool;
     let matchers: [(&str, Matcher); 2] = [

@@ -174,6 +174,55 @@ pub fn rcps_apply_to(action: &str) -> bool {
         .any(|known| known.eq_ignore_ascii_case(service))
 }
 
+/// Actions only a principal of the resource's own account can perform, whatever any policy
+/// grants to another account, from the services' API references:
+/// - KMS key management: every operation documented "Cross-account use: No. You cannot perform
+///   this operation on a KMS key in a different AWS account" (only the cryptographic
+///   operations, `DescribeKey`, `GetPublicKey`, the grant operations and
+///   `GetKeyRotationStatus` work across accounts);
+/// - S3's bucket policy operations: a caller outside the bucket owner's account gets
+///   "405 Method Not Allowed" from `GetBucketPolicy`, `PutBucketPolicy` and
+///   `DeleteBucketPolicy`, whatever its permissions.
+///
+/// An action not listed is taken to work across accounts when both sides allow it: an unknown
+/// action is answered as possible, never as impossible.
+pub const SAME_ACCOUNT_ONLY: &[&str] = &[
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DeleteImportedKeyMaterial",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetParametersForImport",
+    "kms:ImportKeyMaterial",
+    "kms:ListKeyPolicies",
+    "kms:ListKeyRotations",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:ReplicateKey",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+    "kms:UpdatePrimaryRegion",
+    "s3:DeleteBucketPolicy",
+    "s3:GetBucketPolicy",
+    "s3:PutBucketPolicy",
+];
+
+/// Whether a principal of another account can ever perform `action` ([`SAME_ACCOUNT_ONLY`]):
+/// `kms:Decrypt` yes, `kms:DisableKey` no.
+pub fn works_across_accounts(action: &str) -> bool {
+    !SAME_ACCOUNT_ONLY
+        .iter()
+        .any(|only| only.eq_ignore_ascii_case(action))
+}
+
 /// A decision's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -366,6 +415,8 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         }
     };
     let same_account = principal.account == request.resource_account;
+    // Across accounts, some actions are refused whatever the policies grant.
+    let across = same_account || works_across_accounts(request.action);
     let within_boundary = identity.clone().and(boundary.clone());
     let key = matches!(policies.resource, ResourcePolicy::Key(_));
     let (granted, resource_grants) = match &policies.resource {
@@ -386,8 +437,10 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
             (
                 if same_account && !key {
                     within_boundary.or(unknown)
-                } else {
+                } else if across {
                     unknown.and(within_boundary)
+                } else {
+                    Truth::No
                 },
                 Applying::default(),
             )
@@ -405,8 +458,10 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
                 } else {
                     direct.or(within_boundary)
                 }
-            } else {
+            } else if across {
                 direct.or(account).and(within_boundary)
+            } else {
+                Truth::No
             };
             (granted, applying)
         }

@@ -55,8 +55,9 @@ mod wildcard;
 
 pub use condition::{Condition, Context, Operator, SetOperator};
 pub use evaluate::{
-    decide, rcps_apply_to, Decision, Known, OrgLevels, Policies, Principal, PrincipalKind, Request,
-    ResourcePolicy, Source, StatementRef, Verdict, RCP_SERVICES, UNREAD_RCPS, UNREAD_SCPS,
+    decide, rcps_apply_to, works_across_accounts, Decision, Known, OrgLevels, Policies, Principal,
+    PrincipalKind, Request, ResourcePolicy, Source, StatementRef, Verdict, RCP_SERVICES,
+    SAME_ACCOUNT_ONLY, UNREAD_RCPS, UNREAD_SCPS,
 };
 pub use json::{Json, Kind};
 pub use policy::{Effect, Patterns, Policy, PolicyError, PrincipalSet, Principals, Statement};

@@ -523,7 +523,9 @@ impl SnapshotIndex {
         }
         // Across accounts only a resource policy that was read can grant: one that was not is
         // a gap of its own (TG090), not a finding about every principal of every account.
-        if let Some((_, Have::Is(_))) = policy {
+        // Some actions never work across accounts: no one of another account is asked then.
+        let across = !prefilter || crate::evaluate::works_across_accounts(action);
+        if let (Some((_, Have::Is(_))), true) = (policy, across) {
             let others: Vec<(&String, &AccountIam)> = match (prefilter, named.accounts()) {
                 (true, Some(ids)) => ids
                     .into_iter()

@@ -177,21 +177,53 @@ fn a_trail_is_never_granted_across_accounts() {
 }
 
 #[test]
-fn a_key_policy_granting_another_account_lets_its_principals_whose_policies_allow() {
+fn a_key_policy_granting_another_account_lets_its_principals_use_the_key_not_manage_it() {
     let s = snapshot(
         Value::Null,
-        grant(&format!("arn:aws:iam::{OTHER}:root"), "kms:DisableKey", "*"),
+        grant(&format!("arn:aws:iam::{OTHER}:root"), "kms:*", "*"),
     );
     // The key policy does not delegate to its own account: only the other account's
-    // principals hold the key.
+    // principals may use the key.
     assert_eq!(
-        listed(&s, "kms:DisableKey", KEY),
+        listed(&s, "kms:Decrypt", KEY),
         [
             "222222222222/admin Allow",
             "222222222222/opaque Conditional"
         ]
     );
+    // Disabling or deleting a key is never possible from another account ("Cross-account use:
+    // No" in the KMS API reference), whatever the key policy grants.
+    assert!(listed(&s, "kms:DisableKey", KEY).is_empty());
     assert!(listed(&s, "kms:ScheduleKeyDeletion", KEY).is_empty());
+}
+
+#[test]
+fn a_bucket_policy_cannot_be_replaced_or_deleted_from_another_account() {
+    let s = snapshot(grant(OTHER, "s3:*", "*"), Value::Null);
+    let others = |action: &str, resource: &str| -> Vec<String> {
+        listed(&s, action, resource)
+            .into_iter()
+            .filter(|p| p.starts_with(OTHER))
+            .collect()
+    };
+    // S3 answers 405 to a caller outside the bucket owner's account.
+    assert!(others("s3:PutBucketPolicy", "arn:aws:s3:::logs").is_empty());
+    assert!(others("s3:DeleteBucketPolicy", "arn:aws:s3:::logs").is_empty());
+    // Deleting the objects, or the bucket, is not refused that way.
+    assert_eq!(
+        others("s3:DeleteObject", LOG),
+        [
+            "222222222222/admin Allow",
+            "222222222222/opaque Conditional"
+        ]
+    );
+    assert_eq!(
+        others("s3:DeleteBucket", "arn:aws:s3:::logs"),
+        [
+            "222222222222/admin Allow",
+            "222222222222/opaque Conditional"
+        ]
+    );
 }
 
 #[test]
