@@ -19,12 +19,13 @@ import data.trailguard.lib
 import data.trailguard.lib.iam
 import rego.v1
 
-deny contains lib.finding(user.Arn, msg) if {
-	some account, a in input.accounts
-	some user in object.get(iam.details(a), "Users", {})
-	iam.attached_directly(user)
+deny contains lib.finding(h.arn, msg) if {
+	some account, holders in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some h in holders
+	h.kind == "User"
+	"directly" in h.ways
 	msg := sprintf(
 		"User %s in account %s has AWSCloudTrail_FullAccess attached directly, so its own credentials can stop or delete the trail",
-		[user.UserName, account],
+		[h.name, account],
 	)
 }

@@ -18,16 +18,13 @@ import data.trailguard.lib
 import data.trailguard.lib.iam
 import rego.v1
 
-deny contains lib.finding(user.Arn, msg) if {
-	some account, a in input.accounts
-	details := iam.details(a)
-	groups := iam.full_access_groups(details) # once per account, not once per user
-	some user in object.get(details, "Users", {})
-	user.MFADevices == [] # read, and none: an unread MFA list is left to TG090
-	ways := iam.full_access_ways(user, groups)
-	count(ways) > 0
+deny contains lib.finding(h.arn, msg) if {
+	some account, holders in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some h in holders
+	h.kind == "User"
+	input.accounts[account].Iam.Users[h.key].MFADevices == [] # read, and none: an unread MFA list is left to TG090
 	msg := sprintf(
 		"User %s in account %s holds AWSCloudTrail_FullAccess (%s) and has no MFA device",
-		[user.UserName, account, concat(", ", sort(ways))],
+		[h.name, account, concat(", ", h.ways)],
 	)
 }

@@ -20,8 +20,8 @@ import data.trailguard.lib.params
 import rego.v1
 
 deny contains lib.finding(lib.account_resource(account), msg) if {
-	some account, a in input.accounts
-	holders := iam.full_access_holders(iam.details(a))
+	some account, found in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	holders := {h.arn | some h in found}
 	count(holders) > params.max_full_access_holders
 	msg := sprintf(
 		"%d principals in account %s hold AWSCloudTrail_FullAccess, more than the %d allowed: %s",

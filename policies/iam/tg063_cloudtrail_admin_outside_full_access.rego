@@ -32,7 +32,7 @@ import rego.v1
 
 deny contains lib.finding(p.arn, msg) if {
 	some p in trailguard.iam.holders(input, sensitive.trail_requests)
-	not full_access(p)
+	not p.arn in full_access
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
 	msg := sprintf("%s can stop, delete or reconfigure trail%s %s (%s) without holding AWSCloudTrail_FullAccess, granted by %s%s%s", [
@@ -40,26 +40,9 @@ deny contains lib.finding(p.arn, msg) if {
 	])
 }
 
-# full_access holds for a principal that holds AWSCloudTrail_FullAccess (a user directly or
-# through a group): only the principals the builtin lists are looked up, not every user and
-# role of every account.
-full_access(p) if {
-	p.kind == "Role"
-	iam.holds_full_access(entity(p, "Roles"))
-}
-
-full_access(p) if {
-	p.kind == "User"
-	details := input.accounts[p.account].Iam
-	iam.user_holds_full_access(entity(p, "Users"), iam.full_access_groups(details))
-}
-
-# entity is a listed principal's user or role in the snapshot: under its name, as collected
-# snapshots key them, else (a hand-written snapshot keyed otherwise) by its ARN.
-entity(p, kind) := e if {
-	e := input.accounts[p.account].Iam[kind][p.name]
-	e.Arn == p.arn
-} else := e if {
-	some e in input.accounts[p.account].Iam[kind]
-	e.Arn == p.arn
+# full_access are the ARNs of the principals that hold AWSCloudTrail_FullAccess (users directly or
+# through a group, roles), in every account.
+full_access := {h.arn |
+	some _, found in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some h in found
 }

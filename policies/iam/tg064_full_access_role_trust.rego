@@ -23,9 +23,10 @@ import data.trailguard.lib.policy
 import rego.v1
 
 deny contains lib.finding(role.Arn, msg) if {
-	some account, a in input.accounts
-	some role in object.get(iam.details(a), "Roles", {})
-	iam.holds_full_access(role)
+	some account, holders in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some h in holders
+	h.kind == "Role"
+	role := input.accounts[account].Iam.Roles[h.key]
 	some i, st in policy.statements(role.AssumeRolePolicyDocument)
 	st.Effect == "Allow"
 	policy.covers_action(st, "sts:AssumeRole")

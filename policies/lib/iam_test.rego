@@ -3,14 +3,18 @@ package trailguard.lib_iam_test
 import data.trailguard.lib.iam
 import rego.v1
 
-full_access := {"PolicyName": "AWSCloudTrail_FullAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"}
+full_access := {"PolicyName": "AWSCloudTrail_FullAccess", "PolicyArn": iam.full_access_arn}
+
+user(name, policies, groups) := {"UserName": name, "Arn": sprintf("arn:aws:iam::111111111111:user/%s", [name]), "AttachedManagedPolicies": policies, "GroupList": groups}
+
+role(name, policies) := {"RoleName": name, "Arn": sprintf("arn:aws:iam::111111111111:role/%s", [name]), "AttachedManagedPolicies": policies}
 
 details := {
 	"Users": {
-		"alice": {"Arn": "arn:aws:iam::111111111111:user/alice", "AttachedManagedPolicies": [full_access], "GroupList": ["admins", "devs"]},
-		"bob": {"Arn": "arn:aws:iam::111111111111:user/bob", "AttachedManagedPolicies": [], "GroupList": ["devs", "ops"]},
-		"carol": {"Arn": "arn:aws:iam::111111111111:user/carol", "AttachedManagedPolicies": [], "GroupList": ["devs"]},
-		"dan": {"Arn": "arn:aws:iam::111111111111:user/dan"},
+		"alice": user("alice", [full_access], ["admins", "devs"]),
+		"bob": user("bob", [], ["devs", "ops"]),
+		"carol": user("carol", [], ["devs"]),
+		"dan": {"UserName": "dan", "Arn": "arn:aws:iam::111111111111:user/dan"},
 	},
 	"Groups": {
 		"admins": {"AttachedManagedPolicies": [full_access]},
@@ -18,44 +22,18 @@ details := {
 		"ops": {"AttachedManagedPolicies": [full_access]},
 	},
 	"Roles": {
-		"deployer": {"Arn": "arn:aws:iam::111111111111:role/deployer", "AttachedManagedPolicies": [full_access]},
-		"reader": {"Arn": "arn:aws:iam::111111111111:role/reader", "AttachedManagedPolicies": []},
+		"deployer": role("deployer", [full_access]),
+		"reader": role("reader", []),
 	},
 }
 
-test_full_access_groups if {
-	iam.full_access_groups(details) == {"admins", "ops"}
-	iam.full_access_groups({}) == set()
-}
-
-test_full_access_ways_with_the_accounts_groups if {
-	groups := iam.full_access_groups(details)
-	iam.full_access_ways(details.Users.alice, groups) == {"directly", "through group admins"}
-	iam.full_access_ways(details.Users.bob, groups) == {"through group ops"}
-	iam.full_access_ways(details.Users.carol, groups) == set()
-	iam.full_access_ways(details.Users.dan, groups) == set()
-}
-
-# full_access_via (one user) and full_access_ways (the groups computed once) agree.
-test_full_access_via_is_full_access_ways if {
-	every name, user in details.Users {
-		iam.full_access_via(details, user) == iam.full_access_ways(user, iam.full_access_groups(details))
-	}
-}
-
-test_full_access_holders if {
-	iam.full_access_holders(details) == {
-		"arn:aws:iam::111111111111:user/alice",
-		"arn:aws:iam::111111111111:user/bob",
-		"arn:aws:iam::111111111111:role/deployer",
-	}
-	iam.full_access_holders({}) == set()
-}
-
-# user_holds_full_access is whether full_access_ways names any way.
-test_user_holds_full_access_when_full_access_ways_names_a_way if {
-	groups := iam.full_access_groups(details)
-	holders := {name | some name, user in details.Users; iam.user_holds_full_access(user, groups)}
-	holders == {name | some name, user in details.Users; count(iam.full_access_ways(user, groups)) > 0}
-	holders == {"alice", "bob"}
+# The holders of AWSCloudTrail_FullAccess, as the rules TG060-TG064 ask for them.
+test_full_access_holders_by_account if {
+	holders := trailguard.iam.policy_holders({"accounts": {"111111111111": {"Iam": details}, "222222222222": {"Iam": null}}}, iam.full_access_arn)
+	holders == {"111111111111": [
+		{"arn": "arn:aws:iam::111111111111:user/alice", "kind": "User", "name": "alice", "key": "alice", "ways": ["directly", "through group admins"]},
+		{"arn": "arn:aws:iam::111111111111:user/bob", "kind": "User", "name": "bob", "key": "bob", "ways": ["through group ops"]},
+		{"arn": "arn:aws:iam::111111111111:role/deployer", "kind": "Role", "name": "deployer", "key": "deployer", "ways": ["directly"]},
+	]}
+	trailguard.iam.policy_holders({"accounts": {}}, iam.full_access_arn) == {}
 }

@@ -96,6 +96,15 @@ pub(crate) fn register(
     )?;
     add(
         engine,
+        "trailguard.iam.policy_holders",
+        2,
+        Box::new(|args: Vec<Value>| {
+            crate::iam::policy_holders(&args)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.policy_holders: {e}"))
+        }),
+    )?;
+    add(
+        engine,
         "trailguard.iam.works_across_accounts",
         1,
         Box::new(|args: Vec<Value>| match args.first() {

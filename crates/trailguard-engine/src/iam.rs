@@ -169,6 +169,36 @@ impl IamIndexes {
     }
 }
 
+/// The builtin `trailguard.iam.policy_holders(input, policy_arn)`: the users and roles that
+/// hold a managed policy, by account: `{ACCOUNT: [{"arn", "kind", "name", "key", "ways"}]}`,
+/// `key` the principal's key in the account's `Users` or `Roles`, `ways` `"directly"` and
+/// `"through group NAME"`; accounts where no one holds it are left out.
+pub(crate) fn policy_holders(args: &[Value]) -> anyhow::Result<Value> {
+    let [input, Value::String(policy_arn)] = args else {
+        anyhow::bail!("takes two arguments: input and a policy ARN (a string)");
+    };
+    if input.as_object().is_err() {
+        anyhow::bail!("input must be a snapshot (an object)");
+    }
+    let mut by_account: std::collections::BTreeMap<&str, Vec<serde_json::Value>> =
+        std::collections::BTreeMap::new();
+    for holder in trailguard_iam::policy_holders(input, policy_arn)? {
+        let ways: Vec<String> = holder
+            .ways
+            .iter()
+            .map(trailguard_iam::Way::describe)
+            .collect();
+        by_account
+            .entry(holder.account)
+            .or_default()
+            .push(serde_json::json!({
+                "arn": holder.arn, "kind": format!("{:?}", holder.kind), "name": holder.name,
+                "key": holder.key, "ways": ways,
+            }));
+    }
+    Value::from_json_str(&serde_json::json!(by_account).to_string())
+}
+
 /// The fields of a JSON object.
 type Fields = serde_json::Map<String, serde_json::Value>;
 

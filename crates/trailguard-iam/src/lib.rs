@@ -44,6 +44,7 @@
 
 mod condition;
 mod evaluate;
+mod holders;
 mod json;
 mod parallel;
 mod policy;
@@ -59,6 +60,7 @@ pub use evaluate::{
     PrincipalKind, Request, ResourcePolicy, Source, StatementRef, Verdict, RCP_SERVICES,
     SAME_ACCOUNT_ONLY, UNREAD_RCPS, UNREAD_SCPS,
 };
+pub use holders::{policy_holders, Holder, Way};
 pub use json::{Json, Kind};
 pub use policy::{Effect, Patterns, Policy, PolicyError, PrincipalSet, Principals, Statement};
 pub use question::{answer, ask, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RESOURCE};

@@ -48,7 +48,7 @@ pub enum IndexError {
     },
 }
 
-fn field_error(at: &str, message: impl Into<String>) -> IndexError {
+pub(crate) fn field_error(at: &str, message: impl Into<String>) -> IndexError {
     IndexError::Field {
         at: at.to_string(),
         message: message.into(),
@@ -636,7 +636,10 @@ impl Ask<'_> {
 /// The entries of an object field (`accounts`, `Roles`); none when the field is absent.
 /// Each entry must be an object itself: one that is not (`"accounts": {"1...": 5}`) would
 /// otherwise read as an entry with nothing in it, and answer nothing.
-fn entries<'a, J: Json>(parent: &'a J, field: &str) -> Result<Vec<(&'a str, &'a J)>, IndexError> {
+pub(crate) fn entries<'a, J: Json>(
+    parent: &'a J,
+    field: &str,
+) -> Result<Vec<(&'a str, &'a J)>, IndexError> {
     let found: Vec<(&str, &J)> = match parent.get_field(field) {
         None => Vec::new(),
         Some(map) => match map.kind() {
@@ -652,7 +655,11 @@ fn entries<'a, J: Json>(parent: &'a J, field: &str) -> Result<Vec<(&'a str, &'a 
 }
 
 /// A string field, required.
-fn text<'a, J: Json>(at: &str, value: &'a J, field: &str) -> Result<&'a str, IndexError> {
+pub(crate) fn text<'a, J: Json>(
+    at: &str,
+    value: &'a J,
+    field: &str,
+) -> Result<&'a str, IndexError> {
     value
         .get_field(field)
         .and_then(Json::as_text)
@@ -660,7 +667,11 @@ fn text<'a, J: Json>(at: &str, value: &'a J, field: &str) -> Result<&'a str, Ind
 }
 
 /// A list field; empty when absent.
-fn list<'a, J: Json>(at: &str, value: &'a J, field: &str) -> Result<Vec<&'a J>, IndexError> {
+pub(crate) fn list<'a, J: Json>(
+    at: &str,
+    value: &'a J,
+    field: &str,
+) -> Result<Vec<&'a J>, IndexError> {
     match value.get_field(field) {
         None => Ok(Vec::new()),
         Some(items) => match items.kind() {
