@@ -509,15 +509,9 @@ impl SnapshotIndex {
         };
         let mut powers = Vec::new();
         if let Some(account) = owner_account {
-            let allowing = account.allowing(action);
-            let asked = Asked {
-                action,
-                resource,
-                allowing: &allowing,
-            };
             ask.principals(
                 account,
-                |entry| !prefilter || entry.may_be_allowed(&asked, &named),
+                |entry, asked| !prefilter || entry.may_be_allowed(asked, &named),
                 &mut powers,
             );
         }
@@ -538,18 +532,12 @@ impl SnapshotIndex {
                     continue;
                 }
                 let whole_account = named.names_account(id);
-                let allowing = account.allowing(action);
-                let asked = Asked {
-                    action,
-                    resource,
-                    allowing: &allowing,
-                };
                 ask.principals(
                     account,
-                    |entry| {
+                    |entry, asked| {
                         !prefilter
                             || ((whole_account || named.names(&entry.principal.arn))
-                                && entry.identity_may_allow(&asked))
+                                && entry.identity_may_allow(asked))
                     },
                     &mut powers,
                 );
@@ -585,17 +573,28 @@ struct Ask<'a> {
 }
 
 impl Ask<'_> {
-    /// Decides the request for the principals of `account` that `consider` keeps, adding those
-    /// allowed or conditionally allowed to `powers`. They are bound by their account's SCPs.
+    /// Decides the request for the principals of `account` that `consider` keeps (given the
+    /// request as the prefilter sees it in that account), adding those allowed or
+    /// conditionally allowed to `powers`. They are bound by their account's SCPs.
     fn principals<'i>(
         &self,
         account: &'i AccountIam,
-        consider: impl Fn(&Entry) -> bool,
+        consider: impl Fn(&Entry, &Asked<'_>) -> bool,
         powers: &mut Vec<Power<'i>>,
     ) {
+        let allowing = account.allowing(self.action);
+        let asked = Asked {
+            action: self.action,
+            resource: self.resource,
+            allowing: &allowing,
+        };
         let scp_sources = account.guardrails.scps.sources();
         let scps = account.guardrails.scps.known(&scp_sources, UNREAD_SCPS);
-        for entry in account.entries.iter().filter(|entry| consider(entry)) {
+        for entry in account
+            .entries
+            .iter()
+            .filter(|entry| consider(entry, &asked))
+        {
             let identity: Vec<Source<'_>> =
                 entry.identity.iter().map(|n| source(&n.named)).collect();
             let decision = decide(

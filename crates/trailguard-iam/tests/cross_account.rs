@@ -80,6 +80,17 @@ fn listed(snapshot: &Value, action: &str, resource: &str) -> Vec<String> {
         .collect()
 }
 
+/// The decision for the other account's admin, which must be listed.
+fn other_admin(snapshot: &Value, action: &str, resource: &str) -> Decision {
+    let index = SnapshotIndex::new(snapshot).unwrap();
+    let powers = index.principals_that_can(action, resource);
+    let admin = powers
+        .iter()
+        .find(|p| p.entry.principal.arn == "arn:aws:iam::222222222222:role/admin")
+        .unwrap();
+    admin.decision.clone()
+}
+
 #[test]
 fn a_bucket_policy_naming_another_account_lets_its_principals_whose_policies_allow() {
     let s = snapshot(
@@ -116,14 +127,8 @@ fn the_grant_names_the_statements_of_both_sides() {
         grant(OTHER, "s3:DeleteObject", "arn:aws:s3:::logs/*"),
         Value::Null,
     );
-    let index = SnapshotIndex::new(&s).unwrap();
-    let powers = index.principals_that_can("s3:DeleteObject", LOG);
-    let other = powers
-        .iter()
-        .find(|p| p.entry.principal.arn == "arn:aws:iam::222222222222:role/admin")
-        .unwrap();
+    let other = other_admin(&s, "s3:DeleteObject", LOG);
     let grants: Vec<(&str, Option<&str>)> = other
-        .decision
         .grants
         .iter()
         .map(|g| (g.policy.as_str(), g.sid.as_deref()))
@@ -319,15 +324,7 @@ fn the_resource_accounts_unread_rcps_hold_the_answer_unless_they_deny() {
         .as_object_mut()
         .unwrap()
         .remove("ResourceControlPolicies");
-    let index = SnapshotIndex::new(&s).unwrap();
-    let powers = index.principals_that_can("s3:DeleteObject", LOG);
-    let other = powers
-        .iter()
-        .find(|p| p.entry.principal.arn == "arn:aws:iam::222222222222:role/admin")
-        .unwrap();
-    assert_eq!(other.decision.verdict, Verdict::Allow);
-    assert_eq!(
-        other.decision.unless.iter().collect::<Vec<_>>(),
-        [UNREAD_RCPS]
-    );
+    let other = other_admin(&s, "s3:DeleteObject", LOG);
+    assert_eq!(other.verdict, Verdict::Allow);
+    assert_eq!(other.unless.iter().collect::<Vec<_>>(), [UNREAD_RCPS]);
 }
