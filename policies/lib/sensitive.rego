@@ -30,9 +30,9 @@ bucket_actions := ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketPoli
 # key_actions make everything the key encrypted unreadable.
 key_actions := ["kms:DisableKey", "kms:ScheduleKeyDeletion"]
 
-# request is one sensitive request: `topic` is "trail", "bucket" or "key" (the rule that asks),
-# `name` how the resource is called in a message.
-request(topic, action, resource, name) := {"topic": topic, "action": action, "resource": resource, "name": name}
+# request is one sensitive request, as trailguard.iam.holders takes it: `name` is how the
+# resource is called in a message.
+request(action, resource, name) := {"action": action, "resource": resource, "name": name}
 
 # trail_requests, bucket_requests and key_requests are the sensitive requests on what the
 # collected accounts own: their trails; their log buckets (each bucket, and a log object under
@@ -43,7 +43,7 @@ trail_requests := [r |
 	some arn, trail in input.trails
 	input.accounts[trail.AccountId]
 	some action in trail_actions
-	r := request("trail", action, arn, trail.Name)
+	r := request(action, arn, trail.Name)
 ]
 
 bucket_requests := [r |
@@ -74,15 +74,15 @@ owned_trail_keys contains arn if {
 # this function, called from a rule of another package under `with input as`, regorus gave an
 # empty trails_by_bucket (a TG065 test caught it), so the function reads no rule.
 bucket_requests_for(name, writers) := array.concat(
-	[request("bucket", action, log_object(name, input.trails[arn]), name) |
+	[request(action, log_object(name, input.trails[arn]), name) |
 		some arn in writers
 		some action in object_actions
 	],
-	[request("bucket", action, sprintf("arn:aws:s3:::%s", [name]), name) | some action in bucket_actions],
+	[request(action, sprintf("arn:aws:s3:::%s", [name]), name) | some action in bucket_actions],
 )
 
 # key_requests_for are the sensitive requests on one trail key.
-key_requests_for(arn) := [request("key", action, arn, arn) | some action in key_actions]
+key_requests_for(arn) := [request(action, arn, arn) | some action in key_actions]
 
 # log_object is the ARN of a log file the trail delivers (under its prefix, AWSLogs/ACCOUNT/).
 log_object(name, trail) := sprintf("arn:aws:s3:::%s/%sAWSLogs/%s/CloudTrail/%s/log.json.gz", [

@@ -29,8 +29,9 @@ import data.trailguard.lib.sensitive
 import data.trailguard.lib.trails_by_bucket
 import rego.v1
 
-# Principals of a log bucket's account that may destroy its logs (delete a log object, the bucket
-# or its policy): their identity policies and the bucket policy decide.
+# Principals that may destroy a log bucket's logs (delete a log object, the bucket or its
+# policy): those of its account, and of other collected accounts its policy grants to; their
+# identity policies and the bucket policy decide.
 deny contains lib.finding(p.arn, msg) if {
 	some p in trailguard.iam.holders(input, sensitive.bucket_requests)
 	not holders.exempt(p.arn)

@@ -415,11 +415,13 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         }
     };
     let same_account = principal.account == request.resource_account;
-    // Across accounts, some actions are refused whatever the policies grant.
-    let across = same_account || works_across_accounts(request.action);
     let within_boundary = identity.clone().and(boundary.clone());
     let key = matches!(policies.resource, ResourcePolicy::Key(_));
     let (granted, resource_grants) = match &policies.resource {
+        // Across accounts, some actions are refused whatever the policies grant.
+        _ if !same_account && !works_across_accounts(request.action) => {
+            (Truth::No, Applying::default())
+        }
         // No resource policy: identity policies grant, within the account only.
         ResourcePolicy::None
         | ResourcePolicy::Resource(Known::None)
@@ -437,10 +439,8 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
             (
                 if same_account && !key {
                     within_boundary.or(unknown)
-                } else if across {
-                    unknown.and(within_boundary)
                 } else {
-                    Truth::No
+                    unknown.and(within_boundary)
                 },
                 Applying::default(),
             )
@@ -458,10 +458,8 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
                 } else {
                     direct.or(within_boundary)
                 }
-            } else if across {
-                direct.or(account).and(within_boundary)
             } else {
-                Truth::No
+                direct.or(account).and(within_boundary)
             };
             (granted, applying)
         }
