@@ -9,6 +9,8 @@
 //!   be stopped), and a width past 2^32 overflowed its counter.
 //! - `trailguard.iam.decide(question)` answers one IAM request under AWS's evaluation logic
 //!   (crate `trailguard-iam`; the question and answer are documented in policies/README.md).
+//! - `trailguard.logs.*` and `trailguard.events.*` match CloudWatch Logs filter patterns and
+//!   EventBridge event patterns (crate::patterns).
 //! - `time.add_date`, `time.clock`, `time.date`, `time.diff`, `time.format` and `time.weekday`
 //!   refuse a time zone other than UTC: `"Local"` reads the scanner's `TZ`, which would make
 //!   findings depend on the machine that ran the scan. UTC calls go to regorus's builtin.
@@ -181,7 +183,7 @@ pub(crate) fn register(
             }),
         )?;
     }
-    Ok(())
+    crate::patterns::register(engine)
 }
 
 /// The number of values `numbers.range(a, b)` (or `_step` with `step`) would build.

@@ -54,6 +54,7 @@ mod locate;
 mod machine_memory;
 mod metadata;
 mod params;
+mod patterns;
 mod rego;
 mod run;
 mod sandbox;

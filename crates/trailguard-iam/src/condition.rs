@@ -7,10 +7,10 @@
 //! guess. Operators trailguard does not evaluate (`Date*`, `IpAddress`, `Binary*`) are unknown in
 //! the same way unless their key is known absent.
 
-use crate::json::{Json, Kind};
 use crate::policy::strings;
 use crate::truth::Truth;
 use crate::wildcard::{arn_matches, glob};
+use crate::{Json, Kind};
 use std::collections::BTreeMap;
 
 /// What is known of a request's condition keys. Keys are compared ignoring case, as AWS does.

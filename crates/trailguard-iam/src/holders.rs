@@ -19,8 +19,8 @@
 //! ```
 
 use crate::evaluate::PrincipalKind;
-use crate::json::{Json, Kind};
 use crate::snapshot::{entries, field_error, list, text, IndexError};
+use crate::{Json, Kind};
 use std::collections::BTreeSet;
 
 /// How a principal holds the policy.

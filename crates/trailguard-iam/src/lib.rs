@@ -45,7 +45,6 @@
 mod condition;
 mod evaluate;
 mod holders;
-mod json;
 mod parallel;
 mod policy;
 mod question;
@@ -61,9 +60,9 @@ pub use evaluate::{
     SAME_ACCOUNT_ONLY, UNREAD_RCPS, UNREAD_SCPS,
 };
 pub use holders::{policy_holders, Holder, Way};
-pub use json::{Json, Kind};
 pub use policy::{Effect, Patterns, Policy, PolicyError, PrincipalSet, Principals, Statement};
 pub use question::{answer, ask, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RESOURCE};
 pub use snapshot::{Entry, IndexError, Power, SnapshotIndex};
+pub use trailguard_json::{Json, Kind};
 pub use truth::Truth;
 pub use wildcard::{action_matches, arn_matches, glob};

@@ -2,7 +2,7 @@
 //! and conditions, each element in the one form AWS accepts it in (a string or a list of them).
 
 use crate::condition::Condition;
-use crate::json::{Json, Kind};
+use crate::{Json, Kind};
 
 /// Why a policy document could not be read. AWS validates documents when they are saved, so
 /// these only arise from a snapshot edited by hand or a collector bug; either way the

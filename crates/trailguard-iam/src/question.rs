@@ -31,8 +31,8 @@ use crate::evaluate::{
     decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
     StatementRef, Verdict, UNREAD_RCPS, UNREAD_SCPS,
 };
-use crate::json::Json;
 use crate::policy::{Policy, PolicyError};
+use crate::Json;
 use serde_json::{json, Map, Value};
 
 /// Why a question could not be asked.

@@ -21,8 +21,8 @@ use crate::evaluate::{
     decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
     Verdict, UNREAD_RCPS, UNREAD_SCPS,
 };
-use crate::json::{Json, Kind};
 use crate::policy::{Effect, Policy, PolicyError, Principals};
+use crate::{Json, Kind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 

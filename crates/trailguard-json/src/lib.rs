@@ -1,11 +1,11 @@
-//! A read-only view of a JSON value ([`Json`]), so policies and the snapshot are read where they
-//! are: from `serde_json` values (questions, tests, the typed snapshot's policy documents) and
+//! A read-only view of a JSON value ([`Json`]), so IAM policies, the snapshot and the events
+//! patterns are matched against are read where they are: from `serde_json` values (questions, tests, the typed snapshot's policy documents) and
 //! from regorus values (the policy `input` the builtins are given), without copying one into
 //! the other. Copying the input's IAM into `serde_json` took longer than everything else an IAM
 //! rule does on a large organisation.
 //!
 //! ```
-//! use trailguard_iam::{Json, Kind};
+//! use trailguard_json::{Json, Kind};
 //!
 //! let serde = serde_json::json!({"Effect": "Allow", "Action": ["s3:*"]});
 //! let rego = regorus::Value::from_json_str(&serde.to_string()).unwrap();

@@ -1,0 +1,234 @@
+//! The pattern-matching builtins (crate `trailguard-patterns`), for the monitoring rules and any
+//! custom policy:
+//!
+//! - `trailguard.logs.matches(pattern, event)`: whether the CloudWatch Logs filter pattern
+//!   catches the log event (an object: a JSON message such as a CloudTrail record; or a string:
+//!   the message's text);
+//! - `trailguard.logs.pattern_error(pattern)`: `null` when the pattern can be judged, otherwise
+//!   why not (`"column 17: ..."`);
+//! - `trailguard.events.matches(pattern, event)`: whether the EventBridge event pattern (an
+//!   object, or its JSON text as the EventBridge API returns it) matches the event;
+//! - `trailguard.events.pattern_error(pattern)`: likewise.
+//!
+//! `matches` on a pattern that cannot be judged is an error naming the pattern, so a rule that
+//! forgot to ask `pattern_error` first stops with exit 2 instead of reporting a filter as
+//! catching nothing. Parsed patterns are kept (per engine, up to [`CACHED_PATTERNS`]) because a
+//! rule asks the same pattern about many events.
+
+use regorus::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use trailguard_patterns::events::EventPattern;
+use trailguard_patterns::logs::{FilterPattern, LogEvent};
+
+/// How many parsed patterns of each language an engine keeps before starting afresh.
+pub const CACHED_PATTERNS: usize = 4_096;
+
+/// Parsed patterns by their text, with the error for those that do not parse.
+type Cache<T> = Arc<Mutex<HashMap<String, Result<Arc<T>, String>>>>;
+
+fn parsed<T>(
+    cache: &Cache<T>,
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Arc<T>, String> {
+    // A poisoned lock only means another evaluation panicked while holding it; the map is
+    // still a valid cache (entries are inserted whole).
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(known) = map.get(text) {
+        return known.clone();
+    }
+    if map.len() >= CACHED_PATTERNS {
+        map.clear();
+    }
+    let result = parse(text).map(Arc::new);
+    map.insert(text.to_string(), result.clone());
+    result
+}
+
+fn parse_filter(text: &str) -> Result<FilterPattern, String> {
+    FilterPattern::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_event_pattern(text: &str) -> Result<EventPattern, String> {
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("the event pattern is not JSON: {e}"))?;
+    EventPattern::parse(&json).map_err(|e| e.to_string())
+}
+
+/// The text of an event-pattern argument: a string as given, an object as its JSON.
+fn event_pattern_text(name: &str, pattern: &Value) -> anyhow::Result<String> {
+    match pattern {
+        Value::String(text) => Ok(text.to_string()),
+        Value::Object(_) => pattern.to_json_str().map_err(|e| {
+            anyhow::anyhow!("{name}: the event pattern cannot be written as JSON: {e}")
+        }),
+        other => anyhow::bail!(
+            "{name} takes the event pattern as an object or its JSON text, not {}",
+            kind(other)
+        ),
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Set(_) => "a set",
+        Value::Object(_) => "an object",
+        Value::Undefined => "undefined",
+    }
+}
+
+fn two(name: &str, args: &[Value]) -> anyhow::Result<(Value, Value)> {
+    match args {
+        [a, b] => Ok((a.clone(), b.clone())),
+        _ => anyhow::bail!("{name} takes two arguments: a pattern and an event"),
+    }
+}
+
+/// Registers the builtins on `engine`.
+pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
+    let filters: Cache<FilterPattern> = Arc::default();
+    let rules: Cache<EventPattern> = Arc::default();
+    let mut add = |name: &str, nargs: u8, f: Box<dyn regorus::Extension>| {
+        engine
+            .add_extension(name.to_string(), nargs, f)
+            .map_err(|e| format!("cannot register {name}: {e}"))
+    };
+
+    let cache = filters.clone();
+    add(
+        "trailguard.logs.matches",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            const NAME: &str = "trailguard.logs.matches";
+            let (pattern, event) = two(NAME, &args)?;
+            let Value::String(text) = &pattern else {
+                anyhow::bail!(
+                    "{NAME} takes the filter pattern as a string, not {}",
+                    kind(&pattern)
+                );
+            };
+            let filter = parsed(&cache, text, parse_filter)
+                .map_err(|e| anyhow::anyhow!("{NAME}: filter pattern {text:?}: {e}"))?;
+            let matched = match &event {
+                Value::String(message) => filter.matches(&LogEvent::text(message)),
+                Value::Object(_) => filter.matches(&LogEvent::json(&event)),
+                other => anyhow::bail!(
+                    "{NAME} takes the log event as an object (a JSON message) or a string, not {}",
+                    kind(other)
+                ),
+            };
+            Ok(Value::Bool(matched))
+        }),
+    )?;
+    let cache = filters;
+    add(
+        "trailguard.logs.pattern_error",
+        1,
+        Box::new(move |args: Vec<Value>| {
+            const NAME: &str = "trailguard.logs.pattern_error";
+            let Some(Value::String(text)) = args.first() else {
+                anyhow::bail!("{NAME} takes the filter pattern, a string");
+            };
+            Ok(match parsed(&cache, text, parse_filter) {
+                Ok(_) => Value::Null,
+                Err(e) => Value::from(e),
+            })
+        }),
+    )?;
+    let cache = rules.clone();
+    add(
+        "trailguard.events.matches",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            const NAME: &str = "trailguard.events.matches";
+            let (pattern, event) = two(NAME, &args)?;
+            let text = event_pattern_text(NAME, &pattern)?;
+            let rule = parsed(&cache, &text, parse_event_pattern)
+                .map_err(|e| anyhow::anyhow!("{NAME}: event pattern {text}: {e}"))?;
+            if !matches!(event, Value::Object(_)) {
+                anyhow::bail!("{NAME} takes the event as an object, not {}", kind(&event));
+            }
+            Ok(Value::Bool(rule.matches(&event)))
+        }),
+    )?;
+    let cache = rules;
+    add(
+        "trailguard.events.pattern_error",
+        1,
+        Box::new(move |args: Vec<Value>| {
+            const NAME: &str = "trailguard.events.pattern_error";
+            let Some(pattern) = args.first() else {
+                anyhow::bail!("{NAME} takes the event pattern");
+            };
+            let text = event_pattern_text(NAME, pattern)?;
+            Ok(match parsed(&cache, &text, parse_event_pattern) {
+                Ok(_) => Value::Null,
+                Err(e) => Value::from(e),
+            })
+        }),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use regorus::Value;
+
+    fn eval(query: &str) -> Result<Value, String> {
+        let mut engine = regorus::Engine::new();
+        super::register(&mut engine)?;
+        engine
+            .add_policy(
+                "p.rego".into(),
+                format!("package p\nimport rego.v1\nx := {query}\n"),
+            )
+            .map_err(|e| e.to_string())?;
+        engine
+            .eval_rule("data.p.x".into())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn logs_matches_reads_objects_and_text_and_refuses_a_broken_pattern() {
+        let q = r#"trailguard.logs.matches("{ $.eventName = \"StopLogging\" }", {"eventName": "StopLogging"})"#;
+        assert_eq!(eval(q), Ok(Value::Bool(true)));
+        let q = r#"trailguard.logs.matches("{ $.eventName = \"StopLogging\" }", "{\"eventName\": \"DeleteTrail\"}")"#;
+        assert_eq!(eval(q), Ok(Value::Bool(false)));
+        let q = r#"trailguard.logs.matches("{ $.eventName = }", {"eventName": "StopLogging"})"#;
+        let error = eval(q).unwrap_err();
+        assert!(error.contains("column 17"), "{error}");
+        let q = r#"trailguard.logs.pattern_error("{ $.eventName = }")"#;
+        assert_eq!(
+            eval(q),
+            Ok(Value::from("column 17: `=` needs a value after it"))
+        );
+        assert_eq!(
+            eval(r#"trailguard.logs.pattern_error("ERROR")"#),
+            Ok(Value::Null)
+        );
+    }
+
+    #[test]
+    fn events_matches_takes_the_pattern_as_object_or_text() {
+        let q = r#"trailguard.events.matches({"source": ["aws.cloudtrail"]}, {"source": "aws.cloudtrail"})"#;
+        assert_eq!(eval(q), Ok(Value::Bool(true)));
+        let q = r#"trailguard.events.matches("{\"source\": [\"aws.s3\"]}", {"source": "aws.cloudtrail"})"#;
+        assert_eq!(eval(q), Ok(Value::Bool(false)));
+        let q = r#"trailguard.events.pattern_error({"source": "aws.s3"})"#;
+        let Ok(Value::String(message)) = eval(q) else {
+            panic!("expected an error message")
+        };
+        assert!(message.contains("source"), "{message}");
+        let q = r#"trailguard.events.matches("not json", {"source": "aws.cloudtrail"})"#;
+        let error = eval(q).unwrap_err();
+        assert!(error.contains("not JSON"), "{error}");
+    }
+}
