@@ -48,6 +48,32 @@ fn role_args<'a>(seed: &'a Value, accounts: &[&str]) -> Vec<&'a str> {
 const TRAIL_ACCOUNT: &str = "444444444444";
 const LOG_ACCOUNT: &str = "555555555555";
 
+/// The gap every collection against moto has, once per scanned account and region: moto 5.2.5
+/// does not implement config:DescribeDeliveryChannelStatus, and moto_server.py (patch k) makes it
+/// fail at once with `InvalidAction`. A gap about the account itself.
+fn moto_channel_status_gap(account: &str, region: &str) -> Value {
+    json!({
+        "AccountId": account,
+        "Service": "config",
+        "Operation": "DescribeDeliveryChannelStatus",
+        "Region": region,
+        "Resource": account,
+        "ErrorCode": "InvalidAction",
+        "Message": "moto 5.2.5 does not implement DescribeDeliveryChannelStatus",
+    })
+}
+
+/// An account as the rules name it (Security Hub's form).
+fn account_resource(id: &str) -> String {
+    format!("AWS::::Account:{id}")
+}
+
+/// The monitoring rules, TG100 to TG115: someone must be alerted to each control's events.
+const MONITORING_RULES: [&str; 16] = [
+    "TG100", "TG101", "TG102", "TG103", "TG104", "TG105", "TG106", "TG107", "TG108", "TG109",
+    "TG110", "TG111", "TG112", "TG113", "TG114", "TG115",
+];
+
 #[test]
 fn compliant_accounts_scan_clean_and_the_snapshot_reads_like_aws() {
     let moto = Moto::start();
@@ -58,13 +84,41 @@ fn compliant_accounts_scan_clean_and_the_snapshot_reads_like_aws() {
     args.extend(["--snapshot-out", snapshot.to_str().unwrap()]);
     let run = moto.trailguard(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(findings(&run.stdout), BTreeSet::new(), "{}", run.stdout);
+    // Everything passes, the monitoring controls and AWS Config included. The one finding per
+    // account is TG090 for moto's missing DescribeDeliveryChannelStatus (moto_server.py patch k):
+    // TG122 cannot tell whether Config's last delivery succeeded.
+    let (trail_account, log_account) = (
+        account_resource(TRAIL_ACCOUNT),
+        account_resource(LOG_ACCOUNT),
+    );
+    assert_eq!(
+        findings(&run.stdout),
+        expected(&[("TG090", &trail_account), ("TG090", &log_account)]),
+        "{}",
+        run.stdout
+    );
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    for finding in report["findings"].as_array().unwrap() {
+        let message = finding["message"].as_str().unwrap();
+        assert!(
+            message
+                .contains("config:DescribeDeliveryChannelStatus (InvalidAction) in eu-central-1")
+                && message.ends_with("; TG122 cannot judge it"),
+            "{message}"
+        );
+    }
 
     let s = read_json(&snapshot);
     let trail = seed["trail_arn"].as_str().unwrap();
     let bucket = seed["bucket"].as_str().unwrap();
     let key = seed["kms_key_arn"].as_str().unwrap();
-    assert_eq!(s["gaps"], json!([]));
+    assert_eq!(
+        s["gaps"],
+        json!([
+            moto_channel_status_gap(TRAIL_ACCOUNT, "eu-central-1"),
+            moto_channel_status_gap(LOG_ACCOUNT, "eu-central-1"),
+        ])
+    );
     // The organisation trail applies to both accounts and is stored once, read by its owner.
     for account in [TRAIL_ACCOUNT, LOG_ACCOUNT] {
         assert_eq!(s["accounts"][account]["TrailArns"], json!([trail]));
@@ -126,6 +180,177 @@ fn compliant_accounts_scan_clean_and_the_snapshot_reads_like_aws() {
             ["Statement"]
             .is_array()
     );
+
+    // The monitoring chain, as AWS describes it. The trail names its log group with a trailing
+    // `:*`; the snapshot keys it by the ARN without.
+    let monitoring = &seed["monitoring"];
+    let group_arn = monitoring["log_group_arn"].as_str().unwrap();
+    assert_eq!(t["CloudWatchLogsLogGroupArn"], format!("{group_arn}:*"));
+    assert_eq!(
+        s["log_groups"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        [group_arn]
+    );
+    let group = &s["log_groups"][group_arn];
+    assert_eq!(
+        (
+            &group["AccountId"],
+            &group["Region"],
+            &group["LogGroupName"]
+        ),
+        (
+            &json!(TRAIL_ACCOUNT),
+            &json!("eu-central-1"),
+            &json!("org-audit-trail")
+        )
+    );
+    // Created without a key or retention: neither is reported.
+    assert_eq!(group["Settings"], json!({}));
+    let topic = monitoring["alert_topic_arn"].as_str().unwrap();
+    let filters = group["MetricFilters"].as_array().unwrap();
+    let seeded = monitoring["metric_filters"].as_object().unwrap();
+    assert_eq!(filters.len(), 16, "one filter per control TG100-TG115");
+    let names: Vec<&str> = filters
+        .iter()
+        .map(|f| f["FilterName"].as_str().unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "filters are sorted by name");
+    for (control, want) in seeded {
+        let name = want["filter"].as_str().unwrap();
+        let alarm = want["alarm_arn"].as_str().unwrap();
+        let filter = filters
+            .iter()
+            .find(|f| f["FilterName"] == name)
+            .unwrap_or_else(|| panic!("{control}: no filter {name}"));
+        // The pattern as written, whichever way it was written.
+        assert_eq!(filter["FilterPattern"], want["pattern"], "{control}");
+        assert_eq!(
+            filter["MetricTransformations"],
+            json!([{
+                "MetricName": name,
+                "MetricNamespace": "CISBenchmark",
+                "MetricValue": "1",
+                "AlarmArns": [alarm],
+            }]),
+            "{control}"
+        );
+        assert_eq!(
+            alarm,
+            format!("arn:aws:cloudwatch:eu-central-1:{TRAIL_ACCOUNT}:alarm:{name}")
+        );
+        assert_eq!(
+            s["alarms"][alarm],
+            json!({
+                "AlarmArn": alarm,
+                "AlarmName": name,
+                "AccountId": TRAIL_ACCOUNT,
+                "Region": "eu-central-1",
+                "MetricName": name,
+                "Namespace": "CISBenchmark",
+                "ActionsEnabled": true,
+                "AlarmActions": [topic],
+                "StateValue": "OK",
+                "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                "Threshold": 1.0,
+                "Statistic": "Sum",
+                "EvaluationPeriods": 1,
+                "Period": 300,
+            }),
+            "{control}"
+        );
+    }
+    assert_eq!(s["alarms"].as_object().unwrap().len(), 16);
+    // Read once, though sixteen alarms and a rule notify it: its policy and its confirmed SQS
+    // subscription (a subscription is confirmed when its ARN is an ARN).
+    assert_eq!(
+        s["topics"].as_object().unwrap().keys().collect::<Vec<_>>(),
+        [topic]
+    );
+    let alerts = &s["topics"][topic];
+    assert_eq!(
+        (&alerts["AccountId"], &alerts["Region"]),
+        (&json!(TRAIL_ACCOUNT), &json!("eu-central-1"))
+    );
+    assert_eq!(
+        alerts["Attributes"]["Policy"]["Statement"][0]["Principal"]["Service"],
+        json!(["cloudwatch.amazonaws.com", "events.amazonaws.com"])
+    );
+    let subscriptions = alerts["Subscriptions"].as_array().unwrap();
+    assert_eq!(subscriptions.len(), 1, "{alerts}");
+    let queue = format!("arn:aws:sqs:eu-central-1:{TRAIL_ACCOUNT}:org-security-alerts");
+    assert_eq!(subscriptions[0]["Protocol"], "sqs");
+    assert_eq!(subscriptions[0]["Endpoint"], queue.as_str());
+    assert_eq!(subscriptions[0]["Confirmed"], true);
+    assert!(
+        subscriptions[0]["SubscriptionArn"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{topic}:")),
+        "{alerts}"
+    );
+    // Per account and region: the default bus's rules with their targets, and AWS Config.
+    let rule = &monitoring["event_rule"];
+    let recording = |account: &str| {
+        let role = "aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig";
+        json!({
+            "Recorders": [{
+                "Name": "default",
+                "RoleARN": format!("arn:aws:iam::{account}:role/{role}"),
+                "RecordingGroup": {
+                    "AllSupported": true,
+                    "IncludeGlobalResourceTypes": true,
+                    "ResourceTypes": [],
+                    "ExclusionByResourceTypes": [],
+                    "RecordingStrategy": "ALL_SUPPORTED_RESOURCE_TYPES",
+                },
+            }],
+            "DeliveryChannels": [{"Name": "default", "S3BucketName": monitoring["config_bucket"]}],
+        })
+    };
+    for account in [TRAIL_ACCOUNT, LOG_ACCOUNT] {
+        let m = &s["accounts"][account]["Monitoring"];
+        assert_eq!(
+            m.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["eu-central-1"],
+            "{account}"
+        );
+        let config = &m["eu-central-1"]["Config"];
+        let mut known = config.clone();
+        let statuses = known
+            .as_object_mut()
+            .unwrap()
+            .remove("RecorderStatuses")
+            .unwrap();
+        assert_eq!(known, recording(account), "{account}");
+        // Recording; moto says its last status is "PENDING" where AWS says "Pending".
+        assert_eq!(statuses.as_array().unwrap().len(), 1, "{account}");
+        assert_eq!(
+            (&statuses[0]["Name"], &statuses[0]["Recording"]),
+            (&json!("default"), &json!(true)),
+            "{account}"
+        );
+        // What the gap left unknown is absent, not empty.
+        assert!(config.get("DeliveryChannelStatuses").is_none(), "{account}");
+    }
+    assert_eq!(
+        s["accounts"][TRAIL_ACCOUNT]["Monitoring"]["eu-central-1"]["EventRules"],
+        json!([{
+            "Name": rule["name"],
+            "Arn": rule["arn"],
+            "State": "ENABLED",
+            "EventPattern": rule["pattern"],
+            "Targets": [{"Id": "notify", "Arn": topic}],
+        }])
+    );
+    assert_eq!(
+        s["accounts"][LOG_ACCOUNT]["Monitoring"]["eu-central-1"]["EventRules"],
+        json!([])
+    );
 }
 
 #[test]
@@ -148,7 +373,7 @@ fn broken_account_gives_exactly_the_expected_findings() {
     let trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/broken-trail";
     let bucket = "arn:aws:s3:::broken-trail-logs";
     let account = "AWS::::Account:123456789012";
-    let want = expected(&[
+    let mut want = expected(&[
         ("TG001", account),
         ("TG002", account),
         ("TG003", trail),
@@ -172,7 +397,18 @@ fn broken_account_gives_exactly_the_expected_findings() {
         ("TG040", bucket),
         ("TG060", "arn:aws:iam::123456789012:user/ops-admin"),
         ("TG061", "arn:aws:iam::123456789012:user/ops-admin"),
+        // No AWS Config recorder in us-east-1.
+        ("TG120", account),
+        // moto's missing DescribeDeliveryChannelStatus (moto_server.py patch k).
+        ("TG090", account),
     ]);
+    // Nobody is alerted to anything: no trail sends its events to CloudWatch Logs and us-east-1
+    // has no EventBridge rule.
+    want.extend(
+        MONITORING_RULES
+            .iter()
+            .map(|rule| (rule.to_string(), account.to_string())),
+    );
     assert_eq!(findings(&run.stdout), want);
     assert!(
         run.stderr
@@ -260,6 +496,11 @@ fn trails_of_two_regions_are_each_read_once_in_their_home_region() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let account = "AWS::::Account:123456789012";
     let mut want = vec![("TG007", account), ("TG008", account), ("TG009", account)];
+    // Neither trail sends its events to CloudWatch Logs and neither region has an EventBridge
+    // rule: nobody is alerted to any monitoring control. Config records in neither region; moto
+    // does not implement DescribeDeliveryChannelStatus (moto_server.py patch k): TG090.
+    want.extend(MONITORING_RULES.iter().map(|rule| (*rule, account)));
+    want.extend([("TG120", account), ("TG090", account)]);
     for trail in [us, eu] {
         want.extend([("TG021", trail), ("TG050", trail)]);
     }
@@ -303,7 +544,13 @@ fn trails_of_two_regions_are_each_read_once_in_their_home_region() {
     assert_eq!(s["trails"][eu]["IsMultiRegionTrail"], true);
     assert_eq!(s["buckets"]["us-trail-logs"]["Region"], "us-east-1");
     assert_eq!(s["buckets"]["eu-trail-logs"]["Region"], "eu-west-1");
-    assert_eq!(s["gaps"], json!([]));
+    // Only moto's missing DescribeDeliveryChannelStatus, once in each region read.
+    let account = "123456789012";
+    assert_eq!(
+        s["gaps"],
+        json!(["eu-central-1", "eu-west-1", "us-east-1"]
+            .map(|region| moto_channel_status_gap(account, region)))
+    );
 }
 
 #[test]
@@ -323,9 +570,15 @@ fn a_log_bucket_in_an_unscanned_account_is_a_gap_and_scanning_that_account_joins
     assert_eq!(run.code, 0, "{}", run.stderr);
     // TG090 names the bucket by its ARN, as every other rule does.
     let bucket_arn = format!("arn:aws:s3:::{bucket}");
+    // And the account itself: moto's missing DescribeDeliveryChannelStatus (patch k).
+    let trail_account = account_resource(TRAIL_ACCOUNT);
     assert_eq!(
         findings(&run.stdout),
-        expected(&[("TG090", &bucket_arn), ("TG090", key)])
+        expected(&[
+            ("TG090", &bucket_arn),
+            ("TG090", key),
+            ("TG090", &trail_account)
+        ])
     );
     let s = read_json(&snapshot);
     let gaps = s["gaps"].as_array().unwrap();
@@ -348,12 +601,17 @@ fn a_log_bucket_in_an_unscanned_account_is_a_gap_and_scanning_that_account_joins
         .filter(|g| g["Resource"] == key)
         .all(|g| g["Service"] == "kms" && g["AccountId"] == TRAIL_ACCOUNT));
 
-    // With the log archive account scanned too, its bucket and key are read by their owner.
+    // With the log archive account scanned too, its bucket and key are read by their owner;
+    // what remains is moto's missing DescribeDeliveryChannelStatus in each account.
     let mut args = vec!["scan", "--region", "eu-central-1", "--format", "json", "-q"];
     args.extend(role_args(&seed, &[TRAIL_ACCOUNT, LOG_ACCOUNT]));
     let run = moto.trailguard(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(findings(&run.stdout), BTreeSet::new());
+    let log_account = account_resource(LOG_ACCOUNT);
+    assert_eq!(
+        findings(&run.stdout),
+        expected(&[("TG090", &trail_account), ("TG090", &log_account)])
+    );
 }
 
 #[test]
@@ -383,8 +641,9 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
         keys,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // The three denied reads, and moto's missing DescribeDeliveryChannelStatus (patch k).
     assert!(
-        run.stderr.contains("warning: 3 calls failed"),
+        run.stderr.contains("warning: 4 calls failed"),
         "{}",
         run.stderr
     );
@@ -418,6 +677,12 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
             ),
             gap("kms", "GetKeyRotationStatus", key, "AccessDeniedException"),
             gap("s3", "GetBucketPolicy", "denied-trail-logs", "AccessDenied"),
+            gap(
+                "config",
+                "DescribeDeliveryChannelStatus",
+                "123456789012",
+                "InvalidAction"
+            ),
         ])
     );
     // The denied reads are unknown, not empty: the rules that need them cannot pass or fail.
@@ -436,8 +701,9 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
     let notifications = report["runs"][0]["invocations"][0]["toolExecutionNotifications"]
         .as_array()
         .unwrap();
-    assert_eq!(notifications.len(), 3);
+    assert_eq!(notifications.len(), 4);
     let bucket = "arn:aws:s3:::denied-trail-logs";
+    let account = "AWS::::Account:123456789012";
     let results: BTreeSet<(String, String)> = report["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -450,29 +716,38 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
             (r["ruleId"].as_str().unwrap().to_string(), resource)
         })
         .collect();
-    assert_eq!(
-        results,
-        expected(&[
-            ("TG090", trail),
-            ("TG090", key),
-            ("TG090", bucket),
-            ("TG031", bucket),
-            ("TG032", bucket),
-            ("TG034", bucket),
-            ("TG035", bucket),
-            ("TG038", bucket),
-            ("TG039", bucket),
-            ("TG050", trail),
-            ("TG009", "AWS::::Account:123456789012"),
-            // The auditor's own policy allows "*" but three read actions: it could blind the
-            // trail, and the least-privilege rules say so.
-            ("TG063", "arn:aws:iam::123456789012:user/auditor"),
-            ("TG065", "arn:aws:iam::123456789012:user/auditor"),
-            ("TG066", "arn:aws:iam::123456789012:user/auditor"),
-        ])
+    let mut want = expected(&[
+        ("TG090", trail),
+        ("TG090", key),
+        ("TG090", bucket),
+        ("TG031", bucket),
+        ("TG032", bucket),
+        ("TG034", bucket),
+        ("TG035", bucket),
+        ("TG038", bucket),
+        ("TG039", bucket),
+        ("TG050", trail),
+        ("TG009", account),
+        // The auditor's own policy allows "*" but three read actions: it could blind the
+        // trail, and the least-privilege rules say so.
+        ("TG063", "arn:aws:iam::123456789012:user/auditor"),
+        ("TG065", "arn:aws:iam::123456789012:user/auditor"),
+        ("TG066", "arn:aws:iam::123456789012:user/auditor"),
+        // moto's missing DescribeDeliveryChannelStatus, and no Config recorder.
+        ("TG090", account),
+        ("TG120", account),
+    ]);
+    // The trail sends nothing to CloudWatch Logs and there is no EventBridge rule: nobody is
+    // alerted to any monitoring control.
+    want.extend(
+        MONITORING_RULES
+            .iter()
+            .map(|rule| (rule.to_string(), account.to_string())),
     );
+    assert_eq!(results, want);
     // Each gap weighs as much as the worst rule it blinds: the bucket policy (TG030, critical)
-    // and the event selectors (TG002, high) are errors, the key rotation (TG022) a warning.
+    // and the event selectors (TG002, high) are errors, the key rotation (TG022) and Config's
+    // delivery status (TG122, medium) warnings.
     let levels: BTreeSet<(String, String)> = report["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -488,7 +763,12 @@ fn access_denied_calls_become_gaps_and_collection_goes_on() {
         .collect();
     assert_eq!(
         levels,
-        expected(&[(bucket, "error"), (trail, "error"), (key, "warning")])
+        expected(&[
+            (bucket, "error"),
+            (trail, "error"),
+            (key, "warning"),
+            (account, "warning")
+        ])
     );
 }
 
@@ -581,7 +861,9 @@ fn a_role_arn_that_is_not_a_role_is_refused() {
 
 /// `trailguard permissions` lists exactly the IAM actions of the operations the collector calls,
 /// and between them the compliant, broken and organisation set-ups make the collector call
-/// every one (the organisation's tree and policies are read only in its management account).
+/// every one (the organisation's tree and policies are read only in its management account; the
+/// monitoring chain, a log group's filters, alarms, topic and EventBridge targets, only in the
+/// compliant set-up).
 #[test]
 fn permissions_cover_exactly_the_operations_collect_calls() {
     let moto = Moto::start();
@@ -716,6 +998,263 @@ fn least_privilege_scenario_reports_each_power_once_with_its_statement() {
     .map(|(rule, resource, message)| (rule.to_string(), resource, message))
     .collect();
     assert_eq!(least_privilege, expected);
+}
+
+/// The monitoring scenario (issue 17): account 123456789012 in us-east-1 and eu-west-1, a
+/// multi-region trail sending its events to log group CloudTrail/monitoring, CIS metric filters
+/// with alarms notifying a topic with a confirmed subscription, and one broken link per kind of
+/// chain. Exactly the controls whose every chain breaks are reported, each message naming what
+/// breaks; the filters written otherwise than CIS's reference (clauses reordered, values
+/// unquoted, `%regex%`, wildcards: TG100, TG101, TG105, TG110, TG112) catch their controls.
+#[test]
+fn monitoring_scenario_reports_exactly_the_unalerted_controls_with_the_broken_link() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["monitoring"]);
+    let snapshot = moto.dir().join("snapshot.json");
+    let run = moto.trailguard(&[
+        "scan",
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+        "--format",
+        "json",
+        "-q",
+        "--snapshot-out",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let trail = seed["trail_arn"].as_str().unwrap();
+    let bucket = "arn:aws:s3:::monitoring-trail-logs";
+    let account = "AWS::::Account:123456789012";
+    let want = expected(&[
+        // The trail and bucket are those of the multi-region scenario, with the same findings but
+        // TG050: this trail sends its events to CloudWatch Logs.
+        ("TG007", account),
+        ("TG008", account),
+        ("TG009", account),
+        ("TG021", trail),
+        ("TG031", bucket),
+        ("TG032", bucket),
+        ("TG034", bucket),
+        ("TG035", bucket),
+        ("TG036", bucket),
+        ("TG038", bucket),
+        ("TG039", bucket),
+        // The filter spells StopLogging "StopLoging", and no EventBridge rule catches it.
+        ("TG104", account),
+        // The root usage alarm has no action.
+        ("TG102", account),
+        // The KMS alarm's topic has only an email subscriber, who never confirmed.
+        ("TG106", account),
+        // Security group changes: no filter, and an EventBridge rule in eu-west-1 only.
+        ("TG109", account),
+        // AWS Config's recorder in eu-west-1 is stopped.
+        ("TG120", account),
+        // moto's missing DescribeDeliveryChannelStatus, in both regions (moto_server.py patch k):
+        // whether Config delivers (TG122) is unknown, not a pass.
+        ("TG090", account),
+    ]);
+    assert_eq!(findings(&run.stdout), want, "{}", run.stdout);
+
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let message = |rule: &str| -> String {
+        let found: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == rule)
+            .map(|f| f["message"].as_str().unwrap())
+            .collect();
+        assert_eq!(found.len(), 1, "{rule}: {found:#?}");
+        found[0].to_string()
+    };
+    let says = |rule: &str, title: &str, parts: &[&str], not: &[&str]| {
+        let text = message(rule);
+        assert!(
+            text.starts_with(&format!(
+                "Account 123456789012: nobody is alerted to {title}: "
+            )),
+            "{rule}: {text}"
+        );
+        for part in parts {
+            assert!(text.contains(part), "{rule}: {part:?} not in {text}");
+        }
+        for part in not {
+            assert!(!text.contains(part), "{rule}: {part:?} in {text}");
+        }
+    };
+    // TG104: only StopLogging is missed (the other four CloudTrail changes are caught by the
+    // typo'd filter, CloudTrailChanges, and alarmed); no filter catches it, that filter included.
+    says(
+        "TG104",
+        "CloudTrail configuration changes",
+        &[
+            "StopLogging (tg104-stoplogging): no metric filter on log group CloudTrail/monitoring \
+             catches it — filters ",
+            "CloudTrailChanges",
+            " miss it; no EventBridge rule catches it",
+        ],
+        &[
+            "CreateTrail",
+            "UpdateTrail",
+            "DeleteTrail",
+            "StartLogging (",
+            "alarm",
+            "topic",
+        ],
+    );
+    // TG102: the filter catches every root record, but its alarm has no action. IAM's events
+    // reach EventBridge in us-east-1 only, so that is where a rule was missed for CreateAccessKey.
+    says(
+        "TG102",
+        "root user usage",
+        &[
+            "ConsoleLogin (tg102-consolelogin-root)",
+            "CreateAccessKey (tg102-root-createaccesskey)",
+            "DescribeRegions (tg102-root-cli-describeregions)",
+            "filter RootAccountUsage on log group CloudTrail/monitoring catches them, but alarm \
+             RootAccountUsage has no action; no EventBridge rule catches them",
+            "filter RootAccountUsage on log group CloudTrail/monitoring catches it, but alarm \
+             RootAccountUsage has no action; no EventBridge rule catches it in us-east-1",
+        ],
+        &["topic", "confirmed"],
+    );
+    // TG106: filter and alarm work; the topic reaches nobody.
+    says(
+        "TG106",
+        "disabling or scheduled deletion of customer managed KMS keys",
+        &[
+            "DisableKey (tg106-disablekey), ScheduleKeyDeletion (tg106-schedulekeydeletion): \
+             filter DisableOrDeleteCMK on log group CloudTrail/monitoring catches them, but topic \
+             kms-key-alerts has no confirmed subscription; no EventBridge rule catches them",
+        ],
+        &["has no action"],
+    );
+    // TG109: every security group change, caught in eu-west-1 only.
+    says(
+        "TG109",
+        "security group changes",
+        &[
+            "AuthorizeSecurityGroupIngress (tg109-authorizesecuritygroupingress)",
+            "AuthorizeSecurityGroupEgress (tg109-authorizesecuritygroupegress)",
+            "RevokeSecurityGroupIngress (tg109-revokesecuritygroupingress)",
+            "RevokeSecurityGroupEgress (tg109-revokesecuritygroupegress)",
+            "CreateSecurityGroup (tg109-createsecuritygroup)",
+            "DeleteSecurityGroup (tg109-deletesecuritygroup)",
+            "no metric filter on log group CloudTrail/monitoring catches them",
+            "EventBridge rule security-group-changes covers eu-west-1 only (us-east-1 has none)",
+        ],
+        &["topic", "alarm"],
+    );
+    let tg120 = message("TG120");
+    assert!(
+        tg120.starts_with("Account 123456789012: AWS Config is not recording in eu-west-1 (")
+            && tg120.contains("stopped")
+            && !tg120.contains("us-east-1"),
+        "{tg120}"
+    );
+    let tg090 = message("TG090");
+    for region in ["eu-west-1", "us-east-1"] {
+        assert!(
+            tg090.contains(&format!(
+                "config:DescribeDeliveryChannelStatus (InvalidAction) in {region}"
+            )),
+            "{tg090}"
+        );
+    }
+
+    // The broken links, as the snapshot records them.
+    let s = read_json(&snapshot);
+    assert_eq!(
+        s["gaps"],
+        json!([
+            moto_channel_status_gap("123456789012", "eu-west-1"),
+            moto_channel_status_gap("123456789012", "us-east-1"),
+        ])
+    );
+    let group_arn = seed["log_group_arn"].as_str().unwrap();
+    assert_eq!(
+        s["trails"][trail]["CloudWatchLogsLogGroupArn"],
+        format!("{group_arn}:*")
+    );
+    let filters = s["log_groups"][group_arn]["MetricFilters"]
+        .as_array()
+        .unwrap();
+    assert_eq!(filters.len(), 15, "every control but TG109");
+    let filter = |name: &str| {
+        filters
+            .iter()
+            .find(|f| f["FilterName"] == name)
+            .unwrap_or_else(|| panic!("no filter {name}: {filters:#?}"))
+    };
+    let typo = filter("CloudTrailChanges")["FilterPattern"]
+        .as_str()
+        .unwrap();
+    assert!(
+        typo.contains("($.eventName=StopLoging)") && !typo.contains("StopLogging"),
+        "{typo}"
+    );
+    assert!(filters
+        .iter()
+        .all(|f| f["FilterName"] != "SecurityGroupChanges"));
+    let alarm = |name: &str| {
+        let arns = &filter(name)["MetricTransformations"][0]["AlarmArns"];
+        assert_eq!(arns.as_array().unwrap().len(), 1, "{name}: {arns}");
+        &s["alarms"][arns[0].as_str().unwrap()]
+    };
+    let root = alarm("RootAccountUsage");
+    assert_eq!(
+        (&root["ActionsEnabled"], &root["AlarmActions"]),
+        (&json!(true), &json!([]))
+    );
+    let topics = &seed["topics"];
+    assert_eq!(
+        alarm("DisableOrDeleteCMK")["AlarmActions"],
+        json!([topics["kms-key-alerts"]])
+    );
+    assert_eq!(
+        alarm("UnauthorizedAPICalls")["AlarmActions"],
+        json!([topics["cis-alarms"]])
+    );
+    // moto confirms email subscriptions at once; AWS lists them as pending until the link in the
+    // email is followed (moto_server.py patch j).
+    assert_eq!(
+        s["topics"][topics["kms-key-alerts"].as_str().unwrap()]["Subscriptions"],
+        json!([{
+            "SubscriptionArn": "PendingConfirmation",
+            "Protocol": "email",
+            "Endpoint": "security@example.com",
+            "Confirmed": false,
+        }])
+    );
+    for name in ["cis-alarms", "security-group-alerts"] {
+        let subscriptions = &s["topics"][topics[name].as_str().unwrap()]["Subscriptions"];
+        assert_eq!(subscriptions[0]["Protocol"], "sqs", "{name}");
+        assert_eq!(subscriptions[0]["Confirmed"], true, "{name}");
+    }
+    let monitoring = &s["accounts"]["123456789012"]["Monitoring"];
+    assert_eq!(monitoring["us-east-1"]["EventRules"], json!([]));
+    let rules = monitoring["eu-west-1"]["EventRules"].as_array().unwrap();
+    assert_eq!(rules.len(), 1, "{rules:#?}");
+    assert_eq!(rules[0]["Arn"], seed["event_rule_arn"]);
+    assert_eq!(rules[0]["State"], "ENABLED");
+    assert_eq!(
+        rules[0]["Targets"],
+        json!([{"Id": "notify", "Arn": topics["security-group-alerts"]}])
+    );
+    for (region, recording) in [("us-east-1", true), ("eu-west-1", false)] {
+        let config = &monitoring[region]["Config"];
+        assert_eq!(config["Recorders"][0]["Name"], "default", "{region}");
+        assert_eq!(
+            config["RecorderStatuses"][0]["Recording"], recording,
+            "{region}"
+        );
+        assert_eq!(
+            config["DeliveryChannels"][0]["S3BucketName"], seed["config_bucket"],
+            "{region}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1097,10 +1636,34 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
         "{management_shard}"
     );
     // Log Archive's shard, without the management account, may not read the organisation's
-    // tree and SCPs: one gap (unless a delegated administrator in the shard read them).
+    // tree and SCPs: one gap (unless a delegated administrator in the shard read them). Beside
+    // it, every shard has moto's missing DescribeDeliveryChannelStatus (moto_server.py patch k)
+    // once for each of its accounts.
     let organization = seed["organization_id"].as_str().unwrap();
     let log_archive_shard = read_json(&shard_files[shard_of(log_archive)]);
-    for gap in log_archive_shard["gaps"].as_array().unwrap() {
+    let moto_gaps = |shard: &Value| -> Vec<Value> {
+        let mut accounts: Vec<&str> = shard["accounts"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        accounts.sort_unstable();
+        accounts
+            .iter()
+            .map(|a| moto_channel_status_gap(a, "us-east-1"))
+            .collect()
+    };
+    let without_moto_gaps = |shard: &Value| -> Vec<Value> {
+        let moto = moto_gaps(shard);
+        let gaps = shard["gaps"].as_array().unwrap();
+        for gap in &moto {
+            assert!(gaps.contains(gap), "{gap} missing from {gaps:#?}");
+        }
+        gaps.iter().filter(|g| !moto.contains(g)).cloned().collect()
+    };
+    let denied_tree = without_moto_gaps(&log_archive_shard);
+    for gap in &denied_tree {
         assert_eq!(
             (&gap["Operation"], &gap["Resource"], &gap["ErrorCode"]),
             (
@@ -1129,9 +1692,11 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
             shard["organizations"]
         );
     }
-    assert_eq!(read_json(&single)["gaps"], json!([]));
-    // The single snapshot holds the organisation's tree and SCPs, read by the management account.
+    // The single snapshot has no gap but moto's missing DescribeDeliveryChannelStatus, once per
+    // account; it holds the organisation's tree and SCPs, read by the management account.
     let all = read_json(&single);
+    assert_eq!(all["accounts"].as_object().unwrap().len(), 5);
+    assert_eq!(all["gaps"], json!(moto_gaps(&all)));
     let org = &all["organizations"][organization];
     let security = seed["security_ou"].as_str().unwrap();
     assert_eq!(org["Root"]["Id"], seed["root_id"], "{org}");
@@ -1167,7 +1732,29 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
     );
     assert!(rules_on(seed["workload_trail_arn"].as_str().unwrap()).contains("TG020"));
     assert!(rules_on(&format!("AWS::::Account:{log_archive}")).contains("TG009"));
-    assert!(!one.iter().any(|(rule, _, _)| rule == "TG090"), "{one:#?}");
+    // TG090 only for moto's missing DescribeDeliveryChannelStatus, on each account.
+    let tg090: BTreeSet<&str> = one
+        .iter()
+        .filter(|(rule, _, _)| rule == "TG090")
+        .map(|(_, resource, message)| {
+            assert!(
+                message.contains("config:DescribeDeliveryChannelStatus (InvalidAction)")
+                    && message.ends_with("; TG122 cannot judge it"),
+                "{message}"
+            );
+            resource.as_str()
+        })
+        .collect();
+    let accounts: BTreeSet<String> = all["accounts"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|a| account_resource(a))
+        .collect();
+    assert_eq!(
+        tg090,
+        accounts.iter().map(String::as_str).collect::<BTreeSet<_>>()
+    );
 
     // The SCP on Log Archive's OU forbids deleting the logs: its AdministratorAccess role is no
     // TG065 finding. workload-prod's, with no SCP of the kind, can stop its trail (TG063).
@@ -1186,7 +1773,7 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
     assert!(!tg063[0].contains("unless"), "{}", tg063[0]);
     // Judged from Log Archive's shard alone, the SCPs are unknown: the role can delete the logs
     // "unless" an SCP denies it, and TG090 names the organisation.
-    if !log_archive_shard["gaps"].as_array().unwrap().is_empty() {
+    if !denied_tree.is_empty() {
         let alone = eval_findings(&moto, &[shard_files[shard_of(log_archive)].as_path()]);
         let tg065: Vec<&String> = alone
             .iter()

@@ -47,7 +47,7 @@ fn expected_from_readme(file: &str) -> BTreeSet<(String, String)> {
 
 #[test]
 fn demo_and_broken_give_exactly_the_findings_inputs_readme_lists() {
-    for (file, count) in [("demo.json", 42), ("broken.json", 30)] {
+    for (file, count) in [("demo.json", 52), ("broken.json", 48)] {
         let expected = expected_from_readme(file);
         assert_eq!(expected.len(), count, "{file}: table rows");
         let run = trailguard(&["eval", &format!("inputs/{file}"), "--format", "json"]);
@@ -982,7 +982,7 @@ fn diff_lists_changes_and_new_fixed_and_unchanged_findings() {
     );
     let pairs = |key: &str| finding_pairs(&report["findings"][key]);
     let account = |id: &str| format!("AWS::::Account:{id}");
-    let expected_new: BTreeSet<(String, String)> = [
+    let mut expected_new: BTreeSet<(String, String)> = [
         ("TG001", account("222222222222")),
         ("TG002", account("111111111111")),
         ("TG002", account("222222222222")),
@@ -992,6 +992,15 @@ fn diff_lists_changes_and_new_fixed_and_unchanged_findings() {
     .into_iter()
     .map(|(r, x)| (r.to_string(), x))
     .collect();
+    // The stopped organisation trail delivered every event to the log group whose filters
+    // alerted: each control its alarms covered in both accounts is now uncovered (TG101, TG105,
+    // TG106 and TG109 were broken before, by the filter, the alarm, the topic and the
+    // EventBridge rule).
+    for control in [100, 102, 103, 104, 107, 108, 110, 111, 112, 113, 114, 115] {
+        for id in ["111111111111", "222222222222"] {
+            expected_new.insert((format!("TG{control}"), account(id)));
+        }
+    }
     assert_eq!(pairs("new"), expected_new);
     // The deleted trail's findings are fixed. The deployer now holds FullAccess, so TG063 no
     // longer applies to it (TG062 counts it instead); its bucket receives no trail's logs any
@@ -1018,7 +1027,7 @@ fn diff_lists_changes_and_new_fixed_and_unchanged_findings() {
     let ops_admin = "arn:aws:iam::111111111111:user/ops-admin";
     assert!(pairs("unchanged").contains(&("TG060".to_string(), ops_admin.to_string())));
     let summary = &report["summary"];
-    assert_eq!(summary["new"], 5);
+    assert_eq!(summary["new"], 29);
     assert_eq!(
         summary["new"].as_u64().unwrap() + summary["unchanged"].as_u64().unwrap(),
         findings(&trailguard(&["eval", after.to_str().unwrap(), "-f", "json"]).stdout).len() as u64
@@ -1051,7 +1060,7 @@ fn diff_fails_on_new_findings_only() {
     assert_eq!(same.code, 0, "{}", same.stderr);
     assert_eq!(
         same.stdout,
-        "Configuration: no change.\n\nFindings: 0 new, 0 fixed, 42 unchanged.\n"
+        "Configuration: no change.\n\nFindings: 0 new, 0 fixed, 52 unchanged.\n"
     );
 }
 
@@ -1072,7 +1081,7 @@ fn diff_writes_markdown_for_a_pull_request_comment() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let md = std::fs::read_to_string(out).unwrap();
     assert!(
-        md.starts_with("## trailguard: what changed\n\n**Findings:** 5 new, "),
+        md.starts_with("## trailguard: what changed\n\n**Findings:** 29 new, "),
         "{md}"
     );
     assert!(md.contains("### New findings\n\n| severity | rule | resource | message |"));

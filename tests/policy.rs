@@ -12,7 +12,9 @@ const CATALOGUE: &[&str] = &[
     "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG007", "TG008", "TG009", "TG010",
     "TG011", "TG020", "TG021", "TG022", "TG023", "TG024", "TG025", "TG030", "TG031", "TG032",
     "TG033", "TG034", "TG035", "TG036", "TG037", "TG038", "TG039", "TG040", "TG050", "TG060",
-    "TG061", "TG062", "TG063", "TG064", "TG065", "TG066", "TG090",
+    "TG061", "TG062", "TG063", "TG064", "TG065", "TG066", "TG090", "TG100", "TG101", "TG102",
+    "TG103", "TG104", "TG105", "TG106", "TG107", "TG108", "TG109", "TG110", "TG111", "TG112",
+    "TG113", "TG114", "TG115", "TG120", "TG121", "TG122",
 ];
 
 #[test]
@@ -110,6 +112,20 @@ fn policy_list_shows_the_catalogue_with_controls() {
     assert!(tg020.contains("medium"), "{tg020}");
     assert!(tg020.contains("SH CloudTrail.4"), "{tg020}");
     assert!(tg020.contains("CIS 3.2"), "{tg020}");
+    // The monitoring controls carry both CIS numberings (v1.4-v4.0 and v5.0) and Security Hub's.
+    let tg101 = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("TG101"))
+        .unwrap();
+    assert!(tg101.contains("CIS 4.2, 5.2"), "{tg101}");
+    assert!(tg101.contains("SH CloudWatch.3"), "{tg101}");
+    let tg120 = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("TG120"))
+        .unwrap();
+    assert!(tg120.contains("SH Config.1"), "{tg120}");
 }
 
 #[test]

@@ -537,7 +537,25 @@ operation_rules := {
 	"organizations:DescribePolicy": guardrail_rules,
 	"organizations:ListTargetsForPolicy": guardrail_rules,
 	"sts:GetCallerIdentity": ["TG001", "TG002", "TG010", "TG038"],
+	"logs:DescribeLogGroups": [],
+	"logs:DescribeMetricFilters": monitoring_rules,
+	"cloudwatch:DescribeAlarmsForMetric": monitoring_rules,
+	"sns:GetTopicAttributes": monitoring_rules,
+	"sns:ListSubscriptionsByTopic": monitoring_rules,
+	"events:ListRules": monitoring_rules,
+	"events:ListTargetsByRule": monitoring_rules,
+	"config:DescribeConfigurationRecorders": ["TG120", "TG121"],
+	"config:DescribeConfigurationRecorderStatus": ["TG120"],
+	"config:DescribeDeliveryChannels": ["TG122"],
+	"config:DescribeDeliveryChannelStatus": ["TG122"],
 }
+
+# monitoring_rules judge the chain that alerts on the trail's events: a log group's metric
+# filters, the alarms on their metrics, the topics they notify, EventBridge rules.
+monitoring_rules := [
+	"TG100", "TG101", "TG102", "TG103", "TG104", "TG105", "TG106", "TG107", "TG108", "TG109",
+	"TG110", "TG111", "TG112", "TG113", "TG114", "TG115",
+]
 
 # guardrail_rules weigh the organisation's service and resource control policies: without them
 # their findings in member accounts hold "unless a service control policy denies it".
@@ -571,6 +589,10 @@ gap_subject(r) := sprintf("log bucket %s", [r]) if {
 	is_account(r)
 } else := sprintf("organisation %s", [r]) if {
 	is_organization(r)
+} else := sprintf("log group %s", [r]) if {
+	input.log_groups[r]
+} else := sprintf("SNS topic %s", [r]) if {
+	input.topics[r]
 } else := r
 
 # gap_finding_resource is the resource a TG090 finding about r names, given the gaps about r: the

@@ -190,6 +190,11 @@ test_operation_rules_cover_the_collector if {
 		"iam:GetAccountAuthorizationDetails", "iam:ListEntitiesForPolicy", "iam:ListMFADevices",
 		"organizations:ListRoots", "organizations:ListChildren", "organizations:ListPolicies",
 		"organizations:DescribePolicy", "organizations:ListTargetsForPolicy",
+		"logs:DescribeLogGroups", "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarmsForMetric",
+		"sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "events:ListRules",
+		"events:ListTargetsByRule", "config:DescribeConfigurationRecorders",
+		"config:DescribeConfigurationRecorderStatus", "config:DescribeDeliveryChannels",
+		"config:DescribeDeliveryChannelStatus",
 	}
 	{op | some op, _ in tl.operation_rules} == collector
 	every _, ids in tl.operation_rules {

@@ -698,6 +698,7 @@ pub fn account(id: String) -> impl Strategy<Value = Account> {
             trail_arns: Vec::new(),
             public_access_block: pab,
             iam,
+            monitoring: Default::default(),
         })
 }
 

@@ -26,6 +26,18 @@ process and then runs moto's own server:
      accounts outside any organisation AWSOrganizationsNotInUseException);
      moto answered everyone, from the management account's organisation or
      from an empty one of the member's own.
+  j. SNS lists email, email-json, http and https subscriptions as
+     ``PendingConfirmation`` (AWS lists them so until the endpoint confirms;
+     moto confirmed them at once, which would make a topic nobody confirmed
+     look like it alerts someone).
+  k. Config's DescribeDeliveryChannelStatus, which moto 5.2.5 does not
+     implement (its server answered HTTP 500, which the SDK retried for 20 s),
+     answers a 400 ``InvalidAction`` error at once: the collector records the
+     gap, as it would for any call AWS refuses, and the tests expect it.
+  l. CloudWatch answers the Smithy RPC v2 CBOR protocol aws-sdk-cloudwatch
+     speaks (moto 5.2.5 routes only CloudWatch's query and JSON protocols and
+     answered DescribeAlarmsForMetric with a 404 HTML page): the request is
+     translated to the JSON protocol and moto's answer back to CBOR.
 
 Not patched, because the product already follows AWS there: GetKeyPolicy is
 called with the policy name ``default`` (AWS's only name; moto requires it),
@@ -44,6 +56,7 @@ moto itself prints; our own errors go to stderr.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -530,6 +543,150 @@ def patch_organizations_list_accounts() -> None:
 # --------------------------------------------------------------------------
 
 
+def patch_sns_pending_confirmation() -> None:
+    """j. Subscriptions that need the endpoint to confirm are listed as pending."""
+    import copy
+
+    from moto.sns.models import SNSBackend
+
+    original = SNSBackend.list_subscriptions_by_topic
+    needs_confirmation = {"email", "email-json", "http", "https"}
+
+    def list_subscriptions_by_topic(self, topic_arn, next_token=None):  # type: ignore[no-untyped-def]
+        subscriptions, token = original(self, topic_arn, next_token=next_token)
+        shown = []
+        for subscription in subscriptions:
+            if subscription.protocol in needs_confirmation:
+                subscription = copy.copy(subscription)
+                subscription.arn = "PendingConfirmation"
+            shown.append(subscription)
+        return shown, token
+
+    SNSBackend.list_subscriptions_by_topic = list_subscriptions_by_topic
+
+
+def patch_config_delivery_channel_status() -> None:
+    """k. DescribeDeliveryChannelStatus fails at once with a client error."""
+    from moto.config.responses import ConfigResponse
+    from moto.core.exceptions import JsonRESTError
+
+    def describe_delivery_channel_status(self):  # type: ignore[no-untyped-def]
+        raise JsonRESTError(
+            "InvalidAction",
+            f"moto {MOTO_VERSION} does not implement DescribeDeliveryChannelStatus",
+        )
+
+    ConfigResponse.describe_delivery_channel_status = describe_delivery_channel_status
+
+
+# aws-sdk-cloudwatch speaks Smithy RPC v2 CBOR: POST {CBOR_PREFIX}OPERATION.
+CLOUDWATCH_CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+
+
+class _StringMapShape:
+    """The shape of a map of strings (an error body), for botocore's CBOR serializer."""
+
+    type_name = "map"
+
+    class key:  # noqa: N801
+        type_name = "string"
+
+    class value:  # noqa: N801
+        type_name = "string"
+
+
+def patch_cloudwatch_cbor() -> None:
+    """l. CloudWatch answers the Smithy RPC v2 CBOR protocol the Rust SDK speaks.
+
+    aws-sdk-cloudwatch sends POST /service/GraniteServiceVersion20100801/operation/OP with a
+    CBOR body (header smithy-protocol: rpc-v2-cbor); moto 5.2.5 routes only CloudWatch's query
+    and JSON protocols and answers 404 with an HTML page. Such a request is rewritten into the
+    JSON protocol (X-Amz-Target: GraniteServiceVersion20100801.OP), moto answers it, and the
+    answer is encoded in CBOR with the operation's output shape from botocore's model
+    (timestamps as CBOR tag 1), errors as {"__type", "message"}. The rewritten request keeps
+    the original signature, so it would fail moto's IAM enforcement (reset-auth); no scenario
+    that turns enforcement on has a CloudWatch call.
+    """
+    from botocore.parsers import JSONParser, RpcV2CBORParser
+    from botocore.serialize import RpcV2CBORSerializer
+    from moto.core.utils import get_service_model
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    decoder = RpcV2CBORParser()
+    encoder = RpcV2CBORSerializer()
+
+    def jsonable(value: Any) -> Any:
+        if hasattr(value, "timestamp"):  # a datetime (CBOR tag 1)
+            return value.timestamp()
+        if isinstance(value, dict):
+            return {k: jsonable(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [jsonable(v) for v in value]
+        return value
+
+    original = DomainDispatcherApplication.__call__
+
+    def call(self, environ, start_response):  # type: ignore[no-untyped-def]
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") != "POST" or not path.startswith(CLOUDWATCH_CBOR_PREFIX):
+            return original(self, environ, start_response)
+        operation = path[len(CLOUDWATCH_CBOR_PREFIX) :]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        params = decoder.parse_data_item(io.BufferedReader(io.BytesIO(body))) if body else {}
+        text = json.dumps(jsonable(params)).encode()
+        environ = dict(environ)
+        environ.update(
+            {
+                "PATH_INFO": "/",
+                "HTTP_X_AMZ_TARGET": f"GraniteServiceVersion20100801.{operation}",
+                "CONTENT_TYPE": "application/x-amz-json-1.0",
+                "CONTENT_LENGTH": str(len(text)),
+                "wsgi.input": io.BytesIO(text),
+            }
+        )
+        environ.pop("HTTP_SMITHY_PROTOCOL", None)
+        captured: dict[str, Any] = {}
+
+        def capture(status, headers, exc_info=None):  # type: ignore[no-untyped-def]
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None
+
+        answer = b"".join(original(self, environ, capture))
+        status = captured["status"]
+        code = int(status.split()[0])
+        output = get_service_model("cloudwatch").operation_model(operation).output_shape
+        out = bytearray()
+        if 200 <= code < 300:
+            if output is not None:
+                value = JSONParser().parse(
+                    {"body": answer or b"{}", "headers": {}, "status_code": code}, output
+                )
+                value.pop("ResponseMetadata", None)
+                encoder._serialize_data_item(out, value, output)
+        else:
+            parsed = json.loads(answer) if answer.strip().startswith(b"{") else {}
+            error = {
+                "__type": parsed.get("__type", "InternalFailure"),
+                "message": parsed.get("message", parsed.get("Message", "")),
+            }
+            encoder._serialize_type_map(out, error, _StringMapShape(), None)
+        headers = [
+            (k, v)
+            for k, v in captured["headers"]
+            if k.lower() not in ("content-type", "content-length")
+        ]
+        headers += [
+            ("Content-Type", "application/cbor"),
+            ("smithy-protocol", "rpc-v2-cbor"),
+            ("Content-Length", str(len(out))),
+        ]
+        start_response(status, headers)
+        return [bytes(out)]
+
+    DomainDispatcherApplication.__call__ = call
+
+
 def apply_patches(args: argparse.Namespace) -> None:
     _REGIONS[:] = [r.strip() for r in args.regions.split(",") if r.strip()]
     patch_s3_versioning()
@@ -541,6 +698,9 @@ def apply_patches(args: argparse.Namespace) -> None:
     patch_iam_policy_detail_names()
     patch_json_auth_errors()
     patch_organizations_list_accounts()
+    patch_sns_pending_confirmation()
+    patch_config_delivery_channel_status()
+    patch_cloudwatch_cbor()
     if args.lock_file:
         patch_cross_account_lock(os.path.abspath(args.lock_file))
 

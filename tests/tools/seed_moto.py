@@ -9,9 +9,20 @@ SCENARIO is one of:
 
     compliant       a two-account organisation-style set-up (444444444444 owns
                     the trail, 555555555555 the log bucket and KMS key) that
-                    mirrors inputs/compliant.json as closely as moto allows
+                    mirrors inputs/compliant.json as closely as moto allows,
+                    with alerting on every CIS monitoring event (metric
+                    filters, alarms, a confirmed SNS topic, an EventBridge
+                    rule) and AWS Config recording in both accounts
     broken          everything wrong in 123456789012 / us-east-1
     multi-region    two trails in 123456789012 (us-east-1 and eu-west-1)
+    monitoring      123456789012 in us-east-1 and eu-west-1: a multi-region trail
+                    sending its events to a CloudWatch Logs log group, with CIS
+                    metric filters, alarms and SNS topics and one break in each
+                    kind of chain (a typo'd filter, an alarm without an action,
+                    a topic nobody confirmed, an EventBridge rule in eu-west-1
+                    only, AWS Config stopped in eu-west-1)
+    least-privilege 123456789012 with five principals or statements that can
+                    blind the trail, and one that only reads
     access-denied   123456789012 with an ``auditor`` user denied three reads;
                     turns on moto's IAM enforcement as its last step
     organization    an organisation managed by 123456789012: four member
@@ -319,6 +330,273 @@ def create_audit_role(moto: Moto, account: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# monitoring: metric filters, alarms, SNS topics, EventBridge rules, AWS Config
+# --------------------------------------------------------------------------
+
+# The CIS reference metric-filter pattern of each monitoring control (TG100-TG115), verbatim from
+# policies/lib/monitoring_events.rego (controls[ID].reference_filter), which cites each source.
+REFERENCE_FILTERS: dict[str, str] = {
+    "TG100": '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
+    "TG101": '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+    "TG102": '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
+    "TG103": "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}",
+    "TG104": "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}",
+    "TG105": '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
+    "TG106": "{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}",
+    "TG107": "{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}",
+    "TG108": "{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}",
+    "TG109": "{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}",
+    "TG110": "{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}",
+    "TG111": "{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}",
+    "TG112": "{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}",
+    "TG113": "{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}",
+    "TG114": "{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = AcceptHandshake) || ($.eventName = AttachPolicy) || ($.eventName = CreateAccount) || ($.eventName = CreateOrganizationalUnit) || ($.eventName = CreatePolicy) || ($.eventName = DeclineHandshake) || ($.eventName = DeleteOrganization) || ($.eventName = DeleteOrganizationalUnit) || ($.eventName = DeletePolicy) || ($.eventName = DetachPolicy) || ($.eventName = DisablePolicyType) || ($.eventName = EnablePolicyType) || ($.eventName = InviteAccountToOrganization) || ($.eventName = LeaveOrganization) || ($.eventName = MoveAccount) || ($.eventName = RemoveAccountFromOrganization) || ($.eventName = UpdatePolicy) || ($.eventName = UpdateOrganizationalUnit)) }",
+    "TG115": "{ (($.eventSource = cloudtrail.amazonaws.com) && (($.eventName = PutEventSelectors) || ($.eventName = PutInsightSelectors) || ($.eventName = DeleteEventDataStore) || ($.eventName = StopEventDataStoreIngestion))) || (($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketPolicy) || ($.eventName = DeleteBucketPolicy) || ($.eventName = PutBucketLifecycle) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = PutBucketVersioning))) || (($.eventSource = kms.amazonaws.com) && ($.eventName = PutKeyPolicy)) || (($.eventSource = logs.amazonaws.com) && (($.eventName = DeleteLogGroup) || ($.eventName = DeleteMetricFilter))) || (($.eventSource = monitoring.amazonaws.com) && (($.eventName = DeleteAlarms) || ($.eventName = DisableAlarmActions))) || (($.eventSource = sns.amazonaws.com) && (($.eventName = DeleteTopic) || ($.eventName = Unsubscribe))) }",
+}
+
+# The same controls written other ways that catch the same events: the rules judge a filter by
+# what it catches, not by its text. Clauses reordered, quotes dropped or added, parentheses
+# dropped, wildcards, and %regex% values (CloudWatch Logs allows two a pattern, without groups).
+VARIANT_FILTERS: dict[str, str] = {
+    # The two clauses swapped.
+    "TG100": '{($.errorCode="AccessDenied*") || ($.errorCode="*UnauthorizedOperation")}',
+    # Unquoted values, no parentheses, the clauses in another order.
+    "TG101": "{ $.responseElements.ConsoleLogin = Success && $.userIdentity.type = IAMUser && $.eventName = ConsoleLogin && $.additionalEventData.MFAUsed != Yes }",
+    # Every value quoted, no parentheses.
+    "TG103": "{ "
+    + " || ".join(
+        f'$.eventName = "{name}"'
+        for name in [
+            "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy",
+            "PutRolePolicy", "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion",
+            "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy",
+            "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy",
+        ]
+    )
+    + " }",
+    # Two anchored %regex% alternations.
+    "TG104": "{ ($.eventName = %^CreateTrail$|^UpdateTrail$|^DeleteTrail$%) || ($.eventName = %^StartLogging$|^StopLogging$%) }",
+    # A %regex% for the error message.
+    "TG105": "{ $.eventName = ConsoleLogin && $.errorMessage = %^Failed authentication$% }",
+    # The event names first, every value quoted.
+    "TG106": '{ (($.eventName = "ScheduleKeyDeletion") || ($.eventName = "DisableKey")) && ($.eventSource = "kms.amazonaws.com") }',
+    # A %regex% for the four rule changes.
+    "TG109": "{ ($.eventName = %^AuthorizeSecurityGroup|^RevokeSecurityGroup%) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }",
+    # One unanchored %regex% (it also catches DescribeNetworkAcls: wider, and still a catch).
+    "TG110": "{ $.eventName = %NetworkAcl% }",
+    # Quoted wildcards: CreateRoute* is CreateRoute and CreateRouteTable.
+    "TG112": '{ ($.eventName = "CreateRoute*") || ($.eventName = "ReplaceRoute*") || ($.eventName = "DeleteRoute*") || ($.eventName = "DisassociateRouteTable") }',
+}
+
+# The metric (and filter, and alarm) name of each control, as AWS's CIS walkthroughs name them.
+CIS_NAMESPACE = "CISBenchmark"
+CIS_METRICS: dict[str, str] = {
+    "TG100": "UnauthorizedAPICalls",
+    "TG101": "ConsoleSignInWithoutMFA",
+    "TG102": "RootAccountUsage",
+    "TG103": "IAMPolicyChanges",
+    "TG104": "CloudTrailChanges",
+    "TG105": "ConsoleSignInFailures",
+    "TG106": "DisableOrDeleteCMK",
+    "TG107": "S3BucketPolicyChanges",
+    "TG108": "AWSConfigChanges",
+    "TG109": "SecurityGroupChanges",
+    "TG110": "NACLChanges",
+    "TG111": "NetworkGatewayChanges",
+    "TG112": "RouteTableChanges",
+    "TG113": "VPCChanges",
+    "TG114": "OrganizationsChanges",
+    "TG115": "AuditChainTampering",
+}
+
+
+def queue_for_topic(moto: Moto, account: str, region: str, name: str) -> str:
+    """An SQS queue whose policy lets SNS deliver to it; returns its ARN."""
+    sqs = moto.client("sqs", region, account)
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AllowSnsDelivery",
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": arn,
+                "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:sns:{region}:{account}:*"}},
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    return arn
+
+
+def alert_topic(moto: Moto, account: str, region: str, name: str, sqs: bool = False, email: str | None = None) -> str:
+    """An SNS topic that CloudWatch alarms and EventBridge may publish to, with an SQS queue
+    (confirmed at once, as in AWS) and/or an email address (pending until someone clicks the
+    link; moto_server.py patch j lists it as PendingConfirmation) subscribed."""
+    sns = moto.client("sns", region, account)
+    arn = sns.create_topic(Name=name)["TopicArn"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AlarmsAndEventBridgePublish",
+                "Effect": "Allow",
+                "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                "Action": "sns:Publish",
+                "Resource": arn,
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+            }
+        ],
+    }
+    sns.set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy))
+    if sqs:
+        queue = queue_for_topic(moto, account, region, name)
+        sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue)
+    if email:
+        sns.subscribe(TopicArn=arn, Protocol="email", Endpoint=email)
+    return arn
+
+
+def cis_alarms(
+    moto: Moto,
+    account: str,
+    region: str,
+    log_group: str,
+    filters: dict[str, str],
+    actions: dict[str, list[str]],
+) -> dict[str, dict[str, str]]:
+    """One metric filter per control on the log group, counting into its own metric, and an alarm
+    on that metric (at least one match in five minutes) with its actions enabled and `actions`
+    (an SNS topic, or none). Returns, per control, the filter's name and the alarm's ARN."""
+    logs = moto.client("logs", region, account)
+    cloudwatch = moto.client("cloudwatch", region, account)
+    made = {}
+    for control, pattern in sorted(filters.items()):
+        metric = CIS_METRICS[control]
+        logs.put_metric_filter(
+            logGroupName=log_group,
+            filterName=metric,
+            filterPattern=pattern,
+            metricTransformations=[{"metricName": metric, "metricNamespace": CIS_NAMESPACE, "metricValue": "1"}],
+        )
+        cloudwatch.put_metric_alarm(
+            AlarmName=metric,
+            AlarmDescription=f"{control}: {metric}",
+            MetricName=metric,
+            Namespace=CIS_NAMESPACE,
+            Statistic="Sum",
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=1.0,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            TreatMissingData="notBreaching",
+            ActionsEnabled=True,
+            AlarmActions=actions[control],
+        )
+        made[control] = {
+            "filter": metric,
+            "pattern": pattern,
+            "alarm_arn": f"arn:aws:cloudwatch:{region}:{account}:alarm:{metric}",
+        }
+    return made
+
+
+def event_rule(moto: Moto, account: str, region: str, name: str, pattern: dict[str, Any], topic: str) -> str:
+    """An EventBridge rule on the default bus that sends what it matches to an SNS topic."""
+    events = moto.client("events", region, account)
+    arn = events.put_rule(Name=name, EventPattern=json.dumps(pattern), State="ENABLED")["RuleArn"]
+    events.put_targets(Rule=name, Targets=[{"Id": "notify", "Arn": topic}])
+    return arn
+
+
+CONFIG_RECORDER = "default"
+CONFIG_CHANNEL = "default"
+
+
+def config_bucket(moto: Moto, account: str, region: str, name: str, writers: list[str]) -> str:
+    """The bucket AWS Config delivers to, with the policy Config's documentation gives."""
+    s3 = moto.client("s3", region, account)
+    create_bucket(s3, name, region)
+    statements = [
+        {
+            "Sid": "AWSConfigBucketPermissionsCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": f"arn:aws:s3:::{name}",
+            "Condition": {"StringEquals": {"aws:SourceAccount": writers}},
+        },
+        {
+            "Sid": "AWSConfigBucketDelivery",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": [f"arn:aws:s3:::{name}/AWSLogs/{w}/Config/*" for w in writers],
+            "Condition": {
+                "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": writers}
+            },
+        },
+    ]
+    put_policy(s3, name, statements)
+    block_public_access(s3, name)
+    return name
+
+
+def seed_config(moto: Moto, account: str, region: str, bucket: str, global_types: bool, recording: bool) -> None:
+    """AWS Config in one region: a recorder of every supported resource type (and the global IAM
+    types when `global_types`: AWS advises recording them in one region only), a delivery channel
+    to `bucket`, and the recorder started, or started and then stopped when not `recording`."""
+    config = moto.client("config", region, account)
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": CONFIG_RECORDER,
+            "roleARN": f"arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": global_types},
+        }
+    )
+    config.put_delivery_channel(
+        DeliveryChannel={
+            "name": CONFIG_CHANNEL,
+            "s3BucketName": bucket,
+            "configSnapshotDeliveryProperties": {"deliveryFrequency": "TwentyFour_Hours"},
+        }
+    )
+    config.start_configuration_recorder(ConfigurationRecorderName=CONFIG_RECORDER)
+    if not recording:
+        config.stop_configuration_recorder(ConfigurationRecorderName=CONFIG_RECORDER)
+
+
+def cloudwatch_logs_role(moto: Moto, account: str, region: str, trail: str, group: str) -> str:
+    """The service role that lets CloudTrail write `trail`'s events into log group `group`."""
+    iam = moto.client("iam", account=account)
+    trust = trust_policy(
+        {"Service": "cloudtrail.amazonaws.com"},
+        {"StringEquals": {"aws:SourceArn": trail_arn(region, account, trail)}},
+    )
+    arn = create_role(iam, "CloudTrailToCloudWatchLogs", trust, [], path="/service-role/")
+    iam.put_role_policy(
+        RoleName="CloudTrailToCloudWatchLogs",
+        PolicyName="CloudTrailToCloudWatchLogs",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        "Resource": f"arn:aws:logs:{region}:{account}:log-group:{group}:*",
+                    }
+                ],
+            }
+        ),
+    )
+    return arn
+
+
+# --------------------------------------------------------------------------
 # scenario: compliant
 # --------------------------------------------------------------------------
 
@@ -493,28 +771,53 @@ def seed_cloudwatch_delivery(moto: Moto) -> None:
     """The log group and service role the trail's CloudWatch Logs settings name."""
     logs = moto.client("logs", COMPLIANT_REGION, ORG_ACCOUNT)
     logs.create_log_group(logGroupName=COMPLIANT_TRAIL)
-    iam = moto.client("iam", account=ORG_ACCOUNT)
-    trust = trust_policy(
-        {"Service": "cloudtrail.amazonaws.com"},
-        {"StringEquals": {"aws:SourceArn": COMPLIANT_TRAIL_ARN}},
+    role = cloudwatch_logs_role(moto, ORG_ACCOUNT, COMPLIANT_REGION, COMPLIANT_TRAIL, COMPLIANT_TRAIL)
+    assert role == CW_ROLE_ARN, role
+
+
+COMPLIANT_ALERT_TOPIC = "org-security-alerts"
+COMPLIANT_CONFIG_BUCKET = f"org-config-{LOG_ACCOUNT}"
+COMPLIANT_EVENT_RULE = "cloudtrail-tampering"
+# CIS's reference filters, some written other ways (VARIANT_FILTERS): all still catch their events.
+COMPLIANT_FILTERS = {
+    **REFERENCE_FILTERS,
+    **{c: VARIANT_FILTERS[c] for c in ("TG100", "TG101", "TG103", "TG104", "TG106", "TG109")},
+}
+
+
+def seed_compliant_monitoring(moto: Moto) -> dict[str, Any]:
+    """Someone is alerted to every monitoring control, and AWS Config records everywhere scanned.
+
+    On the organisation trail's log group (444444444444), one metric filter per control
+    (TG100-TG115) with an alarm notifying a topic with a confirmed SQS subscription; an
+    EventBridge rule on the default bus sending trail tampering to the same topic; in both
+    accounts' eu-central-1, a Config recorder of every type (global ones included), started, with
+    a delivery channel to a bucket in the log archive account."""
+    topic = alert_topic(moto, ORG_ACCOUNT, COMPLIANT_REGION, COMPLIANT_ALERT_TOPIC, sqs=True)
+    alarms = cis_alarms(
+        moto,
+        ORG_ACCOUNT,
+        COMPLIANT_REGION,
+        COMPLIANT_TRAIL,
+        COMPLIANT_FILTERS,
+        {control: [topic] for control in COMPLIANT_FILTERS},
     )
-    create_role(iam, "CloudTrailToCloudWatchLogs", trust, [], path="/service-role/")
-    iam.put_role_policy(
-        RoleName="CloudTrailToCloudWatchLogs",
-        PolicyName="CloudTrailToCloudWatchLogs",
-        PolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                        "Resource": f"arn:aws:logs:{COMPLIANT_REGION}:{ORG_ACCOUNT}:log-group:{COMPLIANT_TRAIL}:*",
-                    }
-                ],
-            }
-        ),
-    )
+    pattern = {
+        "source": ["aws.cloudtrail"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {"eventSource": ["cloudtrail.amazonaws.com"], "eventName": ["StopLogging", "DeleteTrail", "UpdateTrail"]},
+    }
+    rule = event_rule(moto, ORG_ACCOUNT, COMPLIANT_REGION, COMPLIANT_EVENT_RULE, pattern, topic)
+    bucket = config_bucket(moto, LOG_ACCOUNT, COMPLIANT_REGION, COMPLIANT_CONFIG_BUCKET, [ORG_ACCOUNT, LOG_ACCOUNT])
+    for account in (ORG_ACCOUNT, LOG_ACCOUNT):
+        seed_config(moto, account, COMPLIANT_REGION, bucket, global_types=True, recording=True)
+    return {
+        "log_group_arn": f"arn:aws:logs:{COMPLIANT_REGION}:{ORG_ACCOUNT}:log-group:{COMPLIANT_TRAIL}",
+        "metric_filters": alarms,
+        "alert_topic_arn": topic,
+        "event_rule": {"name": COMPLIANT_EVENT_RULE, "arn": rule, "pattern": pattern},
+        "config_bucket": bucket,
+    }
 
 
 def seed_org_trail(moto: Moto, key_arn: str) -> str:
@@ -568,6 +871,7 @@ def seed_org_account(moto: Moto, key_arn: str) -> dict[str, Any]:
 def scenario_compliant(moto: Moto, _args: list[str]) -> dict[str, Any]:
     log = seed_log_account(moto)  # first: the trail needs the bucket and key
     org = seed_org_account(moto, log["kms_key_arn"])
+    monitoring = seed_compliant_monitoring(moto)
     return {
         "scenario": "compliant",
         "region": COMPLIANT_REGION,
@@ -583,6 +887,7 @@ def scenario_compliant(moto: Moto, _args: list[str]) -> dict[str, Any]:
         "audit_role_arns": {ORG_ACCOUNT: org["audit_role_arn"], LOG_ACCOUNT: log["audit_role_arn"]},
         "cloudtrail_admin_role_arn": org["cloudtrail_admin_role_arn"],
         "cloudwatch_logs_role_arn": org["cloudwatch_logs_role_arn"],
+        "monitoring": monitoring,
     }
 
 
@@ -662,6 +967,117 @@ def scenario_multi_region(moto: Moto, _args: list[str]) -> dict[str, Any]:
         "trails": {
             "us-trail": {"arn": us, "region": "us-east-1", "bucket": "us-trail-logs", "multi_region": False},
             "eu-trail": {"arn": eu, "region": "eu-west-1", "bucket": "eu-trail-logs", "multi_region": True},
+        },
+    }
+
+
+# --------------------------------------------------------------------------
+# scenario: monitoring
+# --------------------------------------------------------------------------
+
+MON_HOME, MON_OTHER = "us-east-1", "eu-west-1"
+MON_TRAIL, MON_BUCKET = "monitoring-trail", "monitoring-trail-logs"
+MON_LOG_GROUP = "CloudTrail/monitoring"
+MON_CONFIG_BUCKET = f"monitoring-config-{DEFAULT_ACCOUNT}"
+# Each broken link, on the control it leaves without an alert.
+MON_TYPO = "TG104"  # its filter spells StopLogging "StopLoging"
+MON_SILENT_ALARM = "TG102"  # its alarm has no action
+MON_UNCONFIRMED = "TG106"  # its alarm notifies a topic whose one subscriber never confirmed
+MON_EVENTBRIDGE = "TG109"  # no metric filter; an EventBridge rule in eu-west-1 only
+MON_EVENT_RULE = "security-group-changes"
+MON_SECURITY_GROUP_EVENTS = [
+    "AuthorizeSecurityGroupIngress",
+    "AuthorizeSecurityGroupEgress",
+    "RevokeSecurityGroupIngress",
+    "RevokeSecurityGroupEgress",
+    "CreateSecurityGroup",
+    "DeleteSecurityGroup",
+]
+
+
+def monitoring_filters() -> dict[str, str]:
+    """The filters of the monitoring scenario: every control but TG109, several written other
+    ways than CIS's reference, and TG104's with a typo."""
+    filters = {
+        **REFERENCE_FILTERS,
+        **{c: VARIANT_FILTERS[c] for c in ("TG100", "TG101", "TG105", "TG110", "TG112")},
+    }
+    del filters[MON_EVENTBRIDGE]
+    # Only the StopLogging clause is wrong: the four other CloudTrail changes are still caught.
+    filters[MON_TYPO] = REFERENCE_FILTERS[MON_TYPO].replace("StopLogging", "StopLoging")
+    assert filters[MON_TYPO] != REFERENCE_FILTERS[MON_TYPO]
+    return filters
+
+
+def scenario_monitoring(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    """One account, two regions, a multi-region trail that sends its events to CloudWatch Logs,
+    and one break in each alerting chain:
+
+    - metric filters with alarms notifying a topic with a confirmed (SQS) subscription for every
+      control but TG109, several written other ways than CIS's reference; TG104's filter says
+      StopLoging (so StopLogging is not caught), TG102's alarm has no action, and TG106's alarm
+      notifies a topic whose only subscriber is an unconfirmed email address;
+    - security group changes (TG109) only by an EventBridge rule in eu-west-1 (none in us-east-1);
+    - AWS Config recording in us-east-1; in eu-west-1 its recorder was stopped."""
+    account = DEFAULT_ACCOUNT
+    group_arn = f"arn:aws:logs:{MON_HOME}:{account}:log-group:{MON_LOG_GROUP}"
+    moto.client("logs", MON_HOME).create_log_group(logGroupName=MON_LOG_GROUP)
+    role = cloudwatch_logs_role(moto, account, MON_HOME, MON_TRAIL, MON_LOG_GROUP)
+    # The trail and bucket of the multi-region scenario (versioned, tagged, validated), with
+    # CloudWatch Logs delivery: the same findings about them, TG050 aside.
+    tags = {"Owner": "platform", "Trail": MON_TRAIL}
+    s3 = moto.client("s3", MON_HOME)
+    create_bucket(s3, MON_BUCKET, MON_HOME)
+    enable_versioning(s3, MON_BUCKET)
+    put_tags(s3, MON_BUCKET, tags)
+    trail = create_trail(
+        moto.client("cloudtrail", MON_HOME),
+        MON_TRAIL,
+        MON_BUCKET,
+        IsMultiRegionTrail=True,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=True,
+        CloudWatchLogsLogGroupArn=f"{group_arn}:*",
+        CloudWatchLogsRoleArn=role,
+        TagsList=tag_list(tags),
+    )
+
+    alerts = alert_topic(moto, account, MON_HOME, "cis-alarms", sqs=True)
+    kms_alerts = alert_topic(moto, account, MON_HOME, "kms-key-alerts", email="security@example.com")
+    filters = monitoring_filters()
+    actions = {c: [alerts] for c in filters}
+    actions[MON_SILENT_ALARM] = []
+    actions[MON_UNCONFIRMED] = [kms_alerts]
+    alarms = cis_alarms(moto, account, MON_HOME, MON_LOG_GROUP, filters, actions)
+
+    sg_alerts = alert_topic(moto, account, MON_OTHER, "security-group-alerts", sqs=True)
+    pattern = {
+        "source": ["aws.ec2"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {"eventSource": ["ec2.amazonaws.com"], "eventName": MON_SECURITY_GROUP_EVENTS},
+    }
+    rule = event_rule(moto, account, MON_OTHER, MON_EVENT_RULE, pattern, sg_alerts)
+
+    bucket = config_bucket(moto, account, MON_HOME, MON_CONFIG_BUCKET, [account])
+    seed_config(moto, account, MON_HOME, bucket, global_types=True, recording=True)
+    seed_config(moto, account, MON_OTHER, bucket, global_types=False, recording=False)
+    return {
+        "scenario": "monitoring",
+        "account": account,
+        "regions": [MON_HOME, MON_OTHER],
+        "trail_arn": trail,
+        "bucket": MON_BUCKET,
+        "log_group_arn": group_arn,
+        "metric_filters": alarms,
+        "topics": {"cis-alarms": alerts, "kms-key-alerts": kms_alerts, "security-group-alerts": sg_alerts},
+        "event_rule_arn": rule,
+        "config_bucket": bucket,
+        "broken": {
+            "typo": MON_TYPO,
+            "alarm_without_action": MON_SILENT_ALARM,
+            "unconfirmed_topic": MON_UNCONFIRMED,
+            "eventbridge_one_region": MON_EVENTBRIDGE,
+            "config_not_recording": MON_OTHER,
         },
     }
 
@@ -1131,6 +1547,7 @@ SCENARIOS: dict[str, Callable[[Moto, list[str]], dict[str, Any]]] = {
     "compliant": scenario_compliant,
     "broken": scenario_broken,
     "multi-region": scenario_multi_region,
+    "monitoring": scenario_monitoring,
     "access-denied": scenario_access_denied,
     "least-privilege": scenario_least_privilege,
     "organization": scenario_organization,

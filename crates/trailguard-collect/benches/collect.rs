@@ -146,11 +146,17 @@ async fn run(endpoint: &str, concurrency: Concurrency) -> (Duration, Collection)
         .await
         .expect("collects");
     let elapsed = started.elapsed();
-    assert!(
-        collection.snapshot.gaps.is_empty(),
-        "gaps: {:?}",
-        collection.snapshot.gaps
-    );
+    // The one gap every collection against moto has: moto 5.2.5 does not implement Config's
+    // DescribeDeliveryChannelStatus (tests/tools/moto_server.py, patch k).
+    let unexpected: Vec<_> = collection
+        .snapshot
+        .gaps
+        .iter()
+        .filter(|g| {
+            g.operation != "DescribeDeliveryChannelStatus" || g.error_code != "InvalidAction"
+        })
+        .collect();
+    assert!(unexpected.is_empty(), "gaps: {unexpected:?}");
     (elapsed, collection)
 }
 

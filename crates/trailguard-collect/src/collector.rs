@@ -4,17 +4,20 @@
 //! 2. per account: the trails of every region, the buckets it owns, its Block Public Access,
 //!    IAM and organisation;
 //! 3. per trail, log bucket and KMS key found in round 2: their configuration, each read once,
-//!    with the credentials of the account that owns it when that account is scanned; and per
+//!    with the credentials of the account that owns it when that account is scanned; per
 //!    organisation found in round 2, its tree and control policies, read once with the
 //!    management account's credentials when it is scanned, else with the first member's AWS
-//!    lets read them (a delegated administrator); a gap when none may.
+//!    lets read them (a delegated administrator); a gap when none may; and per account and
+//!    region read, its EventBridge rules and AWS Config;
+//! 4. the monitoring chain (crate::monitoring): each trail's log group with its metric filters
+//!    and the alarms on their metrics, then the SNS topics the alarms and rules notify.
 
 use crate::call::Ctx;
 use crate::error::CollectError;
 use crate::options::{Options, Regions};
 use crate::s3::BucketRequest;
 use crate::sdk::{self, Clients, FALLBACK_REGION};
-use crate::{account, cloudtrail, guardrails, iam, kms, s3, time, CallStats, Progress};
+use crate::{account, cloudtrail, guardrails, iam, kms, monitoring, s3, time, CallStats, Progress};
 use futures_util::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -229,8 +232,21 @@ pub async fn collect(
             .collect();
         guardrails::organization_policies(ctx_ref, &readers, id).await
     }));
-    let (_, tags, buckets, keys, organizations) =
-        tokio::join!(details, tags, buckets, keys, organizations);
+    let readers: Vec<monitoring::Reader<'_>> = scanned
+        .iter()
+        .map(|a| monitoring::Reader {
+            id: &a.id,
+            clients: &a.clients,
+            regions: &a.regions,
+        })
+        .collect();
+    let regional = monitoring::regions(&ctx, &readers);
+    let (_, tags, buckets, keys, organizations, regional) =
+        tokio::join!(details, tags, buckets, keys, organizations, regional);
+    ctx.stage("reading the trails' log groups, metric filters, alarms and topics");
+    let (log_groups, alarms) = monitoring::log_groups(&ctx, &readers, &trails, reader_of).await;
+    let topics = monitoring::topics(&ctx, &readers, &alarms, &regional).await;
+    drop(readers);
     for (arn, tags) in tags.into_iter().flatten() {
         if let Some(trail) = trails.get_mut(&arn) {
             trail.tags = tags;
@@ -240,7 +256,8 @@ pub async fn collect(
     let accounts = scanned
         .into_iter()
         .zip(facts)
-        .map(|(a, f)| {
+        .zip(regional)
+        .map(|((a, f), monitoring)| {
             let account = Account {
                 account_id: a.id.clone(),
                 caller_identity: Some(a.identity),
@@ -249,6 +266,7 @@ pub async fn collect(
                 trail_arns: f.trails.iter().map(|t| t.trail_arn.clone()).collect(),
                 public_access_block: f.public_access_block,
                 iam: f.iam,
+                monitoring,
             };
             (a.id, account)
         })
@@ -269,6 +287,9 @@ pub async fn collect(
             .into_iter()
             .map(|o| (o.id.clone(), o))
             .collect(),
+        log_groups,
+        alarms,
+        topics,
         gaps: ctx.take_gaps(),
     };
     Ok(Collection {

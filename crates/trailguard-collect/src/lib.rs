@@ -34,17 +34,23 @@
 mod account;
 mod call;
 mod cloudtrail;
+mod cloudwatch;
 mod collector;
+mod config;
 mod error;
+mod events;
 mod guardrails;
 mod iam;
 mod kms;
+mod logs;
+mod monitoring;
 mod operation;
 mod options;
 mod organization;
 mod progress;
 mod s3;
 mod sdk;
+mod sns;
 mod stats;
 mod time;
 

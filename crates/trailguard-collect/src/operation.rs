@@ -15,30 +15,45 @@ pub enum Service {
     Account,
     /// AWS CloudTrail.
     CloudTrail,
+    /// Amazon CloudWatch (alarms).
+    CloudWatch,
+    /// AWS Config.
+    Config,
+    /// Amazon EventBridge.
+    Events,
     /// AWS Identity and Access Management.
     Iam,
     /// AWS Key Management Service.
     Kms,
+    /// Amazon CloudWatch Logs.
+    Logs,
     /// AWS Organizations.
     Organizations,
     /// Amazon S3.
     S3,
     /// Amazon S3 Control (account-level settings).
     S3Control,
+    /// Amazon Simple Notification Service.
+    Sns,
     /// AWS Security Token Service.
     Sts,
 }
 
 impl Service {
     /// Every service, in a fixed order.
-    pub const ALL: [Service; 8] = [
+    pub const ALL: [Service; 13] = [
         Service::Account,
         Service::CloudTrail,
+        Service::CloudWatch,
+        Service::Config,
+        Service::Events,
         Service::Iam,
         Service::Kms,
+        Service::Logs,
         Service::Organizations,
         Service::S3,
         Service::S3Control,
+        Service::Sns,
         Service::Sts,
     ];
 
@@ -47,6 +62,11 @@ impl Service {
         match self {
             Service::Account => "account",
             Service::CloudTrail => "cloudtrail",
+            Service::CloudWatch => "cloudwatch",
+            Service::Config => "config",
+            Service::Events => "events",
+            Service::Logs => "logs",
+            Service::Sns => "sns",
             Service::Iam => "iam",
             Service::Kms => "kms",
             Service::Organizations => "organizations",
@@ -176,6 +196,28 @@ operations! {
         "Who holds AWSCloudTrail_FullAccess.";
     ListMfaDevices => Iam, "ListMFADevices", Some("iam:ListMFADevices"),
         "The MFA devices of each user holding AWSCloudTrail_FullAccess.";
+    DescribeLogGroups => Logs, "DescribeLogGroups", Some("logs:DescribeLogGroups"),
+        "A trail's CloudWatch Logs log group: whether it exists, its encryption and retention.";
+    DescribeMetricFilters => Logs, "DescribeMetricFilters", Some("logs:DescribeMetricFilters"),
+        "The metric filters on a trail's log group, for the monitoring controls.";
+    DescribeAlarmsForMetric => CloudWatch, "DescribeAlarmsForMetric", Some("cloudwatch:DescribeAlarmsForMetric"),
+        "The alarms on a metric filter's metric, and their actions.";
+    GetTopicAttributes => Sns, "GetTopicAttributes", Some("sns:GetTopicAttributes"),
+        "Whether a topic an alarm or EventBridge rule notifies exists, its policy and encryption.";
+    ListSubscriptionsByTopic => Sns, "ListSubscriptionsByTopic", Some("sns:ListSubscriptionsByTopic"),
+        "Who a topic an alarm or EventBridge rule notifies reaches: its confirmed subscriptions.";
+    ListRules => Events, "ListRules", Some("events:ListRules"),
+        "The EventBridge rules on each region's default event bus, with their event patterns.";
+    ListTargetsByRule => Events, "ListTargetsByRule", Some("events:ListTargetsByRule"),
+        "Where an EventBridge rule sends the events it matches.";
+    DescribeConfigurationRecorders => Config, "DescribeConfigurationRecorders", Some("config:DescribeConfigurationRecorders"),
+        "Each region's AWS Config recorders and what they record.";
+    DescribeConfigurationRecorderStatus => Config, "DescribeConfigurationRecorderStatus", Some("config:DescribeConfigurationRecorderStatus"),
+        "Whether each AWS Config recorder is recording.";
+    DescribeDeliveryChannels => Config, "DescribeDeliveryChannels", Some("config:DescribeDeliveryChannels"),
+        "Where AWS Config delivers its history and snapshots.";
+    DescribeDeliveryChannelStatus => Config, "DescribeDeliveryChannelStatus", Some("config:DescribeDeliveryChannelStatus"),
+        "Whether AWS Config's last deliveries succeeded.";
 }
 
 impl Operation {

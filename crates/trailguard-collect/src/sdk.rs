@@ -157,6 +157,11 @@ pub(crate) struct Clients {
     cloudtrail: Mutex<HashMap<String, aws_sdk_cloudtrail::Client>>,
     s3: Mutex<HashMap<String, aws_sdk_s3::Client>>,
     kms: Mutex<HashMap<String, aws_sdk_kms::Client>>,
+    logs: Mutex<HashMap<String, aws_sdk_cloudwatchlogs::Client>>,
+    cloudwatch: Mutex<HashMap<String, aws_sdk_cloudwatch::Client>>,
+    sns: Mutex<HashMap<String, aws_sdk_sns::Client>>,
+    events: Mutex<HashMap<String, aws_sdk_eventbridge::Client>>,
+    aws_config: Mutex<HashMap<String, aws_sdk_config::Client>>,
 }
 
 fn cached<C: Clone>(map: &Mutex<HashMap<String, C>>, region: &str, build: impl FnOnce() -> C) -> C {
@@ -179,6 +184,11 @@ impl Clients {
             cloudtrail: Mutex::default(),
             s3: Mutex::default(),
             kms: Mutex::default(),
+            logs: Mutex::default(),
+            cloudwatch: Mutex::default(),
+            sns: Mutex::default(),
+            events: Mutex::default(),
+            aws_config: Mutex::default(),
         }
     }
 
@@ -207,6 +217,36 @@ impl Clients {
     pub(crate) fn kms(&self, region: &str) -> aws_sdk_kms::Client {
         cached(&self.kms, region, || {
             aws_sdk_kms::Client::new(&self.regional(region))
+        })
+    }
+
+    pub(crate) fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        cached(&self.logs, region, || {
+            aws_sdk_cloudwatchlogs::Client::new(&self.regional(region))
+        })
+    }
+
+    pub(crate) fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
+        cached(&self.cloudwatch, region, || {
+            aws_sdk_cloudwatch::Client::new(&self.regional(region))
+        })
+    }
+
+    pub(crate) fn sns(&self, region: &str) -> aws_sdk_sns::Client {
+        cached(&self.sns, region, || {
+            aws_sdk_sns::Client::new(&self.regional(region))
+        })
+    }
+
+    pub(crate) fn events(&self, region: &str) -> aws_sdk_eventbridge::Client {
+        cached(&self.events, region, || {
+            aws_sdk_eventbridge::Client::new(&self.regional(region))
+        })
+    }
+
+    pub(crate) fn config(&self, region: &str) -> aws_sdk_config::Client {
+        cached(&self.aws_config, region, || {
+            aws_sdk_config::Client::new(&self.regional(region))
         })
     }
 

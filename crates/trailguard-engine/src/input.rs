@@ -30,6 +30,10 @@ type Strings = HashSet<Rc<str>, foldhash::fast::RandomState>;
 /// At most this many threads convert a snapshot.
 const MAX_THREADS: usize = 8;
 
+/// The resource maps the snapshot's JSON leaves out when they are empty (`skip_serializing_if`),
+/// left out of the input alike, so it is what the JSON text would give.
+const OMITTED_WHEN_EMPTY: [&str; 3] = ["log_groups", "alarms", "topics"];
+
 /// Resources a thread takes at a time.
 const CHUNK: usize = 16;
 
@@ -45,8 +49,8 @@ const CHUNK: usize = 16;
 /// assert_eq!(input["trails"], regorus::Value::new_object());
 /// ```
 pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
-    // Everything but the four resource maps, as one value; the resources are converted one by
-    // one, spread over the cores (resources are independent, and a snapshot has thousands).
+    // Everything but the resource maps, as one value; the resources are converted one by one,
+    // spread over the cores (resources are independent, and a snapshot has thousands).
     let rest = Snapshot {
         schema_version: snapshot.schema_version,
         collected_at: snapshot.collected_at.clone(),
@@ -56,13 +60,19 @@ pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
         buckets: BTreeMap::new(),
         kms_keys: BTreeMap::new(),
         organizations: snapshot.organizations.clone(),
+        log_groups: BTreeMap::new(),
+        alarms: BTreeMap::new(),
+        topics: BTreeMap::new(),
         gaps: snapshot.gaps.clone(),
     };
-    let maps: [(&str, Resources<'_>); 4] = [
+    let maps: [(&str, Resources<'_>); 7] = [
         ("accounts", entries(&snapshot.accounts)),
         ("trails", entries(&snapshot.trails)),
         ("buckets", entries(&snapshot.buckets)),
         ("kms_keys", entries(&snapshot.kms_keys)),
+        ("log_groups", entries(&snapshot.log_groups)),
+        ("alarms", entries(&snapshot.alarms)),
+        ("topics", entries(&snapshot.topics)),
     ];
     let mut converted = convert_resources(&maps)?.into_iter();
     let mut top = Object::new();
@@ -76,6 +86,10 @@ pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
     for (name, entries) in &maps {
         // Already in key order: collecting into a BTreeMap sorts nothing.
         let map: BTreeMap<Value, Value> = converted.by_ref().take(entries.len()).collect();
+        // As the snapshot's JSON does: the monitoring maps are left out when empty.
+        if map.is_empty() && OMITTED_WHEN_EMPTY.contains(name) {
+            continue;
+        }
         top.insert(Value::from(*name), Value::from(map));
     }
     Ok(top.into_value())

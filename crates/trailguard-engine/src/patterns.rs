@@ -8,7 +8,11 @@
 //!   why not (`"column 17: ..."`);
 //! - `trailguard.events.matches(pattern, event)`: whether the EventBridge event pattern (an
 //!   object, or its JSON text as the EventBridge API returns it) matches the event;
-//! - `trailguard.events.pattern_error(pattern)`: likewise.
+//! - `trailguard.events.pattern_error(pattern)`: likewise;
+//! - `trailguard.logs.match_table(patterns, events)` and `trailguard.events.match_table(patterns,
+//!   events)`: for each pattern, the indexes of the events it matches (`[[0, 2], [], [1]]`), in
+//!   one call: a rule that asks every filter of a log group about every canonical event makes
+//!   one call instead of thousands.
 //!
 //! `matches` on a pattern that cannot be judged is an error naming the pattern, so a rule that
 //! forgot to ask `pattern_error` first stops with exit 2 instead of reporting a filter as
@@ -92,6 +96,59 @@ fn two(name: &str, args: &[Value]) -> anyhow::Result<(Value, Value)> {
     }
 }
 
+/// Each pattern (parsed through `parse`, an error naming it when it cannot be) against each
+/// event: for each pattern, the indexes of the events `matches` says it catches. Each event is
+/// prepared once (`prepare`: a log event's text is written out once however many term patterns
+/// read it).
+fn match_table<'a, T, E>(
+    name: &str,
+    args: &'a [Value],
+    cache: &Cache<T>,
+    text_of: impl Fn(&Value) -> anyhow::Result<String>,
+    parse: fn(&str) -> Result<T, String>,
+    prepare: impl Fn(&'a Value) -> anyhow::Result<E>,
+    matches: impl Fn(&T, &E) -> bool,
+) -> anyhow::Result<Value> {
+    let (Some(Value::Array(patterns)), Some(Value::Array(events))) = (args.first(), args.get(1))
+    else {
+        anyhow::bail!("{name} takes two arrays: the patterns and the events");
+    };
+    let events = events
+        .iter()
+        .map(|e| prepare(e).map_err(|error| anyhow::anyhow!("{name}: {error}")))
+        .collect::<anyhow::Result<Vec<E>>>()?;
+    let mut table = Vec::with_capacity(patterns.len());
+    for pattern in patterns.iter() {
+        let text = text_of(pattern)?;
+        let parsed = parsed(cache, &text, parse)
+            .map_err(|e| anyhow::anyhow!("{name}: pattern {text:?}: {e}"))?;
+        let caught: Vec<Value> = events
+            .iter()
+            .enumerate()
+            .filter(|(_, event)| matches(&parsed, event))
+            .map(|(i, _)| Value::from(i))
+            .collect();
+        table.push(Value::from(caught));
+    }
+    Ok(Value::from(table))
+}
+
+/// A log event argument: an object (a JSON message) or a string (the message's text).
+fn log_event(event: &Value) -> anyhow::Result<LogEvent<'_, Value>> {
+    match event {
+        Value::String(message) => Ok(LogEvent::from_text(message)),
+        Value::Object(_) => Ok(LogEvent::json(event)),
+        other => anyhow::bail!(
+            "a log event is an object (a JSON message) or a string, not {}",
+            kind(other)
+        ),
+    }
+}
+
+fn filter_matches(filter: &FilterPattern, event: &Value) -> anyhow::Result<bool> {
+    Ok(filter.matches(&log_event(event)?))
+}
+
 /// Registers the builtins on `engine`.
 pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
     let filters: Cache<FilterPattern> = Arc::default();
@@ -117,18 +174,12 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             };
             let filter = parsed(&cache, text, parse_filter)
                 .map_err(|e| anyhow::anyhow!("{NAME}: filter pattern {text:?}: {e}"))?;
-            let matched = match &event {
-                Value::String(message) => filter.matches(&LogEvent::text(message)),
-                Value::Object(_) => filter.matches(&LogEvent::json(&event)),
-                other => anyhow::bail!(
-                    "{NAME} takes the log event as an object (a JSON message) or a string, not {}",
-                    kind(other)
-                ),
-            };
+            let matched =
+                filter_matches(&filter, &event).map_err(|e| anyhow::anyhow!("{NAME}: {e}"))?;
             Ok(Value::Bool(matched))
         }),
     )?;
-    let cache = filters;
+    let cache = filters.clone();
     add(
         "trailguard.logs.pattern_error",
         1,
@@ -157,6 +208,48 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
                 anyhow::bail!("{NAME} takes the event as an object, not {}", kind(&event));
             }
             Ok(Value::Bool(rule.matches(&event)))
+        }),
+    )?;
+    let cache = filters.clone();
+    add(
+        "trailguard.logs.match_table",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            const NAME: &str = "trailguard.logs.match_table";
+            match_table(
+                NAME,
+                &args,
+                &cache,
+                |p| match p {
+                    Value::String(text) => Ok(text.to_string()),
+                    other => {
+                        anyhow::bail!("{NAME}: a filter pattern is a string, not {}", kind(other))
+                    }
+                },
+                parse_filter,
+                log_event,
+                |filter: &FilterPattern, event: &LogEvent<'_, Value>| filter.matches(event),
+            )
+        }),
+    )?;
+    let cache = rules.clone();
+    add(
+        "trailguard.events.match_table",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            const NAME: &str = "trailguard.events.match_table";
+            match_table(
+                NAME,
+                &args,
+                &cache,
+                |p| event_pattern_text(NAME, p),
+                parse_event_pattern,
+                |event: &Value| match event {
+                    Value::Object(_) => Ok(event),
+                    other => anyhow::bail!("an event is an object, not {}", kind(other)),
+                },
+                |rule: &EventPattern, event: &&Value| rule.matches(*event),
+            )
         }),
     )?;
     let cache = rules;
@@ -214,6 +307,23 @@ mod tests {
             eval(r#"trailguard.logs.pattern_error("ERROR")"#),
             Ok(Value::Null)
         );
+    }
+
+    #[test]
+    fn match_tables_say_which_events_each_pattern_catches() {
+        let q = r#"trailguard.logs.match_table(
+            ["{ $.eventName = StopLogging }", "{ $.eventName = Delete* }", "Stop"],
+            [{"eventName": "StopLogging"}, {"eventName": "DeleteTrail"}, "StopLogging was called"])"#;
+        let expected = Value::from_json_str("[[0], [1], [0, 2]]").unwrap();
+        assert_eq!(eval(q), Ok(expected));
+        let q = r#"trailguard.events.match_table(
+            [{"source": ["aws.cloudtrail"]}, "{\"source\": [\"aws.s3\"]}"],
+            [{"source": "aws.s3"}, {"source": "aws.cloudtrail"}])"#;
+        let expected = Value::from_json_str("[[1], [0]]").unwrap();
+        assert_eq!(eval(q), Ok(expected));
+        let q = r#"trailguard.logs.match_table(["{ $.a = }"], [{}])"#;
+        let error = eval(q).unwrap_err();
+        assert!(error.contains("column 9"), "{error}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Account-level facts: who collected, which trails apply, account public access block, IAM.
 
-use crate::{Collected, Iam, PublicAccessBlock};
+use crate::{Collected, Iam, PublicAccessBlock, RegionMonitoring};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One AWS account. Keyed in [`crate::Snapshot::accounts`] by account id.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -31,6 +32,9 @@ pub struct Account {
     /// The account's IAM, when it was read.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub iam: Collected<Iam>,
+    /// EventBridge rules and AWS Config, by region read. Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub monitoring: BTreeMap<String, RegionMonitoring>,
 }
 
 /// `sts:GetCallerIdentity`. Never holds credentials.

@@ -7,11 +7,14 @@
 //!
 //! | key | holds | keyed by |
 //! |---|---|---|
-//! | `accounts` | caller identity, account public access block, IAM, trails that apply | account id |
+//! | `accounts` | caller identity, account public access block, IAM, trails that apply, EventBridge rules and AWS Config per region | account id |
 //! | `trails` | trails with status, selectors, tags | trail ARN |
 //! | `buckets` | log buckets with every sub-configuration | bucket name |
 //! | `kms_keys` | keys that encrypt logs | key ARN |
 //! | `organizations` | the organisation tree and its service and resource control policies | organisation id |
+//! | `log_groups` | the trails' CloudWatch Logs log groups, with their metric filters | log group ARN |
+//! | `alarms` | the alarms on those filters' metrics | alarm ARN |
+//! | `topics` | the SNS topics the alarms notify, with their subscriptions | topic ARN |
 //! | `gaps` | every call that failed: service, operation, resource, region, error code | — |
 //!
 //! A sub-configuration that could not be read is left out (see [`Collected`]) and a [`Gap`] says
@@ -42,6 +45,7 @@ mod kms;
 mod limits;
 mod locate;
 mod merge;
+mod monitoring;
 mod organization;
 mod timestamp;
 mod trail;
@@ -67,6 +71,12 @@ pub use kms::{KeyManager, KeyMetadata, KmsKey};
 pub use limits::{MAX_NESTING, MAX_SNAPSHOT_BYTES, MAX_STRING_BYTES};
 pub use locate::SourceIndex;
 pub use merge::merge;
+pub use monitoring::{
+    log_group_key, Alarm, ConfigService, ConfigurationRecorder, DeliveryChannel,
+    DeliveryChannelStatus, DeliveryInfo, EventRule, EventTarget, LogGroup, LogGroupSettings,
+    MetricFilter, MetricTransformation, RecorderStatus, RecordingGroup, RegionMonitoring,
+    Subscription, Topic, TopicAttributes,
+};
 pub use organization::{ControlPolicy, ControlPolicyType, OrganizationPolicies, Root};
 pub use timestamp::{Timestamp, TimestampError};
 pub use trail::{
@@ -123,6 +133,16 @@ pub struct Snapshot {
     /// Left out of the JSON when empty.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub organizations: BTreeMap<String, OrganizationPolicies>,
+    /// The trails' CloudWatch Logs log groups by ARN (without `:*`: see [`log_group_key`]),
+    /// with their metric filters. Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub log_groups: BTreeMap<String, LogGroup>,
+    /// The alarms on the metric filters' metrics, by ARN. Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub alarms: BTreeMap<String, Alarm>,
+    /// The SNS topics the alarms notify, by ARN. Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub topics: BTreeMap<String, Topic>,
     /// Calls that failed, sorted.
     #[serde(default)]
     pub gaps: Vec<Gap>,

@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Merges snapshots into one.
 ///
-/// Maps are joined by key. A resource (account, trail, bucket, KMS key, organisation) held by several
-/// snapshots comes whole from the one that read it best: the fewest gaps about it, then the
-/// one collected later, then (copies read at the same time, with as many gaps) the copy whose
-/// JSON, with the gaps about it, sorts last. The gaps about it of the snapshots whose copy was
+/// Maps are joined by key. A resource (account, trail, bucket, KMS key, organisation, log group,
+/// alarm, topic) held by several snapshots comes whole from the one that read it best: the
+/// fewest gaps about it, then the one collected later, then (copies read at the same time, with
+/// as many gaps) the copy whose JSON, with the gaps about it, sorts last. The gaps about it of the snapshots whose copy was
 /// not taken go with that copy. So a log bucket that a trail's account could not read (it
 /// belongs to another account) but its owner read in another snapshot is judged on the owner's
 /// read, without gaps, as when both accounts are collected together; and the result never
@@ -116,9 +116,28 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
     let organizations = best(&|s| s.organizations.keys().collect(), &|s, k| {
         to_json(s.organizations.get(k))
     })?;
+    let log_groups = best(&|s| s.log_groups.keys().collect(), &|s, k| {
+        to_json(s.log_groups.get(k))
+    })?;
+    let alarms = best(&|s| s.alarms.keys().collect(), &|s, k| {
+        to_json(s.alarms.get(k))
+    })?;
+    let topics = best(&|s| s.topics.keys().collect(), &|s, k| {
+        to_json(s.topics.get(k))
+    })?;
     // A snapshot's gap about a resource it holds stays when the resource comes from it.
     let mut holders: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-    for winners in [&accounts, &trails, &buckets, &kms_keys, &organizations] {
+    let all_winners = [
+        &accounts,
+        &trails,
+        &buckets,
+        &kms_keys,
+        &organizations,
+        &log_groups,
+        &alarms,
+        &topics,
+    ];
+    for winners in all_winners {
         for (key, &i) in winners {
             holders.entry(key.as_str()).or_default().insert(i);
         }
@@ -132,6 +151,9 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
                 || snapshot.buckets.contains_key(r)
                 || snapshot.kms_keys.contains_key(r)
                 || snapshot.organizations.contains_key(r)
+                || snapshot.log_groups.contains_key(r)
+                || snapshot.alarms.contains_key(r)
+                || snapshot.topics.contains_key(r)
         };
         let kept = snapshot.gaps.iter().filter(|gap| {
             let r = gap.resource.as_str();
@@ -167,6 +189,24 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
                 .organizations
                 .into_iter()
                 .filter(|(key, _)| from(&organizations, key)),
+        );
+        merged.log_groups.extend(
+            snapshot
+                .log_groups
+                .into_iter()
+                .filter(|(key, _)| from(&log_groups, key)),
+        );
+        merged.alarms.extend(
+            snapshot
+                .alarms
+                .into_iter()
+                .filter(|(key, _)| from(&alarms, key)),
+        );
+        merged.topics.extend(
+            snapshot
+                .topics
+                .into_iter()
+                .filter(|(key, _)| from(&topics, key)),
         );
     }
     merged.gaps.sort();
@@ -243,6 +283,54 @@ mod tests {
             merge(vec![a.clone(), b.clone()]).unwrap(),
             merge(vec![b, a]).unwrap()
         );
+    }
+
+    #[test]
+    fn a_log_group_of_an_unscanned_account_resolves_when_its_owners_snapshot_is_merged() {
+        // The organisation trail's account saw the trail but not its log group (another account,
+        // not scanned): the group is held without filters, with a gap. The owner's shard read
+        // the filters: merged, the owner's read wins and the gap goes with the other copy.
+        let key = "arn:aws:logs:us-east-1:222222222222:log-group:org";
+        let group = |filters: crate::Collected<Vec<crate::MetricFilter>>| crate::LogGroup {
+            arn: key.into(),
+            account_id: "222222222222".into(),
+            region: "us-east-1".into(),
+            log_group_name: "org".into(),
+            settings: crate::Collected::Unknown,
+            metric_filters: filters,
+        };
+        let mut trail_shard = Snapshot {
+            schema_version: 1,
+            collected_at: "2026-02-01T00:00:00Z".parse().unwrap(),
+            ..Snapshot::default()
+        };
+        trail_shard
+            .log_groups
+            .insert(key.into(), group(crate::Collected::Unknown));
+        trail_shard.gaps.push(Gap {
+            account_id: "111111111111".into(),
+            service: "logs".into(),
+            operation: "DescribeMetricFilters".into(),
+            region: "us-east-1".into(),
+            resource: key.into(),
+            error_code: "AccountNotScanned".into(),
+            message: String::new(),
+        });
+        let mut owner_shard = Snapshot {
+            collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            ..trail_shard.clone()
+        };
+        owner_shard.gaps.clear();
+        owner_shard
+            .log_groups
+            .insert(key.into(), group(crate::Collected::Present(Vec::new())));
+        let merged = merge(vec![trail_shard.clone(), owner_shard.clone()]).unwrap();
+        assert_eq!(merged, merge(vec![owner_shard, trail_shard]).unwrap());
+        assert_eq!(
+            merged.log_groups[key].metric_filters,
+            crate::Collected::Present(Vec::new())
+        );
+        assert!(merged.gaps.is_empty(), "{:?}", merged.gaps);
     }
 
     #[test]

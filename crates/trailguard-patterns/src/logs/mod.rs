@@ -68,15 +68,21 @@ enum Source<'a, J> {
 impl<'a> LogEvent<'a, serde_json::Value> {
     /// An event whose message is `message`.
     pub fn text(message: &'a str) -> Self {
+        Self::from_text(message)
+    }
+}
+
+impl<'a, J: Json> LogEvent<'a, J> {
+    /// An event whose message is `message`, among events built from `J` values (the message is
+    /// read as JSON, with serde_json, only if a JSON pattern asks).
+    pub fn from_text(message: &'a str) -> Self {
         LogEvent {
             source: Source::Text(message),
             text: std::cell::OnceCell::new(),
             parsed: std::cell::OnceCell::new(),
         }
     }
-}
 
-impl<'a, J: Json> LogEvent<'a, J> {
     /// An event whose message is the JSON text of `value`.
     pub fn json(value: &'a J) -> Self {
         LogEvent {

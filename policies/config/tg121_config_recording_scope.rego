@@ -1,0 +1,59 @@
+# METADATA
+# title: AWS Config does not record IAM, CloudTrail, S3 or KMS resources
+# description: >-
+#   A recorder that leaves out the resources of the audit chain keeps no history of the changes
+#   that matter most to it: the trail (AWS::CloudTrail::Trail), its bucket (AWS::S3::Bucket) and
+#   key (AWS::KMS::Key), and the IAM users, roles, groups and policies that decide who may touch
+#   them. IAM resources are global: one region's recorder must record them (IncludeGlobalResourceTypes
+#   with every supported type, or the AWS::IAM:: types listed). A recorder that excludes, or with
+#   an inclusion list fails to include, the CloudTrail, S3 or KMS type is reported in every region.
+#   Service-linked recorders do not count; an account without any recorder of its own is TG120's;
+#   regions whose recorders could not be read give no verdict for IAM unless another region records
+#   them.
+# custom:
+#   id: TG121
+#   severity: low
+#   controls:
+#     cis: ["3.3", "4.3"]
+#   remediation: >-
+#     Record every supported resource type, and the global IAM types in one region (usually
+#     us-east-1): `aws configservice put-configuration-recorder --configuration-recorder
+#     name=default,roleARN=ROLE_ARN --recording-group
+#     allSupported=true,includeGlobalResourceTypes=true`; or remove AWS::CloudTrail::Trail,
+#     AWS::S3::Bucket and AWS::KMS::Key from an exclusion list (add them to an inclusion list).
+package trailguard.rules.tg121
+
+import data.trailguard.lib
+import data.trailguard.lib.monitoring
+import data.trailguard.lib.trail as tl
+import rego.v1
+
+deny contains lib.finding(lib.account_resource(acct), msg) if {
+	some acct, account in input.accounts
+	regions := tl.list(account, "Regions")
+	own := {r: xs | some r in regions; xs := monitoring.own_recorders(monitoring.config_of(account, r))}
+	parts := array.concat(iam_part(regions, own), recorder_parts(own))
+	count(parts) > 0
+	msg := sprintf("Account %s: AWS Config %s", [acct, concat("; ", parts)])
+}
+
+# iam_part: every region's recorders were read, the account has recorders of its own, and none
+# records the global IAM types.
+iam_part(regions, own) := ["records global IAM resource types in no region"] if {
+	count(regions) > 0
+	count(own) == count(regions)
+	count([x | some xs in own; some x in xs]) > 0
+	not records_iam(own)
+} else := []
+
+records_iam(own) if {
+	some xs in own
+	some x in xs
+	monitoring.records_iam(x.RecordingGroup)
+}
+
+recorder_parts(own) := sort([sprintf("recorder %s in %s %s", [x.Name, r, how]) |
+	some r, xs in own
+	some x in xs
+	how := monitoring.left_out(x.RecordingGroup)
+])

@@ -1,0 +1,46 @@
+# METADATA
+# title: Nobody is alerted to root user usage
+# description: >-
+#   The root user holds every permission of the account and is not meant for daily work: every
+#   sign-in or call it makes deserves a look. The control is met when every CloudTrail record it
+#   exists to catch (the records of `trailguard.lib.monitoring_events`, control TG102) reaches
+#   someone: through a metric filter on the log group of a logging multi-region trail that records
+#   every management event, an alarm on the filter's metric with its actions enabled, and an SNS
+#   topic with a confirmed subscription (or another action); or through an enabled EventBridge rule
+#   with a live target in every collected region (us-east-1 for IAM and AWS Organizations events).
+#   Filters and event patterns are judged by what they catch, not by their text. What the collector
+#   could not read gives no verdict (TG090 reports it); a pattern trailguard cannot judge makes the
+#   finding say it cannot verify.
+# custom:
+#   id: TG102
+#   severity: medium
+#   controls:
+#     securityhub: [CloudWatch.1]
+#     cis: ["4.3", "5.3"]
+#   remediation: >-
+#     Alert on the events through CloudWatch Logs: a metric filter with CIS's pattern on the log
+#     group of a logging multi-region trail, an alarm on its metric, and a confirmed subscription to
+#     the alarm's topic: `aws logs put-metric-filter --log-group-name LOG_GROUP --filter-name
+#     root-usage --metric-transformations
+#     metricName=RootAccountUsage,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern
+#     '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType
+#     !="AwsServiceEvent"}'`, then `aws cloudwatch put-metric-alarm --alarm-name root-usage
+#     --metric-name RootAccountUsage --namespace CISBenchmark --statistic Sum --period 300
+#     --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold
+#     --alarm-actions TOPIC_ARN` and `aws sns subscribe --topic-arn TOPIC_ARN --protocol email
+#     --notification-endpoint ADDRESS` (the subscription counts once confirmed). Or through
+#     EventBridge, in every region the account uses: `aws events put-rule --name root-usage --state
+#     ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS --event-pattern
+#     '{"detail":{"userIdentity":{"type":["Root"],"invokedBy":[{"exists":false}]},"eventType":[{"anything-but":"AwsServiceEvent"}]}}'`
+#     (`ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`: some of these calls are read-only, which a
+#     rule in state `ENABLED` never receives) and `aws events put-targets --rule root-usage --targets
+#     Id=alert,Arn=TOPIC_ARN` (the topic's policy must let events.amazonaws.com publish).
+package trailguard.rules.tg102
+
+import data.trailguard.lib.monitoring
+import rego.v1
+
+# One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
+deny contains f if {
+	some f in monitoring.findings("TG102")
+}

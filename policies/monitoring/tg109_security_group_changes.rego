@@ -1,0 +1,46 @@
+# METADATA
+# title: Nobody is alerted to security group changes
+# description: >-
+#   A changed security group can open a workload to the internet. The control is met when every
+#   CloudTrail record it exists to catch (the records of `trailguard.lib.monitoring_events`,
+#   control TG109) reaches someone: through a metric filter on the log group of a logging
+#   multi-region trail that records every management event, an alarm on the filter's metric with
+#   its actions enabled, and an SNS topic with a confirmed subscription (or another action); or
+#   through an enabled EventBridge rule with a live target in every collected region (us-east-1 for
+#   IAM and AWS Organizations events). Filters and event patterns are judged by what they catch,
+#   not by their text. What the collector could not read gives no verdict (TG090 reports it); a
+#   pattern trailguard cannot judge makes the finding say it cannot verify.
+# custom:
+#   id: TG109
+#   severity: low
+#   controls:
+#     securityhub: [CloudWatch.10]
+#     cis: ["4.10", "5.10"]
+#   remediation: >-
+#     Alert on the events through CloudWatch Logs: a metric filter with CIS's pattern on the log
+#     group of a logging multi-region trail, an alarm on its metric, and a confirmed subscription to
+#     the alarm's topic: `aws logs put-metric-filter --log-group-name LOG_GROUP --filter-name
+#     security-group-changes --metric-transformations
+#     metricName=SecurityGroupChanges,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern
+#     '{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) ||
+#     ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) ||
+#     ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}'`, then `aws cloudwatch
+#     put-metric-alarm --alarm-name security-group-changes --metric-name SecurityGroupChanges
+#     --namespace CISBenchmark --statistic Sum --period 300 --evaluation-periods 1 --threshold 1
+#     --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions TOPIC_ARN` and `aws sns
+#     subscribe --topic-arn TOPIC_ARN --protocol email --notification-endpoint ADDRESS` (the
+#     subscription counts once confirmed). Or through EventBridge, in every region the account uses:
+#     `aws events put-rule --name security-group-changes --state ENABLED --event-pattern
+#     '{"source":["aws.ec2"],"detail-type":["AWS API Call via
+#     CloudTrail"],"detail":{"eventName":["AuthorizeSecurityGroupIngress","AuthorizeSecurityGroupEgress","RevokeSecurityGroupIngress","RevokeSecurityGroupEgress","CreateSecurityGroup","DeleteSecurityGroup"]}}'`
+#     and `aws events put-targets --rule security-group-changes --targets Id=alert,Arn=TOPIC_ARN`
+#     (the topic's policy must let events.amazonaws.com publish).
+package trailguard.rules.tg109
+
+import data.trailguard.lib.monitoring
+import rego.v1
+
+# One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
+deny contains f if {
+	some f in monitoring.findings("TG109")
+}
