@@ -1792,3 +1792,69 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
             && resource.ends_with(&format!(":organization/{organization}"))));
     }
 }
+
+/// Issue 17: an organisation trail whose log group lives in an account that is not scanned
+/// cannot be judged, and must not look like a log group without filters: the member account's
+/// collection records a gap naming the owner (the calls name the group by name, which AWS would
+/// resolve in the member's own account), the monitoring rules give no verdict, TG090 reports the
+/// log group, and merging the owner's snapshot resolves both.
+#[test]
+fn an_organisation_trails_log_group_in_an_unscanned_account_is_a_gap_until_merged() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["compliant"]);
+    let group = "arn:aws:logs:eu-central-1:444444444444:log-group:org-audit-trail";
+    let collect = |accounts: &[&str], name: &str| {
+        let out = moto.dir().join(name);
+        let mut args = vec!["collect", "--region", "eu-central-1", "-q", "-o"];
+        args.push(out.to_str().unwrap());
+        args.extend(role_args(&seed, accounts));
+        let run = moto.trailguard(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        out
+    };
+    let member = collect(&[LOG_ACCOUNT], "member.json");
+    let s = read_json(&member);
+    assert_eq!(s["log_groups"][group]["AccountId"], TRAIL_ACCOUNT);
+    assert!(
+        s["log_groups"][group].get("MetricFilters").is_none(),
+        "{}",
+        s["log_groups"][group]
+    );
+    let gaps: Vec<&Value> = s["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["Resource"] == group)
+        .collect();
+    assert_eq!(gaps.len(), 1, "{gaps:#?}");
+    assert_eq!(gaps[0]["ErrorCode"], "AccountNotScanned");
+    assert_eq!(gaps[0]["AccountId"], LOG_ACCOUNT);
+    assert!(gaps[0]["Message"]
+        .as_str()
+        .unwrap()
+        .contains("belongs to account 444444444444, which is not scanned"));
+
+    let alone = eval_findings(&moto, &[&member]);
+    let tg090: Vec<&(String, String, String)> = alone
+        .iter()
+        .filter(|(rule, resource, _)| rule == "TG090" && resource == group)
+        .collect();
+    assert_eq!(tg090.len(), 1, "{alone:#?}");
+    assert!(tg090[0].2.contains("log group"), "{}", tg090[0].2);
+    assert!(
+        !alone
+            .iter()
+            .any(|(rule, _, _)| MONITORING_RULES.contains(&rule.as_str())),
+        "no monitoring verdict on an unread log group: {alone:#?}"
+    );
+
+    let owner = collect(&[TRAIL_ACCOUNT], "owner.json");
+    let merged = eval_findings(&moto, &[&member, &owner]);
+    assert!(
+        !merged
+            .iter()
+            .any(|(rule, resource, _)| (rule == "TG090" && resource == group)
+                || MONITORING_RULES.contains(&rule.as_str())),
+        "{merged:#?}"
+    );
+}

@@ -219,7 +219,7 @@ detail_type(e) := "AWS Console Sign In via CloudTrail" if {
 event_source(e) := sprintf("aws.%s", [split(e.eventSource, ".")[0]])
 
 # needed_regions are the regions where an EventBridge rule must catch the event: us-east-1 for a
-# global service's event (undefined when us-east-1 was not collected: no verdict), every collected
+# global service's event (when us-east-1 was not scanned, eb_outcome says so), every collected
 # region for the others.
 needed_regions(e, regions) := ["us-east-1"] if {
 	e.eventSource in global_sources
@@ -236,7 +236,7 @@ needed_regions(e, regions) := ["us-east-1"] if {
 # not read), send every region's management events to a log group, by ARN: {key, state}, where
 # key is the log group's key in input.log_groups (the trail's CloudWatchLogsLogGroupArn without
 # its trailing ":*").
-delivering_trails(trails) := {arn: {"key": trim_suffix(group, ":*"), "state": state} |
+delivering_trails(trails) := {arn: {"key": trim_suffix(group, ":*"), "state": state, "name": object.get(trail, "Name", arn), "error": object.get(object.get(trail, "Status", {}), "LatestCloudWatchLogsDeliveryError", "")} |
 	some arn, trail in trails
 	group := trail.CloudWatchLogsLogGroupArn
 	is_string(group)
@@ -244,7 +244,12 @@ delivering_trails(trails) := {arn: {"key": trim_suffix(group, ":*"), "state": st
 	state := trail_state(arn, trail)
 }
 
-trail_state(arn, trail) := "yes" if {
+# trail_state is "failing" for a trail whose last delivery to CloudWatch Logs failed
+# (GetTrailStatus's LatestCloudWatchLogsDeliveryError): its log group does not receive the
+# events, however well it is watched.
+trail_state(arn, trail) := "failing" if {
+	failing(trail)
+} else := "yes" if {
 	trail.IsMultiRegionTrail == true
 	trail.Status.IsLogging == true
 	records_all(arn, trail)
@@ -258,6 +263,12 @@ records_all(arn, trail) if {
 	arn in plainly_records_all_management
 } else := true if {
 	tl.records_all_management(trail)
+}
+
+failing(trail) if {
+	error := trail.Status.LatestCloudWatchLogsDeliveryError
+	is_string(error)
+	error != ""
 }
 
 maybe_logging(trail) if {
@@ -274,7 +285,7 @@ maybe_records_all(arn, trail) if {
 
 # account_chains are the log groups the account's delivering trails send to: {key, state}, state
 # "yes" when one of those trails surely delivers.
-account_chains(arns, trails) := [{"key": key, "state": chain_state(key, arns, trails)} |
+account_chains(arns, trails) := [{"key": key, "state": chain_state(key, arns, trails), "failing": chain_failures(key, arns, trails)} |
 	some key in {trails[arn].key | some arn in arns}
 ]
 
@@ -282,7 +293,18 @@ chain_state(key, arns, trails) := "yes" if {
 	some arn in arns
 	trails[arn].key == key
 	trails[arn].state == "yes"
-} else := "maybe"
+} else := "maybe" if {
+	some arn in arns
+	trails[arn].key == key
+	trails[arn].state == "maybe"
+} else := "failing"
+
+# chain_failures says, for a log group only failing trails deliver to, why.
+chain_failures(key, arns, trails) := concat("; ", sort({sprintf("trail %s's delivery to CloudWatch Logs fails (%s)", [trails[arn].name, trails[arn].error]) |
+	some arn in arns
+	trails[arn].key == key
+	trails[arn].state == "failing"
+}))
 
 # trails_unread holds when the account's trails are not all known: its trail list was not read,
 # or names a trail the snapshot does not hold.
@@ -297,7 +319,7 @@ trails_unread(acct, account) if {
 
 # cw_outcome is the event's outcome on the CloudWatch path of the account.
 cw_outcome(acct, e, chains, unread, tables) := any_of(array.concat(
-	[degrade(log_group_outcome(acct, e, tables[c.key]), c.state) | some c in chains],
+	[degrade(log_group_outcome(acct, e, tables[c.key]), c) | some c in chains],
 	[unknown | unread],
 ))
 
@@ -317,9 +339,11 @@ any_of(outcomes) := uncovered(no_trail) if {
 } else := uncovered(concat("; ", sort({o.why | some o in outcomes})))
 
 # degrade: a log group that catches the event through a trail that may not deliver (its status
-# or selectors unread) gives no verdict.
-degrade(o, state) := unknown if {
-	state == "maybe"
+# or selectors unread) gives no verdict; one only failing trails deliver to covers nothing.
+degrade(o, chain) := uncovered(chain.failing) if {
+	chain.state == "failing"
+} else := unknown if {
+	chain.state == "maybe"
 	o.s == "covered"
 } else := o
 
@@ -666,6 +690,11 @@ receives_surely(state, e) if {
 # must be known, and a rule must deliver it in every region it is needed in.
 eb_outcome(acct, account, rules, keys, e) := unknown if {
 	not is_object(account.Monitoring)
+} else := uncovered("no EventBridge rule can be seen catching {it}: its events reach EventBridge in us-east-1, which was not scanned") if {
+	# A global service's events reach EventBridge in us-east-1 only. Not scanning it is the
+	# user's choice, not a failed call (no gap says so): the control is reported, with why.
+	e.eventSource in global_sources
+	not "us-east-1" in tl.list(account, "Regions")
 } else := o if {
 	needed := needed_regions(e, tl.list(account, "Regions"))
 	event := keys.by_event[e.eventID]

@@ -574,3 +574,30 @@ test_deny_uncovered_events_beside_unverified_ones if {
 		"message": sprintf("Account 111122223333: nobody is alerted to unauthorized API calls: ListUsers (tg100-accessdenied-iam): log group CloudTrail/org has no metric filter; no EventBridge rule catches it in us-east-1. RunInstances (tg100-unauthorizedoperation-ec2), Decrypt (tg100-accessdeniedexception-kms): log group CloudTrail/org has no metric filter; no EventBridge rule catches them. Cannot verify GetBucketAcl (tg100-accessdenied-s3): cannot judge EventBridge rule s3-denied in eu-west-1: %s; cannot judge EventBridge rule s3-denied in us-east-1: %s", [err, err]),
 	}}
 }
+
+# Regression (review of issue 17): a trail whose delivery to CloudWatch Logs fails still counted
+# as delivering, so a perfectly watched log group that receives nothing passed.
+test_deny_trail_whose_delivery_to_cloudwatch_logs_fails if {
+	base := alerted(reference("TG101"))
+	failing := {"IsLogging": true, "LatestCloudWatchLogsDeliveryError": "AccessDeniedException"}
+	snap := object.union(base, {"trails": {trail_arn: {"Status": failing}}})
+	findings("TG101", snap) == {{
+		"resource": "AWS::::Account:111122223333",
+		"message": "Account 111122223333: nobody is alerted to console sign-in without MFA: ConsoleLogin (tg101-consolelogin-iamuser-nomfa): trail org's delivery to CloudWatch Logs fails (AccessDeniedException); no EventBridge rule catches it",
+	}}
+}
+
+test_allow_trail_delivering_to_cloudwatch_logs_without_error if {
+	count(findings("TG101", alerted(reference("TG101")))) == 0
+}
+
+# Regression (review of issue 17): with us-east-1 not scanned, IAM's events (which reach
+# EventBridge there only) gave no verdict at all, with no gap saying why, even where no filter
+# caught them: TG103 was silent.
+test_deny_global_event_when_us_east_1_is_not_scanned if {
+	base := snapshot([], [], [], {"eu-west-1": []})
+	snap := object.union(base, {"accounts": {acct: {"Regions": ["eu-west-1"]}}})
+	some f in findings("TG103", snap)
+	contains(f.message, "log group CloudTrail/org has no metric filter")
+	contains(f.message, "no EventBridge rule can be seen catching them: its events reach EventBridge in us-east-1, which was not scanned")
+}

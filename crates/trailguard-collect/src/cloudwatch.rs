@@ -32,18 +32,24 @@ pub(crate) async fn alarms_for_metric(
         let mut alarms = Vec::new();
         for a in out.metric_alarms() {
             // The fields the rules need: an alarm without them is not guessed at.
-            let arn = a
-                .alarm_arn()
-                .and_then(|arn| Some((arn, Arn::parse(arn).ok()?)));
-            let (Some((alarm_arn, parsed)), Some(alarm_name), Some(actions_enabled)) =
-                (arn, a.alarm_name(), a.actions_enabled())
+            let arn = a.alarm_arn().and_then(|arn| {
+                let parsed = Arn::parse(arn).ok()?;
+                let account = parsed.account_id()?.to_string();
+                let region = Some(parsed.region()).filter(|r| !r.is_empty())?.to_string();
+                Some((arn, account, region))
+            });
+            let (
+                Some((alarm_arn, alarm_account, alarm_region)),
+                Some(alarm_name),
+                Some(actions_enabled),
+            ) = (arn, a.alarm_name(), a.actions_enabled())
             else {
                 ctx.incomplete(
                     Operation::DescribeAlarmsForMetric,
                     &scope,
                     format!(
                         "DescribeAlarmsForMetric answered an alarm on {namespace}/{name} without \
-                         its ARN, name or ActionsEnabled"
+                         its ARN (with its account and region), name or ActionsEnabled"
                     ),
                 );
                 return Collected::Unknown;
@@ -51,11 +57,8 @@ pub(crate) async fn alarms_for_metric(
             alarms.push(Alarm {
                 alarm_arn: alarm_arn.to_string(),
                 alarm_name: alarm_name.to_string(),
-                account_id: parsed.account_id().unwrap_or(account).to_string(),
-                region: Some(parsed.region())
-                    .filter(|r| !r.is_empty())
-                    .unwrap_or(region)
-                    .to_string(),
+                account_id: alarm_account,
+                region: alarm_region,
                 metric_name: a.metric_name().unwrap_or(name).to_string(),
                 namespace: a.namespace().unwrap_or(namespace).to_string(),
                 actions_enabled,

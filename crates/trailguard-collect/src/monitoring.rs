@@ -53,27 +53,32 @@ pub(crate) async fn log_groups(
             logs::log_group(ctx, owner.map(|o| o.clients), readers[*seen_by].id, place).await;
         let mut alarms = Vec::new();
         if let (Some(owner), Collected::Present(filters)) = (owner, &mut group.metric_filters) {
-            for filter in filters.iter_mut() {
-                for metric in &mut filter.metric_transformations {
-                    let found = cloudwatch::alarms_for_metric(
-                        ctx,
-                        owner.clients,
-                        owner.id,
-                        &place.region,
-                        (&metric.metric_namespace, &metric.metric_name),
-                        &place.key,
-                    )
-                    .await;
-                    metric.alarm_arns = match found {
-                        Collected::Present(found) => {
-                            let arns = found.iter().map(|a| a.alarm_arn.clone()).collect();
-                            alarms.extend(found);
-                            Collected::Present(arns)
-                        }
-                        Collected::Absent => Collected::Present(Vec::new()),
-                        Collected::Unknown => Collected::Unknown,
-                    };
-                }
+            // Every metric's alarms at once (within the service's concurrency limit).
+            let mut metrics: Vec<&mut trailguard_snapshot::MetricTransformation> = filters
+                .iter_mut()
+                .flat_map(|f| f.metric_transformations.iter_mut())
+                .collect();
+            let found = join_all(metrics.iter().map(|metric| {
+                cloudwatch::alarms_for_metric(
+                    ctx,
+                    owner.clients,
+                    owner.id,
+                    &place.region,
+                    (&metric.metric_namespace, &metric.metric_name),
+                    &place.key,
+                )
+            }))
+            .await;
+            for (metric, found) in metrics.iter_mut().zip(found) {
+                metric.alarm_arns = match found {
+                    Collected::Present(found) => {
+                        let arns = found.iter().map(|a| a.alarm_arn.clone()).collect();
+                        alarms.extend(found);
+                        Collected::Present(arns)
+                    }
+                    Collected::Absent => Collected::Present(Vec::new()),
+                    Collected::Unknown => Collected::Unknown,
+                };
             }
         }
         (group, alarms)
@@ -147,10 +152,13 @@ pub(crate) async fn topics(
         .into_iter()
         .filter_map(|(arn, seen_by)| {
             let place = sns::locate(&arn)?;
+            // Its owner when scanned, else the account whose alarm or rule names it, else any
+            // scanned account: never dropped without a read (a failed read is a gap).
             let reader = readers
                 .iter()
                 .find(|r| r.id == place.1)
-                .or_else(|| readers.iter().find(|r| r.id == seen_by))?;
+                .or_else(|| readers.iter().find(|r| r.id == seen_by))
+                .or_else(|| readers.first())?;
             Some((arn, place, reader))
         })
         .collect();

@@ -310,6 +310,17 @@ mod tests {
     }
 
     #[test]
+    fn a_term_pattern_reads_an_object_as_compact_json_as_cloudtrail_writes_it() {
+        // Regression: regorus's to_json_str pretty-prints, so `"eventName":"StopLogging"` (the
+        // text CloudWatch Logs holds) missed, and `"eventName": "StopLogging"` caught.
+        // The quoted term `"eventName\":\"StopLogging"` is the text eventName":"StopLogging.
+        let compact = r#"trailguard.logs.matches(`"eventName\":\"StopLogging"`, {"eventName": "StopLogging"})"#;
+        assert_eq!(eval(compact), Ok(Value::Bool(true)));
+        let spaced = r#"trailguard.logs.matches(`"eventName\": \"StopLogging"`, {"eventName": "StopLogging"})"#;
+        assert_eq!(eval(spaced), Ok(Value::Bool(false)));
+    }
+
+    #[test]
     fn match_tables_say_which_events_each_pattern_catches() {
         let q = r#"trailguard.logs.match_table(
             ["{ $.eventName = StopLogging }", "{ $.eventName = Delete* }", "Stop"],

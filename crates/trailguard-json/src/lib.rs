@@ -43,7 +43,8 @@ pub trait Json: Sized {
     fn items(&self) -> impl Iterator<Item = &Self>;
     /// Its fields, when it is an object (none otherwise).
     fn entries(&self) -> impl Iterator<Item = (&str, &Self)>;
-    /// Its JSON text, for messages.
+    /// Its JSON text, compact (no whitespace between tokens), as CloudTrail writes a record to
+    /// CloudWatch Logs: for messages, and for filter patterns that read a log event as text.
     fn text(&self) -> String;
 
     /// The field `key` of an object.
@@ -137,8 +138,9 @@ impl Json for regorus::Value {
     }
 
     fn text(&self) -> String {
-        // A value of the input is JSON; anything else is named by its kind.
-        self.to_json_str()
-            .unwrap_or_else(|_| String::from("(a value JSON cannot hold)"))
+        // Compact, as serde_json writes its own values (regorus's to_json_str pretty-prints):
+        // a term filter pattern is matched against this text as CloudTrail writes it. A value
+        // of the input is JSON; anything else is named by its kind.
+        serde_json::to_string(self).unwrap_or_else(|_| String::from("(a value JSON cannot hold)"))
     }
 }

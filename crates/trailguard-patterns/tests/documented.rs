@@ -92,3 +92,20 @@ fn event_patterns_do_what_aws_documents() {
         failures.join("\n")
     );
 }
+
+/// Regressions from the review of issue 17, each on a point the documentation settles.
+#[test]
+fn cloudwatch_regex_classes_are_ascii_and_exists_false_reads_an_empty_list_as_absent() {
+    // `\d` is [0-9] in CloudWatch's regex syntax; the regex crate's is Unicode's.
+    let digits = FilterPattern::parse(r"%^\d+$%").unwrap();
+    assert!(digits.matches(&LogEvent::text("2026")));
+    assert!(!digits.matches(&LogEvent::text("٢٠٢٦")));
+    let word = FilterPattern::parse(r"%^\w+$%").unwrap();
+    assert!(!word.matches(&LogEvent::text("café")));
+    // "Exists matching only works on leaf nodes": an empty list holds none, so a field beneath
+    // an object pattern over an empty list is absent.
+    let pattern = serde_json::json!({"detail": {"items": {"id": [{"exists": false}]}}});
+    let absent = EventPattern::parse(&pattern).unwrap();
+    assert!(absent.matches(&serde_json::json!({"detail": {"items": []}})));
+    assert!(!absent.matches(&serde_json::json!({"detail": {"items": [{"id": 1}]}})));
+}

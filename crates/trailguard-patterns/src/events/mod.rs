@@ -134,12 +134,16 @@ fn object<J: Json>(pattern: &J, path: &str) -> Result<Object, EventPatternError>
                     if alternative.kind() != Kind::Object {
                         return Err(error(&at, "each `$or` alternative is an object"));
                     }
-                    object(alternative, path).map_err(|mut e| {
+                    let parsed = object(alternative, path).map_err(|mut e| {
                         if e.path == "(pattern)" {
-                            e.path = at;
+                            e.path = at.clone();
                         }
                         e
-                    })
+                    })?;
+                    if parsed.fields.is_empty() && parsed.any_of.is_empty() {
+                        return Err(error(&at, "an empty object matches nothing and is refused"));
+                    }
+                    Ok(parsed)
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if alternatives.len() < 2 {
@@ -243,12 +247,12 @@ impl Node {
             Node::Object(object) => match value {
                 // A list of objects (of lists of objects...): one of them must match the whole
                 // object, so fields are matched within one element.
-                Some(v) if v.kind() == Kind::Array => {
+                Some(v) if v.kind() == Kind::Array && v.items().next().is_some() => {
                     v.items().any(|item| self.matches(Some(item)))
                 }
                 Some(v) if v.kind() == Kind::Object => object.matches(Some(v)),
-                // Absent (or a scalar where the pattern expects an object): only filters that
-                // match absence (`exists: false`) can match beneath.
+                // Absent, an empty list, or a scalar where the pattern expects an object: only
+                // filters that match absence (`exists: false`) can match beneath.
                 _ => object.matches(None::<&J>),
             },
             Node::Filters(filters) => filter::any_matches(filters, value),

@@ -144,19 +144,29 @@ const SYMBOLS: &str = ":_#=@/;,- ";
 const OPERATORS: &str = "^$?[]{}|\\*+.";
 
 /// The regex the `regex` crate is given for a checked CloudWatch regex: the same text, with a
-/// `{,n}` count (CloudWatch: "either m or n can be omitted") written `{0,n}` and spaces inside
-/// counts removed.
+/// `{,n}` count (CloudWatch: "either m or n can be omitted") written `{0,n}`, spaces inside
+/// counts removed, and `\d \w \s` (and their negations) written as CloudWatch's ASCII
+/// classes (nested inside a `[...]` class, which the regex crate allows).
 fn translate(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let mut chars = source.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => {
-                out.push(c);
-                if let Some(next) = chars.next() {
+            '\\' => match chars.next() {
+                // CloudWatch's classes are ASCII (`\d` is [0-9], `\w` [a-zA-Z_0-9], `\s` tab,
+                // space and newline); the regex crate's are Unicode's.
+                Some('d') => out.push_str("[0-9]"),
+                Some('D') => out.push_str("[^0-9]"),
+                Some('w') => out.push_str("[a-zA-Z_0-9]"),
+                Some('W') => out.push_str("[^a-zA-Z_0-9]"),
+                Some('s') => out.push_str("[\\t\\n ]"),
+                Some('S') => out.push_str("[^\\t\\n ]"),
+                Some(next) => {
+                    out.push(c);
                     out.push(next);
                 }
-            }
+                None => out.push(c),
+            },
             '{' => {
                 out.push('{');
                 let count: String = chars.by_ref().take_while(|k| *k != '}').collect();
