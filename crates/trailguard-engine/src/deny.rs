@@ -93,8 +93,9 @@ pub(crate) fn findings_from(meta: &RuleMeta, value: &Value) -> Result<Vec<Findin
     Ok(out)
 }
 
-fn describe(value: &Value) -> String {
-    let kind = match value {
+/// What a value is, for messages: `a string`, `an array`, ...
+pub(crate) fn kind(value: &Value) -> &'static str {
+    match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
@@ -103,7 +104,11 @@ fn describe(value: &Value) -> String {
         Value::Set(_) => "a set",
         Value::Object(_) => "an object",
         Value::Undefined => "undefined",
-    };
+    }
+}
+
+fn describe(value: &Value) -> String {
+    let kind = kind(value);
     // Only for an error message: a value that has no JSON text is described by its kind alone.
     let mut text = value
         .to_json_str()

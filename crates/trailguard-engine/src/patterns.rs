@@ -19,6 +19,7 @@
 //! catching nothing. Parsed patterns are kept (per engine, up to [`CACHED_PATTERNS`]) because a
 //! rule asks the same pattern about many events.
 
+use crate::deny::kind;
 use regorus::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -73,19 +74,6 @@ fn event_pattern_text(name: &str, pattern: &Value) -> anyhow::Result<String> {
             "{name} takes the event pattern as an object or its JSON text, not {}",
             kind(other)
         ),
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Set(_) => "a set",
-        Value::Object(_) => "an object",
-        Value::Undefined => "undefined",
     }
 }
 

@@ -236,6 +236,8 @@ fn event_patterns_aws_refuses_are_errors() {
             "$or[1]",
             "cannot be a key",
         ),
+        // Regression (review of issue 17): an empty alternative matched every event.
+        (json!({"$or": [{}, {"a": ["x"]}]}), "$or[0]", "empty object"),
     ];
     for (pattern, path, reason) in cases {
         match EventPattern::parse(&pattern) {
