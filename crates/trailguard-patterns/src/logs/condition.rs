@@ -138,7 +138,7 @@ impl Comparison {
                 format!(
                     "`{}` compares numbers; a string (at column {}) takes only `=` or `!=`",
                     op.text(),
-                    cursor.error_at(value_at, "").column
+                    cursor.column(value_at)
                 ),
             )),
             (Operand::Regex(_), _) => Err(cursor.error_at(

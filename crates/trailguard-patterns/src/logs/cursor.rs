@@ -90,11 +90,15 @@ impl<'a> Cursor<'a> {
 
     /// An error at byte offset `pos`.
     pub(crate) fn error_at(&self, pos: usize, message: impl Into<String>) -> PatternError {
-        let column = self.text.get(..pos).map_or(0, |t| t.chars().count()) + 1;
         PatternError {
-            column,
+            column: self.column(pos),
             message: message.into(),
         }
+    }
+
+    /// The 1-based column, in characters, of byte offset `pos`.
+    pub(crate) fn column(&self, pos: usize) -> usize {
+        self.text.get(..pos).map_or(0, |t| t.chars().count()) + 1
     }
 
     /// Reads a `"`-quoted string (the cursor on the opening quote): `\` takes the next
