@@ -23,37 +23,14 @@
 #     AWS::S3::Bucket and AWS::KMS::Key from an exclusion list (add them to an inclusion list).
 package trailguard.rules.tg121
 
+# AWS Config's verdicts come from the builtin trailguard.config.problems (crate
+# trailguard-monitoring, src/config.rs), judged once per snapshot for TG120-TG122: in Rego, each
+# of the three rules cost 100-200 ms on a 2,000-account organisation.
+
 import data.trailguard.lib
-import data.trailguard.lib.monitoring
-import data.trailguard.lib.trail as tl
 import rego.v1
 
 deny contains lib.finding(lib.account_resource(acct), msg) if {
-	some acct, account in input.accounts
-	regions := tl.list(account, "Regions")
-	own := {r: xs | some r in regions; xs := monitoring.own_recorders(monitoring.config_of(account, r))}
-	parts := array.concat(iam_part(regions, own), recorder_parts(own))
-	count(parts) > 0
+	some acct, parts in trailguard.config.problems(input).scope
 	msg := sprintf("Account %s: AWS Config %s", [acct, concat("; ", parts)])
 }
-
-# iam_part: every region's recorders were read, the account has recorders of its own, and none
-# records the global IAM types.
-iam_part(regions, own) := ["records global IAM resource types in no region"] if {
-	count(regions) > 0
-	count(own) == count(regions)
-	count([x | some xs in own; some x in xs]) > 0
-	not records_iam(own)
-} else := []
-
-records_iam(own) if {
-	some xs in own
-	some x in xs
-	monitoring.records_iam(x.RecordingGroup)
-}
-
-recorder_parts(own) := sort([sprintf("recorder %s in %s %s", [x.Name, r, how]) |
-	some r, xs in own
-	some x in xs
-	how := monitoring.left_out(x.RecordingGroup)
-])

@@ -26,8 +26,8 @@ pub struct PolicyEngine {
     pub(crate) rules: Vec<CompiledRule>,
     /// The limits each rule runs within.
     pub(crate) budget: Budget,
-    /// The IAM indexes of the `trailguard.iam.*` builtins (see [`crate::iam`]).
-    pub(crate) iam: crate::iam::IamIndexes,
+    /// What the builtins build per input (see [`crate::per_input`]).
+    pub(crate) indexes: crate::per_input::Indexes,
 }
 
 impl PolicyEngine {
@@ -55,7 +55,7 @@ impl PolicyEngine {
         let (
             crate::loader::Loaded {
                 mut engine,
-                iam,
+                indexes,
                 files,
             },
             mut diagnostics,
@@ -130,7 +130,7 @@ impl PolicyEngine {
         let engine = PolicyEngine {
             engine,
             rules,
-            iam,
+            indexes,
             budget,
         };
         // Evaluate every rule once on an empty snapshot: this surfaces errors regorus only finds

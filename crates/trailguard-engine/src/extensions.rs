@@ -38,7 +38,7 @@ const ZONED: &[(&str, u8)] = &[
 /// Registers trailguard's extensions on `engine`.
 pub(crate) fn register(
     engine: &mut regorus::Engine,
-    iam: &crate::iam::IamIndexes,
+    indexes: &crate::per_input::Indexes,
 ) -> Result<(), String> {
     let add =
         |engine: &mut regorus::Engine, name: &str, nargs: u8, f: Box<dyn regorus::Extension>| {
@@ -149,7 +149,7 @@ pub(crate) fn register(
         ("trailguard.iam.holders", 2, crate::iam::IamIndexes::holders),
     ];
     for (name, nargs, answer) in from_index {
-        let indexes = iam.clone();
+        let indexes = indexes.iam.clone();
         add(
             engine,
             name,
@@ -183,7 +183,7 @@ pub(crate) fn register(
             }),
         )?;
     }
-    crate::patterns::register(engine)
+    crate::patterns::register(engine, indexes)
 }
 
 /// The number of values `numbers.range(a, b)` (or `_step` with `step`) would build.
@@ -290,7 +290,7 @@ mod tests {
 
     fn eval(query: &str) -> Result<Value, String> {
         let mut engine = regorus::Engine::new();
-        register(&mut engine, &crate::iam::IamIndexes::default()).unwrap();
+        register(&mut engine, &crate::per_input::Indexes::default()).unwrap();
         engine
             .add_policy(
                 "p.rego".into(),

@@ -1,95 +1,23 @@
 //! `trailguard.iam.principals_that_can(input, action, resource)`: who in the snapshot may make a
 //! request, answered by `trailguard-iam` over an index of the snapshot's IAM built once.
 //!
-//! The builtin takes `input` as an argument, so it stays a function of its arguments: a Rego
-//! test's `with input as {...}` gets the answer for its own input. The index of an input is
-//! built on the first call, from the parts of the input IAM questions read (each account's
-//! `Iam` and `Organization`, the organisations, the buckets' and keys' policies), read in place
-//! (`trailguard_iam::Json` for regorus values), and kept per input (by identity, holding the value
-//! so it cannot be freed and its address reused) for a few inputs at a time, and dropped when
-//! the evaluation that built it ends ([`IamIndexes::scope`]).
+//! The index of an input is built on the first call and kept while its evaluation runs
+//! ([`crate::per_input`]); it reads the parts of the input IAM questions read (each account's
+//! `Iam` and `Organization`, the organisations, the buckets' and keys' policies) in place.
 
+use crate::per_input::PerInput;
 use regorus::Value;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use trailguard_iam::{decision_json, Power, SnapshotIndex};
 
-/// How many inputs' indexes are kept at once (tests evaluate several snapshots side by side).
-const KEPT: usize = 4;
-
-/// The IAM indexes of the inputs being evaluated, shared by every clone of an engine.
-#[derive(Clone, Default)]
-pub(crate) struct IamIndexes(Arc<Mutex<Vec<Kept>>>);
-
-/// An input, held, and its index.
-type Kept = (Value, Arc<SnapshotIndex>);
-
-impl std::fmt::Debug for IamIndexes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kept = self.0.lock().map(|kept| kept.len());
-        f.debug_struct("IamIndexes")
-            .field("kept", &kept.ok())
-            .finish()
-    }
-}
-
-/// Drops an input's index when an evaluation ends ([`IamIndexes::scope`]).
-pub(crate) struct Scope<'a> {
-    indexes: &'a IamIndexes,
-    input: &'a Value,
-}
-
-impl Drop for Scope<'_> {
-    fn drop(&mut self) {
-        self.indexes.forget(self.input);
-    }
-}
-
-/// Whether two values are the same value in memory (not merely equal).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(a), Value::Object(b)) => regorus::Rc::ptr_eq(a, b),
-        _ => false,
-    }
-}
+/// The IAM indexes of the inputs being evaluated.
+pub(crate) type IamIndexes = PerInput<SnapshotIndex>;
 
 impl IamIndexes {
-    /// Drops the index of `input` when the returned guard goes: an evaluation builds the index
-    /// of its input and drops it when it ends, so each evaluation pays for its own index (and
-    /// a benchmark's repeated runs measure that too).
-    pub(crate) fn scope<'a>(&'a self, input: &'a Value) -> Scope<'a> {
-        Scope {
-            indexes: self,
-            input,
-        }
-    }
-
-    /// Drops the index of `input` (its evaluation is over).
-    fn forget(&self, input: &Value) {
-        if let Ok(mut kept) = self.0.lock() {
-            kept.retain(|(value, _)| !same(value, input));
-        }
-    }
-
-    /// The index of `input`, built on first use. The cache stays locked while an index is
-    /// built, so threads evaluating the same input build it once.
-    fn get(&self, input: &Value) -> anyhow::Result<Arc<SnapshotIndex>> {
-        let mut kept = self
-            .0
-            .lock()
-            .map_err(|_| anyhow::anyhow!("the IAM index cache was poisoned by a panic"))?;
-        if let Some((_, index)) = kept.iter().find(|(value, _)| same(value, input)) {
-            return Ok(Arc::clone(index));
-        }
-        if input.as_object().is_err() {
-            anyhow::bail!("input must be a snapshot (an object)");
-        }
+    /// The index of `input`, built on first use.
+    fn index(&self, input: &Value) -> anyhow::Result<Arc<SnapshotIndex>> {
         // Read in place: copying the input's IAM out first cost more than the rest.
-        let index = Arc::new(SnapshotIndex::new(input)?);
-        if kept.len() >= KEPT {
-            kept.remove(0);
-        }
-        kept.push((input.clone(), Arc::clone(&index)));
-        Ok(index)
+        self.get("IAM index", input, |input| Ok(SnapshotIndex::new(input)?))
     }
 
     /// The builtin: `[{"arn", "kind", "name", "account", "decision", "grants", "denied_by",
@@ -101,7 +29,7 @@ impl IamIndexes {
         let (Value::String(action), Value::String(resource)) = (action, resource) else {
             anyhow::bail!("the action and the resource must be strings");
         };
-        let index = self.get(input)?;
+        let index = self.index(input)?;
         let answers: Vec<serde_json::Value> = index
             .principals_that_can(action, resource)
             .iter()
@@ -127,7 +55,7 @@ impl IamIndexes {
         let requests = requests
             .as_array()
             .map_err(|_| anyhow::anyhow!("the requests must be a list"))?;
-        let index = self.get(input)?;
+        let index = self.index(input)?;
         let mut order: Vec<String> = Vec::new();
         let mut by_arn: std::collections::HashMap<String, (Fields, Vec<serde_json::Value>)> =
             std::collections::HashMap::new();

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 pub(crate) struct Loaded {
     /// The engine, with the policies, trailguard's extensions and the parameters.
     pub engine: regorus::Engine,
-    /// The IAM indexes its `trailguard.iam.*` builtins answer from.
-    pub iam: crate::iam::IamIndexes,
+    /// What its builtins build per input and answer from.
+    pub indexes: crate::per_input::Indexes,
     /// Each loaded file with what regorus parsed, in the order given (duplicates dropped).
     pub files: Vec<(PolicySource, Parsed)>,
 }
@@ -27,8 +27,8 @@ pub(crate) fn load(
     let mut engine = regorus::Engine::new();
     // A builtin's error is an error, never an undefined value that quietly drops a finding.
     engine.set_strict_builtin_errors(true);
-    let iam = crate::iam::IamIndexes::default();
-    crate::extensions::register(&mut engine, &iam).map_err(|e| {
+    let indexes = crate::per_input::Indexes::default();
+    crate::extensions::register(&mut engine, &indexes).map_err(|e| {
         EngineError::Policies(vec![Diagnostic::new("<trailguard extensions>", 1, 1, e)])
     })?;
     let mut diagnostics = Vec::new();
@@ -82,5 +82,12 @@ pub(crate) fn load(
             e.to_string(),
         )])
     })?;
-    Ok((Loaded { engine, iam, files }, diagnostics))
+    Ok((
+        Loaded {
+            engine,
+            indexes,
+            files,
+        },
+        diagnostics,
+    ))
 }

@@ -16,52 +16,15 @@
 //!
 //! `matches` on a pattern that cannot be judged is an error naming the pattern, so a rule that
 //! forgot to ask `pattern_error` first stops with exit 2 instead of reporting a filter as
-//! catching nothing. Parsed patterns are kept (per engine, up to [`CACHED_PATTERNS`]) because a
-//! rule asks the same pattern about many events.
+//! catching nothing. Parsed patterns are kept (per engine, in a [`PatternCache`] shared with
+//! `trailguard.monitoring.coverage`) because a rule asks the same pattern about many events.
 
 use crate::deny::kind;
 use regorus::Value;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use trailguard_patterns::events::EventPattern;
 use trailguard_patterns::logs::{FilterPattern, LogEvent};
-
-/// How many parsed patterns of each language an engine keeps before starting afresh.
-pub const CACHED_PATTERNS: usize = 4_096;
-
-/// Parsed patterns by their text, with the error for those that do not parse.
-type Cache<T> = Arc<Mutex<HashMap<String, Result<Arc<T>, String>>>>;
-
-fn parsed<T>(
-    cache: &Cache<T>,
-    text: &str,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<Arc<T>, String> {
-    // A poisoned lock only means another evaluation panicked while holding it; the map is
-    // still a valid cache (entries are inserted whole).
-    let mut map = cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(known) = map.get(text) {
-        return known.clone();
-    }
-    if map.len() >= CACHED_PATTERNS {
-        map.clear();
-    }
-    let result = parse(text).map(Arc::new);
-    map.insert(text.to_string(), result.clone());
-    result
-}
-
-fn parse_filter(text: &str) -> Result<FilterPattern, String> {
-    FilterPattern::parse(text).map_err(|e| e.to_string())
-}
-
-fn parse_event_pattern(text: &str) -> Result<EventPattern, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("the event pattern is not JSON: {e}"))?;
-    EventPattern::parse(&json).map_err(|e| e.to_string())
-}
+use trailguard_patterns::PatternCache;
 
 /// The text of an event-pattern argument: a string as given, an object as its JSON.
 fn event_pattern_text(name: &str, pattern: &Value) -> anyhow::Result<String> {
@@ -91,9 +54,8 @@ fn two(name: &str, args: &[Value]) -> anyhow::Result<(Value, Value)> {
 fn match_table<'a, T, E>(
     name: &str,
     args: &'a [Value],
-    cache: &Cache<T>,
     text_of: impl Fn(&Value) -> anyhow::Result<String>,
-    parse: fn(&str) -> Result<T, String>,
+    parse: impl Fn(&str) -> Result<Arc<T>, String>,
     prepare: impl Fn(&'a Value) -> anyhow::Result<E>,
     matches: impl Fn(&T, &E) -> bool,
 ) -> anyhow::Result<Value> {
@@ -108,8 +70,7 @@ fn match_table<'a, T, E>(
     let mut table = Vec::with_capacity(patterns.len());
     for pattern in patterns.iter() {
         let text = text_of(pattern)?;
-        let parsed = parsed(cache, &text, parse)
-            .map_err(|e| anyhow::anyhow!("{name}: pattern {text:?}: {e}"))?;
+        let parsed = parse(&text).map_err(|e| anyhow::anyhow!("{name}: pattern {text:?}: {e}"))?;
         let caught: Vec<Value> = events
             .iter()
             .enumerate()
@@ -138,16 +99,18 @@ fn filter_matches(filter: &FilterPattern, event: &Value) -> anyhow::Result<bool>
 }
 
 /// Registers the builtins on `engine`.
-pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
-    let filters: Cache<FilterPattern> = Arc::default();
-    let rules: Cache<EventPattern> = Arc::default();
+pub(crate) fn register(
+    engine: &mut regorus::Engine,
+    indexes: &crate::per_input::Indexes,
+) -> Result<(), String> {
+    let cache_all = Arc::new(PatternCache::default());
     let mut add = |name: &str, nargs: u8, f: Box<dyn regorus::Extension>| {
         engine
             .add_extension(name.to_string(), nargs, f)
             .map_err(|e| format!("cannot register {name}: {e}"))
     };
 
-    let cache = filters.clone();
+    let cache = Arc::clone(&cache_all);
     add(
         "trailguard.logs.matches",
         2,
@@ -160,14 +123,15 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
                     kind(&pattern)
                 );
             };
-            let filter = parsed(&cache, text, parse_filter)
+            let filter = cache
+                .filter(text)
                 .map_err(|e| anyhow::anyhow!("{NAME}: filter pattern {text:?}: {e}"))?;
             let matched =
                 filter_matches(&filter, &event).map_err(|e| anyhow::anyhow!("{NAME}: {e}"))?;
             Ok(Value::Bool(matched))
         }),
     )?;
-    let cache = filters.clone();
+    let cache = Arc::clone(&cache_all);
     add(
         "trailguard.logs.pattern_error",
         1,
@@ -176,13 +140,13 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             let Some(Value::String(text)) = args.first() else {
                 anyhow::bail!("{NAME} takes the filter pattern, a string");
             };
-            Ok(match parsed(&cache, text, parse_filter) {
+            Ok(match cache.filter(text) {
                 Ok(_) => Value::Null,
                 Err(e) => Value::from(e),
             })
         }),
     )?;
-    let cache = rules.clone();
+    let cache = Arc::clone(&cache_all);
     add(
         "trailguard.events.matches",
         2,
@@ -190,7 +154,8 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             const NAME: &str = "trailguard.events.matches";
             let (pattern, event) = two(NAME, &args)?;
             let text = event_pattern_text(NAME, &pattern)?;
-            let rule = parsed(&cache, &text, parse_event_pattern)
+            let rule = cache
+                .event_pattern(&text)
                 .map_err(|e| anyhow::anyhow!("{NAME}: event pattern {text}: {e}"))?;
             if !matches!(event, Value::Object(_)) {
                 anyhow::bail!("{NAME} takes the event as an object, not {}", kind(&event));
@@ -198,7 +163,7 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             Ok(Value::Bool(rule.matches(&event)))
         }),
     )?;
-    let cache = filters.clone();
+    let cache = Arc::clone(&cache_all);
     add(
         "trailguard.logs.match_table",
         2,
@@ -207,20 +172,19 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             match_table(
                 NAME,
                 &args,
-                &cache,
                 |p| match p {
                     Value::String(text) => Ok(text.to_string()),
                     other => {
                         anyhow::bail!("{NAME}: a filter pattern is a string, not {}", kind(other))
                     }
                 },
-                parse_filter,
+                |text| cache.filter(text),
                 log_event,
                 |filter: &FilterPattern, event: &LogEvent<'_, Value>| filter.matches(event),
             )
         }),
     )?;
-    let cache = rules.clone();
+    let cache = Arc::clone(&cache_all);
     add(
         "trailguard.events.match_table",
         2,
@@ -229,9 +193,8 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             match_table(
                 NAME,
                 &args,
-                &cache,
                 |p| event_pattern_text(NAME, p),
-                parse_event_pattern,
+                |text| cache.event_pattern(text),
                 |event: &Value| match event {
                     Value::Object(_) => Ok(event),
                     other => anyhow::bail!("an event is an object, not {}", kind(other)),
@@ -240,7 +203,7 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
             )
         }),
     )?;
-    let cache = rules;
+    let cache = Arc::clone(&cache_all);
     add(
         "trailguard.events.pattern_error",
         1,
@@ -250,13 +213,13 @@ pub(crate) fn register(engine: &mut regorus::Engine) -> Result<(), String> {
                 anyhow::bail!("{NAME} takes the event pattern");
             };
             let text = event_pattern_text(NAME, pattern)?;
-            Ok(match parsed(&cache, &text, parse_event_pattern) {
+            Ok(match cache.event_pattern(&text) {
                 Ok(_) => Value::Null,
                 Err(e) => Value::from(e),
             })
         }),
     )?;
-    Ok(())
+    crate::monitoring::register(engine, cache_all, indexes)
 }
 
 #[cfg(test)]
@@ -265,7 +228,7 @@ mod tests {
 
     fn eval(query: &str) -> Result<Value, String> {
         let mut engine = regorus::Engine::new();
-        super::register(&mut engine)?;
+        super::register(&mut engine, &crate::per_input::Indexes::default())?;
         engine
             .add_policy(
                 "p.rego".into(),

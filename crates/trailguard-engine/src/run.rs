@@ -90,7 +90,7 @@ impl PolicyEngine {
     /// may have been stopped for their allocations: each such rule is run again alone, after the
     /// others, and only a rule that passes the limit alone is reported.
     pub fn run(&self, input: &Value) -> Result<Run, EngineError> {
-        let _iam = self.iam.scope(input);
+        let _indexes = self.indexes.scope(input);
         let _ceiling = crate::budget::Ceiling::enter(self.budget.memory_limit)?;
         let units: Vec<usize> = (0..self.rules.len()).collect();
         let workers = std::thread::available_parallelism()
@@ -194,7 +194,7 @@ impl PolicyEngine {
 
     /// Evaluates one rule, by id, over a snapshot already converted to a regorus value.
     pub fn evaluate_rule(&self, id: &str, input: &Value) -> Result<Vec<Finding>, EngineError> {
-        let _iam = self.iam.scope(input);
+        let _indexes = self.indexes.scope(input);
         let Some(index) = self.rules.iter().position(|r| r.meta.id == id) else {
             return Err(EngineError::UnknownRule(id.to_string()));
         };

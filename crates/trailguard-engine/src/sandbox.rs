@@ -125,7 +125,7 @@ impl Builtins {
             // file:line: an error, never a silent pass (and the loader, which registers them
             // on the evaluating engine, fails first with the reason).
             let registered =
-                crate::extensions::register(&mut engine, &crate::iam::IamIndexes::default());
+                crate::extensions::register(&mut engine, &crate::per_input::Indexes::default());
             debug_assert!(registered.is_ok(), "{registered:?}");
             engine
         });

@@ -115,26 +115,42 @@ impl Json for regorus::Value {
             Value::Number(_) => Kind::Number(self.text()),
             Value::String(s) => Kind::String(s),
             Value::Array(_) => Kind::Array,
-            Value::Object(fields) if fields.iter().all(|(k, _)| k.as_string().is_ok()) => {
+            Value::Object(fields) if fields.iter().all(|(k, _)| matches!(k, Value::String(_))) => {
                 Kind::Object
             }
             Value::Object(_) | Value::Set(_) | Value::Undefined => Kind::Other,
         }
     }
 
+    // Matched on the variant, not through `as_array`/`as_object`: those build an `anyhow` error
+    // (with a backtrace, under RUST_BACKTRACE) for every value of another type, and reading a
+    // snapshot asks such values for fields by the million.
     fn items(&self) -> impl Iterator<Item = &Self> {
-        self.as_array()
-            .ok()
-            .into_iter()
-            .flat_map(|items| items.iter())
+        let items = match self {
+            regorus::Value::Array(items) => Some(items.iter()),
+            _ => None,
+        };
+        items.into_iter().flatten()
     }
 
     fn entries(&self) -> impl Iterator<Item = (&str, &Self)> {
-        self.as_object()
-            .ok()
-            .into_iter()
-            .flat_map(|fields| fields.iter())
-            .filter_map(|(k, v)| Some((k.as_string().ok()?.as_ref(), v)))
+        let fields = match self {
+            regorus::Value::Object(fields) => Some(fields.iter()),
+            _ => None,
+        };
+        fields.into_iter().flatten().filter_map(|(k, v)| match k {
+            regorus::Value::String(k) => Some((k.as_ref(), v)),
+            _ => None,
+        })
+    }
+
+    fn get_field(&self, key: &str) -> Option<&Self> {
+        // A lookup in the object's map, not a walk over its entries: the snapshot's sections
+        // (log groups, alarms, topics by ARN) hold thousands.
+        match self {
+            regorus::Value::Object(fields) => fields.get(&regorus::Value::from(key)),
+            _ => None,
+        }
     }
 
     fn text(&self) -> String {

@@ -33,6 +33,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod cache;
 pub mod events;
 pub mod logs;
 mod wildcard;
+
+pub use cache::PatternCache;

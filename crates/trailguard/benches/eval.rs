@@ -14,8 +14,10 @@
 //!    conversion through JSON text), whole-catalogue evaluation; then each rule's time at each
 //!    size and its growth per doubling. Every rule must grow at most 2.2x per doubling (marked
 //!    `OVER` otherwise).
-//! 2. Generated organisations of 1k, 10k and 100k resources (trails, buckets, keys, IAM, with a
-//!    realistic mix of misconfigurations): parse, conversion, whole-catalogue evaluation,
+//! 2. Generated organisations of 1k, 10k and 100k resources (trails, buckets, keys, IAM, the
+//!    monitoring chain: a log group with CIS's metric filters, their alarms and a topic, an
+//!    EventBridge rule and AWS Config in every region; with a realistic mix of
+//!    misconfigurations): parse, conversion, whole-catalogue evaluation,
 //!    locating findings in the file, evaluation end to end (convert + evaluate + locate, as
 //!    `trailguard eval` does), writing SARIF, and the process's peak memory so far; then each
 //!    rule's time at the largest size. `TG_BENCH_SIZES=1000,10000` picks other sizes;
@@ -184,10 +186,14 @@ fn generate_worst(resources: usize) -> String {
 /// entities (12 users, 3 groups, 20 roles, 12 managed policies), with a minority misconfigured.
 fn generate_org(resources: usize) -> String {
     let accounts_n = (resources / 50).max(1);
+    let reference = reference_filters();
     let mut accounts = serde_json::Map::new();
     let mut trails = serde_json::Map::new();
     let mut buckets = serde_json::Map::new();
     let mut keys = serde_json::Map::new();
+    let mut log_groups = serde_json::Map::new();
+    let mut alarms = serde_json::Map::new();
+    let mut topics = serde_json::Map::new();
     for a in 0..accounts_n {
         let account = format!("{:012}", 200_000_000_000u64 + a as u64);
         let region = ["us-east-1", "eu-west-1", "ap-southeast-2"][a % 3];
@@ -228,8 +234,56 @@ fn generate_org(resources: usize) -> String {
                 "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                     "Action": ["cloudtrail:Describe*", "cloudtrail:Get*", "s3:ListBucket"], "Resource": "*"}]}}));
         }
+        // The monitoring chain: CIS's reference filters on the trail's log group, an alarm on
+        // each, notifying a topic; an EventBridge rule for another service and AWS Config in
+        // every region. Misconfigured: the bad accounts' group has only the first half of the
+        // filters, one account in 7 has an alarm without actions, one in 11 a topic nobody
+        // confirmed.
+        let group_arn = format!("arn:aws:logs:{region}:{account}:log-group:cloudtrail");
+        let topic_arn = format!("arn:aws:sns:{region}:{account}:security-alerts");
+        let kept = if bad {
+            reference.len() / 2
+        } else {
+            reference.len()
+        };
+        let mut filters = Vec::new();
+        for (i, (id, pattern)) in reference.iter().take(kept).enumerate() {
+            let alarm_arn = format!("arn:aws:cloudwatch:{region}:{account}:alarm:cis-{id}");
+            filters.push(json!({"FilterName": format!("cis-{id}"), "FilterPattern": pattern,
+                "MetricTransformations": [{"MetricName": format!("cis-{id}"), "MetricNamespace": "CISBenchmark",
+                    "MetricValue": "1", "AlarmArns": [alarm_arn]}]}));
+            let actions = if a % 7 == 0 && i == 0 {
+                json!([])
+            } else {
+                json!([topic_arn])
+            };
+            alarms.insert(alarm_arn.clone(), json!({"AlarmArn": alarm_arn, "AlarmName": format!("cis-{id}"),
+                "AccountId": account, "Region": region, "MetricName": format!("cis-{id}"), "Namespace": "CISBenchmark",
+                "ActionsEnabled": true, "AlarmActions": actions}));
+        }
+        log_groups.insert(group_arn.clone(), json!({"Arn": group_arn, "AccountId": account, "Region": region,
+            "LogGroupName": "cloudtrail", "Settings": {"RetentionInDays": 365}, "MetricFilters": filters}));
+        topics.insert(topic_arn.clone(), json!({"TopicArn": topic_arn, "AccountId": account, "Region": region,
+            "Attributes": {}, "Subscriptions": [{"SubscriptionArn": if a % 11 == 0 { json!("PendingConfirmation") } else { json!(format!("{topic_arn}:0f1e2d3c")) },
+                "Protocol": "email", "Endpoint": "secops@example.com", "Confirmed": a % 11 != 0}]}));
+        let monitoring: serde_json::Map<String, serde_json::Value> = ["us-east-1", "eu-west-1", "ap-southeast-2"]
+            .iter()
+            .map(|r| (r.to_string(), json!({
+                "EventRules": [{"Name": "guardduty-findings", "Arn": format!("arn:aws:events:{r}:{account}:rule/guardduty-findings"),
+                    "State": "ENABLED", "EventPattern": {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]},
+                    "Targets": [{"Id": "alerts", "Arn": topic_arn}]}],
+                "Config": {"Recorders": [{"Name": "default", "RecordingGroup": {"AllSupported": true,
+                        "IncludeGlobalResourceTypes": *r == "us-east-1", "ResourceTypes": [], "ExclusionByResourceTypes": [],
+                        "RecordingStrategy": "ALL_SUPPORTED_RESOURCE_TYPES"}, "RecordingScope": "PAID"}],
+                    "RecorderStatuses": [{"Name": "default", "Recording": true, "LastStatus": "SUCCESS"}],
+                    "DeliveryChannels": [{"Name": "default", "S3BucketName": format!("config-{account}")}],
+                    "DeliveryChannelStatuses": [{"Name": "default",
+                        "ConfigHistoryDeliveryInfo": {"LastStatus": "Success", "LastAttemptTime": "2026-11-20T06:00:00Z"},
+                        "ConfigSnapshotDeliveryInfo": {"LastStatus": "Success", "LastAttemptTime": "2026-11-20T06:00:00Z"}}]},
+            })))
+            .collect();
         accounts.insert(account.clone(), json!({"AccountId": account, "Regions": ["us-east-1", "eu-west-1", "ap-southeast-2"],
-            "TrailArns": [trail_arn],
+            "TrailArns": [trail_arn], "Monitoring": monitoring,
             "PublicAccessBlock": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": !bad, "RestrictPublicBuckets": true},
             "Iam": {"Users": users, "Groups": groups, "Roles": roles, "Policies": policies,
                     "CloudTrailFullAccess": {"PolicyUsers": ["user-0"], "PolicyGroups": [], "PolicyRoles": []}}}));
@@ -268,9 +322,43 @@ fn generate_org(resources: usize) -> String {
             "KeyRotationEnabled": !bad, "Aliases": ["alias/cloudtrail"]}));
     }
     let snapshot = json!({"schema_version": 1, "collected_at": "2026-11-20T00:00:00Z", "accounts": accounts,
-                          "trails": trails, "buckets": buckets, "kms_keys": keys, "gaps": []});
+                          "trails": trails, "buckets": buckets, "kms_keys": keys, "log_groups": log_groups,
+                          "alarms": alarms, "topics": topics, "gaps": []});
     let typed: Snapshot = serde_json::from_value(snapshot).unwrap();
     typed.to_json_pretty().unwrap()
+}
+
+/// CIS's reference metric-filter pattern of each monitoring control (TG100-TG115), by id, read
+/// from the shipped canonical events.
+fn reference_filters() -> Vec<(String, String)> {
+    let mut rego = regorus::Engine::new();
+    for source in builtin_sources() {
+        if source.path.ends_with("lib/monitoring_events.rego") {
+            rego.add_policy(source.path, source.text).unwrap();
+        }
+    }
+    let controls = rego
+        .eval_rule("data.trailguard.lib.monitoring_events.controls".into())
+        .unwrap();
+    let mut filters: Vec<(String, String)> = controls
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, control)| {
+            let pattern = &control["reference_filter"];
+            (
+                id.as_string().unwrap().to_string(),
+                pattern.as_string().unwrap().to_string(),
+            )
+        })
+        .collect();
+    filters.sort();
+    assert_eq!(
+        filters.len(),
+        16,
+        "one reference filter per monitoring control"
+    );
+    filters
 }
 
 /// One large account for the least-privilege rules (TG060-TG066): `roles_n` roles and
@@ -825,7 +913,9 @@ fn bench_generated(engine: &PolicyEngine, runs: usize, sizes: &[usize], worst: b
         if worst {
             "worst (every resource a trail, bucket or key; ~2.7 findings per resource)"
         } else {
-            "org (per account: 1 trail, 1 bucket, 1 key, 47 IAM entities; TG_BENCH_PROFILE=worst for the worst case)"
+            "org (per account: 1 trail, 1 bucket, 1 key, 47 IAM entities, a log group with CIS's 16 \
+             metric filters, 16 alarms, 1 topic, an EventBridge rule and AWS Config in 3 regions; \
+             TG_BENCH_PROFILE=worst for the worst case)"
         }
     );
     println!(

@@ -1,0 +1,61 @@
+//! Times rules on a saved snapshot, for profiling a rule without the CLI's AWS dependencies:
+//!
+//! ```text
+//! cargo build --release -p trailguard-engine --example rule_times
+//! target/release/examples/rule_times SNAPSHOT.json TG104 TG120   # best of 5 each, then the catalogue
+//! ```
+//!
+//! `RULE_TIMES_POLICIES=a.rego,b.rego` adds policies (a probe rule of your own);
+//! `RULE_TIMES_NO_CATALOGUE=1` skips the whole-catalogue run (for `perf record`), which
+//! otherwise prints each rule's wall time within it. Build it with
+//! `CARGO_PROFILE_RELEASE_DEBUG=line-tables-only` for call stacks. Each rule alone pays for what
+//! the builtins build per input (the IAM index, the monitoring chains); the catalogue pays once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // A tool: fail loudly.
+
+use std::time::Instant;
+use trailguard_engine::{builtin_sources, snapshot_value, Params, PolicyEngine, PolicySource};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(path) = args.get(1) else {
+        eprintln!("usage: rule_times SNAPSHOT.json [RULE_ID...]");
+        std::process::exit(2);
+    };
+    let file =
+        trailguard_snapshot::Snapshot::load_limited(std::path::Path::new(path), 1 << 30).unwrap();
+    let mut sources = builtin_sources();
+    let extra = std::env::var("RULE_TIMES_POLICIES").unwrap_or_default();
+    for p in extra.split(',').filter(|s| !s.is_empty()) {
+        sources.push(PolicySource::custom(p, std::fs::read_to_string(p).unwrap()));
+    }
+    let engine = PolicyEngine::new(&sources, &Params::default()).unwrap();
+    let input = snapshot_value(&file.snapshot).unwrap();
+    for id in &args[2..] {
+        let mut best = f64::MAX;
+        let mut found = 0;
+        for _ in 0..5 {
+            let started = Instant::now();
+            found = engine.evaluate_rule(id, &input).unwrap().len();
+            best = best.min(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        println!("{id:8} {best:8.1} ms {found:6} findings");
+    }
+    if std::env::var("RULE_TIMES_NO_CATALOGUE").is_ok() {
+        return;
+    }
+    let started = Instant::now();
+    let run = engine.run(&input).unwrap();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "catalogue {ms:8.1} ms {} findings; slowest rules in it:",
+        run.findings.len()
+    );
+    for cost in run.profile.iter().take(25) {
+        let rule_ms = cost.duration.as_secs_f64() * 1000.0;
+        println!(
+            "  {:8} {rule_ms:8.1} ms {:6} findings",
+            cost.rule, cost.results
+        );
+    }
+}
