@@ -133,6 +133,8 @@ fn the_regressions_of_every_fix_are_there() {
         "snapshot/eof-after-newline-column-0.json",
         "params/deep-arrays-10000.toml",
         "waivers/deep-inline-tables-10000.toml",
+        "filter_pattern/regex-over-whole-float-text-serde-vs-regorus.txt",
+        "filter_pattern/regex-stacked-quantifiers-stack-overflow.txt",
     ] {
         let path = fuzz_dir().join("regressions").join(file);
         assert!(path.is_file(), "{} is missing", path.display());
@@ -171,4 +173,12 @@ macro_rules! replay_tests {
     };
 }
 
-replay_tests!(snapshot, policy, params, waivers, sarif);
+replay_tests!(
+    snapshot,
+    policy,
+    params,
+    waivers,
+    sarif,
+    filter_pattern,
+    event_pattern
+);

@@ -15,6 +15,8 @@
 //! | `params` | [`params`] | `trailguard.toml`: `Params::from_toml` |
 //! | `waivers` | [`waivers`] | a waiver file: `Waivers::from_toml` |
 //! | `sarif` | [`sarif`] | arbitrary rules, findings, gaps and waivers rendered as SARIF: valid SARIF 2.1.0 and GitHub's ingestion rules |
+//! | `filter_pattern` | [`filter_pattern`] | a CloudWatch Logs filter pattern: errors inside the text, AWS's length limit, the same match from serde_json, regorus and text events |
+//! | `event_pattern` | [`event_pattern`] | an EventBridge event pattern: the same verdict and matches from serde_json and regorus values |
 //!
 //! The fuzz targets in `fuzz/fuzz_targets/` each call one of these; `tests/fuzz_regressions.rs`
 //! replays the committed corpus and every saved crash through them on every `cargo test`.
@@ -23,7 +25,7 @@
 //! // Valid input and invalid input both pass: only a broken invariant panics.
 //! trailguard_fuzz::params(b"[params]\nretention_days = 400\n");
 //! trailguard_fuzz::params(b"[params]\nretention_days = \"a year\"\n");
-//! assert_eq!(trailguard_fuzz::TARGETS.len(), 5);
+//! assert_eq!(trailguard_fuzz::TARGETS.len(), 7);
 //! ```
 
 // A panic IS the oracle's failure signal (libFuzzer records the input as a crash, a test fails),
@@ -33,11 +35,13 @@
 
 mod config;
 mod location;
+mod patterns;
 mod policy;
 mod sarif;
 mod snapshot;
 
 pub use config::{params, waivers};
+pub use patterns::{event_pattern, filter_pattern};
 pub use policy::policy;
 pub use sarif::{sarif, SarifInput};
 pub use snapshot::snapshot;
@@ -47,12 +51,14 @@ pub type Oracle = fn(&[u8]);
 
 /// Every fuzz target by name (the name of its file in `fuzz/fuzz_targets/` and of its corpus
 /// directory), with its oracle.
-pub const TARGETS: [(&str, Oracle); 5] = [
+pub const TARGETS: [(&str, Oracle); 7] = [
     ("snapshot", snapshot),
     ("policy", policy),
     ("params", params),
     ("waivers", waivers),
     ("sarif", sarif),
+    ("filter_pattern", filter_pattern),
+    ("event_pattern", event_pattern),
 ];
 
 /// The oracle of the target named `name`.

@@ -79,7 +79,7 @@ impl Json for serde_json::Value {
         match self {
             serde_json::Value::Null => Kind::Null,
             serde_json::Value::Bool(b) => Kind::Bool(*b),
-            serde_json::Value::Number(n) => Kind::Number(n.to_string()),
+            serde_json::Value::Number(n) => Kind::Number(number_text(n)),
             serde_json::Value::String(s) => Kind::String(s),
             serde_json::Value::Array(_) => Kind::Array,
             serde_json::Value::Object(_) => Kind::Object,
@@ -98,11 +98,65 @@ impl Json for serde_json::Value {
     }
 
     fn text(&self) -> String {
-        self.to_string()
+        if has_whole_float(self) {
+            whole_floats_as_integers(self).to_string()
+        } else {
+            self.to_string()
+        }
     }
 
     fn get_field(&self, key: &str) -> Option<&Self> {
         self.get(key)
+    }
+}
+
+/// A whole number held as a float (`1000.0`, read from `1e3`), as an integer: regorus writes
+/// such a number as `1000`, and a pattern that reads an event's text must see one text whichever
+/// representation the event came in. Zero's sign, fractions and numbers past 64 bits stay floats.
+fn as_integer(n: &serde_json::Number) -> Option<serde_json::Number> {
+    let f = n.as_f64().filter(|_| n.is_f64())?;
+    let whole = f.fract() == 0.0 && !(f == 0.0 && f.is_sign_negative());
+    // Exact in f64: -2^63 and 2^64.
+    if !whole || !(-9_223_372_036_854_775_808.0..18_446_744_073_709_551_616.0).contains(&f) {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // Whole and in range.
+    Some(if f < 0.0 {
+        serde_json::Number::from(f as i64)
+    } else {
+        serde_json::Number::from(f as u64)
+    })
+}
+
+/// A number's JSON text, whole floats written as integers (see [`as_integer`]).
+fn number_text(n: &serde_json::Number) -> String {
+    as_integer(n).map_or_else(|| n.to_string(), |i| i.to_string())
+}
+
+fn has_whole_float(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(n) => as_integer(n).is_some(),
+        serde_json::Value::Array(items) => items.iter().any(has_whole_float),
+        serde_json::Value::Object(fields) => fields.values().any(has_whole_float),
+        _ => false,
+    }
+}
+
+fn whole_floats_as_integers(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Number(n) => {
+            serde_json::Value::Number(as_integer(n).unwrap_or_else(|| n.clone()))
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(whole_floats_as_integers).collect())
+        }
+        serde_json::Value::Object(fields) => serde_json::Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), whole_floats_as_integers(v)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -158,5 +212,40 @@ impl Json for regorus::Value {
         // a term filter pattern is matched against this text as CloudTrail writes it. A value
         // of the input is JSON; anything else is named by its kind.
         serde_json::to_string(self).unwrap_or_else(|_| String::from("(a value JSON cannot hold)"))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: fail loudly.
+mod tests {
+    use super::Json;
+
+    /// Regression (fuzz target filter_pattern): `-1e3` read by serde_json was written `-1000.0`,
+    /// by regorus `-1000`, so a `%regex%` or term pattern matched one representation of an event
+    /// and not the other.
+    #[test]
+    fn a_number_reads_as_one_text_from_serde_json_and_regorus() {
+        for text in [
+            "-1e3",
+            "1000.0",
+            "1.5",
+            "12.50",
+            "0.1",
+            "3",
+            "-0.0",
+            "1E2",
+            "1e17",
+            "1e19",
+            "-5e18",
+            "18446744073709551615",
+            "18446744073709551616.0",
+            "100000000000000000000",
+            r#"{"n": [1e3, {"m": 2.0}], "s": "1.0"}"#,
+        ] {
+            let serde: serde_json::Value = serde_json::from_str(text).unwrap();
+            let rego = regorus::Value::from_json_str(text).unwrap();
+            assert_eq!(serde.text(), rego.text(), "{text}");
+            assert_eq!(serde.kind(), rego.kind(), "{text}");
+        }
     }
 }

@@ -50,6 +50,11 @@ fn filter_patterns_aws_refuses_or_leaves_without_meaning_are_errors() {
         ("%café%", "multi-byte"),
         ("%\\bword%", "`\\b` is not in"),
         ("%\\x4%", "two hex digits"),
+        // Regression (fuzz target filter_pattern): stacked quantifiers, a few hundred of which
+        // overflowed the stack in the regex crate.
+        ("%a*+%", "`+` follows another quantifier"),
+        ("%a+?%", "`?` follows another quantifier"),
+        ("%a{2}*%", "`*` follows another quantifier"),
         ("%a{x}%", "takes a count"),
         ("%abc", "never closed"),
         ("ERROR %foo%", "a pattern of its own"),

@@ -73,8 +73,25 @@ fn check_subset(source: &str) -> Result<(), (usize, String)> {
         return Err((0, "an empty %% regex is refused".into()));
     }
     let mut chars = source.char_indices();
+    // Inside `[...]` the operators are literal characters.
+    let mut in_class = false;
+    // Whether the last construct was a quantifier (`*`, `+`, `?`, `{m,n}`) outside a class.
+    let mut after_quantifier = false;
     while let Some((at, c)) = chars.next() {
+        let quantifier = !in_class && matches!(c, '*' | '+' | '?' | '{');
+        if quantifier && after_quantifier {
+            // `a*+`, `a+?`, `a{2}*`: possessive, lazy or stacked repetition in other dialects,
+            // undocumented in CloudWatch's; the regex crate would also nest each one, and a
+            // few hundred of them overflowed the stack (fuzz target filter_pattern).
+            return Err((
+                at,
+                format!("`{c}` follows another quantifier: CloudWatch's regex syntax gives that no meaning"),
+            ));
+        }
+        after_quantifier = quantifier;
         match c {
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
             '\\' => match chars.next() {
                 Some((_, 'd' | 'D' | 's' | 'S' | 'w' | 'W')) => {}
                 Some((_, 'x')) => {
