@@ -44,7 +44,7 @@ fn answer(
     let chains = chains.get("monitoring chains", input, |input| {
         Ok(Chains::of(input, cache))
     })?;
-    let gaps = coverage(input, events.clone(), &chains, cache)?;
+    let gaps = coverage(input, &events, &chains, cache)?;
     let answer: serde_json::Map<String, serde_json::Value> = gaps
         .into_iter()
         .map(|(account, gaps)| (account, gaps.to_json(&events)))

@@ -6,7 +6,7 @@
 //! account: it never counts as the account's recorder. What the collector could not read (a
 //! region's Config, its recorders, their statuses, the delivery channels) gives no verdict.
 
-use crate::snapshot::list;
+use crate::snapshot::{list, list_of, text};
 use std::collections::{BTreeMap, BTreeSet};
 use trailguard_json::{Json, Kind};
 
@@ -112,17 +112,6 @@ impl ConfigProblems {
             "delivery": self.delivery,
         })
     }
-}
-
-fn text<'a, J: Json>(obj: &'a J, key: &str) -> Option<&'a str> {
-    obj.get_field(key).and_then(Json::as_text)
-}
-
-/// The items of `obj.key` when it is a list; `None` when it was not read.
-fn list_of<'a, J: Json>(obj: &'a J, key: &str) -> Option<Vec<&'a J>> {
-    obj.get_field(key)
-        .filter(|v| matches!(v.kind(), Kind::Array))
-        .map(|v| v.items().collect())
 }
 
 /// The AWS Config part of the account's Monitoring in `region`, when it was read.

@@ -54,7 +54,7 @@
 //!     "recipientAccountId": "123456789012",
 //! });
 //! let cache = PatternCache::default();
-//! let gaps = coverage(&snapshot, vec![stop], &Chains::of(&snapshot, &cache), &cache)?;
+//! let gaps = coverage(&snapshot, &[stop], &Chains::of(&snapshot, &cache), &cache)?;
 //! let gap = &gaps["111122223333"].uncovered[0];
 //! assert_eq!(gap.events, [0]);
 //! assert_eq!(
@@ -254,7 +254,7 @@ fn group(said: Vec<(usize, String)>) -> Vec<Group> {
 /// what breaks. Accounts where every event is covered, or has no verdict, are left out.
 pub fn coverage<J: Json>(
     snapshot: &J,
-    events: Vec<serde_json::Value>,
+    events: &[serde_json::Value],
     chains: &Chains,
     cache: &PatternCache,
 ) -> Result<BTreeMap<String, AccountGaps>, CoverageError> {
@@ -265,9 +265,9 @@ pub fn coverage<J: Json>(
         )));
     }
     let events = events
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(i, e)| Event::new(i, e))
+        .map(|(i, e)| Event::new(i, e.clone()))
         .collect::<Result<Vec<Event>, CoverageError>>()?;
     let view = Snapshot::new(snapshot);
     let keys = Keys::of(&events);
@@ -284,10 +284,8 @@ pub fn coverage<J: Json>(
         return Ok(gaps);
     };
     for (acct, account) in accounts.entries() {
-        let arns: Vec<&str> = list(account, "TrailArns")
-            .into_iter()
-            .filter_map(Json::as_text)
-            .collect();
+        let listed = list(account, "TrailArns");
+        let arns: Vec<&str> = listed.iter().filter_map(|a| a.as_text()).collect();
         let chains = account_chains(&arns, &trails.delivering);
         let chains: Vec<_> = chains
             .iter()
@@ -295,7 +293,7 @@ pub fn coverage<J: Json>(
             .collect();
         let unread = !is_list(account, "TrailArns")
             || trails.unlisted.contains(acct)
-            || list(account, "TrailArns").iter().any(|arn| {
+            || listed.iter().any(|arn| {
                 arn.as_text()
                     .is_none_or(|a| entry(view.trails, a).is_none())
             });
@@ -358,10 +356,7 @@ fn eventbridge_outcomes<J: Json>(
         // Not read: no verdict on this path.
         return cw
             .into_iter()
-            .map(|o| match o {
-                Outcome::Covered => Outcome::Covered,
-                other => either(other, Outcome::Unknown),
-            })
+            .map(|o| either(o, Outcome::Unknown))
             .collect();
     };
     let mut by_region = BTreeMap::new();

@@ -28,18 +28,27 @@ pub(crate) fn entry<'a, J: Json>(section: Option<&'a J>, key: &str) -> Option<&'
     section.and_then(|s| s.get_field(key))
 }
 
+/// The items of the list `obj.key`; `None` when it is not a list (it was not read).
+pub(crate) fn list_of<'a, J: Json>(obj: &'a J, key: &str) -> Option<Vec<&'a J>> {
+    obj.get_field(key)
+        .filter(|v| matches!(v.kind(), Kind::Array))
+        .map(|v| v.items().collect())
+}
+
 /// The items of the list `obj.key`; none when it is not a list (as the Rego helper `list`).
 pub(crate) fn list<'a, J: Json>(obj: &'a J, key: &str) -> Vec<&'a J> {
-    match obj.get_field(key) {
-        Some(v) if matches!(v.kind(), Kind::Array) => v.items().collect(),
-        _ => Vec::new(),
-    }
+    list_of(obj, key).unwrap_or_default()
 }
 
 /// Whether `obj.key` is a list.
 pub(crate) fn is_list<J: Json>(obj: &J, key: &str) -> bool {
     obj.get_field(key)
         .is_some_and(|v| matches!(v.kind(), Kind::Array))
+}
+
+/// The string `obj.key`, when it is one.
+pub(crate) fn text<'a, J: Json>(obj: &'a J, key: &str) -> Option<&'a str> {
+    obj.get_field(key).and_then(Json::as_text)
 }
 
 /// Whether `obj.key` is there and `null`.

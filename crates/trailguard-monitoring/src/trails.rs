@@ -7,7 +7,7 @@
 //! here too because the Rego one cost 20–40 ms per control on a 2,000-trail organisation, paid
 //! again by each of sixteen rules, where this one is made once per snapshot.
 
-use crate::snapshot::{is_bool, list};
+use crate::snapshot::{is_bool, list, text};
 use crate::{DeliveringTrail, TrailState, Trails};
 use std::collections::{HashMap, HashSet};
 use trailguard_json::{Json, Kind};
@@ -29,7 +29,8 @@ impl Trails {
             .into_iter()
             .flat_map(Json::items)
             .filter(|g| {
-                field_is(*g, "Service", "cloudtrail") && field_is(*g, "Operation", "DescribeTrails")
+                text(*g, "Service") == Some("cloudtrail")
+                    && text(*g, "Operation") == Some("DescribeTrails")
             })
             .filter_map(|g| g.get_field("AccountId")?.as_text().map(str::to_string))
             .collect();
@@ -48,10 +49,6 @@ impl Trails {
     pub fn unlisted(&self) -> &HashSet<String> {
         &self.unlisted
     }
-}
-
-fn field_is<J: Json>(obj: &J, key: &str, value: &str) -> bool {
-    obj.get_field(key).and_then(Json::as_text) == Some(value)
 }
 
 /// The trail as a first link, when it names a log group and does, may or should deliver.
@@ -132,7 +129,9 @@ pub(crate) fn records_all_management<J: Json>(trail: &J) -> bool {
     }
     for sel in list(trail, "AdvancedEventSelectors") {
         let fss = list(sel, "FieldSelectors");
-        let management = fss.iter().any(|fs| field_is(*fs, "Field", "eventCategory"))
+        let management = fss
+            .iter()
+            .any(|fs| text(*fs, "Field") == Some("eventCategory"))
             && !field_excludes(&fss, "eventCategory", "Management");
         if !management {
             continue;
@@ -154,7 +153,7 @@ pub(crate) fn records_all_management<J: Json>(trail: &J) -> bool {
 
 /// An eventSource field selector that only lists sources to leave out.
 fn source_exclusion<J: Json>(fs: &J) -> bool {
-    field_is(fs, "Field", "eventSource")
+    text(fs, "Field") == Some("eventSource")
         && !list(fs, "NotEquals").is_empty()
         && [
             "Equals",
@@ -170,7 +169,7 @@ fn source_exclusion<J: Json>(fs: &J) -> bool {
 /// Whether a field selector on `field` rejects `value`.
 fn field_excludes<J: Json>(fss: &[&J], field: &str, value: &str) -> bool {
     fss.iter()
-        .any(|fs| field_is(*fs, "Field", field) && excluded_by(*fs, value))
+        .any(|fs| text(*fs, "Field") == Some(field) && excluded_by(*fs, value))
 }
 
 /// Whether one of the field selector's conditions rejects the value (they must all hold for an

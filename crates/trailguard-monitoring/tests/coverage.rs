@@ -73,15 +73,9 @@ fn with_trail(mut snapshot: Value, state: &str) -> Value {
 /// regorus value (the builtin's input).
 fn answer(snapshot: &Value, events: Vec<Value>) -> BTreeMap<String, AccountGaps> {
     let cache = PatternCache::default();
-    let serde = coverage(
-        snapshot,
-        events.clone(),
-        &Chains::of(snapshot, &cache),
-        &cache,
-    )
-    .unwrap();
+    let serde = coverage(snapshot, &events, &Chains::of(snapshot, &cache), &cache).unwrap();
     let rego = regorus::Value::from_json_str(&snapshot.to_string()).unwrap();
-    let regorus = coverage(&rego, events, &Chains::of(&rego, &cache), &cache).unwrap();
+    let regorus = coverage(&rego, &events, &Chains::of(&rego, &cache), &cache).unwrap();
     assert_eq!(serde, regorus, "serde_json and regorus inputs disagree");
     serde
 }
@@ -206,7 +200,7 @@ fn an_account_whose_trail_list_is_incomplete_gets_no_verdict() {
 fn bad_arguments_are_errors_that_say_what_is_wrong() {
     let cache = PatternCache::default();
     let none = Chains::of(&json!({}), &cache);
-    let error = coverage(&json!([]), vec![], &none, &cache).unwrap_err();
+    let error = coverage(&json!([]), &[], &none, &cache).unwrap_err();
     assert_eq!(
         error,
         CoverageError::Shape("the snapshot is an object, not a list".into())
@@ -216,7 +210,7 @@ fn bad_arguments_are_errors_that_say_what_is_wrong() {
     let snap = snapshot(vec![], json!([]));
     let error = coverage(
         &snap,
-        vec![event("a", "A"), no_id],
+        &[event("a", "A"), no_id],
         &Chains::of(&snap, &cache),
         &cache,
     )
