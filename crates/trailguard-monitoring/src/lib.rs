@@ -155,11 +155,6 @@ impl Chains {
         }
         Chains { trails, groups }
     }
-
-    /// The trails that deliver to CloudWatch Logs.
-    pub fn trails(&self) -> &Trails {
-        &self.trails
-    }
 }
 
 impl std::fmt::Debug for Chains {

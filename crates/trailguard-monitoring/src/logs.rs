@@ -8,7 +8,7 @@
 use crate::link::Link;
 use crate::outcome::{any_of, listing, Outcome};
 use crate::record::Event;
-use crate::snapshot::{entry, is_list, is_null, list, show_field, Snapshot};
+use crate::snapshot::{entry, is_list, is_null, list, show_field, text, Snapshot};
 use crate::{DeliveringTrail, TrailState};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -62,8 +62,8 @@ pub(crate) fn fixed_pattern(pattern: &str) -> bool {
 }
 
 /// A log group's name for messages: its LogGroupName, else the name in its ARN, else the key.
-fn group_name<J: Json>(key: &str, group: Option<&J>) -> String {
-    if let Some(name) = group.and_then(|g| g.get_field("LogGroupName")?.as_text()) {
+fn group_name<J: Json>(key: &str, group: &J) -> String {
+    if let Some(name) = text(group, "LogGroupName") {
         return name.to_string();
     }
     match key.split(":log-group:").collect::<Vec<_>>().as_slice() {
@@ -78,7 +78,7 @@ impl GroupModel {
         let Some(group) = entry(snapshot.log_groups, key) else {
             return GroupModel::Unknown;
         };
-        let name = group_name(key, Some(group));
+        let name = group_name(key, group);
         if is_null(group, "Settings") {
             return GroupModel::Missing { name };
         }

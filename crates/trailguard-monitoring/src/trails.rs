@@ -44,11 +44,6 @@ impl Trails {
     pub fn delivering(&self) -> &HashMap<String, DeliveringTrail> {
         &self.delivering
     }
-
-    /// The accounts whose trail list is incomplete.
-    pub fn unlisted(&self) -> &HashSet<String> {
-        &self.unlisted
-    }
 }
 
 /// The trail as a first link, when it names a log group and does, may or should deliver.
