@@ -28,6 +28,9 @@ pub struct PolicyEngine {
     pub(crate) budget: Budget,
     /// What the builtins build per input (see [`crate::per_input`]).
     pub(crate) indexes: crate::per_input::Indexes,
+    /// The indexes the policies call builtins of, built before the rules run
+    /// ([`PolicyEngine::run`]).
+    pub(crate) prebuild: Vec<crate::per_input::Index>,
 }
 
 impl PolicyEngine {
@@ -127,10 +130,18 @@ impl PolicyEngine {
         // the engine inherits it).
         engine.set_execution_timer_config(budget.timer());
 
+        // Any policy's call counts, whether a rule's own or a library function's: a call no
+        // rule reaches only costs an index built for nothing.
+        let prebuild = crate::per_input::Index::called_by(
+            files
+                .iter()
+                .flat_map(|(_, parsed)| parsed.calls.iter().map(|c| c.name.as_str())),
+        );
         let engine = PolicyEngine {
             engine,
             rules,
             indexes,
+            prebuild,
             budget,
         };
         // Evaluate every rule once on an empty snapshot: this surfaces errors regorus only finds

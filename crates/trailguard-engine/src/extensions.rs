@@ -93,7 +93,7 @@ pub(crate) fn register(
                 .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
             let answer = trailguard_iam::answer(&question)
                 .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
-            Value::from_json_str(&answer.to_string())
+            crate::input::answer_value(&answer)
         }),
     )?;
     add(

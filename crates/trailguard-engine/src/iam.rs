@@ -5,6 +5,7 @@
 //! ([`crate::per_input`]); it reads the parts of the input IAM questions read (each account's
 //! `Iam` and `Organization`, the organisations, the buckets' and keys' policies) in place.
 
+use crate::input::answer_value;
 use crate::per_input::PerInput;
 use regorus::Value;
 use std::sync::Arc;
@@ -15,9 +16,9 @@ pub(crate) type IamIndexes = PerInput<SnapshotIndex>;
 
 impl IamIndexes {
     /// The index of `input`, built on first use.
-    fn index(&self, input: &Value) -> anyhow::Result<Arc<SnapshotIndex>> {
+    pub(crate) fn index(&self, input: &Value) -> anyhow::Result<Arc<SnapshotIndex>> {
         // Read in place: copying the input's IAM out first cost more than the rest.
-        self.get("IAM index", input, |input| Ok(SnapshotIndex::new(input)?))
+        self.get(input, |input| Ok(SnapshotIndex::new(input)?))
     }
 
     /// The builtin: `[{"arn", "kind", "name", "account", "decision", "grants", "denied_by",
@@ -39,7 +40,7 @@ impl IamIndexes {
                 serde_json::Value::Object(answer)
             })
             .collect();
-        Value::from_json_str(&serde_json::Value::Array(answers).to_string())
+        answer_value(&answers)
     }
 
     /// The builtin `trailguard.iam.holders(input, requests)`: `requests` is a list of
@@ -93,7 +94,7 @@ impl IamIndexes {
                 serde_json::Value::Object(principal)
             })
             .collect();
-        Value::from_json_str(&serde_json::Value::Array(holders).to_string())
+        answer_value(&holders)
     }
 }
 
@@ -124,7 +125,7 @@ pub(crate) fn policy_holders(args: &[Value]) -> anyhow::Result<Value> {
                 "key": holder.key, "ways": ways,
             }));
     }
-    Value::from_json_str(&serde_json::json!(by_account).to_string())
+    answer_value(&by_account)
 }
 
 /// The fields of a JSON object.

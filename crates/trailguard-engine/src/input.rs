@@ -200,6 +200,12 @@ pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Engine
         .map_err(|e| EngineError::Input { message: e.0 })
 }
 
+/// A builtin's answer, built in Rust as JSON, as the regorus value its JSON text would parse to,
+/// without writing the text.
+pub(crate) fn answer_value<T: Serialize + ?Sized>(answer: &T) -> anyhow::Result<Value> {
+    to_value(answer).map_err(|e| anyhow::anyhow!("its answer cannot be converted: {e}"))
+}
+
 /// Why a value could not be converted.
 #[derive(Debug)]
 pub(crate) struct ConvertError(String);

@@ -14,6 +14,7 @@
 //! per control on a 2,000-account organisation.
 
 use crate::deny::kind;
+use crate::input::answer_value;
 use crate::per_input::{Indexes, PerInput};
 use regorus::Value;
 use std::sync::Arc;
@@ -21,6 +22,22 @@ use trailguard_monitoring::{coverage, Chains, ConfigProblems};
 use trailguard_patterns::PatternCache;
 
 const NAME: &str = "trailguard.monitoring.coverage";
+
+/// The chains of `input`, built on first use.
+pub(crate) fn chains(
+    chains: &PerInput<Chains>,
+    cache: &PatternCache,
+    input: &Value,
+) -> anyhow::Result<Arc<Chains>> {
+    chains.get(input, |input| Ok(Chains::of(input, cache)))
+}
+
+/// What is wrong with AWS Config in `input`, judged on first use.
+pub(crate) fn problems(problems: &PerInput<Value>, input: &Value) -> anyhow::Result<Arc<Value>> {
+    problems.get(input, |input| {
+        answer_value(&ConfigProblems::of(input).to_json())
+    })
+}
 
 fn answer(
     cache: &PatternCache,
@@ -41,15 +58,13 @@ fn answer(
                 .map_err(|error| anyhow::anyhow!("event {i} cannot be read as JSON: {error}"))
         })
         .collect::<anyhow::Result<Vec<serde_json::Value>>>()?;
-    let chains = chains.get("monitoring chains", input, |input| {
-        Ok(Chains::of(input, cache))
-    })?;
+    let chains = self::chains(chains, cache, input)?;
     let gaps = coverage(input, &events, &chains, cache)?;
     let answer: serde_json::Map<String, serde_json::Value> = gaps
         .into_iter()
         .map(|(account, gaps)| (account, gaps.to_json(&events)))
         .collect();
-    Value::from_json_str(&serde_json::Value::Object(answer).to_string())
+    answer_value(&answer)
 }
 
 /// `trailguard.config.problems(input)`: what is wrong with AWS Config in each account,
@@ -60,20 +75,13 @@ fn config(problems: &PerInput<Value>, args: &[Value]) -> anyhow::Result<Value> {
     let [input] = args else {
         anyhow::bail!("takes one argument: input");
     };
-    let answer = problems.get("AWS Config verdicts", input, |input| {
-        Value::from_json_str(&ConfigProblems::of(input).to_json().to_string())
-    })?;
-    Ok(Value::clone(&answer))
+    Ok(Value::clone(&*self::problems(problems, input)?))
 }
 
-/// Registers the builtins on `engine`, parsing patterns through `cache` and keeping what they
-/// build per input in `indexes`.
-pub(crate) fn register(
-    engine: &mut regorus::Engine,
-    cache: Arc<PatternCache>,
-    indexes: &Indexes,
-) -> Result<(), String> {
+/// Registers the builtins on `engine`, keeping what they build per input in `indexes`.
+pub(crate) fn register(engine: &mut regorus::Engine, indexes: &Indexes) -> Result<(), String> {
     let chains = indexes.chains.clone();
+    let cache = Arc::clone(&indexes.patterns);
     engine
         .add_extension(
             NAME.to_string(),

@@ -16,7 +16,7 @@
 //!
 //! `matches` on a pattern that cannot be judged is an error naming the pattern, so a rule that
 //! forgot to ask `pattern_error` first stops with exit 2 instead of reporting a filter as
-//! catching nothing. Parsed patterns are kept (per engine, in a [`PatternCache`] shared with
+//! catching nothing. Parsed patterns are kept (per engine, in a [`trailguard_patterns::PatternCache`] shared with
 //! `trailguard.monitoring.coverage`) because a rule asks the same pattern about many events.
 
 use crate::deny::kind;
@@ -24,7 +24,6 @@ use regorus::Value;
 use std::sync::Arc;
 use trailguard_patterns::events::EventPattern;
 use trailguard_patterns::logs::{FilterPattern, LogEvent};
-use trailguard_patterns::PatternCache;
 
 /// The text of an event-pattern argument: a string as given, an object as its JSON.
 fn event_pattern_text(name: &str, pattern: &Value) -> anyhow::Result<String> {
@@ -103,7 +102,7 @@ pub(crate) fn register(
     engine: &mut regorus::Engine,
     indexes: &crate::per_input::Indexes,
 ) -> Result<(), String> {
-    let cache_all = Arc::new(PatternCache::default());
+    let cache_all = Arc::clone(&indexes.patterns);
     let mut add = |name: &str, nargs: u8, f: Box<dyn regorus::Extension>| {
         engine
             .add_extension(name.to_string(), nargs, f)
@@ -219,7 +218,7 @@ pub(crate) fn register(
             })
         }),
     )?;
-    crate::monitoring::register(engine, cache_all, indexes)
+    crate::monitoring::register(engine, indexes)
 }
 
 #[cfg(test)]

@@ -98,6 +98,10 @@ impl PolicyEngine {
             .min(crate::MAX_EVAL_THREADS)
             .min(units.len())
             .max(1);
+        // The threads first build the indexes the policies call for, one each, then take the
+        // rules in order: an index left to the first rule that asks keeps every other thread
+        // that asks waiting while it is built.
+        let builds = &self.prebuild;
         let next = std::sync::atomic::AtomicUsize::new(0);
         let mut done: Vec<Done> = std::thread::scope(|scope| {
             let mut handles = Vec::new();
@@ -111,7 +115,18 @@ impl PolicyEngine {
                         let mut out = Vec::new();
                         loop {
                             let u = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(unit) = units.get(u) else { break };
+                            if let Some(index) = builds.get(u) {
+                                // Failing here loses nothing: nothing failed is kept, so each
+                                // rule that asks for the index fails the same way, by name.
+                                let built = catch_unwind(AssertUnwindSafe(|| {
+                                    self.indexes.prebuild(*index, input)
+                                }));
+                                drop(built);
+                                continue;
+                            }
+                            let Some(unit) = units.get(u - builds.len()) else {
+                                break;
+                            };
                             out.push(self.run_unit(*unit, input, &mut engine));
                         }
                         out
