@@ -476,6 +476,69 @@ fn broken_account_gives_exactly_the_expected_findings() {
     assert_eq!(results, want.len(), "SARIF holds the same findings");
 }
 
+/// moto 5.2.5 reports DescribeTrails' HasCustomEventSelectors and HasInsightSelectors as false
+/// for every trail (the harness patches that, except here): believing them replaced a trail's
+/// selectors with AWS's default and called its Insights off, and TG002/TG006–TG009 judged that.
+#[test]
+fn selectors_are_read_whatever_describe_trails_flags_say() {
+    let moto = Moto::start_with(&["--stock-selector-flags"]);
+    let seed = moto.seed(&["selectors"]);
+    let arn = seed["trail_arn"].as_str().unwrap();
+    let snapshot = moto.dir().join("snapshot.json");
+    let run = moto.trailguard(&[
+        "collect",
+        "--region",
+        "us-east-1",
+        "-q",
+        "-o",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = read_json(&snapshot);
+    let trail = &s["trails"][arn];
+    // The flags lie, as moto has them ...
+    assert_eq!(trail["HasCustomEventSelectors"], false);
+    assert_eq!(trail["HasInsightSelectors"], false);
+    // ... and the selectors are the trail's own.
+    assert_eq!(
+        trail["EventSelectors"],
+        json!([{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true,
+                "DataResources": [], "ExcludeManagementEventSources": []}])
+    );
+    assert_eq!(
+        trail["InsightSelectors"],
+        json!([{"InsightType": "ApiCallRateInsight"}])
+    );
+    let run = aws_trailguard(
+        &["eval", snapshot.to_str().unwrap(), "--format", "json"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found = findings(&run.stdout);
+    let account = "AWS::::Account:123456789012";
+    let bucket = "arn:aws:s3:::selectors-trail-logs";
+    // Write events only: TG006 on the trail, and no trail of the account records every
+    // management event (TG002). Insights is on: no TG009. The rest is what every bare trail of
+    // seed_simple_trail gets (as in the multi-region scenario).
+    let mut want = vec![
+        ("TG002", account),
+        ("TG006", arn),
+        ("TG007", account),
+        ("TG008", account),
+        ("TG021", arn),
+        ("TG050", arn),
+        ("TG120", account),
+        ("TG090", account),
+    ];
+    want.extend(MONITORING_RULES.iter().map(|rule| (*rule, account)));
+    for rule in [
+        "TG031", "TG032", "TG034", "TG035", "TG036", "TG038", "TG039",
+    ] {
+        want.push((rule, bucket));
+    }
+    assert_eq!(found, expected(&want));
+}
+
 #[test]
 fn trails_of_two_regions_are_each_read_once_in_their_home_region() {
     let moto = Moto::start();

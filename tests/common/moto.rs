@@ -32,6 +32,11 @@ pub fn free_port() -> u16 {
 impl Moto {
     /// Starts moto and waits until it answers.
     pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// Starts moto with these options of tests/tools/moto_server.py and waits until it answers.
+    pub fn start_with(options: &[&str]) -> Moto {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("moto.log")).unwrap();
@@ -39,6 +44,7 @@ impl Moto {
             .arg(root().join("tests/tools/moto_server.py"))
             .args(["--port", &port.to_string(), "--lock-file"])
             .arg(dir.path().join("cross-account.lock"))
+            .args(options)
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)

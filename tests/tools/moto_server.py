@@ -10,14 +10,16 @@ process and then runs moto's own server:
      element and remembers ``MfaDelete``.
   b. CloudTrail returns the default event selector, reports
      ``HasCustomEventSelectors``/``HasInsightSelectors`` truthfully and raises
-     ``InsightNotEnabledException`` like AWS.
+     ``InsightNotEnabledException`` like AWS (``--stock-selector-flags`` keeps
+     moto's own flags, both always false, for the test that the collector
+     reads every trail's selectors whatever the flags say).
   c. The Account service gains ``ListRegions``.
   d. Cross-account S3 access can be switched off at run time with a lock file.
   e. GetAccountAuthorizationDetails names its managed policies.
     f. With IAM enforcement on, denied KMS/CloudTrail/Account calls fail with a
      JSON AccessDeniedException instead of an XML body JSON SDKs cannot read.
   g. Organisation trails show in the other seeded accounts' DescribeTrails, as
-     AWS shows them in member accounts.
+     AWS shows them in member accounts, and members read their selectors by ARN.
   h. An Object Lock default retention sends only the period that was set
      (moto adds ``Years: 0``).
   i. Organizations ListAccounts, ListRoots, ListChildren, ListPolicies,
@@ -81,6 +83,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--lock-file",
         default=None,
         help="while this file exists, cross-account S3 bucket access is denied",
+    )
+    parser.add_argument(
+        "--stock-selector-flags",
+        action="store_true",
+        help="leave DescribeTrails' Has*Selectors flags as moto reports them (always false)",
     )
     parser.add_argument(
         "--regions",
@@ -201,8 +208,9 @@ def _make_insight_not_enabled() -> type:
     return InsightNotEnabledException
 
 
-def patch_cloudtrail_models() -> None:
-    """Track which selectors a trail really has, as AWS does."""
+def patch_cloudtrail_models(stock_flags: bool) -> None:
+    """Track which selectors a trail really has, as AWS does (and, unless
+    ``stock_flags``, say so in DescribeTrails)."""
     from moto.cloudtrail.models import Trail
 
     original_put_event_selectors = Trail.put_event_selectors
@@ -232,7 +240,8 @@ def patch_cloudtrail_models() -> None:
 
     Trail.put_event_selectors = put_event_selectors
     Trail.put_insight_selectors = put_insight_selectors
-    Trail.description = description
+    if not stock_flags:
+        Trail.description = description
 
 
 def patch_cloudtrail_responses() -> None:
@@ -314,6 +323,23 @@ def patch_cloudtrail_org_trails() -> None:
         return trails
 
     CloudTrailBackend.describe_trails = describe_trails
+
+    # AWS lets a member account read an organisation trail by its ARN (GetEventSelectors,
+    # GetInsightSelectors); moto's get_trail looks only at the caller's own trails.
+    from moto.cloudtrail.exceptions import TrailNotFoundException
+
+    original_get_trail = CloudTrailBackend.get_trail
+
+    def get_trail(self, name_or_arn):  # type: ignore[no-untyped-def]
+        try:
+            return original_get_trail(self, name_or_arn)
+        except TrailNotFoundException:
+            for trail in describe_trails(self, True):
+                if trail.is_org_trail and trail.arn == name_or_arn:
+                    return trail
+            raise
+
+    CloudTrailBackend.get_trail = get_trail
 
 
 # --------------------------------------------------------------------------
@@ -691,7 +717,7 @@ def apply_patches(args: argparse.Namespace) -> None:
     _REGIONS[:] = [r.strip() for r in args.regions.split(",") if r.strip()]
     patch_s3_versioning()
     patch_s3_object_lock_retention()
-    patch_cloudtrail_models()
+    patch_cloudtrail_models(args.stock_selector_flags)
     patch_cloudtrail_responses()
     patch_cloudtrail_org_trails()
     patch_account_list_regions()

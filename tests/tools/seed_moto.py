@@ -15,6 +15,9 @@ SCENARIO is one of:
                     rule) and AWS Config recording in both accounts
     broken          everything wrong in 123456789012 / us-east-1
     multi-region    two trails in 123456789012 (us-east-1 and eu-west-1)
+    selectors       a trail in 123456789012 recording write management events
+                    only, with Insights (for a server started with
+                    --stock-selector-flags, whose DescribeTrails says neither)
     monitoring      123456789012 in us-east-1 and eu-west-1: a multi-region trail
                     sending its events to a CloudWatch Logs log group, with CIS
                     metric filters, alarms and SNS topics and one break in each
@@ -935,6 +938,28 @@ def scenario_broken(moto: Moto, _args: list[str]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
+# scenario: selectors
+# --------------------------------------------------------------------------
+
+
+def scenario_selectors(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    """A logging multi-region trail that records write management events only and has
+    Insights: what DescribeTrails' Has*Selectors flags would hide if they were believed."""
+    region, bucket, trail = "us-east-1", "selectors-trail-logs", "selectors-trail"
+    arn = seed_simple_trail(moto, region, trail, bucket, multi_region=True)
+    put_policy(
+        moto.client("s3", region), bucket, cloudtrail_bucket_statements(bucket, arn, DEFAULT_ACCOUNT)
+    )
+    ct = moto.client("cloudtrail", region)
+    ct.put_event_selectors(
+        TrailName=trail,
+        EventSelectors=[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}],
+    )
+    ct.put_insight_selectors(TrailName=trail, InsightSelectors=[{"InsightType": "ApiCallRateInsight"}])
+    return {"scenario": "selectors", "account": DEFAULT_ACCOUNT, "trail_arn": arn}
+
+
+# --------------------------------------------------------------------------
 # scenario: multi-region
 # --------------------------------------------------------------------------
 
@@ -1210,9 +1235,8 @@ def scenario_access_denied(moto: Moto, _args: list[str]) -> dict[str, Any]:
         KmsKeyId=key["Arn"],
         TagsList=tag_list(tags),
     )
-    # Custom selectors (management events plus S3 data events), so the collector must call the
-    # GetEventSelectors the auditor is denied: for a trail without them, DescribeTrails'
-    # HasCustomEventSelectors already says the selectors are AWS's default.
+    # Custom selectors (management events plus S3 data events): what the GetEventSelectors the
+    # auditor is denied would have shown (the collector asks for every trail's selectors).
     ct.put_event_selectors(
         TrailName=trail,
         EventSelectors=[
@@ -1547,6 +1571,7 @@ SCENARIOS: dict[str, Callable[[Moto, list[str]], dict[str, Any]]] = {
     "compliant": scenario_compliant,
     "broken": scenario_broken,
     "multi-region": scenario_multi_region,
+    "selectors": scenario_selectors,
     "monitoring": scenario_monitoring,
     "access-denied": scenario_access_denied,
     "least-privilege": scenario_least_privilege,

@@ -162,55 +162,46 @@ pub(crate) async fn details(ctx: &Ctx, clients: &Clients, account: &str, trail: 
         &[],
         client.get_trail_status().name(&arn).send(),
     );
-    // A trail whose selectors were never set says so in DescribeTrails
-    // (HasCustomEventSelectors false) and records AWS's default: asking adds nothing.
+    // Asked of every trail, whatever DescribeTrails' HasCustomEventSelectors and
+    // HasInsightSelectors say: a flag that is wrong (moto 5.2.5 reports both false for every
+    // trail) would have a trail's real selectors replaced by AWS's default, and its Insights
+    // reported off. AWS answers GetEventSelectors with its default selector for a trail whose
+    // selectors were never set.
     let selectors = async {
-        if trail.has_custom_event_selectors {
-            ctx.read(
-                Operation::GetEventSelectors,
-                &scope,
-                &[],
-                client.get_event_selectors().trail_name(&arn).send(),
-            )
-            .await
-            .and_then(|out| {
-                let selectors: Result<Vec<EventSelector>, String> =
-                    out.event_selectors().iter().map(event_selector).collect();
-                match selectors {
-                    Ok(selectors) => Collected::Present((
-                        selectors,
-                        out.advanced_event_selectors()
-                            .iter()
-                            .map(advanced_selector)
-                            .collect(),
-                    )),
-                    // A selector that cannot be read whole is not read: a rule would judge
-                    // what it records from a part of it.
-                    Err(message) => {
-                        ctx.incomplete(Operation::GetEventSelectors, &scope, message);
-                        Collected::Unknown
-                    }
+        ctx.read(
+            Operation::GetEventSelectors,
+            &scope,
+            &[],
+            client.get_event_selectors().trail_name(&arn).send(),
+        )
+        .await
+        .and_then(|out| {
+            let selectors: Result<Vec<EventSelector>, String> =
+                out.event_selectors().iter().map(event_selector).collect();
+            match selectors {
+                Ok(selectors) => Collected::Present((
+                    selectors,
+                    out.advanced_event_selectors()
+                        .iter()
+                        .map(advanced_selector)
+                        .collect(),
+                )),
+                // A selector that cannot be read whole is not read: a rule would judge
+                // what it records from a part of it.
+                Err(message) => {
+                    ctx.incomplete(Operation::GetEventSelectors, &scope, message);
+                    Collected::Unknown
                 }
-            })
-        } else {
-            Collected::Present((vec![aws_default_selector()], Vec::new()))
-        }
+            }
+        })
     };
-    // A trail without insight selectors says so in DescribeTrails; asking would only return
-    // InsightNotEnabledException.
-    let insights = async {
-        if trail.has_insight_selectors {
-            ctx.read(
-                Operation::GetInsightSelectors,
-                &scope,
-                &[INSIGHTS_NOT_ENABLED],
-                client.get_insight_selectors().trail_name(&arn).send(),
-            )
-            .await
-        } else {
-            Collected::Absent
-        }
-    };
+    // A trail without Insights: AWS answers InsightNotEnabledException (read as absent).
+    let insights = ctx.read(
+        Operation::GetInsightSelectors,
+        &scope,
+        &[INSIGHTS_NOT_ENABLED],
+        client.get_insight_selectors().trail_name(&arn).send(),
+    );
     let (status, selectors, insights) = tokio::join!(status, selectors, insights);
     trail.status = status.and_then(|s| trail_status(ctx, &scope, &s));
     match selectors {
@@ -268,17 +259,6 @@ fn trail_status(
         start_logging_time: s.start_logging_time().and_then(rfc3339),
         stop_logging_time: s.stop_logging_time().and_then(rfc3339),
     })
-}
-
-/// The selector AWS records for a trail whose selectors were never set: every management event,
-/// read and write, no data events.
-fn aws_default_selector() -> EventSelector {
-    EventSelector {
-        read_write_type: ReadWriteType::All,
-        include_management_events: true,
-        data_resources: Vec::new(),
-        exclude_management_event_sources: Vec::new(),
-    }
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {

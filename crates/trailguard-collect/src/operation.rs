@@ -153,7 +153,7 @@ operations! {
     GetEventSelectors => CloudTrail, "GetEventSelectors", Some("cloudtrail:GetEventSelectors"),
         "Which management and data events a trail records.";
     GetInsightSelectors => CloudTrail, "GetInsightSelectors", Some("cloudtrail:GetInsightSelectors"),
-        "A trail's Insights types (only for trails that report HasInsightSelectors).";
+        "A trail's Insights types (InsightNotEnabledException when it has none).";
     ListTags => CloudTrail, "ListTags", Some("cloudtrail:ListTags"),
         "Trail tags, for up to 20 trails of a region per call.";
     ListBuckets => S3, "ListBuckets", Some("s3:ListAllMyBuckets"),

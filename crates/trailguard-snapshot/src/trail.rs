@@ -62,9 +62,9 @@ pub struct Trail {
     /// `GetTrailStatus`.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub status: Collected<TrailStatus>,
-    /// `GetEventSelectors`: basic event selectors (empty when advanced selectors are used). For a
-    /// trail with `HasCustomEventSelectors` false the collector records AWS's default selector
-    /// (all management events, read and write) without asking.
+    /// `GetEventSelectors`: basic event selectors (empty when advanced selectors are used). The
+    /// collector asks for every trail, whatever `HasCustomEventSelectors` says (AWS answers its
+    /// default selector, all management events read and write, for a trail never configured).
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub event_selectors: Collected<Vec<EventSelector>>,
     /// `GetEventSelectors`: advanced event selectors.
