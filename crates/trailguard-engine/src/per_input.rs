@@ -229,7 +229,11 @@ mod tests {
         let builtin = PolicyEngine::new(&crate::builtin_sources(), &Params::default()).unwrap();
         assert_eq!(builtin.prebuild, Index::ALL.to_vec());
         assert_eq!(
-            Index::called_by(["count", "trailguard.iam.holders", "trailguard.config.problems"]),
+            Index::called_by([
+                "count",
+                "trailguard.iam.holders",
+                "trailguard.config.problems"
+            ]),
             vec![Index::Iam, Index::Config]
         );
     }
@@ -250,7 +254,10 @@ mod tests {
         assert!(holds(&indexes.chains, &input));
         assert!(holds(&indexes.config, &input));
         drop(scope);
-        assert!(!holds(&indexes.chains, &input), "dropped when the evaluation ends");
+        assert!(
+            !holds(&indexes.chains, &input),
+            "dropped when the evaluation ends"
+        );
     }
 
     #[test]
