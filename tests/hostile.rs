@@ -671,8 +671,8 @@ fn odd_characters_round_trip_in_json_and_sarif_and_point_at_the_right_line() {
     );
     assert!(found.contains(&("TG033".to_string(), format!("arn:aws:s3:::{bucket}"))));
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(report["gaps"][0]["Message"], json!(format!("denied{ODD}")));
-    assert_eq!(report["gaps"][0]["Resource"], json!(bucket));
+    assert_eq!(report["gaps"][0]["message"], json!(format!("denied{ODD}")));
+    assert_eq!(report["gaps"][0]["resource"], json!(bucket));
 
     let run = trailguard_in(
         dir.path(),

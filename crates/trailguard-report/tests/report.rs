@@ -750,7 +750,12 @@ fn json_document() {
     assert_eq!(doc["rules"][1]["id"], "TG020");
     assert_eq!(doc["findings"].as_array().unwrap().len(), 4);
     assert_eq!(doc["findings"][0]["rule_id"], "TG030");
-    assert_eq!(doc["gaps"][0]["Operation"], "GetBucketPolicy");
+    assert_eq!(
+        doc["gaps"][0],
+        json!({"account_id": "111122223333", "service": "s3", "operation": "GetBucketPolicy",
+               "region": "us-east-1", "resource": "acme-trail-logs", "error_code": "AccessDenied",
+               "message": "User is not authorized"})
+    );
     assert_eq!(doc["snapshots"], json!([SNAPSHOT]));
     // Key order is the documented one (top-level keys are indented by two spaces).
     let positions: Vec<usize> = [
@@ -767,6 +772,50 @@ fn json_document() {
     .map(|k| out.find(&format!("\n  \"{k}\": ")).unwrap())
     .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]));
+}
+
+/// The keys of `value` that are not snake_case, as paths; a finding's `properties` are the rule's
+/// own keys and are left as the rule wrote them.
+fn keys_not_in_snake_case(value: &Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let at = format!("{path}.{key}");
+                if !key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
+                    out.push(at.clone());
+                }
+                if key != "properties" {
+                    keys_not_in_snake_case(child, &at, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                keys_not_in_snake_case(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn json_keys_are_snake_case_in_findings_and_gaps_alike() {
+    let mut evaluation = waived_evaluation();
+    evaluation.findings[0].account = Some("111122223333".to_string());
+    evaluation.findings[0].properties =
+        BTreeMap::from([("RuleOwnKey".to_string(), json!({"Nested": 1}))]);
+    let doc: Value =
+        serde_json::from_str(&render(&evaluation, Format::Json, &options()).unwrap()).unwrap();
+    assert!(!doc["gaps"].as_array().unwrap().is_empty());
+    assert!(!doc["waived"].as_array().unwrap().is_empty());
+    let mut odd = Vec::new();
+    keys_not_in_snake_case(&doc, "", &mut odd);
+    assert!(odd.is_empty(), "keys not in snake_case: {odd:?}");
+    // A rule's own keys are its to name.
+    assert_eq!(doc["findings"][0]["properties"]["RuleOwnKey"]["Nested"], 1);
 }
 
 #[test]
