@@ -17,7 +17,7 @@
 //! let options = Options::default();
 //!
 //! let text = render(&evaluation, Format::Text, &options).unwrap();
-//! assert_eq!(text, "No findings from 0 rules.\n");
+//! assert_eq!(text, "No findings from 0 rules evaluated.\n");
 //!
 //! let format: Format = "sarif".parse().unwrap();
 //! let sarif = render(&evaluation, format, &options).unwrap();
@@ -176,10 +176,14 @@ pub fn render_sarif(
 }
 
 /// The one-line summary that ends the text and Markdown reports, without a newline, e.g.
-/// `12 findings (1 critical, 3 high, 5 medium, 3 low) from 24 rules; 2 waived; 2 collection
-/// gaps; 1 waiver to review` or `No findings from 24 rules.`
+/// `12 findings (1 critical, 3 high, 5 medium, 3 low) from 24 rules evaluated; 2 waived; 2
+/// collection gaps; 1 waiver to review` or `No findings from 24 rules evaluated.` The count is of
+/// the rules that ran on the snapshot, not of the catalogue.
 pub fn summary(evaluation: &Evaluation) -> String {
-    let rules = plural(evaluation.rules.len(), "rule", "rules");
+    let rules = format!(
+        "{} evaluated",
+        plural(evaluation.rules.len(), "rule", "rules")
+    );
     let mut tail = match evaluation.waived.len() {
         0 => String::new(),
         n => format!("; {n} waived"),

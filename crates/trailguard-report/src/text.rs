@@ -8,7 +8,7 @@
 //! Collection gaps (1)
 //!   s3:GetBucketPolicy  acme-trail-logs  us-east-1  account 111122223333  AccessDenied
 //!
-//! 1 finding (1 critical, 0 high, 0 medium, 0 low) from 24 rules; 1 collection gap
+//! 1 finding (1 critical, 0 high, 0 medium, 0 low) from 24 rules evaluated; 1 collection gap
 //! ```
 //!
 //! Every string that came from a snapshot or a policy goes through [`terminal`]: control and bidi

@@ -843,7 +843,7 @@ LOW (1)
 Collection gaps (1)
   s3:GetBucketPolicy  acme-trail-logs  us-east-1  account 111122223333  AccessDenied: User is not authorized
 
-4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules; 1 collection gap
+4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules evaluated; 1 collection gap
 ";
     assert_eq!(out, expected);
 }
@@ -860,7 +860,7 @@ fn text_with_color_has_escapes() {
     assert!(out.contains("\x1b[33mMEDIUM (2)\x1b[0m"));
     assert!(out.contains("\x1b[34mTG011\x1b[0m"));
     assert!(out.contains("\x1b[2m(inputs/demo/snapshot.json:120)\x1b[0m"));
-    assert!(out.ends_with("from 4 rules; 1 collection gap\n"));
+    assert!(out.ends_with("from 4 rules evaluated; 1 collection gap\n"));
 }
 
 #[test]
@@ -868,21 +868,21 @@ fn summary_line_counts() {
     let mut evaluation = evaluation();
     assert_eq!(
         summary(&evaluation),
-        "4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules; 1 collection gap"
+        "4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules evaluated; 1 collection gap"
     );
     evaluation.gaps.push(evaluation.gaps[0].clone());
     evaluation.findings.truncate(1);
     assert_eq!(
         summary(&evaluation),
-        "1 finding (1 critical, 0 high, 0 medium, 0 low) from 4 rules; 2 collection gaps"
+        "1 finding (1 critical, 0 high, 0 medium, 0 low) from 4 rules evaluated; 2 collection gaps"
     );
     evaluation.findings.clear();
     evaluation.gaps.clear();
-    assert_eq!(summary(&evaluation), "No findings from 4 rules.");
+    assert_eq!(summary(&evaluation), "No findings from 4 rules evaluated.");
     let out = render(&evaluation, Format::Text, &options()).unwrap();
-    assert_eq!(out, "No findings from 4 rules.\n");
+    assert_eq!(out, "No findings from 4 rules evaluated.\n");
     evaluation.rules.truncate(1);
-    assert_eq!(summary(&evaluation), "No findings from 1 rule.");
+    assert_eq!(summary(&evaluation), "No findings from 1 rule evaluated.");
 }
 
 #[test]
@@ -903,7 +903,7 @@ fn markdown_report() {
     assert!(out.contains("### Collection gaps"));
     assert!(out.contains("| `s3:GetBucketPolicy` | `acme-trail-logs` | us-east-1 | 111122223333 | `AccessDenied`: User is not authorized |"));
     assert!(out.ends_with(
-        "\n4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules; 1 collection gap\n"
+        "\n4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules evaluated; 1 collection gap\n"
     ));
     // Every table row has the same number of unescaped pipes as its header.
     for line in out
