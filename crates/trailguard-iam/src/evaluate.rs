@@ -48,6 +48,12 @@ pub enum PrincipalKind {
     /// The account's root user: needs no identity policy, but SCPs and resource policies still
     /// apply.
     Root,
+    /// An AWS service principal (`cloudtrail.amazonaws.com`, its [`Principal::arn`]) acting on
+    /// a resource for itself, as CloudTrail does when it delivers logs: it has no identity
+    /// policies and SCPs do not apply to it, so only the resource's policy grants (naming the
+    /// service, or everyone); explicit denies and RCPs bind it. Its [`Principal::account`] is
+    /// the resource's account.
+    Service,
 }
 
 /// A policy with where it comes from (`role admin inline policy ops`), for the statements a
@@ -349,7 +355,13 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
     } else {
         Known::None
     };
-    for levels in [&policies.scps, &rcps] {
+    // SCPs bind the principals of the organisation's accounts, never a service principal.
+    let scps = if principal_is_service(request) {
+        Known::None
+    } else {
+        policies.scps
+    };
+    for levels in [&scps, &rcps] {
         if let Known::Is(levels) = levels {
             for source in levels.iter().flatten() {
                 deny_in(source, &mut denies);
@@ -392,7 +404,7 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
             allows.truth()
         })),
     };
-    let scps = guardrail(&policies.scps);
+    let scps = guardrail(&scps);
     let rcps = guardrail(&rcps);
 
     // 3 and 4. What grants, within the boundary.
@@ -404,9 +416,11 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
     let identity = match principal.kind {
         PrincipalKind::Root => Truth::Yes,
         PrincipalKind::User | PrincipalKind::Role => identity_grants.truth().or(unread),
+        // A service has no identity policies: only the resource's policy grants.
+        PrincipalKind::Service => Truth::No,
     };
     let boundary = match (&policies.boundary, principal.kind) {
-        (_, PrincipalKind::Root) | (Known::None, _) => Truth::Yes,
+        (_, PrincipalKind::Root | PrincipalKind::Service) | (Known::None, _) => Truth::Yes,
         (Known::Unknown(what), _) => Truth::maybe(*what),
         (Known::Is(source), _) => {
             let mut allows = Applying::default();
@@ -449,7 +463,7 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
             let (direct, account, applying) = resource_allows(source, request, same_account);
             let granted = if same_account {
                 let direct = match principal.kind {
-                    PrincipalKind::User | PrincipalKind::Root => direct,
+                    PrincipalKind::User | PrincipalKind::Root | PrincipalKind::Service => direct,
                     PrincipalKind::Role => direct.and(boundary.clone()),
                 };
                 if key {
@@ -618,8 +632,21 @@ fn resource_matches(pattern: &str, resource: &str) -> Truth {
     }
 }
 
+fn principal_is_service(request: &Request<'_>) -> bool {
+    request.principal.kind == PrincipalKind::Service
+}
+
 /// How a principal set names the principal.
 fn names(set: &PrincipalSet, principal: &Principal) -> Named {
+    if principal.kind == PrincipalKind::Service {
+        // `"*"` and `{"AWS": "*"}` take in service principals too; an account or an ARN never
+        // names one.
+        return if set.everyone || set.services.iter().any(|s| s == &principal.arn) {
+            Named::Directly
+        } else {
+            Named::No
+        };
+    }
     if set.everyone || set.aws.iter().any(|entry| entry == &principal.arn) {
         return Named::Directly;
     }

@@ -16,8 +16,10 @@
 //! }
 //! ```
 //!
-//! `kind` is `user`, `role` or `root`; `resource_account` defaults to the principal's account
-//! (the fifth field of its ARN). In `context`, a string or a list of strings is the key's value
+//! `kind` is `user`, `role`, `root` or `service` (an AWS service principal acting for itself,
+//! `{"arn": "cloudtrail.amazonaws.com", "kind": "service"}`: only the resource's policy grants
+//! it, SCPs do not apply, and `resource_account` is required); `resource_account` defaults to
+//! the principal's account (the fifth field of its ARN). In `context`, a string or a list of strings is the key's value
 //! in the request, `null` says the request does not carry the key, and a key not listed is
 //! unknown. Any policy field may be the string `"unknown"`: a policy that exists but was not
 //! read, on which the verdict is then conditional (`"scps"` and `"rcps"` excepted: they can only
@@ -222,6 +224,29 @@ fn principal(q: &Map<String, Value>) -> Result<Principal, QuestionError> {
         .get("arn")
         .and_then(Value::as_str)
         .ok_or_else(|| field_error("principal.arn", "is required, a string"))?;
+    if p.get("kind").and_then(Value::as_str) == Some("service") {
+        // A service principal is named by itself and acts in the resource's account.
+        if !arn.ends_with(".amazonaws.com") || arn.contains(':') {
+            return Err(field_error(
+                "principal.arn",
+                format!("{arn} is not a service principal (such as cloudtrail.amazonaws.com)"),
+            ));
+        }
+        let account = match q.get("resource_account") {
+            Some(Value::String(account)) => account,
+            _ => {
+                return Err(field_error(
+                    "resource_account",
+                    "is required (a string) when the principal is a service",
+                ))
+            }
+        };
+        return Ok(Principal {
+            arn: arn.to_string(),
+            account: account.clone(),
+            kind: PrincipalKind::Service,
+        });
+    }
     let account = arn
         .split(':')
         .nth(4)
@@ -239,7 +264,7 @@ fn principal(q: &Map<String, Value>) -> Result<Principal, QuestionError> {
         _ => {
             return Err(field_error(
                 "principal.kind",
-                "must be \"user\", \"role\" or \"root\"",
+                "must be \"user\", \"role\", \"root\" or \"service\"",
             ))
         }
     };
