@@ -199,6 +199,130 @@ fn text_report_is_grouped_by_severity_and_coloured_only_when_asked() {
     assert!(!no_color.stdout.contains('\u{1b}'));
 }
 
+/// The findings of a JSON report as (account, rule, resource).
+fn findings_by_account(json: &str) -> BTreeSet<(String, String, String)> {
+    let report: Value = serde_json::from_str(json).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["account"].as_str().unwrap().to_string(),
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn text_findings_show_the_fix_and_the_rule_docs_and_group_by_account_on_request() {
+    let rules: Value =
+        serde_json::from_str(&trailguard(&["policy", "list", "--format", "json"]).stdout).unwrap();
+    let remediation = |id: &str| -> String {
+        let rule = rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap();
+        let text = rule["remediation"].as_str().unwrap();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let catalogue = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+
+    let run = trailguard(&["eval", "inputs/demo.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let mut shown = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(id) = line
+            .strip_prefix("  TG")
+            .map(|rest| format!("TG{}", &rest[..3]))
+        else {
+            continue;
+        };
+        if lines[..i].iter().rev().any(|l| l.starts_with("WAIVED")) {
+            continue;
+        }
+        shown += 1;
+        // Message, location, then the fix and the rule's anchor in the catalogue.
+        let fix = lines[i + 2]
+            .trim_start()
+            .strip_prefix("fix: ")
+            .unwrap_or_else(|| panic!("{id}: no fix line after\n{}\n{}", line, lines[i + 1]));
+        let start = fix.trim_end_matches(" …").trim_end_matches('.');
+        assert!(
+            remediation(&id).starts_with(start),
+            "{id}: `{fix}` is not the start of its remediation"
+        );
+        let anchor = id.to_lowercase();
+        assert_eq!(
+            lines[i + 3].trim_start(),
+            format!(
+                "docs: https://github.com/trailguard/trailguard/blob/main/docs/rules.md#{anchor}"
+            )
+        );
+        assert!(
+            catalogue.contains(&format!("\n## {id}\n"))
+                && catalogue.contains(&format!("(#{anchor})")),
+            "docs/rules.md has no section {id} for #{anchor}"
+        );
+    }
+    let json = trailguard(&["eval", "inputs/demo.json", "--format", "json"]);
+    assert_eq!(
+        shown,
+        findings_by_account(&json.stdout).len(),
+        "every finding of the demo"
+    );
+
+    // By account: each finding under the heading of its own account, and every account listed.
+    let by_account = trailguard(&["eval", "inputs/demo.json", "--group-by", "account"]);
+    assert_eq!(by_account.code, 0, "{}", by_account.stderr);
+    let mut heading = String::new();
+    let mut listed = BTreeSet::new();
+    let lines: Vec<&str> = by_account.stdout.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(rest) = line.strip_prefix("ACCOUNT ") {
+            heading = rest.split(' ').next().unwrap().to_string();
+        } else if line.starts_with("WAIVED") || line.starts_with("Collection gaps") {
+            heading.clear();
+        } else if let (Some(rest), false) = (line.strip_prefix("  TG"), heading.is_empty()) {
+            let mut words = rest.split_whitespace();
+            let rule = format!("TG{}", words.next().unwrap());
+            let severity = words.next().unwrap();
+            assert!(
+                ["critical", "high", "medium", "low"].contains(&severity),
+                "{line}"
+            );
+            let resource = lines[i + 1].split_whitespace().next().unwrap().to_string();
+            listed.insert((heading.clone(), rule, resource));
+        }
+    }
+    assert_eq!(listed, findings_by_account(&json.stdout));
+    for account in ["111111111111", "222222222222", "333333333333"] {
+        assert!(
+            by_account
+                .stdout
+                .contains(&format!("\nACCOUNT {account} ("))
+                || by_account
+                    .stdout
+                    .starts_with(&format!("ACCOUNT {account} (")),
+            "{account} has no heading"
+        );
+    }
+    assert_eq!(
+        plain_summary(&by_account.stdout),
+        plain_summary(&run.stdout),
+        "the same findings, differently grouped"
+    );
+}
+
+fn plain_summary(text: &str) -> &str {
+    text.lines().last().unwrap()
+}
+
 #[test]
 fn markdown_report_has_a_summary_and_a_findings_table() {
     let run = trailguard(&["eval", "inputs/demo.json", "--format", "markdown"]);

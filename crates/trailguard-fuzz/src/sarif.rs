@@ -269,6 +269,7 @@ impl SarifInput {
             color: false,
             tool_version: self.tool_version,
             include_waived: self.include_waived,
+            ..Options::default()
         };
         (evaluation, options)
     }

@@ -33,6 +33,7 @@ mod escape;
 mod json;
 mod markdown;
 mod sarif;
+mod sentence;
 mod text;
 
 pub use diff::{render_diff, FindingsDiff};
@@ -84,6 +85,17 @@ impl FromStr for Format {
     }
 }
 
+/// How the text report groups its findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum GroupBy {
+    /// Under a heading per severity, most severe first (the default).
+    #[default]
+    Severity,
+    /// Under a heading per AWS account, sorted by id; each finding names its severity. Accounts
+    /// of the snapshots without findings are listed too.
+    Account,
+}
+
 /// How to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -95,6 +107,8 @@ pub struct Options {
     /// left out and only counted (GitHub code scanning ignores suppressions). The other formats
     /// always list them, marked as waived.
     pub include_waived: bool,
+    /// How the text report groups findings. Ignored by the other formats.
+    pub group_by: GroupBy,
 }
 
 impl Default for Options {
@@ -104,6 +118,7 @@ impl Default for Options {
             color: false,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             include_waived: false,
+            group_by: GroupBy::Severity,
         }
     }
 }

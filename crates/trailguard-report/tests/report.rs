@@ -8,7 +8,7 @@ use trailguard_engine::{
     Date, Evaluation, Finding, RuleMeta, Severity, SourceLocation, WaiverLimits, Waivers,
 };
 use trailguard_report::{
-    render, render_sarif, summary, Format, Options, ReportError, MAX_RESULTS, MAX_RUNS,
+    render, render_sarif, summary, Format, GroupBy, Options, ReportError, MAX_RESULTS, MAX_RUNS,
 };
 use trailguard_snapshot::Gap;
 
@@ -138,6 +138,7 @@ fn options() -> Options {
         color: false,
         tool_version: "1.2.3".to_string(),
         include_waived: false,
+        group_by: GroupBy::Severity,
     }
 }
 
@@ -829,16 +830,24 @@ fn text_without_color_has_no_escapes() {
 CRITICAL (1)
   TG030  evil \\u{1b}[2J message
          arn:aws:s3:::acme-trail-logs  (inputs/demo/snapshot.json:120)
+         fix: Fix TG030.
+         docs: https://github.com/trailguard/trailguard/blob/main/docs/rules.md#tg030
 
 MEDIUM (2)
   TG020  Trail main does not validate its log files
          arn:aws:cloudtrail:us-east-1:111122223333:trail/main  (inputs/demo/snapshot.json:14)
+         fix: Fix TG020.
+         docs: https://github.com/trailguard/trailguard/blob/main/docs/rules.md#tg020
   TG090  Could not read s3:GetBucketPolicy for acme-trail-logs
          AWS::::Account:111122223333
+         fix: Fix TG090.
+         docs: https://github.com/trailguard/trailguard/blob/main/docs/rules.md#tg090
 
 LOW (1)
   TG011  Trail main | has no tags at all
          arn:aws:cloudtrail:us-east-1:111122223333:trail/main  (inputs/demo/snapshot.json:12)
+         fix: Fix TG011.
+         docs: https://github.com/trailguard/trailguard/blob/main/docs/rules.md#tg011
 
 Collection gaps (1)
   s3:GetBucketPolicy  acme-trail-logs  us-east-1  account 111122223333  AccessDenied: User is not authorized
@@ -846,6 +855,106 @@ Collection gaps (1)
 4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules evaluated; 1 collection gap
 ";
     assert_eq!(out, expected);
+}
+
+#[test]
+fn text_findings_link_the_rule_docs_that_sarif_links() {
+    let mut evaluation = evaluation();
+    evaluation.rules[2].remediation = "Remove the public access, then turn on Block Public \
+        Access: `aws s3api put-public-access-block --bucket B`. Then check again."
+        .to_string();
+    // A custom rule links where SARIF's helpUri sends it; a rule without remediation gets no hint.
+    evaluation.rules[0].builtin = false;
+    evaluation.rules[0].remediation = String::new();
+    let out = render(&evaluation, Format::Text, &options()).unwrap();
+    let (_, log) = sarif(&evaluation);
+    let help_uri = |id: &str| -> String {
+        log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()["helpUri"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        out.contains(&format!(
+            "  TG030  Log bucket acme-trail-logs is public through its bucket policy\n         \
+             arn:aws:s3:::acme-trail-logs  (inputs/demo/snapshot.json:120)\n         fix: Remove \
+             the public access, then turn on Block Public Access: `aws s3api \
+             put-public-access-block --bucket B`.\n         docs: {}\n",
+            help_uri("TG030")
+        )),
+        "{out}"
+    );
+    assert!(help_uri("TG030").ends_with("/docs/rules.md#tg030"));
+    assert!(
+        out.contains(&format!(
+            "(inputs/demo/snapshot.json:12)\n         docs: {}\n",
+            help_uri("TG011")
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn text_grouped_by_account_lists_every_account_and_names_each_severity() {
+    let mut evaluation = evaluation();
+    evaluation.accounts = vec!["111122223333".to_string(), "444455556666".to_string()];
+    for finding in &mut evaluation.findings {
+        if finding.rule_id != "TG090" {
+            finding.account = Some("111122223333".to_string());
+        }
+    }
+    let by_account = Options {
+        group_by: GroupBy::Account,
+        ..options()
+    };
+    let out = render(&evaluation, Format::Text, &by_account).unwrap();
+    let docs = "docs: https://github.com/trailguard/trailguard/blob/main/docs/rules.md";
+    let pad = " ".repeat(19);
+    let expected = format!(
+        "\
+ACCOUNT 111122223333 (3)
+  TG030  critical  Log bucket acme-trail-logs is public through its bucket policy
+{pad}arn:aws:s3:::acme-trail-logs  (inputs/demo/snapshot.json:120)
+{pad}fix: Fix TG030.
+{pad}{docs}#tg030
+  TG020  medium    Trail main does not validate its log files
+{pad}arn:aws:cloudtrail:us-east-1:111122223333:trail/main  (inputs/demo/snapshot.json:14)
+{pad}fix: Fix TG020.
+{pad}{docs}#tg020
+  TG011  low       Trail main | has no tags at all
+{pad}arn:aws:cloudtrail:us-east-1:111122223333:trail/main  (inputs/demo/snapshot.json:12)
+{pad}fix: Fix TG011.
+{pad}{docs}#tg011
+
+ACCOUNT 444455556666 (0)
+  no findings
+
+UNKNOWN ACCOUNT (1)
+  TG090  medium    Could not read s3:GetBucketPolicy for acme-trail-logs
+{pad}AWS::::Account:111122223333
+{pad}fix: Fix TG090.
+{pad}{docs}#tg090
+
+Collection gaps (1)
+"
+    );
+    assert!(out.starts_with(&expected), "{out}");
+    assert!(out.ends_with(
+        "4 findings (1 critical, 0 high, 2 medium, 1 low) from 4 rules evaluated; 1 collection gap\n"
+    ));
+    // The default grouping is by severity, and the other formats ignore the option.
+    assert!(render(&evaluation, Format::Text, &options())
+        .unwrap()
+        .starts_with("CRITICAL (1)\n"));
+    assert_eq!(
+        render(&evaluation, Format::Json, &by_account).unwrap(),
+        render(&evaluation, Format::Json, &options()).unwrap()
+    );
 }
 
 #[test]

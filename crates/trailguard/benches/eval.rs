@@ -962,6 +962,7 @@ fn bench_generated(engine: &PolicyEngine, runs: usize, sizes: &[usize], worst: b
             color: false,
             tool_version: "bench".into(),
             include_waived: false,
+            ..Options::default()
         };
         // End to end, as `trailguard eval` runs it: convert, evaluate, locate.
         let (end_to_end, evaluation) =

@@ -341,6 +341,10 @@ pub struct ReportArgs {
     /// When to colour text output. `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// How the text report groups findings: under a heading per severity, or per AWS account
+    /// (each finding then names its severity).
+    #[arg(long, value_enum, default_value_t = GroupByArg::Severity)]
+    pub group_by: GroupByArg,
     #[command(flatten)]
     pub limits: LimitArgs,
     /// Print each rule's evaluation time and result count to standard error, slowest first
@@ -431,6 +435,15 @@ pub enum FailOn {
     Low,
     /// Never fail because of findings.
     Never,
+}
+
+/// `--group-by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupByArg {
+    /// A heading per severity, most severe first.
+    Severity,
+    /// A heading per account, sorted by id.
+    Account,
 }
 
 /// `--color`.

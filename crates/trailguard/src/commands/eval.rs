@@ -1,12 +1,12 @@
 //! `trailguard eval`: judge saved snapshots.
 
 use super::{policy_sources, Outcome};
-use crate::cli::{EvalArgs, FailOn, FormatArg, ReportArgs};
+use crate::cli::{EvalArgs, FailOn, FormatArg, GroupByArg, ReportArgs};
 use crate::output::{emit, use_color};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use trailguard_engine::{Config, Date, PolicyEngine, RuleCost, Severity, WaiverLimits, Waivers};
-use trailguard_report::{render, render_sarif, Format, Options, MAX_RUNS};
+use trailguard_report::{render, render_sarif, Format, GroupBy, Options, MAX_RUNS};
 use trailguard_snapshot::{Snapshot, SnapshotFile};
 
 /// The file `--config` defaults to, when it exists.
@@ -80,6 +80,10 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs, profile: bool) -> anyho
         color: args.format == FormatArg::Text && use_color(args.color, args.output.is_some()),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         include_waived: args.sarif_include_waived,
+        group_by: match args.group_by {
+            GroupByArg::Severity => GroupBy::Severity,
+            GroupByArg::Account => GroupBy::Account,
+        },
     };
     if format == Format::Sarif {
         write_sarif(
