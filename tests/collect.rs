@@ -395,6 +395,7 @@ fn broken_account_gives_exactly_the_expected_findings() {
         ("TG038", bucket),
         ("TG039", bucket),
         ("TG040", bucket),
+        ("TG041", bucket),
         ("TG060", "arn:aws:iam::123456789012:user/ops-admin"),
         ("TG061", "arn:aws:iam::123456789012:user/ops-admin"),
         // No AWS Config recorder in us-east-1.
@@ -410,6 +411,25 @@ fn broken_account_gives_exactly_the_expected_findings() {
             .map(|rule| (rule.to_string(), account.to_string())),
     );
     assert_eq!(findings(&run.stdout), want);
+    // The bucket policy's VPC-endpoint Deny, without an exemption for AWS services, would stop
+    // CloudTrail's delivery: TG041 names the statement.
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let tg041: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "TG041")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tg041,
+        [format!(
+            "Log bucket broken-trail-logs would refuse the delivery of trail broken-trail \
+             ({trail}): s3:GetBucketAcl on the bucket: the bucket policy statement \
+             \"DenyOutsideVpce\" denies it; s3:PutObject under AWSLogs/123456789012/: the bucket \
+             policy statement \"DenyOutsideVpce\" denies it"
+        )]
+    );
     assert!(
         run.stderr
             .contains("collected 1 account, 1 trail, 1 log bucket, 0 KMS keys"),

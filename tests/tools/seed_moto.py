@@ -13,7 +13,9 @@ SCENARIO is one of:
                     with alerting on every CIS monitoring event (metric
                     filters, alarms, a confirmed SNS topic, an EventBridge
                     rule) and AWS Config recording in both accounts
-    broken          everything wrong in 123456789012 / us-east-1
+    broken          everything wrong in 123456789012 / us-east-1 (its bucket
+                    policy's VPC-endpoint Deny would block CloudTrail; the
+                    compliant bucket's has the exemption for AWS services)
     multi-region    two trails in 123456789012 (us-east-1 and eu-west-1)
     selectors       a trail in 123456789012 recording write management events
                     only, with Insights (for a server started with
@@ -202,6 +204,22 @@ def deny_insecure_transport(bucket: str) -> dict[str, Any]:
         "Action": "s3:*",
         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def deny_outside_vpce(bucket: str, exempt_services: bool) -> dict[str, Any]:
+    """A data-perimeter Deny: the bucket only through the organisation's VPC endpoint. CloudTrail
+    never calls through one, so without the exemption for AWS services it blocks delivery."""
+    condition: dict[str, Any] = {"StringNotEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60718"}}
+    if exempt_services:
+        condition["BoolIfExists"] = {"aws:PrincipalIsAWSService": "false"}
+    return {
+        "Sid": "DenyOutsideVpce",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": condition,
     }
 
 
@@ -729,7 +747,12 @@ def seed_audit_bucket(s3: Any, key_arn: str) -> None:
     # Object Lock can only be enabled when the bucket is created.
     create_bucket(s3, COMPLIANT_BUCKET, COMPLIANT_REGION, object_lock=True)
     statements = cloudtrail_bucket_statements(COMPLIANT_BUCKET, COMPLIANT_TRAIL_ARN, ORG_ACCOUNT)
-    put_policy(s3, COMPLIANT_BUCKET, statements + [deny_insecure_transport(COMPLIANT_BUCKET)])
+    put_policy(
+        s3,
+        COMPLIANT_BUCKET,
+        statements
+        + [deny_insecure_transport(COMPLIANT_BUCKET), deny_outside_vpce(COMPLIANT_BUCKET, exempt_services=True)],
+    )
     block_public_access(s3, COMPLIANT_BUCKET)
     enable_versioning(s3, COMPLIANT_BUCKET, mfa_delete=True)
     kms_encryption(s3, COMPLIANT_BUCKET, key_arn)
@@ -911,7 +934,13 @@ def scenario_broken(moto: Moto, _args: list[str]) -> dict[str, Any]:
         "Action": "s3:GetObject",
         "Resource": f"arn:aws:s3:::{bucket}/*",
     }
-    put_policy(s3, bucket, cloudtrail_bucket_statements(bucket, arn, DEFAULT_ACCOUNT) + [public_read])
+    # The VPC-endpoint Deny has no exemption for AWS services: CloudTrail could not deliver.
+    put_policy(
+        s3,
+        bucket,
+        cloudtrail_bucket_statements(bucket, arn, DEFAULT_ACCOUNT)
+        + [public_read, deny_outside_vpce(bucket, exempt_services=False)],
+    )
     ct = moto.client("cloudtrail", region)
     create_trail(
         ct,

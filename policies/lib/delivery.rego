@@ -1,0 +1,84 @@
+# METADATA
+# title: trailguard delivery helpers
+# description: >-
+#   Whether CloudTrail itself (the service principal cloudtrail.amazonaws.com) may do what
+#   delivering a trail's logs takes: write to the log bucket (TG041), use the trail's KMS key
+#   (TG026), publish to its SNS topic (TG012), assume its CloudWatch Logs role (TG053). Each
+#   question goes to trailguard.iam.decide, AWS's evaluation logic in Rust, as a service
+#   principal's request: only the resource's own policy grants it, explicit denies bind it.
+package trailguard.lib.delivery
+
+import data.trailguard.lib
+import rego.v1
+
+# service is the principal that delivers.
+service := "cloudtrail.amazonaws.com"
+
+# context is what CloudTrail's own requests for trail `arn` carry. What they never carry is
+# null, so a Deny keyed on it is judged, not left open: CloudTrail does not call through a VPC
+# endpoint (aws:SourceVpce, aws:SourceVpc), and a service principal's request has no principal
+# ARN, account or organisation (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
+# aws:PrincipalOrgPaths). Keys left out (aws:SourceIp, the encryption headers, ...) are
+# unknown: a statement depending on them makes the answer conditional, named as such.
+context(arn, trail) := {
+	"aws:SourceArn": arn,
+	"aws:SourceAccount": trail.AccountId,
+	"aws:PrincipalIsAWSService": "true",
+	"aws:PrincipalServiceName": service,
+	"aws:SecureTransport": "true",
+	"aws:SourceVpce": null,
+	"aws:SourceVpc": null,
+	"aws:PrincipalArn": null,
+	"aws:PrincipalAccount": null,
+	"aws:PrincipalOrgID": null,
+	"aws:PrincipalOrgPaths": null,
+}
+
+# ask is trailguard.iam.decide's answer for CloudTrail performing `action` on `resource` (owned
+# by `owner`), with `extra` added to the context, under `policy` (the resource policy `name`; a
+# key policy when `field` is "key_policy"). A policy of null means the resource has none.
+ask(arn, trail, action, resource, owner, field, name, policy, extra) := trailguard.iam.decide(object.union(
+	{
+		"principal": {"arn": service, "kind": "service"},
+		"action": action,
+		"resource": resource,
+		"resource_account": owner,
+		"context": object.union(context(arn, trail), extra),
+	},
+	policy_field(field, name, policy),
+))
+
+policy_field(_, _, null) := {}
+
+policy_field(field, name, policy) := {field: {"name": name, "document": policy}} if policy != null
+
+# refusal says why `answer` does not let CloudTrail `doing` ("write log files under
+# AWSLogs/111111111111/"), or is undefined when it does: "<policy> statement "DenyOutsideVpce"
+# denies it", "may be refused: ... denies it depending on NotIpAddress aws:SourceIp",
+# "nothing in <policy> allows it".
+refusal(answer, doing, none) := sprintf("%s: %s denies it", [doing, statements(answer.denied_by)]) if {
+	answer.decision == "deny"
+} else := sprintf("%s: %s", [doing, none]) if {
+	answer.decision == "implicit_deny"
+} else := sprintf("%s may be refused: %s denies it depending on %s", [
+	doing, statements(answer.denied_by), concat(", ", sort(answer.conditions)),
+]) if {
+	answer.decision == "conditional"
+	count(answer.denied_by) > 0
+} else := sprintf("%s may be refused: it is allowed only depending on %s", [
+	doing, concat(", ", sort(answer.conditions)),
+]) if {
+	answer.decision == "conditional"
+}
+
+statements(refs) := concat(" and ", sort({statement(s) | some s in refs}))
+
+# statement names a statement: its policy, then its Sid or its index.
+statement(s) := sprintf("%s statement \"%s\"", [s.policy, s.sid]) if {
+	is_string(s.sid)
+	s.sid != ""
+} else := sprintf("%s Statement[%d]", [s.policy, s.statement])
+
+# judged holds when `obj.key` was read: a resource policy that is null (there is none) is
+# judged; one left out of the snapshot (not read, a gap says why) is not.
+judged(obj, key) if lib.has(obj, key)
