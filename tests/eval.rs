@@ -1094,7 +1094,8 @@ fn diff_lists_changes_and_new_fixed_and_unchanged_findings() {
     let deployer = "arn:aws:iam::111111111111:role/legacy-app-deployer";
     assert_eq!(
         report["changes"]["trails"],
-        serde_json::json!({"added": [], "removed": [legacy], "changed": [{"id": org, "fields": ["Status"]}]})
+        serde_json::json!({"added": [], "removed": [legacy], "changed": [{"id": org, "fields": ["Status"],
+            "values": [{"path": ["Status", "IsLogging"], "old": true, "new": false}]}]})
     );
     assert_eq!(
         report["changes"]["full_access_holders"],
@@ -1155,6 +1156,61 @@ fn diff_lists_changes_and_new_fixed_and_unchanged_findings() {
     assert_eq!(
         summary["new"].as_u64().unwrap() + summary["unchanged"].as_u64().unwrap(),
         findings(&trailguard(&["eval", after.to_str().unwrap(), "-f", "json"]).stdout).len() as u64
+    );
+}
+
+#[test]
+fn diff_shows_the_old_and_new_value_of_each_changed_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let after = demo_after_a_bad_week(dir.path());
+    // One more change: a bucket's tags, one replaced and one added.
+    let mut s: Value = serde_json::from_str(&std::fs::read_to_string(&after).unwrap()).unwrap();
+    let bucket = "acme-cloudtrail-data-events-222222222222";
+    s["buckets"][bucket]["Tags"]["Owner"] = "platform".into();
+    s["buckets"][bucket]["Tags"]["CostCentre"] = "42".into();
+    std::fs::write(&after, serde_json::to_string_pretty(&s).unwrap()).unwrap();
+    let after = after.to_str().unwrap();
+
+    let run = trailguard(&["diff", "inputs/demo.json", after]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let org = "arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-org-trail";
+    assert!(
+        run.stdout.contains(&format!(
+            "  Trails:\n    - arn:aws:cloudtrail:eu-west-1:111111111111:trail/legacy-app-trail\n    \
+             ~ {org} (Status)\n        Status.IsLogging: true → false\n"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "    ~ {bucket} (Tags)\n        Tags.CostCentre: (absent) → \"42\"\n        \
+             Tags.Owner: \"data-protection\" → \"platform\"\n"
+        )),
+        "{}",
+        run.stdout
+    );
+
+    let md = trailguard(&["diff", "inputs/demo.json", after, "-f", "markdown"]);
+    assert!(
+        md.stdout.contains(&format!(
+            "| Trails | changed | `{org}` | `Status.IsLogging`: `true` → `false` |"
+        )),
+        "{}",
+        md.stdout
+    );
+    let json: Value = serde_json::from_str(
+        &trailguard(&["diff", "inputs/demo.json", after, "-f", "json"]).stdout,
+    )
+    .unwrap();
+    let changed = &json["changes"]["buckets"]["changed"][0];
+    assert_eq!(changed["id"], bucket);
+    assert_eq!(
+        changed["values"],
+        serde_json::json!([
+            {"path": ["Tags", "CostCentre"], "new": "42"},
+            {"path": ["Tags", "Owner"], "old": "data-protection", "new": "platform"}
+        ])
     );
 }
 

@@ -36,7 +36,9 @@ mod sarif;
 mod sentence;
 mod text;
 
-pub use diff::{render_diff, FindingsDiff};
+pub use diff::{
+    render_diff, ConfigDiff, FindingsDiff, ValueChange, MAX_VALUES_SHOWN, MAX_VALUE_CHARS,
+};
 pub use escape::{escape_terminal, MAX_SHOWN_CHARS};
 pub use sarif::{MAX_RESULTS, MAX_RUNS};
 
@@ -143,6 +145,15 @@ pub enum ReportError {
         accounts: usize,
         /// How many files they need.
         files: usize,
+    },
+    /// A resource of a snapshot could not be turned into JSON to compare its values.
+    #[error("could not compare the {kind} of the two snapshots")]
+    Compare {
+        /// The kind of resource (`trails`, `log buckets`, `KMS keys`).
+        kind: &'static str,
+        /// What serde_json said.
+        #[source]
+        source: serde_json::Error,
     },
     /// The document could not be serialised to JSON.
     #[error("could not serialise the {format} report: {source}")]

@@ -43,8 +43,8 @@ pub enum Command {
     /// Compare two snapshots: what changed, and which findings are new, fixed or unchanged.
     ///
     /// Changes are listed for trails (event selectors among their fields), log buckets, KMS
-    /// keys and the holders of AWSCloudTrail_FullAccess; findings are matched by rule and
-    /// resource. Exit status: 0 no new finding at or above --fail-on, 1 new findings at or above
+    /// keys and the holders of AWSCloudTrail_FullAccess, each changed value old → new; findings
+    /// are matched by rule and resource. Exit status: 0 no new finding at or above --fail-on, 1 new findings at or above
     /// it (findings that were already there do not fail), 2 bad input or policy.
     Diff(DiffArgs),
     /// List the accounts of an AWS organisation, e.g. as shards for a GitHub Actions matrix.

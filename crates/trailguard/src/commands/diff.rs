@@ -5,8 +5,8 @@ use super::{policy_sources, Outcome};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::output::emit;
 use trailguard_engine::{Date, Evaluation, PolicyEngine};
-use trailguard_report::{render_diff, FindingsDiff, Format, Options};
-use trailguard_snapshot::{Snapshot, SnapshotDiff};
+use trailguard_report::{render_diff, ConfigDiff, FindingsDiff, Format, Options};
+use trailguard_snapshot::Snapshot;
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     // Both files are read (and checked) before anything is evaluated.
@@ -31,7 +31,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         Ok(evaluation.findings)
     };
     let findings = FindingsDiff::between(&unwaived(&old.snapshot)?, &unwaived(&new.snapshot)?);
-    let changes = SnapshotDiff::between(&old.snapshot, &new.snapshot);
+    let changes = ConfigDiff::between(&old.snapshot, &new.snapshot)?;
     let format = match args.format {
         DiffFormat::Text => Format::Text,
         DiffFormat::Json => Format::Json,
