@@ -129,6 +129,76 @@ fn policy_list_shows_the_catalogue_with_controls() {
 }
 
 #[test]
+fn policy_list_wraps_long_titles_to_100_columns_keeping_the_columns_aligned() {
+    let json = trailguard(&["policy", "list", "--format", "json"]);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
+    // Piped, so not a terminal: 100 columns, as clap wraps --help.
+    let table = trailguard(&["policy", "list"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let lines: Vec<Vec<char>> = table.stdout.lines().map(|l| l.chars().collect()).collect();
+    let header: String = lines[0].iter().collect();
+    let column = |name: &str| header.find(name).unwrap();
+    let (severity, title, controls) = (column("SEVERITY"), column("TITLE"), column("CONTROLS"));
+    let (rows, total) = lines.split_at(lines.len() - 1);
+    assert_eq!(
+        total[0].iter().collect::<String>(),
+        format!("{} rules", rules.len())
+    );
+    let cell = |line: &[char], from: usize, to: usize| -> String {
+        line.get(from..to.min(line.len()))
+            .unwrap_or_default()
+            .iter()
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    };
+    let mut titles: Vec<(String, String, Vec<String>)> = Vec::new();
+    for line in &rows[1..] {
+        let text: String = line.iter().collect();
+        assert!(line.len() <= 100, "{} columns: {text}", line.len());
+        // The gaps between the columns are blank on every line, continuations included.
+        for at in [severity, title, controls] {
+            if line.len() > at {
+                assert_eq!(line[at - 2..at], [' ', ' '], "misaligned: {text}");
+            }
+        }
+        let id = cell(line, 0, severity);
+        if id.is_empty() {
+            let (_, _, parts) = titles.last_mut().expect("a continuation follows a rule");
+            parts.push(cell(line, title, controls));
+            assert_eq!(cell(line, severity, title), "", "{text}");
+        } else {
+            titles.push((
+                id,
+                cell(line, severity, title),
+                vec![cell(line, title, controls)],
+            ));
+        }
+    }
+    assert_eq!(titles.len(), rules.len());
+    let mut wrapped = 0;
+    for ((id, shown_severity, parts), rule) in titles.iter().zip(&rules) {
+        assert_eq!(id, rule["id"].as_str().unwrap());
+        assert_eq!(shown_severity, rule["severity"].as_str().unwrap());
+        let parts: Vec<&String> = parts.iter().filter(|p| !p.is_empty()).collect();
+        if parts.len() > 1 {
+            wrapped += 1;
+        }
+        let joined = parts
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(joined, rule["title"].as_str().unwrap(), "{id}");
+    }
+    assert!(
+        wrapped > 0,
+        "no title was long enough to wrap:\n{}",
+        table.stdout
+    );
+}
+
+#[test]
 fn docs_rules_md_is_what_policy_doc_writes() {
     let run = trailguard(&["policy", "doc"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

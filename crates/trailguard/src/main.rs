@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod output;
 mod signals;
+mod wrap;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -15,7 +15,7 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<Outcome> {
         PolicyCommand::List { policy, format } => {
             let rules = load_rules(&policy)?;
             let text = match format {
-                ListFormat::Text => list_table(&rules),
+                ListFormat::Text => list_table(&rules, crate::wrap::stdout_width()),
                 ListFormat::Json => {
                     let mut json =
                         serde_json::to_string_pretty(&rules).context("cannot print rules")?;
@@ -109,21 +109,46 @@ fn controls_text(rule: &RuleMeta) -> String {
         .join("; ")
 }
 
-fn list_table(rules: &[RuleMeta]) -> String {
-    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    let mut out = format!(
-        "{:<width$}  {:<8}  {:<70}  CONTROLS\n",
-        "ID", "SEVERITY", "TITLE"
-    );
-    for rule in rules {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:<8}  {:<70}  {}",
-            rule.id,
-            rule.severity.as_str(),
-            rule.title,
-            controls_text(rule)
-        );
+/// The widest the CONTROLS column gets before its text wraps.
+const MAX_CONTROLS_WIDTH: usize = 34;
+
+/// The narrowest the TITLE column gets, however narrow the terminal.
+const MIN_TITLE_WIDTH: usize = 20;
+
+/// `policy list` as a table `width` characters wide: ID, SEVERITY, TITLE and CONTROLS, the titles
+/// (and long control lists) wrapped inside their column so the columns stay aligned.
+fn list_table(rules: &[RuleMeta], width: usize) -> String {
+    let id_width = rules
+        .iter()
+        .map(|r| r.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let controls: Vec<String> = rules.iter().map(controls_text).collect();
+    let controls_width = controls
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp("CONTROLS".len(), MAX_CONTROLS_WIDTH);
+    let title_width = width
+        .saturating_sub(id_width + 2 + 8 + 2 + 2 + controls_width)
+        .max(MIN_TITLE_WIDTH);
+    let mut out = String::new();
+    let mut row = |id: &str, severity: &str, title: &str, controls: &str| {
+        let titles = crate::wrap::wrap(title, title_width);
+        let controls = crate::wrap::wrap(controls, controls_width);
+        for i in 0..titles.len().max(controls.len()) {
+            let (id, severity) = if i == 0 { (id, severity) } else { ("", "") };
+            let title = titles.get(i).map_or("", String::as_str);
+            let controls = controls.get(i).map_or("", String::as_str);
+            let line = format!("{id:<id_width$}  {severity:<8}  {title:<title_width$}  {controls}");
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    };
+    row("ID", "SEVERITY", "TITLE", "CONTROLS");
+    for (rule, controls) in rules.iter().zip(&controls) {
+        row(&rule.id, rule.severity.as_str(), &rule.title, controls);
     }
     let _ = writeln!(out, "{} rules", rules.len());
     out
