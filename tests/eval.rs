@@ -163,6 +163,44 @@ fn fail_on_sets_the_exit_status() {
 }
 
 #[test]
+fn a_mistyped_fail_on_is_never_steered_to_never() {
+    for command in [
+        &["eval", "inputs/demo.json"][..],
+        &["diff", "inputs/demo.json", "inputs/demo.json"][..],
+        // Refused while parsing, before any AWS call.
+        &["scan"][..],
+    ] {
+        let run = |value: &str| trailguard(&[command, &["--fail-on", value]].concat());
+        let typo = run("hihg");
+        assert_eq!(typo.code, 2, "{}", typo.stderr);
+        assert!(
+            typo.stderr
+                .starts_with("error: invalid value 'hihg' for '--fail-on <FAIL_ON>'\n")
+                && typo
+                    .stderr
+                    .contains("[possible values: critical, high, medium, low, never]")
+                && typo.stderr.contains("tip: a similar value exists: 'high'"),
+            "{command:?}: {}",
+            typo.stderr
+        );
+        // Clap's own did-you-mean suggested `never` for these: turning the gate off.
+        for value in ["nevr", "neve", "n", "ever"] {
+            let near_never = run(value);
+            assert_eq!(near_never.code, 2, "{}", near_never.stderr);
+            assert!(
+                !near_never.stderr.contains("tip:") && !near_never.stderr.contains("'never'"),
+                "{command:?} --fail-on {value}: {}",
+                near_never.stderr
+            );
+        }
+    }
+    assert_eq!(
+        trailguard(&["eval", "inputs/demo.json", "--fail-on", "never"]).code,
+        0
+    );
+}
+
+#[test]
 fn output_into_directories_that_do_not_exist_creates_them() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir

@@ -1,5 +1,6 @@
 //! The command-line interface, as clap types.
 
+use crate::fail_on::FailOnParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -225,7 +226,7 @@ pub struct DiffArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit with status 1 when a new finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    #[arg(long, value_parser = FailOnParser, default_value = "never")]
     pub fail_on: FailOn,
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -328,7 +329,7 @@ pub struct ReportArgs {
     /// Exit with status 1 when a finding (not waived) is at or above this severity. A
     /// collection gap (TG090) counts at the severity of the most severe rule it blinds, so
     /// `--fail-on high` fails a scan that could not read what high rules need.
-    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    #[arg(long, value_parser = FailOnParser, default_value = "never")]
     pub fail_on: FailOn,
     /// Also write waived findings into SARIF, as results with `suppressions`. By default SARIF
     /// leaves them out (GitHub code scanning ignores suppressions) and counts them in each run's
@@ -422,7 +423,7 @@ pub enum ListFormat {
     Json,
 }
 
-/// `--fail-on` thresholds.
+/// `--fail-on` thresholds (parsed by [`FailOnParser`], which never suggests `never`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Critical findings.

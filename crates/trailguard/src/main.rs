@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod fail_on;
 mod output;
 mod signals;
 mod wrap;
