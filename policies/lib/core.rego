@@ -42,5 +42,15 @@ trails_by_key[key] contains arn if {
 	key := trail.KmsKeyId
 }
 
+# trails_by_log_group maps each CloudWatch Logs log group (its key in input.log_groups: the
+# trail's CloudWatchLogsLogGroupArn without ":*") to the ARNs of the trails sending to it.
+trails_by_log_group[key] contains arn if {
+	some arn, trail in input.trails
+	group := trail.CloudWatchLogsLogGroupArn
+	is_string(group)
+	group != ""
+	key := trim_suffix(group, ":*")
+}
+
 # names joins the names of a set of trail ARNs for a message, sorted.
 trail_names(arns) := concat(", ", sort([input.trails[arn].Name | some arn in arns]))

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Params {
-    /// How long logs must be kept, in days (TG035, TG039).
+    /// How long logs must be kept, in days (TG035, TG039, TG052).
     pub retention_days: u32,
     /// How many principals may hold `AWSCloudTrail_FullAccess` (TG062).
     pub max_full_access_holders: u32,
@@ -47,7 +47,7 @@ pub const PARAMETERS: &[(&str, &str, &str)] = &[
     (
         "retention_days",
         "365",
-        "How long logs must be kept, in days: Object Lock retention (TG035) and lifecycle expiry (TG039) must reach it.",
+        "How long logs must be kept, in days: Object Lock retention (TG035), lifecycle expiry (TG039) and the CloudWatch Logs log group's retention (TG052) must reach it.",
     ),
     (
         "max_full_access_holders",

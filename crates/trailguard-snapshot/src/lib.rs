@@ -274,8 +274,8 @@ impl Snapshot {
     }
 
     /// The JSON path of a resource's object in the snapshot, for a resource a finding may name:
-    /// an account as [`account_resource`], a trail or key ARN, a bucket name or ARN, or the ARN of
-    /// an IAM user, group, role or managed policy. `None` for anything else.
+    /// an account as [`account_resource`], a trail, key, log group or topic ARN, a bucket name or
+    /// ARN, or the ARN of an IAM user, group, role or managed policy. `None` for anything else.
     pub fn resource_path(&self, resource: &str) -> Option<Vec<String>> {
         let path = |parts: &[&str]| Some(parts.iter().map(|p| (*p).to_string()).collect());
         if let Some(id) = resource.strip_prefix("AWS::::Account:") {
@@ -289,6 +289,12 @@ impl Snapshot {
         }
         if self.kms_keys.contains_key(resource) {
             return path(&["kms_keys", resource]);
+        }
+        if self.log_groups.contains_key(resource) {
+            return path(&["log_groups", resource]);
+        }
+        if self.topics.contains_key(resource) {
+            return path(&["topics", resource]);
         }
         let arn = Arn::parse(resource).ok();
         let bucket = bucket_name(arn.as_ref()).unwrap_or(resource);
@@ -357,6 +363,8 @@ impl Snapshot {
             ["trails", key] => self.trails.get(key) == merged.trails.get(key),
             ["buckets", key] => self.buckets.get(key) == merged.buckets.get(key),
             ["kms_keys", key] => self.kms_keys.get(key) == merged.kms_keys.get(key),
+            ["log_groups", key] => self.log_groups.get(key) == merged.log_groups.get(key),
+            ["topics", key] => self.topics.get(key) == merged.topics.get(key),
             _ => false,
         }
     }

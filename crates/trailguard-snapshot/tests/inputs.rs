@@ -113,3 +113,31 @@ fn every_shipped_snapshot_references_resolve() {
         );
     }
 }
+
+/// Findings about a trail's log group (TG051, TG052) or an SNS topic (TG012) point at its object
+/// in the file, as those about trails, buckets and keys do.
+#[test]
+fn log_groups_and_topics_are_located_by_their_arn() {
+    let file = Snapshot::load(&inputs_dir().join("demo.json")).unwrap();
+    let group = "arn:aws:logs:us-east-1:111111111111:log-group:aws-cloudtrail-logs-acme-org";
+    assert_eq!(
+        file.snapshot.resource_path(group),
+        Some(vec!["log_groups".to_string(), group.to_string()])
+    );
+    let topic = file.snapshot.topics.keys().next().unwrap().clone();
+    assert_eq!(
+        file.snapshot.resource_path(&topic),
+        Some(vec!["topics".to_string(), topic.clone()])
+    );
+    let index = file.locate([group, topic.as_str()]);
+    let line = |needle: &str| {
+        file.text
+            .lines()
+            .position(|l| l.contains(&format!("\"{needle}\": {{")))
+            .map(|n| n + 1)
+    };
+    assert_eq!(index.line(group), line(group));
+    assert_eq!(index.line(&topic), line(&topic));
+    assert!(index.line(group).is_some() && index.line(&topic).is_some());
+    assert!(file.snapshot.holds_copy_of(&file.snapshot, group));
+}

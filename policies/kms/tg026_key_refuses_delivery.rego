@@ -1,0 +1,75 @@
+# METADATA
+# title: The trail's KMS key would refuse CloudTrail
+# description: >-
+#   A trail encrypted with SSE-KMS delivers only while CloudTrail, the service principal
+#   cloudtrail.amazonaws.com, may call kms:GenerateDataKey on the key (with the trail in the
+#   encryption context, aws:cloudtrail:arn) and kms:DescribeKey, and while the key is in the
+#   Region of the log bucket: otherwise every log file is refused (KmsKeyNotFoundException,
+#   InsufficientEncryptionPolicyException) and the trail goes dark. The key policy is judged
+#   with AWS's evaluation logic (trailguard.iam.decide) as CloudTrail's request for this trail,
+#   so the finding names the statement that denies or says that none allows; a condition on
+#   what cannot be known offline makes it say the request may be refused. A key or key policy
+#   that was not read gives no verdict (TG090 reports it).
+# custom:
+#   id: TG026
+#   severity: high
+#   controls: {}
+#   remediation: |-
+#     Let CloudTrail use the key for your trails, then apply the policy with `aws kms
+#     put-key-policy --key-id KEY_ARN --policy-name default --policy file://policy.json`:
+#
+#     ```json
+#     {"Sid": "Allow CloudTrail to encrypt logs", "Effect": "Allow",
+#      "Principal": {"Service": "cloudtrail.amazonaws.com"},
+#      "Action": "kms:GenerateDataKey*", "Resource": "*",
+#      "Condition": {"StringEquals": {"aws:SourceArn": "TRAIL_ARN"},
+#                    "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn":
+#                                   "arn:aws:cloudtrail:*:ACCOUNT_ID:trail/*"}}},
+#     {"Sid": "Allow CloudTrail to describe key", "Effect": "Allow",
+#      "Principal": {"Service": "cloudtrail.amazonaws.com"},
+#      "Action": "kms:DescribeKey", "Resource": "*"}
+#     ```
+#
+#     A key in another Region than the log bucket cannot be used: create one in the bucket's
+#     Region (or a multi-Region key's replica there) and `aws cloudtrail update-trail --name
+#     TRAIL_ARN --kms-key-id KEY_ARN`.
+package trailguard.rules.tg026
+
+import data.trailguard.lib
+import data.trailguard.lib.delivery
+import data.trailguard.lib.trail as tl
+import rego.v1
+
+deny contains lib.finding(key_arn, msg) if {
+	some arn, trail in input.trails
+	key_arn := trail.KmsKeyId
+	is_string(key_arn)
+	key := input.kms_keys[key_arn]
+	problems := array.concat(region_problem(key_arn, trail), policy_problems(arn, trail, key_arn, key))
+	count(problems) > 0
+	msg := sprintf("KMS key %s would refuse trail %s: %s", [key_arn, tl.label(arn), concat("; ", problems)])
+}
+
+# region_problem: the key is not in the log bucket's Region.
+region_problem(key_arn, trail) := [sprintf("the key is in %s, the log bucket %s in %s, and CloudTrail needs both in one Region", [
+	key_region, trail.S3BucketName, bucket_region,
+])] if {
+	key_region := split(key_arn, ":")[3]
+	bucket_region := input.buckets[trail.S3BucketName].Region
+	is_string(bucket_region)
+	key_region != bucket_region
+} else := []
+
+policy_problems(arn, trail, key_arn, key) := [r |
+	delivery.judged(key, "Policy")
+	owner := split(key_arn, ":")[4]
+	some request in requests(arn)
+	answer := delivery.ask(arn, trail, request.action, key_arn, owner, "key_policy", "the key policy", key.Policy, request.context)
+	r := delivery.refusal(answer, request.action, sprintf("no statement of the key policy lets %s call it", [delivery.service]))
+]
+
+# requests are what CloudTrail asks of the key for each log file.
+requests(arn) := [
+	{"action": "kms:GenerateDataKey", "context": {"kms:EncryptionContext:aws:cloudtrail:arn": arn}},
+	{"action": "kms:DescribeKey", "context": {}},
+]

@@ -1,0 +1,71 @@
+# METADATA
+# title: The role CloudTrail assumes to write to CloudWatch Logs trusts it for any account
+# description: >-
+#   A trail sends its events to its CloudWatch Logs log group by assuming the role named in
+#   CloudWatchLogsRoleArn. A trust policy that lets cloudtrail.amazonaws.com assume the role
+#   without tying it to your account or trail (aws:SourceAccount, aws:SourceArn) lets CloudTrail
+#   assume it on behalf of any AWS account's trail: another account can then write forged
+#   events into your log group, or fill it (the cross-service confused deputy problem). The
+#   trust policy is judged with AWS's evaluation logic (trailguard.iam.decide): may CloudTrail
+#   assume the role for a trail of an account outside your organisation? A condition on what
+#   cannot be known offline makes the finding say it may. A role that was not collected gives
+#   no verdict (TG090 reports it).
+# custom:
+#   id: TG053
+#   severity: medium
+#   controls: {}
+#   remediation: |-
+#     Tie the trust to your trail, then apply it with `aws iam update-assume-role-policy
+#     --role-name ROLE --policy-document file://trust.json`:
+#
+#     ```json
+#     {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+#      "Action": "sts:AssumeRole",
+#      "Condition": {"StringEquals": {"aws:SourceAccount": "ACCOUNT_ID"},
+#                    "ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:REGION:ACCOUNT_ID:trail/TRAIL_NAME"}}}
+#     ```
+package trailguard.rules.tg053
+
+import data.trailguard.lib
+import data.trailguard.lib.delivery
+import data.trailguard.lib.trail as tl
+import rego.v1
+
+deny contains lib.finding(role_arn, msg) if {
+	some arn, trail in input.trails
+	role_arn := trail.CloudWatchLogsRoleArn
+	is_string(role_arn)
+	role := role_of(role_arn)
+	delivery.judged(role, "AssumeRolePolicyDocument")
+	owner := split(role_arn, ":")[4]
+	answer := delivery.ask(arn, trail, "sts:AssumeRole", role_arn, owner, "resource_policy", "the trust policy", role.AssumeRolePolicyDocument, foreign(trail))
+	answer.decision in {"allow", "conditional"}
+	msg := sprintf("Role %s, which trail %s assumes to write to CloudWatch Logs, lets cloudtrail.amazonaws.com assume it for another account's trail%s (granted by %s)", [
+		role_arn, tl.label(arn), depending(answer), delivery.statements(answer.grants),
+	])
+}
+
+# role_of is the collected role with this ARN (Roles are keyed by name).
+role_of(role_arn) := role if {
+	parts := split(role_arn, ":")
+	name := regex.replace(parts[5], "^.*/", "")
+	role := input.accounts[parts[4]].Iam.Roles[name]
+	role.Arn == role_arn
+}
+
+# foreign is the context of CloudTrail acting for a trail of an account outside the
+# organisation: what the trust must refuse.
+foreign(trail) := {
+	"aws:SourceAccount": stranger(trail.AccountId),
+	"aws:SourceArn": sprintf("arn:aws:cloudtrail:%s:%s:trail/not-yours", [trail.HomeRegion, stranger(trail.AccountId)]),
+	"aws:SourceOrgID": null,
+	"aws:SourceOrgPaths": null,
+}
+
+stranger(account) := "000000000000" if {
+	account != "000000000000"
+} else := "999999999999"
+
+depending(answer) := "" if {
+	answer.decision == "allow"
+} else := sprintf(", depending on %s", [concat(", ", sort(answer.conditions))])
