@@ -207,8 +207,15 @@ fn compliant_accounts_scan_clean_and_the_snapshot_reads_like_aws() {
             &json!("org-audit-trail")
         )
     );
-    // Created without a key or retention: neither is reported.
-    assert_eq!(group["Settings"], json!({}));
+    // Encrypted with a key of the trail's account (TG051), events kept 400 days (TG052).
+    assert!(
+        group["Settings"]["KmsKeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("arn:aws:kms:eu-central-1:444444444444:key/")),
+        "{}",
+        group["Settings"]
+    );
+    assert_eq!(group["Settings"]["RetentionInDays"], 400);
     let topic = monitoring["alert_topic_arn"].as_str().unwrap();
     let filters = group["MetricFilters"].as_array().unwrap();
     let seeded = monitoring["metric_filters"].as_object().unwrap();
@@ -557,6 +564,106 @@ fn selectors_are_read_whatever_describe_trails_flags_say() {
         want.push((rule, bucket));
     }
     assert_eq!(found, expected(&want));
+}
+
+/// What would stop or expose a trail's delivery beyond its bucket, predicted from its
+/// configuration: the key policy, the CloudWatch Logs log group and the role CloudTrail assumes.
+#[test]
+fn delivery_scenario_predicts_the_key_log_group_and_role_problems() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["delivery"]);
+    let run = moto.trailguard(&["scan", "--region", "us-east-1", "--format", "json", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: BTreeSet<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let account = "AWS::::Account:123456789012";
+    let trail = seed["trail_arn"].as_str().unwrap();
+    let bucket = format!("arn:aws:s3:::{}", seed["bucket"].as_str().unwrap());
+    let key = seed["kms_key_arn"].as_str().unwrap();
+    let group = seed["log_group_arn"].as_str().unwrap();
+    let role = seed["role_arn"].as_str().unwrap();
+    let label = format!("delivery-trail ({trail})");
+    let predicted: BTreeSet<(String, String, String)> = [
+        (
+            "TG026",
+            key,
+            format!(
+                "KMS key {key} would refuse trail {label}: kms:GenerateDataKey: no statement of \
+                 the key policy lets cloudtrail.amazonaws.com call it; kms:DescribeKey: no \
+                 statement of the key policy lets cloudtrail.amazonaws.com call it"
+            ),
+        ),
+        (
+            "TG051",
+            group,
+            "CloudWatch Logs log group delivery-trail-events, which receives the events of trail \
+             delivery-trail, is not encrypted with a KMS key"
+                .to_string(),
+        ),
+        (
+            "TG052",
+            group,
+            "CloudWatch Logs log group delivery-trail-events, which receives the events of trail \
+             delivery-trail, keeps them for 30 days, less than the retention period of 365 days"
+                .to_string(),
+        ),
+        (
+            "TG053",
+            role,
+            format!(
+                "Role {role}, which trail {label} assumes to write to CloudWatch Logs, lets \
+                 cloudtrail.amazonaws.com assume it for another account's trail (granted by the \
+                 trust policy Statement[0])"
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(rule, resource, message)| (rule.to_string(), resource.to_string(), message))
+    .collect();
+    let new_rules = ["TG026", "TG041", "TG051", "TG052", "TG053"];
+    let of_new_rules: BTreeSet<_> = found
+        .iter()
+        .filter(|(rule, _, _)| new_rules.contains(&rule.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(of_new_rules, predicted);
+    // Everything else is what a bare logging trail of this shape gets: the bucket's settings,
+    // no data events or Insights, no tags, nobody alerted, no AWS Config.
+    let mut want: Vec<(&str, &str)> = vec![
+        ("TG007", account),
+        ("TG008", account),
+        ("TG009", account),
+        ("TG011", trail),
+        ("TG120", account),
+        ("TG090", account),
+    ];
+    want.extend(MONITORING_RULES.iter().map(|rule| (*rule, account)));
+    for rule in [
+        "TG031", "TG032", "TG033", "TG034", "TG035", "TG036", "TG038", "TG039", "TG040",
+    ] {
+        want.push((rule, &bucket));
+    }
+    want.extend(
+        predicted
+            .iter()
+            .map(|(r, res, _)| (r.as_str(), res.as_str())),
+    );
+    let pairs: BTreeSet<(String, String)> = found
+        .iter()
+        .map(|(r, res, _)| (r.clone(), res.clone()))
+        .collect();
+    assert_eq!(pairs, expected(&want));
 }
 
 #[test]
@@ -1124,6 +1231,8 @@ fn monitoring_scenario_reports_exactly_the_unalerted_controls_with_the_broken_li
         ("TG036", bucket),
         ("TG038", bucket),
         ("TG039", bucket),
+        // The log group has no KMS key.
+        ("TG051", seed["log_group_arn"].as_str().unwrap()),
         // The filter spells StopLogging "StopLoging", and no EventBridge rule catches it.
         ("TG104", account),
         // The root usage alarm has no action.

@@ -17,6 +17,9 @@ SCENARIO is one of:
                     policy's VPC-endpoint Deny would block CloudTrail; the
                     compliant bucket's has the exemption for AWS services)
     multi-region    two trails in 123456789012 (us-east-1 and eu-west-1)
+    delivery        a trail in 123456789012 whose key policy forgot CloudTrail, whose
+                    log group has no KMS key and a 30-day retention, and whose
+                    CloudWatch Logs role trusts CloudTrail for any account
     selectors       a trail in 123456789012 recording write management events
                     only, with Insights (for a server started with
                     --stock-selector-flags, whose DescribeTrails says neither)
@@ -678,6 +681,36 @@ def enable_iam_permissions(account: str) -> dict[str, Any]:
     }
 
 
+def cloudtrail_key_policy(account: str, trail: str) -> dict[str, Any]:
+    """The key policy CloudTrail's console writes for a trail of `account`."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            enable_iam_permissions(account),
+            {
+                "Sid": "Allow CloudTrail to encrypt logs",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "kms:GenerateDataKey*",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceArn": trail},
+                    "StringLike": {
+                        "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account}:trail/*"
+                    },
+                },
+            },
+            {
+                "Sid": "Allow CloudTrail to describe key",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "kms:DescribeKey",
+                "Resource": "*",
+            },
+        ],
+    }
+
+
 def compliant_key_policy() -> dict[str, Any]:
     """The key policy of inputs/compliant.json (it already names our ARNs)."""
     encryption_context = {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{ORG_ACCOUNT}:trail/*"}
@@ -796,7 +829,11 @@ def seed_log_account(moto: Moto) -> dict[str, Any]:
 def seed_cloudwatch_delivery(moto: Moto) -> None:
     """The log group and service role the trail's CloudWatch Logs settings name."""
     logs = moto.client("logs", COMPLIANT_REGION, ORG_ACCOUNT)
-    logs.create_log_group(logGroupName=COMPLIANT_TRAIL)
+    # Encrypted with a key of the organisation's (TG051), events kept 400 days (TG052).
+    kms = moto.client("kms", COMPLIANT_REGION, ORG_ACCOUNT)
+    key = create_key(kms, "Encrypts the trail's CloudWatch Logs copy")
+    logs.create_log_group(logGroupName=COMPLIANT_TRAIL, kmsKeyId=key["Arn"])
+    logs.put_retention_policy(logGroupName=COMPLIANT_TRAIL, retentionInDays=400)
     role = cloudwatch_logs_role(moto, ORG_ACCOUNT, COMPLIANT_REGION, COMPLIANT_TRAIL, COMPLIANT_TRAIL)
     assert role == CW_ROLE_ARN, role
 
@@ -976,9 +1013,6 @@ def scenario_selectors(moto: Moto, _args: list[str]) -> dict[str, Any]:
     Insights: what DescribeTrails' Has*Selectors flags would hide if they were believed."""
     region, bucket, trail = "us-east-1", "selectors-trail-logs", "selectors-trail"
     arn = seed_simple_trail(moto, region, trail, bucket, multi_region=True)
-    put_policy(
-        moto.client("s3", region), bucket, cloudtrail_bucket_statements(bucket, arn, DEFAULT_ACCOUNT)
-    )
     ct = moto.client("cloudtrail", region)
     ct.put_event_selectors(
         TrailName=trail,
@@ -989,15 +1023,82 @@ def scenario_selectors(moto: Moto, _args: list[str]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
+# scenario: delivery
+# --------------------------------------------------------------------------
+
+
+def scenario_delivery(moto: Moto, _args: list[str]) -> dict[str, Any]:
+    """A logging multi-region trail whose delivery is broken or exposed beyond its bucket: its
+    KMS key's policy does not let CloudTrail use it (TG026), its CloudWatch Logs log group has
+    no KMS key and keeps events 30 days (TG051, TG052), and the role CloudTrail assumes to
+    write there trusts it for any account (TG053)."""
+    region, bucket, trail, group = "us-east-1", "delivery-trail-logs", "delivery-trail", "delivery-trail-events"
+    account = DEFAULT_ACCOUNT
+    arn = trail_arn(region, account, trail)
+    s3 = moto.client("s3", region)
+    create_bucket(s3, bucket, region)
+    put_policy(s3, bucket, cloudtrail_bucket_statements(bucket, arn, account))
+    kms = moto.client("kms", region)
+    root_only = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
+    key = create_key(kms, "Trail key whose policy forgot CloudTrail", root_only)
+    logs = moto.client("logs", region)
+    logs.create_log_group(logGroupName=group)
+    logs.put_retention_policy(logGroupName=group, retentionInDays=30)
+    iam = moto.client("iam")
+    role = create_role(
+        iam,
+        "CloudTrailToLogsAnyAccount",
+        trust_policy({"Service": "cloudtrail.amazonaws.com"}),
+        [],
+        path="/service-role/",
+    )
+    ct = moto.client("cloudtrail", region)
+    create_trail(
+        ct,
+        trail,
+        bucket,
+        IsMultiRegionTrail=True,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=True,
+        KmsKeyId=key["Arn"],
+        CloudWatchLogsLogGroupArn=f"arn:aws:logs:{region}:{account}:log-group:{group}:*",
+        CloudWatchLogsRoleArn=role,
+    )
+    return {
+        "scenario": "delivery",
+        "account": account,
+        "trail_arn": arn,
+        "bucket": bucket,
+        "kms_key_arn": key["Arn"],
+        "log_group_arn": f"arn:aws:logs:{region}:{account}:log-group:{group}",
+        "role_arn": role,
+    }
+
+
+# --------------------------------------------------------------------------
 # scenario: multi-region
 # --------------------------------------------------------------------------
 
 
 def seed_simple_trail(moto: Moto, region: str, trail: str, bucket: str, multi_region: bool) -> str:
-    """A logging trail with validation and tags, writing to a versioned, tagged bucket."""
+    """A logging trail with validation and tags, writing to a versioned, tagged bucket whose
+    policy lets CloudTrail deliver (AWS's CreateTrail refuses a bucket without it,
+    InsufficientS3BucketPolicyException; moto does not check)."""
     tags = {"Owner": "platform", "Trail": trail}
     s3 = moto.client("s3", region)
     create_bucket(s3, bucket, region)
+    put_policy(s3, bucket, cloudtrail_bucket_statements(bucket, trail_arn(region, DEFAULT_ACCOUNT, trail), DEFAULT_ACCOUNT))
     enable_versioning(s3, bucket)
     put_tags(s3, bucket, tags)
     ct = moto.client("cloudtrail", region)
@@ -1082,6 +1183,11 @@ def scenario_monitoring(moto: Moto, _args: list[str]) -> dict[str, Any]:
     tags = {"Owner": "platform", "Trail": MON_TRAIL}
     s3 = moto.client("s3", MON_HOME)
     create_bucket(s3, MON_BUCKET, MON_HOME)
+    put_policy(
+        s3,
+        MON_BUCKET,
+        cloudtrail_bucket_statements(MON_BUCKET, trail_arn(MON_HOME, account, MON_TRAIL), account),
+    )
     enable_versioning(s3, MON_BUCKET)
     put_tags(s3, MON_BUCKET, tags)
     trail = create_trail(
@@ -1248,7 +1354,13 @@ DENIED_ACTIONS = ["s3:GetBucketPolicy", "kms:GetKeyRotationStatus", "cloudtrail:
 def scenario_access_denied(moto: Moto, _args: list[str]) -> dict[str, Any]:
     region, bucket, trail = "us-east-1", "denied-trail-logs", "main"
     tags = {"Owner": "security"}
-    key = create_key(moto.client("kms", region), "Encrypts the main trail")
+    # A key policy that lets CloudTrail use the key: AWS's CreateTrail refuses one that does not
+    # (InsufficientEncryptionPolicyException; moto does not check).
+    key = create_key(
+        moto.client("kms", region),
+        "Encrypts the main trail",
+        cloudtrail_key_policy(DEFAULT_ACCOUNT, trail_arn(region, DEFAULT_ACCOUNT, trail)),
+    )
     s3 = moto.client("s3", region)
     create_bucket(s3, bucket, region)
     enable_versioning(s3, bucket)
@@ -1601,6 +1713,7 @@ SCENARIOS: dict[str, Callable[[Moto, list[str]], dict[str, Any]]] = {
     "broken": scenario_broken,
     "multi-region": scenario_multi_region,
     "selectors": scenario_selectors,
+    "delivery": scenario_delivery,
     "monitoring": scenario_monitoring,
     "access-denied": scenario_access_denied,
     "least-privilege": scenario_least_privilege,
