@@ -3,7 +3,10 @@
 # description: >-
 #   A trail that is logging but cannot deliver (a changed bucket or key policy, a deleted bucket,
 #   a broken CloudWatch Logs role or SNS topic) records nothing durable while looking healthy.
-#   Silent delivery failures are how audit trails quietly go dark.
+#   Silent delivery failures are how audit trails quietly go dark. A delivery is stale when a
+#   logging trail last delivered more than 24 h before collection: its log files to S3, its
+#   events to its CloudWatch Logs log group, or (with log file validation on, hourly) its digest
+#   files. TG041 and TG026 predict the failures a policy would cause before they happen.
 # custom:
 #   id: TG005
 #   severity: high
@@ -52,7 +55,9 @@ _suspects contains arn if {
 _suspects contains arn if {
 	some arn, trail in input.trails
 	trail.Status.IsLogging == true
-	not _delivered_recently[arn]
+	some channel in channels
+	applies(trail, channel.field)
+	not delivered_recently(trail, channel.field)
 }
 
 _suspects contains arn if {
@@ -63,15 +68,33 @@ _suspects contains arn if {
 	not input.buckets[name]
 }
 
-# _delivered_recently are the trails whose last delivery is, by a string comparison, less than 24 h
-# before collection: not stale (day_before_collection, in lib/trail.rego, says why that is exact).
-_delivered_recently contains arn if {
-	some arn, trail in input.trails
-	t := trail.Status.LatestDeliveryTime
+# delivered_recently holds when the trail's last delivery of a kind (a Status field) is, by a
+# string comparison, less than 24 h before collection: not stale (day_before_collection, in
+# lib/trail.rego, says why that is exact).
+delivered_recently(trail, field) if {
+	t := trail.Status[field]
 	is_string(t)
 	count(t) == 20
 	t >= day_before_collection
 }
+
+# channels are what a logging trail delivers, each at least daily: log files to S3; events to
+# its CloudWatch Logs log group, when it has one; digest files, hourly, when log file validation
+# is on.
+channels := [
+	{"field": "LatestDeliveryTime", "last": "log delivery", "none": "log file delivered"},
+	{"field": "LatestCloudWatchLogsDeliveryTime", "last": "CloudWatch Logs delivery", "none": "event delivered to CloudWatch Logs"},
+	{"field": "LatestDigestDeliveryTime", "last": "digest delivery", "none": "digest file delivered"},
+]
+
+applies(_, "LatestDeliveryTime") := true
+
+applies(trail, "LatestCloudWatchLogsDeliveryTime") if {
+	is_string(trail.CloudWatchLogsLogGroupArn)
+	trail.CloudWatchLogsLogGroupArn != ""
+}
+
+applies(trail, "LatestDigestDeliveryTime") if trail.LogFileValidationEnabled == true
 
 delivery_errors(trail) := [sprintf("%s %s", [words, err]) |
 	some field in error_fields
@@ -81,15 +104,20 @@ delivery_errors(trail) := [sprintf("%s %s", [words, err]) |
 	words := field[1]
 ]
 
-# stale: logging, but the last log file was delivered more than 24 h before collection, or none
-# was delivered although logging started more than 24 h before.
-stale(trail) := [sprintf("last log delivery at %s is more than 24 h before collection at %s", [t, input.collected_at])] if {
+# stale: logging, but the last delivery of a channel is more than 24 h before collection, or
+# there was none although logging started more than 24 h before.
+stale(trail) := [problem |
 	tl.is_logging(trail)
-	t := trail.Status.LatestDeliveryTime
+	some channel in channels
+	applies(trail, channel.field)
+	some problem in stale_of(trail, channel)
+]
+
+stale_of(trail, channel) := [sprintf("last %s at %s is more than 24 h before collection at %s", [channel.last, t, input.collected_at])] if {
+	t := trail.Status[channel.field]
 	tl.older_than_a_day(t)
-} else := [sprintf("no log file delivered since logging started at %s, more than 24 h before collection at %s", [t, input.collected_at])] if {
-	tl.is_logging(trail)
-	not is_string(trail.Status.LatestDeliveryTime)
+} else := [sprintf("no %s since logging started at %s, more than 24 h before collection at %s", [channel.none, t, input.collected_at])] if {
+	not is_string(trail.Status[channel.field])
 	t := trail.Status.StartLoggingTime
 	tl.older_than_a_day(t)
 } else := []

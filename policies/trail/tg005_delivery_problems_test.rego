@@ -132,3 +132,54 @@ test_deny_stale_delivery_exactly_at_the_edge if {
 	edge := object.union(healthy, {"Status": {"LatestDeliveryTime": "2026-11-19T00:00:00Z"}})
 	count(tg005.deny) == 0 with input as snapshot(edge)
 }
+
+with_log_group := object.union(healthy, {"CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:111111111111:log-group:events:*"})
+
+test_allow_recent_cloudwatch_logs_and_digest_deliveries if {
+	trail := object.union(with_log_group, {"LogFileValidationEnabled": true, "Status": {
+		"LatestCloudWatchLogsDeliveryTime": "2026-11-19T23:59:00Z",
+		"LatestDigestDeliveryTime": "2026-11-19T23:05:00Z",
+	}})
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
+
+test_allow_no_cloudwatch_logs_delivery_without_a_log_group if {
+	trail := object.union(healthy, {"Status": {"LatestCloudWatchLogsDeliveryTime": "2026-01-02T00:00:00Z"}})
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
+
+test_allow_no_digest_without_validation if {
+	trail := object.union(healthy, {"LogFileValidationEnabled": false})
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
+
+test_deny_stale_cloudwatch_logs_delivery if {
+	trail := object.union(with_log_group, {"Status": {"LatestCloudWatchLogsDeliveryTime": "2026-11-17T08:00:00Z"}})
+	findings := tg005.deny with input as snapshot(trail)
+	findings == {{
+		"resource": arn,
+		"message": sprintf("Trail main (%s): last CloudWatch Logs delivery at 2026-11-17T08:00:00Z is more than 24 h before collection at 2026-11-20T00:00:00Z", [arn]),
+	}}
+}
+
+test_deny_never_delivered_to_cloudwatch_logs if {
+	findings := tg005.deny with input as snapshot(with_log_group)
+	findings == {{
+		"resource": arn,
+		"message": sprintf("Trail main (%s): no event delivered to CloudWatch Logs since logging started at 2026-01-01T00:00:00Z, more than 24 h before collection at 2026-11-20T00:00:00Z", [arn]),
+	}}
+}
+
+test_deny_stale_digest_delivery if {
+	trail := object.union(healthy, {"LogFileValidationEnabled": true, "Status": {"LatestDigestDeliveryTime": "2026-11-18T23:00:00Z"}})
+	findings := tg005.deny with input as snapshot(trail)
+	findings == {{
+		"resource": arn,
+		"message": sprintf("Trail main (%s): last digest delivery at 2026-11-18T23:00:00Z is more than 24 h before collection at 2026-11-20T00:00:00Z", [arn]),
+	}}
+}
+
+test_allow_stale_digest_of_stopped_trail if {
+	trail := object.union(healthy, {"LogFileValidationEnabled": true, "Status": {"IsLogging": false, "LatestDigestDeliveryTime": "2026-11-01T00:00:00Z"}})
+	count(tg005.deny) == 0 with input as snapshot(trail)
+}
