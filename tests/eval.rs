@@ -991,6 +991,173 @@ fn unreadable_snapshot_is_an_error_naming_it() {
 }
 
 #[test]
+fn an_error_says_each_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // It was `cannot use snapshot missing.json: No such file or directory (os error 2)`, then
+    // `caused by: No such file or directory (os error 2)`.
+    for command in [
+        &["eval", "missing.json"][..],
+        &["diff", "missing.json", "missing.json"][..],
+    ] {
+        let run = trailguard_in(dir.path(), command);
+        assert_eq!(
+            run.stderr,
+            "error: cannot use snapshot missing.json: No such file or directory (os error 2)\n",
+            "{command:?}"
+        );
+    }
+    // check-config lists its problems one per line: the same message, once.
+    let run = trailguard_in(dir.path(), &["check-config", "missing.json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.matches("No such file or directory").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    // A cause that adds something is still given.
+    let demo = root().join("inputs/demo.json");
+    let run = trailguard_in(
+        dir.path(),
+        &["eval", demo.to_str().unwrap(), "--waivers", "w.toml"],
+    );
+    assert_eq!(
+        run.stderr,
+        "error: cannot read the waiver file w.toml\n  caused by: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_called_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let demo = root().join("inputs/demo.json");
+    let demo = demo.to_str().unwrap();
+    for (args, what) in [
+        (&["eval", demo, "-o", "out"][..], "report"),
+        (
+            &["eval", demo, "-f", "sarif", "-o", "out"][..],
+            "SARIF report",
+        ),
+        (&["diff", demo, demo, "-o", "out"][..], "report"),
+        (&["policy", "doc", "-o", "out"][..], "rule catalogue"),
+    ] {
+        let run = trailguard_in(dir.path(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(
+            run.stderr,
+            format!("error: cannot write the {what} to out\n  caused by: it is a directory\n"),
+            "{args:?}"
+        );
+    }
+}
+
+/// `trailguard ARGS` in the repository root with `stdin` as its standard input.
+fn trailguard_with_stdin(args: &[&str], stdin: &[u8]) -> common::Run {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "stdin", "");
+    std::fs::write(&input, stdin).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_trailguard"));
+    common::without_settings(command.args(args).current_dir(root()))
+        .stdin(std::fs::File::open(&input).unwrap());
+    common::run(&mut command)
+}
+
+#[test]
+fn eval_dash_reads_the_snapshot_from_standard_input() {
+    let demo = std::fs::read(root().join("inputs/demo.json")).unwrap();
+    let from_file = trailguard(&["eval", "inputs/demo.json", "-f", "json"]);
+    let piped = trailguard_with_stdin(&["eval", "-", "-f", "json"], &demo);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(findings(&piped.stdout), findings(&from_file.stdout));
+    // Findings point at the lines of standard input, which is named as such.
+    let report: Value = serde_json::from_str(&piped.stdout).unwrap();
+    let file_report: Value = serde_json::from_str(&from_file.stdout).unwrap();
+    assert_eq!(report["snapshots"], serde_json::json!(["<stdin>"]));
+    assert_eq!(report["findings"][0]["location"]["uri"], "<stdin>");
+    assert_eq!(
+        report["findings"][0]["location"]["line"],
+        file_report["findings"][0]["location"]["line"]
+    );
+    let text = trailguard_with_stdin(&["eval", "-"], &demo);
+    assert!(text.stdout.contains("  (<stdin>:"), "{}", text.stdout);
+    // Beside files, in a diff, and at most once.
+    let merged =
+        trailguard_with_stdin(&["eval", "-", "inputs/compliant.json", "-f", "json"], &demo);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    let diff = trailguard_with_stdin(&["diff", "-", "inputs/demo.json"], &demo);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    assert!(
+        diff.stdout.starts_with("Configuration: no change.\n"),
+        "{}",
+        diff.stdout
+    );
+    let twice = trailguard_with_stdin(&["eval", "-", "-"], &demo);
+    assert_input_error(&twice, &["`-` (standard input) is given more than once"]);
+    // Its errors name it, and the size limit holds for a stream too.
+    let bad = trailguard_with_stdin(&["eval", "-"], b"{\"schema_version\": 1,");
+    assert_input_error(&bad, &["malformed JSON in snapshot <stdin>:1:"]);
+    let big = trailguard_with_stdin(&["eval", "-", "--max-snapshot-size", "100"], &demo);
+    assert_input_error(
+        &big,
+        &["snapshot too large <stdin>: the input goes on past the 100 bytes"],
+    );
+}
+
+#[test]
+fn a_byte_order_mark_or_json_that_is_not_an_object_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = std::fs::read(root().join("inputs/demo.json")).unwrap();
+    let bom = [&b"\xEF\xBB\xBF"[..], &demo].concat();
+    std::fs::write(dir.path().join("bom.json"), &bom).unwrap();
+    let run = trailguard_in(dir.path(), &["eval", "bom.json"]);
+    assert_eq!(
+        run.stderr,
+        "error: malformed JSON in snapshot bom.json:1:1: this file starts with a UTF-8 byte order \
+         mark (BOM), which JSON does not allow\n  hint: save it as UTF-8 without a BOM, or remove \
+         the mark: `tail -c +4 bom.json > fixed.json`\n"
+    );
+    assert_eq!(run.code, 2);
+    let piped = trailguard_with_stdin(&["eval", "-"], &bom);
+    assert_input_error(
+        &piped,
+        &["<stdin>:1:1: standard input starts with a UTF-8 byte order mark"],
+    );
+
+    // An array of snapshots (or of anything) was answered "schema_version {..} is not supported".
+    write(
+        dir.path(),
+        "several.json",
+        &format!("[{EMPTY_SNAPSHOT}, {EMPTY_SNAPSHOT}]"),
+    );
+    write(dir.path(), "empty-array.json", "[]\n");
+    for name in ["several.json", "empty-array.json"] {
+        let run = trailguard_in(dir.path(), &["eval", name]);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: not a valid snapshot {name}: the snapshot must be a JSON object; this file \
+                 holds an array — a snapshot is the one object `trailguard collect` writes \
+                 (`trailguard schema` prints its format); several snapshots are given as several \
+                 files: `trailguard eval a.json b.json`\n"
+            )
+        );
+    }
+    write(dir.path(), "string.json", "\"snapshot.json\"");
+    let run = trailguard_in(dir.path(), &["check-config", "string.json"]);
+    assert!(
+        run.stderr.contains(
+            "not a valid snapshot string.json: the snapshot must be a JSON object; this file \
+             holds a string"
+        ),
+        "{}",
+        run.stderr
+    );
+    let piped = trailguard_with_stdin(&["eval", "-"], b"[]");
+    assert_input_error(&piped, &["standard input holds an array"]);
+}
+
+#[test]
 fn policy_syntax_error_names_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "snap.json", EMPTY_SNAPSHOT);

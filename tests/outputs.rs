@@ -340,7 +340,8 @@ fn a_failed_write_leaves_no_temporary_file() {
     );
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("cannot write file/out.sarif"),
+        run.stderr
+            .contains("cannot write the SARIF report to file/out.sarif"),
         "{}",
         run.stderr
     );
@@ -367,7 +368,8 @@ fn split_sarif_was_not_all_or_nothing() {
     let run = split_sarif(dir.path(), "45.json");
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("cannot write out-2.sarif"),
+        run.stderr
+            .contains("cannot write the SARIF report to out-2.sarif"),
         "{}",
         run.stderr
     );

@@ -145,7 +145,8 @@ pub struct ConfigFiles {
 /// `trailguard eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Snapshot files written by `trailguard collect`.
+    /// Snapshot files written by `trailguard collect`; `-` reads one from standard input
+    /// (`trailguard collect | trailguard eval -`).
     #[arg(required = true, value_name = "SNAPSHOT")]
     pub snapshots: Vec<PathBuf>,
     #[command(flatten)]
@@ -208,10 +209,10 @@ fn parse_size(text: &str) -> Result<u64, String> {
 /// `trailguard diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier snapshot.
+    /// The earlier snapshot (`-`: standard input).
     #[arg(value_name = "OLD")]
     pub old: PathBuf,
-    /// The later snapshot.
+    /// The later snapshot (`-`: standard input).
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
     #[command(flatten)]

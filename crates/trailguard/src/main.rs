@@ -6,6 +6,7 @@ mod commands;
 mod fail_on;
 mod output;
 mod signals;
+mod snapshots;
 mod wrap;
 
 use clap::Parser;
@@ -36,11 +37,15 @@ fn main() -> ExitCode {
             ExitCode::from(INTERRUPTED_STATUS)
         }
         Err(error) => {
-            // One paragraph: the error and its causes, no backtrace.
-            let mut text = format!("error: {error}");
-            for cause in error.chain().skip(1) {
-                text.push_str(&format!("\n  caused by: {cause}"));
-            }
+            // One paragraph: the error and its causes, each said once; no backtrace.
+            let text = output::messages(&error)
+                .into_iter()
+                .enumerate()
+                .map(|(i, message)| match i {
+                    0 => format!("error: {message}"),
+                    _ => format!("\n  caused by: {message}"),
+                })
+                .collect::<String>();
             output::eprintln(&text);
             ExitCode::from(2)
         }

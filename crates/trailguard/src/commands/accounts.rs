@@ -73,7 +73,7 @@ pub fn run(args: &AccountsArgs) -> anyhow::Result<Outcome> {
             text
         }
     };
-    emit(&text, args.output.as_deref())?;
+    emit(&text, args.output.as_deref(), "account list")?;
 
     if !args.quiet {
         for id in &unknown {

@@ -9,7 +9,6 @@ use crate::output::{emit, eprintln};
 use std::collections::BTreeSet;
 use std::path::Path;
 use trailguard_engine::{Config, Date, PolicyEngine, Waiver, Waivers};
-use trailguard_snapshot::Snapshot;
 
 pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
     let mut report = Vec::new();
@@ -29,14 +28,14 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
                 settings
             }
             Err(e) => {
-                problems.push(format!("{e:#}"));
+                problems.push(crate::output::one_line(&e));
                 Config::default()
             }
         },
     };
 
     let engine = match policy_sources(&args.policy)
-        .map_err(|e| format!("{e:#}"))
+        .map_err(|e| crate::output::one_line(&e))
         .and_then(|sources| {
             let custom = sources.iter().filter(|s| !s.builtin).count();
             PolicyEngine::new(&sources, &settings.params)
@@ -66,7 +65,7 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
         None => report.push(format!("{DEFAULT_WAIVERS}: none")),
         Some(path) => match waivers(Some(path), &settings.waivers, today) {
             Err(e) => {
-                problems.push(format!("{e:#}"));
+                problems.push(crate::output::one_line(&e));
                 checked = None;
             }
             Ok(waivers) => {
@@ -118,13 +117,13 @@ pub fn run(args: &CheckConfigArgs) -> anyhow::Result<Outcome> {
         match hidden(engine, checked.as_ref().unwrap_or(&none), args, today) {
             Ok(lines) if valid && checked.is_some() => report.extend(lines),
             Ok(_) => {}
-            Err(e) => problems.push(format!("{e:#}")),
+            Err(e) => problems.push(crate::output::one_line(&e)),
         }
     }
 
     let mut text = report.join("\n");
     text.push('\n');
-    emit(&text, None)?;
+    emit(&text, None, "check-config report")?;
     for warning in &warnings {
         eprintln(warning);
     }
@@ -143,11 +142,7 @@ fn hidden(
     args: &CheckConfigArgs,
     today: Date,
 ) -> anyhow::Result<Vec<String>> {
-    let files = args
-        .snapshots
-        .iter()
-        .map(|path| Snapshot::load_limited(path, args.read.max_snapshot_size))
-        .collect::<Result<Vec<_>, _>>()?;
+    let files = crate::snapshots::load_all(&args.snapshots, args.read.max_snapshot_size)?;
     let mut evaluation = engine.evaluate_files(&files, Path::new("."))?;
     waivers.apply(&mut evaluation, today);
     let total = evaluation.findings.len() + evaluation.waived.len();

@@ -25,7 +25,7 @@ pub fn collect(args: &CollectArgs) -> anyhow::Result<Outcome> {
         .snapshot
         .to_json_pretty()
         .context("cannot write the collected snapshot")?;
-    emit(&text, args.output.as_deref())?;
+    emit(&text, args.output.as_deref(), "snapshot")?;
     warn_if_too_large_to_read(text.len());
     Ok(Outcome::Clean)
 }
@@ -37,7 +37,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Outcome> {
         .to_json_pretty()
         .context("cannot write the collected snapshot")?;
     if let Some(path) = &args.snapshot_out {
-        emit(&text, Some(path))?;
+        emit(&text, Some(path), "snapshot")?;
         warn_if_too_large_to_read(text.len());
     }
     let file = SnapshotFile {
@@ -76,7 +76,7 @@ pub fn permissions() -> anyhow::Result<Outcome> {
     let mut text =
         serde_json::to_string_pretty(&permissions_policy()).context("cannot print the policy")?;
     text.push('\n');
-    emit(&text, None)?;
+    emit(&text, None, "IAM policy")?;
     Ok(Outcome::Clean)
 }
 

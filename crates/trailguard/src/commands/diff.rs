@@ -6,13 +6,13 @@ use crate::cli::{DiffArgs, DiffFormat};
 use crate::output::emit;
 use trailguard_engine::{Date, Evaluation, PolicyEngine};
 use trailguard_report::{render_diff, ConfigDiff, FindingsDiff, Format, Options};
-use trailguard_snapshot::Snapshot;
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     // Both files are read (and checked) before anything is evaluated.
     let limit = args.read.max_snapshot_size;
-    let old = Snapshot::load_limited(&args.old, limit)?;
-    let new = Snapshot::load_limited(&args.new, limit)?;
+    crate::snapshots::stdin_at_most_once([&args.old, &args.new])?;
+    let old = crate::snapshots::load(&args.old, limit)?;
+    let new = crate::snapshots::load(&args.new, limit)?;
     let config = config(args.files.config.as_deref())?;
     let engine = PolicyEngine::with_budget(
         &policy_sources(&args.policy)?,
@@ -38,7 +38,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         DiffFormat::Markdown => Format::Markdown,
     };
     let report = render_diff(&changes, &findings, format, &Options::default())?;
-    emit(&report, args.output.as_deref())?;
+    emit(&report, args.output.as_deref(), "report")?;
     Ok(if findings.fails(threshold(args.fail_on)) {
         Outcome::Failed
     } else {

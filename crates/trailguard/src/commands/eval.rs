@@ -7,7 +7,7 @@ use anyhow::Context;
 use std::path::{Path, PathBuf};
 use trailguard_engine::{Config, Date, PolicyEngine, RuleCost, Severity, WaiverLimits, Waivers};
 use trailguard_report::{render, render_sarif, Format, GroupBy, Options, MAX_RUNS};
-use trailguard_snapshot::{Snapshot, SnapshotFile};
+use trailguard_snapshot::SnapshotFile;
 
 /// The file `--config` defaults to, when it exists.
 pub const DEFAULT_CONFIG: &str = "trailguard.toml";
@@ -16,11 +16,7 @@ pub const DEFAULT_WAIVERS: &str = "trailguard-waivers.toml";
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     // Read every input before evaluating anything, so a bad file fails fast and alone.
-    let files = args
-        .snapshots
-        .iter()
-        .map(|path| Snapshot::load_limited(path, args.read.max_snapshot_size))
-        .collect::<Result<Vec<_>, _>>()?;
+    let files = crate::snapshots::load_all(&args.snapshots, args.read.max_snapshot_size)?;
     report(&files, &args.report, args.profile)
 }
 
@@ -94,6 +90,7 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs, profile: bool) -> anyho
         emit(
             &render(&evaluation, format, &options)?,
             args.output.as_deref(),
+            "report",
         )?;
     }
     Ok(if evaluation.fails(threshold(args.fail_on)) {
@@ -111,7 +108,7 @@ pub fn report(files: &[SnapshotFile], args: &ReportArgs, profile: bool) -> anyho
 fn write_sarif(documents: &[String], output: Option<&Path>) -> anyhow::Result<()> {
     let Some(output) = output else {
         return match documents {
-            [one] => emit(one, None),
+            [one] => emit(one, None, "SARIF report"),
             _ => anyhow::bail!(
                 "the SARIF for these accounts needs {} files (GitHub code scanning accepts at \
                  most {MAX_RUNS} runs, one per account, in a file); give -o FILE and they are \
@@ -128,7 +125,7 @@ fn write_sarif(documents: &[String], output: Option<&Path>) -> anyhow::Result<()
         .map(|(path, document)| (path.as_path(), document.as_bytes()))
         .collect();
     let stale_refs: Vec<&Path> = stale.iter().map(PathBuf::as_path).collect();
-    crate::output::write_files(&files, &stale_refs)?;
+    crate::output::write_files(&files, &stale_refs, "SARIF report")?;
     let list = |paths: &[PathBuf]| {
         paths
             .iter()

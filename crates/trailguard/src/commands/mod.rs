@@ -45,7 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 .context("cannot generate the snapshot's JSON Schema")?;
             let mut text = serde_json::to_string_pretty(&schema).context("cannot print schema")?;
             text.push('\n');
-            crate::output::emit(&text, None)?;
+            crate::output::emit(&text, None, "JSON Schema")?;
             Ok(Outcome::Clean)
         }
     }

@@ -23,12 +23,16 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<Outcome> {
                     json
                 }
             };
-            emit(&text, None)?;
+            emit(&text, None, "rule list")?;
             Ok(Outcome::Clean)
         }
         PolicyCommand::Doc { policy, output } => {
             let rules = load_rules(&policy)?;
-            emit(&catalogue_markdown(&rules), output.as_deref())?;
+            emit(
+                &catalogue_markdown(&rules),
+                output.as_deref(),
+                "rule catalogue",
+            )?;
             Ok(Outcome::Clean)
         }
         PolicyCommand::Test { paths, limits } => test(&paths, limits.budget()),
@@ -86,7 +90,7 @@ fn test(paths: &[std::path::PathBuf], budget: Budget) -> anyhow::Result<Outcome>
         };
     }
     let _ = writeln!(out, "{} passed, {} failed", run.passed(), run.failed());
-    emit(&out, None)?;
+    emit(&out, None, "test results")?;
     Ok(if run.failed() == 0 {
         Outcome::Clean
     } else {
