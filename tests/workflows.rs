@@ -1878,6 +1878,29 @@ fn the_readme_documents_code_scanning_and_releases() {
     }
 }
 
+#[test]
+fn the_readme_requirements_name_what_the_test_script_needs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let requirements = readme
+        .split("\n## Requirements\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README.md has a Requirements section");
+    let script = std::fs::read_to_string(root().join("scripts/test")).unwrap();
+    // What `./scripts/test` runs, and the name a new user has to install it by: on Debian and
+    // Ubuntu, `python3 -m venv` needs the python3-venv package.
+    for (runs, named) in [("python3 -m venv", "python3-venv"), ("npm install", "npm")] {
+        assert!(
+            script.contains(runs),
+            "scripts/test no longer runs `{runs}`: update README.md's Requirements and this test"
+        );
+        assert!(
+            requirements.contains(named),
+            "README.md's Requirements do not name `{named}`, which `{runs}` in scripts/test needs"
+        );
+    }
+}
+
 // ---- the checkers themselves can fail ----
 
 #[test]
