@@ -868,6 +868,61 @@ const REQUIRED_PERMISSIONS: &[(&str, &[(&str, &str)])] = &[
     ("actions/checkout", &[("contents", "read")]),
 ];
 
+/// The first major version of each action the workflows use whose `action.yml` declares
+/// `runs.using: node24`, read at each `vN` tag of the action's repository. GitHub runs Node 20
+/// actions on Node 24 from June 2026 and removes Node 20 from its runners in September 2026, and
+/// CodeQL Action v3 is deprecated in December 2026. An action missing here is a problem: look up
+/// its first node24 major the same way and add it.
+const NODE24_MAJORS: &[(&str, u32)] = &[
+    ("actions/checkout", 5),
+    ("actions/setup-python", 6),
+    ("actions/cache", 5),
+    // v5 only "supports" Node 24: its action.yml still runs node20.
+    ("actions/upload-artifact", 6),
+    // v5 and v6 still run node20.
+    ("actions/download-artifact", 7),
+    // v5 still runs node20. Without `role-skip-session-tagging`, v6 tags no OIDC session, so
+    // the role's trust policy needs no sts:TagSession.
+    ("aws-actions/configure-aws-credentials", 6),
+    ("github/codeql-action/upload-sarif", 4),
+    ("softprops/action-gh-release", 3),
+    // The v2 tag follows the latest 2.x, node24 since 2.9.0.
+    ("Swatinem/rust-cache", 2),
+    // A composite action: no Node at all.
+    ("dtolnay/rust-toolchain", 0),
+];
+
+/// Whether a `uses:` runs on Node 24: an action of [`NODE24_MAJORS`] at its first node24 major or
+/// later. A commit SHA does not say its version, so it is not taken on trust.
+fn check_node24(uses: &str) -> Result<(), String> {
+    if uses.starts_with("./") || uses.starts_with("docker://") {
+        return Ok(());
+    }
+    let (name, reference) = uses.split_once('@').unwrap_or((uses, ""));
+    let Some((_, first)) = NODE24_MAJORS.iter().find(|(action, _)| *action == name) else {
+        return Err(format!(
+            "`{uses}`: add `{name}` to NODE24_MAJORS with the first major whose action.yml runs \
+             node24"
+        ));
+    };
+    if *first == 0 {
+        return Ok(());
+    }
+    let major = reference
+        .strip_prefix('v')
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok());
+    match major {
+        Some(major) if major >= *first => Ok(()),
+        Some(major) => Err(format!(
+            "`{uses}`: v{major} runs on Node 20 or older; v{first} is the first major on Node 24"
+        )),
+        None => Err(format!(
+            "`{uses}`: pin a version tag (v{first} or later) so its Node runtime can be checked"
+        )),
+    }
+}
+
 /// Refs other than version tags and SHAs that an action documents as its way to pin.
 const NAMED_REFS: &[(&str, &[&str])] =
     &[("dtolnay/rust-toolchain", &["stable", "beta", "nightly"])];
@@ -1129,6 +1184,9 @@ fn action_problems(workflow: &Workflow) -> Vec<String> {
                 continue;
             };
             if let Err(e) = check_pinned(uses) {
+                problems.push(format!("{at}: {e}"));
+            }
+            if let Err(e) = check_node24(uses) {
                 problems.push(format!("{at}: {e}"));
             }
             let name = action(step).unwrap_or_default();
@@ -1537,7 +1595,7 @@ fn the_code_scanning_workflow_scans_uploads_reports_and_gates() {
         region.contains("vars.") && region.contains("||"),
         "aws-region from a variable with a default: {region}"
     );
-    assert!(str_of(all[aws], "uses").unwrap().ends_with("@v4"));
+    assert!(str_of(all[aws], "uses").unwrap().ends_with("@v6"));
 
     // The scan writes the snapshot and the SARIF and never fails on findings.
     let find = |path: &str, pred: &dyn Fn(&Parsed) -> bool| -> Vec<(usize, &Parsed)> {
@@ -1604,7 +1662,7 @@ fn the_code_scanning_workflow_scans_uploads_reports_and_gates() {
         "the SARIF's own per-account automationDetails.id are the categories"
     );
     assert!(str_of(all[upload], "if").is_some_and(|c| c.contains("always()")));
-    assert!(str_of(all[upload], "uses").unwrap().ends_with("@v3"));
+    assert!(str_of(all[upload], "uses").unwrap().ends_with("@v4"));
     assert!(scan < artifact && scan < summary && scan < upload);
 
     // The gate comes last: eval of the snapshot with the variable's threshold, default high.
@@ -1878,6 +1936,73 @@ fn the_readme_documents_code_scanning_and_releases() {
     }
 }
 
+/// Every `uses:` anywhere in a YAML value.
+fn collect_uses<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Sequence(items) => items.iter().for_each(|v| collect_uses(v, out)),
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str()) {
+                    (Some("uses"), Some(uses)) => out.push(uses),
+                    _ => collect_uses(v, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_action_in_the_workflows_and_the_readme_runs_on_node_24() {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for workflow in workflows() {
+        let mut uses = Vec::new();
+        collect_uses(&workflow.doc, &mut uses);
+        for u in uses {
+            checked += 1;
+            if let Err(e) = check_node24(u) {
+                problems.push(format!("{}: {e}", workflow.path));
+            }
+        }
+    }
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for (n, block) in readme.split("```yaml\n").skip(1).enumerate() {
+        let block = block.split("```").next().unwrap_or_default();
+        let doc: Value = serde_yaml_ng::from_str(block).unwrap();
+        let mut uses = Vec::new();
+        collect_uses(&doc, &mut uses);
+        for u in uses {
+            checked += 1;
+            if let Err(e) = check_node24(u) {
+                problems.push(format!("README.md yaml block {n}: {e}"));
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} actions found");
+    assert_no_problems("actions on Node 24", &problems);
+    // The checker itself: the old majors fail, the new ones and later pass.
+    for old in [
+        "github/codeql-action/upload-sarif@v3",
+        "actions/upload-artifact@v5",
+        "actions/download-artifact@v6",
+        "aws-actions/configure-aws-credentials@v5.1.0",
+        "actions/checkout@v4",
+        "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
+        "someone/new-action@v9",
+    ] {
+        assert!(check_node24(old).is_err(), "{old}");
+    }
+    for new in [
+        "github/codeql-action/upload-sarif@v4",
+        "actions/checkout@v6.0.1",
+        "dtolnay/rust-toolchain@stable",
+        "./.github/actions/local",
+    ] {
+        assert!(check_node24(new).is_ok(), "{new}");
+    }
+}
+
 #[test]
 fn the_readme_requirements_name_what_the_test_script_needs() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
@@ -2003,12 +2128,12 @@ jobs:
         target: [a, b]
     steps:
       - uses: actions/checkout@main
-      - uses: github/codeql-action/upload-sarif@v3
-      - uses: aws-actions/configure-aws-credentials@v4
+      - uses: github/codeql-action/upload-sarif@v4
+      - uses: aws-actions/configure-aws-credentials@v6
         with:
           aws-region: eu-west-1
       - run: echo ${{ matrix.os }} ${{ steps.later.outputs.x }}
-        uses: actions/upload-artifact@v4
+        uses: actions/upload-artifact@v6
       - name: nothing
       - id: later
         run: echo "${{ github.event.issue.title }}"
@@ -2045,7 +2170,7 @@ jobs:
         assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
     }
     // And the repository's own files are clean by the same functions (see the tests above).
-    assert!(check_pinned("actions/checkout@v4").is_ok());
+    assert!(check_pinned("actions/checkout@v5").is_ok());
     assert!(check_pinned("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683").is_ok());
     assert!(check_pinned("dtolnay/rust-toolchain@stable").is_ok());
     assert!(check_pinned("actions/checkout@master").is_err());
