@@ -245,7 +245,7 @@ pub async fn collect(
         tokio::join!(details, tags, buckets, keys, organizations, regional);
     ctx.stage("reading the trails' log groups, metric filters, alarms and topics");
     let (log_groups, alarms) = monitoring::log_groups(&ctx, &readers, &trails, reader_of).await;
-    let topics = monitoring::topics(&ctx, &readers, &alarms, &regional).await;
+    let topics = monitoring::topics(&ctx, &readers, &trails, &alarms, &regional).await;
     drop(readers);
     for (arn, tags) in tags.into_iter().flatten() {
         if let Some(trail) = trails.get_mut(&arn) {

@@ -118,15 +118,23 @@ pub(crate) async fn regions(
     .await
 }
 
-/// Every SNS topic the alarms and EventBridge rules notify, each read once: by its owner when
-/// the owner is scanned, else by the account whose alarm or rule names it.
+/// Every SNS topic the trails, alarms and EventBridge rules notify, each read once: by its owner
+/// when the owner is scanned, else by the account whose trail, alarm or rule names it.
 pub(crate) async fn topics(
     ctx: &Ctx,
     readers: &[Reader<'_>],
+    trails: &BTreeMap<String, Trail>,
     alarms: &BTreeMap<String, Alarm>,
     regional: &[BTreeMap<String, RegionMonitoring>],
 ) -> BTreeMap<String, Topic> {
     let mut named: BTreeMap<String, &str> = BTreeMap::new();
+    for trail in trails.values() {
+        if let Some(topic) = trail.sns_topic_arn.as_ref().filter(|t| !t.is_empty()) {
+            named
+                .entry(topic.clone())
+                .or_insert(trail.account_id.as_str());
+        }
+    }
     for alarm in alarms.values() {
         for action in &alarm.alarm_actions {
             named

@@ -14,7 +14,7 @@
 //! | `organizations` | the organisation tree and its service and resource control policies | organisation id |
 //! | `log_groups` | the trails' CloudWatch Logs log groups, with their metric filters | log group ARN |
 //! | `alarms` | the alarms on those filters' metrics | alarm ARN |
-//! | `topics` | the SNS topics the alarms notify, with their subscriptions | topic ARN |
+//! | `topics` | the SNS topics the trails, alarms and EventBridge rules notify, with their subscriptions | topic ARN |
 //! | `gaps` | every call that failed: service, operation, resource, region, error code | — |
 //!
 //! A sub-configuration that could not be read is left out (see [`Collected`]) and a [`Gap`] says
@@ -140,7 +140,8 @@ pub struct Snapshot {
     /// The alarms on the metric filters' metrics, by ARN. Left out of the JSON when empty.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub alarms: BTreeMap<String, Alarm>,
-    /// The SNS topics the alarms notify, by ARN. Left out of the JSON when empty.
+    /// The SNS topics the trails, alarms and EventBridge rules notify, by ARN. Left out of the
+    /// JSON when empty.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub topics: BTreeMap<String, Topic>,
     /// Calls that failed, sorted.

@@ -121,7 +121,7 @@ pub struct Alarm {
     pub period: Option<i32>,
 }
 
-/// An SNS topic an alarm notifies.
+/// An SNS topic a trail, an alarm or an EventBridge rule notifies.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct Topic {

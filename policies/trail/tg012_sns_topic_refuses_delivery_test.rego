@@ -1,0 +1,79 @@
+package trailguard.rules.tg012_test
+
+import data.trailguard.rules.tg012
+import rego.v1
+
+trail_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/main"
+
+topic_arn := "arn:aws:sns:us-east-1:111111111111:trail-deliveries"
+
+trail := {"Name": "main", "AccountId": "111111111111", "HomeRegion": "us-east-1", "SnsTopicARN": topic_arn}
+
+publish(condition) := object.union(
+	{
+		"Sid": "AWSCloudTrailSNSPolicy", "Effect": "Allow",
+		"Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "SNS:Publish", "Resource": topic_arn,
+	},
+	condition,
+)
+
+scoped := publish({"Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}})
+
+snapshot(attributes) := {
+	"trails": {trail_arn: trail},
+	"topics": {topic_arn: {"TopicArn": topic_arn, "Attributes": attributes, "Subscriptions": []}},
+}
+
+test_allow_scoped_policy if {
+	count(tg012.deny) == 0 with input as snapshot({"Policy": {"Statement": [scoped]}})
+}
+
+test_allow_unread_topic if {
+	count(tg012.deny) == 0 with input as {"trails": {trail_arn: trail}, "topics": {}}
+}
+
+test_allow_customer_key_that_lets_cloudtrail_in if {
+	key := "arn:aws:kms:us-east-1:111111111111:key/k1"
+	count(tg012.deny) == 0 with input as object.union(snapshot({"Policy": {"Statement": [scoped]}, "KmsMasterKeyId": key}), {"kms_keys": {key: {"Arn": key, "Policy": {"Statement": [{
+		"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+		"Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+	}]}}}})
+}
+
+test_deny_missing_topic if {
+	findings := tg012.deny with input as snapshot(null)
+	findings == {{
+		"resource": topic_arn,
+		"message": concat("", ["Trail main (", trail_arn, ") cannot rely on its SNS topic ", topic_arn, ": the topic does not exist"]),
+	}}
+}
+
+test_deny_policy_without_cloudtrail if {
+	findings := tg012.deny with input as snapshot({"Policy": {"Statement": [{
+		"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "SNS:*", "Resource": topic_arn,
+	}]}})
+	some f in findings
+	endswith(f.message, "SNS:Publish: no statement of the topic policy lets cloudtrail.amazonaws.com publish for this trail")
+}
+
+test_deny_unscoped_publish if {
+	findings := tg012.deny with input as snapshot({"Policy": {"Statement": [publish({})]}})
+	some f in findings
+	endswith(f.message, "the topic policy lets cloudtrail.amazonaws.com publish for any account's trail (the topic policy statement \"AWSCloudTrailSNSPolicy\"): it names no aws:SourceArn or aws:SourceAccount")
+}
+
+test_deny_aws_managed_key if {
+	findings := tg012.deny with input as snapshot({"Policy": {"Statement": [scoped]}, "KmsMasterKeyId": "alias/aws/sns"})
+	some f in findings
+	endswith(f.message, "it is encrypted with the AWS managed key alias/aws/sns, whose policy cannot let cloudtrail.amazonaws.com use it")
+}
+
+test_deny_customer_key_without_cloudtrail if {
+	key := "arn:aws:kms:us-east-1:111111111111:key/k1"
+	findings := tg012.deny with input as object.union(snapshot({"Policy": {"Statement": [scoped]}, "KmsMasterKeyId": key}), {"kms_keys": {key: {"Arn": key, "Policy": {"Statement": [{
+		"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "kms:*", "Resource": "*",
+	}]}}}})
+	some f in findings
+	contains(f.message, "kms:GenerateDataKey on the topic's key: no statement of the topic key's policy lets cloudtrail.amazonaws.com call it")
+	contains(f.message, "kms:Decrypt on the topic's key")
+}
