@@ -569,7 +569,7 @@ fn selectors_are_read_whatever_describe_trails_flags_say() {
 /// What would stop or expose a trail's delivery beyond its bucket, predicted from its
 /// configuration: the key policy, the CloudWatch Logs log group and the role CloudTrail assumes.
 #[test]
-fn delivery_scenario_predicts_the_key_log_group_and_role_problems() {
+fn delivery_scenario_predicts_the_key_topic_log_group_and_role_problems() {
     let moto = Moto::start();
     let seed = moto.seed(&["delivery"]);
     let run = moto.trailguard(&["scan", "--region", "us-east-1", "--format", "json", "-q"]);
@@ -593,8 +593,17 @@ fn delivery_scenario_predicts_the_key_log_group_and_role_problems() {
     let key = seed["kms_key_arn"].as_str().unwrap();
     let group = seed["log_group_arn"].as_str().unwrap();
     let role = seed["role_arn"].as_str().unwrap();
+    let topic = seed["topic_arn"].as_str().unwrap();
     let label = format!("delivery-trail ({trail})");
     let predicted: BTreeSet<(String, String, String)> = [
+        (
+            "TG012",
+            topic,
+            format!(
+                "Trail {label} cannot rely on its SNS topic {topic}: SNS:Publish: no statement of \
+                 the topic policy lets cloudtrail.amazonaws.com publish for this trail"
+            ),
+        ),
         (
             "TG026",
             key,
@@ -631,7 +640,7 @@ fn delivery_scenario_predicts_the_key_log_group_and_role_problems() {
     .into_iter()
     .map(|(rule, resource, message)| (rule.to_string(), resource.to_string(), message))
     .collect();
-    let new_rules = ["TG026", "TG041", "TG051", "TG052", "TG053"];
+    let new_rules = ["TG012", "TG026", "TG041", "TG051", "TG052", "TG053"];
     let of_new_rules: BTreeSet<_> = found
         .iter()
         .filter(|(rule, _, _)| new_rules.contains(&rule.as_str()))

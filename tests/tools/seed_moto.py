@@ -1029,9 +1029,10 @@ def scenario_selectors(moto: Moto, _args: list[str]) -> dict[str, Any]:
 
 def scenario_delivery(moto: Moto, _args: list[str]) -> dict[str, Any]:
     """A logging multi-region trail whose delivery is broken or exposed beyond its bucket: its
-    KMS key's policy does not let CloudTrail use it (TG026), its CloudWatch Logs log group has
-    no KMS key and keeps events 30 days (TG051, TG052), and the role CloudTrail assumes to
-    write there trusts it for any account (TG053)."""
+    KMS key's policy does not let CloudTrail use it (TG026), its SNS topic lets only CloudWatch
+    alarms publish (TG012), its CloudWatch Logs log group has no KMS key and keeps events 30
+    days (TG051, TG052), and the role CloudTrail assumes to write there trusts it for any
+    account (TG053)."""
     region, bucket, trail, group = "us-east-1", "delivery-trail-logs", "delivery-trail", "delivery-trail-events"
     account = DEFAULT_ACCOUNT
     arn = trail_arn(region, account, trail)
@@ -1063,11 +1064,33 @@ def scenario_delivery(moto: Moto, _args: list[str]) -> dict[str, Any]:
         [],
         path="/service-role/",
     )
+    # The trail's topic lets only CloudWatch alarms publish (TG012).
+    sns = moto.client("sns", region)
+    topic = sns.create_topic(Name="delivery-trail-notifications")["TopicArn"]
+    sns.set_topic_attributes(
+        TopicArn=topic,
+        AttributeName="Policy",
+        AttributeValue=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "AllowCloudWatchAlarms",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                        "Action": "sns:Publish",
+                        "Resource": topic,
+                    }
+                ],
+            }
+        ),
+    )
     ct = moto.client("cloudtrail", region)
     create_trail(
         ct,
         trail,
         bucket,
+        SnsTopicName="delivery-trail-notifications",
         IsMultiRegionTrail=True,
         IncludeGlobalServiceEvents=True,
         EnableLogFileValidation=True,
@@ -1083,6 +1106,7 @@ def scenario_delivery(moto: Moto, _args: list[str]) -> dict[str, Any]:
         "kms_key_arn": key["Arn"],
         "log_group_arn": f"arn:aws:logs:{region}:{account}:log-group:{group}",
         "role_arn": role,
+        "topic_arn": topic,
     }
 
 
