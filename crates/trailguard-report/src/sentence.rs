@@ -14,11 +14,8 @@ pub(crate) const MAX_HINT_CHARS: usize = 240;
 /// The first sentence of `markdown`, on one line, at most `max` characters (plus the ` …` that
 /// marks a cut); empty when `markdown` is blank.
 pub(crate) fn first_sentence(markdown: &str, max: usize) -> String {
-    let paragraph = markdown
-        .trim_start()
-        .split("\n\n")
-        .next()
-        .unwrap_or_default();
+    let text = markdown.trim_start();
+    let paragraph = text.split_once("\n\n").map_or(text, |(first, _)| first);
     let flat = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
     let chars: Vec<char> = flat.chars().collect();
     let mut end = chars.len();

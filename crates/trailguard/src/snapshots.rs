@@ -42,9 +42,10 @@ pub fn load(path: &Path, max_bytes: u64) -> anyhow::Result<SnapshotFile> {
     if is_stdin(path) {
         return from_stdin(max_bytes);
     }
-    Snapshot::load_limited(path, max_bytes).map_err(|error| {
-        let head = head_of(path, &error.kind);
-        explained(error, &head, Source::File(path))
+    Snapshot::load_limited(path, max_bytes).map_err(|error| match head_of(path, &error.kind) {
+        Some(head) => explained(error, &head, Source::File(path)),
+        // Nothing to explain it with: the loader's own error.
+        None => error.into(),
     })
 }
 
@@ -135,22 +136,21 @@ fn from_stdin(max_bytes: u64) -> anyhow::Result<SnapshotFile> {
 }
 
 /// The start of the file, when `kind` is an error its start may explain (read again: the loader
-/// does not hand the text back with its error). Empty when it cannot be read.
-fn head_of(path: &Path, kind: &ErrorKind) -> Vec<u8> {
+/// does not hand the text back with its error); `None` for other errors, or when it cannot be
+/// read again.
+fn head_of(path: &Path, kind: &ErrorKind) -> Option<Vec<u8>> {
     let worth_a_look = matches!(
         kind,
         ErrorKind::Json { .. } | ErrorKind::Version { .. } | ErrorKind::MissingVersion
     ) || matches!(kind, ErrorKind::Io(e) if e.kind() == std::io::ErrorKind::InvalidData);
-    let mut head = Vec::new();
-    if worth_a_look {
-        if let Ok(file) = std::fs::File::open(path) {
-            // A failed read leaves the error as the loader gave it.
-            if file.take(HEAD_BYTES).read_to_end(&mut head).is_err() {
-                head.clear();
-            }
-        }
+    if !worth_a_look {
+        return None;
     }
-    head
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(HEAD_BYTES).read_to_end(&mut head))
+        .ok()?;
+    Some(head)
 }
 
 /// `error`, or, when the input's start shows what is wrong, an error that says that instead.
