@@ -47,7 +47,7 @@ fn expected_from_readme(file: &str) -> BTreeSet<(String, String)> {
 
 #[test]
 fn demo_and_broken_give_exactly_the_findings_inputs_readme_lists() {
-    for (file, count) in [("demo.json", 53), ("broken.json", 48)] {
+    for (file, count) in [("demo.json", 54), ("broken.json", 49)] {
         let expected = expected_from_readme(file);
         assert_eq!(expected.len(), count, "{file}: table rows");
         let run = trailguard(&["eval", &format!("inputs/{file}"), "--format", "json"]);
@@ -628,7 +628,7 @@ fn sarif_grades_a_gap_by_the_rules_it_blinds_in_its_own_run() {
 #[test]
 fn tg090_severity_follows_the_loaded_rules_metadata() {
     // A user's copy of TG030 (same package, --override-builtin) replaces the built-in; declared low, it no longer
-    // makes an unread bucket policy critical: TG036 and TG037 (medium) are the worst it blinds.
+    // makes an unread bucket policy critical: TG041 (high) is the worst it blinds.
     let dir = tempfile::tempdir().unwrap();
     let builtin =
         std::fs::read_to_string(root().join("policies/s3/tg030_bucket_public.rego")).unwrap();
@@ -656,7 +656,7 @@ fn tg090_severity_follows_the_loaded_rules_metadata() {
     assert_eq!(severity(&[]), "critical");
     assert_eq!(
         severity(&["--policy", "acme", "--override-builtin"]),
-        "medium"
+        "high"
     );
 }
 
@@ -1445,7 +1445,7 @@ fn diff_fails_on_new_findings_only() {
     assert_eq!(same.code, 0, "{}", same.stderr);
     assert_eq!(
         same.stdout,
-        "Configuration: no change.\n\nFindings: 0 new, 0 fixed, 53 unchanged.\n"
+        "Configuration: no change.\n\nFindings: 0 new, 0 fixed, 54 unchanged.\n"
     );
 }
 

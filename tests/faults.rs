@@ -435,7 +435,7 @@ fn persistent_faults_become_gaps_of_their_kind_and_the_rest_is_collected() {
             code: "TruncatedResponse",
             resource: key.to_string(),
             unknown: pointer(&["kms_keys", key, "Policy"]),
-            rules: &["TG024", "TG025", "TG066"],
+            rules: &["TG024", "TG025", "TG026", "TG066"],
             finding: key.to_string(),
         },
     ];

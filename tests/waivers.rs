@@ -125,7 +125,7 @@ fn text_and_markdown_show_waived_findings_with_their_reason() {
          resource)\n"
     ));
     assert!(out.ends_with(
-        "49 findings (2 critical, 7 high, 20 medium, 20 low) from 62 rules evaluated; 4 waived; 1 \
+        "50 findings (2 critical, 7 high, 21 medium, 20 low) from 63 rules evaluated; 4 waived; 1 \
          collection gap; 2 waivers to review\n"
     ));
 

@@ -47,7 +47,7 @@ test_deny_bucket_policy if {
 	deny([gap("s3", "GetBucketPolicy", "acme-logs", "AccessDenied")]) == {{
 		"resource": "arn:aws:s3:::acme-logs",
 		"severity": "critical",
-		"message": "Could not read log bucket acme-logs: s3:GetBucketPolicy (AccessDenied) in us-east-1, account 222222222222; TG030, TG036, TG037 cannot judge it",
+		"message": "Could not read log bucket acme-logs: s3:GetBucketPolicy (AccessDenied) in us-east-1, account 222222222222; TG030, TG036, TG037, TG041 cannot judge it",
 	}}
 }
 
@@ -66,7 +66,7 @@ test_deny_one_finding_per_resource if {
 				"Could not read log bucket acme-logs: ",
 				"s3:GetBucketAcl (AccessDenied) in us-east-1, account 222222222222; ",
 				"s3:GetBucketPolicy (AccessDenied) in us-east-1, account 222222222222; ",
-				"TG030, TG036, TG037 cannot judge it",
+				"TG030, TG036, TG037, TG041 cannot judge it",
 			]),
 		},
 		{
@@ -117,7 +117,7 @@ test_deny_unknown_bucket_is_named_by_its_arn if {
 	deny([gap("s3", "GetBucketLocation", "someone-elses-logs", "AccessDenied")]) == {{
 		"resource": "arn:aws:s3:::someone-elses-logs",
 		"severity": "high",
-		"message": "Could not read someone-elses-logs: s3:GetBucketLocation (AccessDenied) in us-east-1, account 222222222222; TG005 cannot judge it",
+		"message": "Could not read someone-elses-logs: s3:GetBucketLocation (AccessDenied) in us-east-1, account 222222222222; TG005, TG026 cannot judge it",
 	}}
 }
 

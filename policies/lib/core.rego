@@ -30,6 +30,26 @@ gap_resources contains g.Resource if {
 	some g in input.gaps
 }
 
+# tag_problem says what is wrong with a resource's tags (read: a map, or null for none): "has no
+# tags"; "has only tags AWS set (aws:...)", which say nothing of who owns it; or "lacks the
+# required tag(s) ..." (params.required_tag_keys). Undefined when the tags are fine.
+tag_problem(tags) := "has no tags" if {
+	tags in {null, {}}
+} else := sprintf("has only tags AWS set (%s)", [concat(", ", sort(object.keys(tags)))]) if {
+	count(params.required_tag_keys) == 0
+	count(own_tag_keys(tags)) == 0
+} else := sprintf("lacks the required tag%s %s", [plural(missing), concat(", ", sort(missing))]) if {
+	own := own_tag_keys(tags)
+	missing := {k | some k in params.required_tag_keys; not k in own}
+	count(missing) > 0
+}
+
+# own_tag_keys are the keys of the tags a user set: AWS's own (aws:cloudformation:stack-name, ...)
+# left out.
+own_tag_keys(tags) := {k | some k, _ in tags; not startswith(lower(k), "aws:")}
+
+plural(items) := "s" if count(items) > 1 else := ""
+
 # trails_by_bucket maps each log bucket name to the ARNs of the trails writing to it, built once.
 trails_by_bucket[name] contains arn if {
 	some arn, trail in input.trails

@@ -3,7 +3,8 @@
 # description: >-
 #   Tags record who owns the log bucket and how its data is classified, which cost allocation,
 #   tag-based access control and incident response rely on. An untagged audit bucket is easily
-#   mistaken for an orphan and deleted.
+#   mistaken for an orphan and deleted. Tags AWS sets (aws:...) do not count; the
+#   `required_tag_keys` parameter names the tags every log bucket must carry.
 # custom:
 #   id: TG040
 #   severity: low
@@ -19,8 +20,7 @@ import rego.v1
 
 deny contains lib.finding(bucket.Arn, msg) if {
 	some name, bucket in input.buckets
-
-	# Read (lib.has: an absent field gives the 0 here) and null or an empty map, in one comparison.
-	object.get(bucket, "Tags", 0) in {null, {}}
-	msg := sprintf("%s has no tags", [s3.label(name)])
+	lib.has(bucket, "Tags") # not read: TG090
+	problem := lib.tag_problem(bucket.Tags)
+	msg := sprintf("%s %s", [s3.label(name), problem])
 }

@@ -2,7 +2,9 @@
 # title: Trail is not tagged
 # description: >-
 #   Tags say who owns a trail and what it is for, and drive tag-based access control and cost
-#   allocation. An untagged trail is easy to mistake for a leftover and delete.
+#   allocation. An untagged trail is easy to mistake for a leftover and delete. Tags AWS sets
+#   (aws:...) do not count; the `required_tag_keys` parameter names the tags every trail must
+#   carry.
 # custom:
 #   id: TG011
 #   severity: low
@@ -18,6 +20,7 @@ import rego.v1
 
 deny contains lib.finding(arn, msg) if {
 	some arn, trail in input.trails
-	trail.Tags in {null, {}} # null (no tags) or an empty map; a comparison, not a call per trail
-	msg := sprintf("Trail %s has no tags", [tl.label(arn)])
+	lib.has(trail, "Tags") # not read: TG090
+	problem := lib.tag_problem(trail.Tags)
+	msg := sprintf("Trail %s %s", [tl.label(arn), problem])
 }

@@ -296,6 +296,7 @@ const S3_SUBRESOURCES: &[(&str, &str)] = &[
     ("object-lock", "GetObjectLockConfiguration"),
     ("lifecycle", "GetBucketLifecycleConfiguration"),
     ("tagging", "GetBucketTagging"),
+    ("ownershipControls", "GetBucketOwnershipControls"),
 ];
 
 /// The operation of a request and its protocol.

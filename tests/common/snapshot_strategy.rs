@@ -22,8 +22,9 @@ use trailguard_snapshot::{
     EncryptionRule, EventSelector, Expiration, Gap, Grant, Grantee, Group, Iam, InlinePolicy,
     InsightSelector, KeyManager, KeyMetadata, KmsKey, Lifecycle, LifecycleRule, LoggingEnabled,
     ManagedPolicy, MfaDeleteStatus, ObjectLockConfiguration, ObjectLockMode, ObjectLockRule,
-    Organization, PolicyEntities, PolicyStatus, PublicAccessBlock, ReadWriteType, Role, Snapshot,
-    Trail, TrailStatus, User, Versioning, VersioningStatus, CLOUDTRAIL_FULL_ACCESS_ARN,
+    Organization, OwnershipControls, OwnershipRule, PolicyEntities, PolicyStatus,
+    PublicAccessBlock, ReadWriteType, Role, Snapshot, Trail, TrailStatus, User, Versioning,
+    VersioningStatus, CLOUDTRAIL_FULL_ACCESS_ARN,
 };
 
 /// The accounts a snapshot may hold.
@@ -399,12 +400,13 @@ pub fn bucket(accounts: Vec<String>) -> impl Strategy<Value = Bucket> {
                 collected(object_lock()),
                 collected(lifecycle()),
                 collected(tags()),
+                collected(ownership()),
             ),
         )
             .prop_map(
                 |(
                     (name, owner, policy, policy_status, public_access_block, acl),
-                    (logging, versioning, encryption, object_lock, lifecycle, tags),
+                    (logging, versioning, encryption, object_lock, lifecycle, tags, ownership),
                 )| Bucket {
                     name: name.to_string(),
                     arn: format!("arn:aws:s3:::{name}"),
@@ -420,8 +422,23 @@ pub fn bucket(accounts: Vec<String>) -> impl Strategy<Value = Bucket> {
                     object_lock_configuration: object_lock,
                     lifecycle,
                     tags,
+                    ownership_controls: ownership,
                 },
             )
+    })
+}
+
+/// Object Ownership: ACLs disabled, or still deciding.
+fn ownership() -> impl Strategy<Value = OwnershipControls> {
+    select(vec![
+        "BucketOwnerEnforced",
+        "BucketOwnerPreferred",
+        "ObjectWriter",
+    ])
+    .prop_map(|o| OwnershipControls {
+        rules: vec![OwnershipRule {
+            object_ownership: o.into(),
+        }],
     })
 }
 

@@ -164,8 +164,12 @@ def run_parallel(func: Callable[[int], Any], items: range, workers: int = 16) ->
 # --------------------------------------------------------------------------
 
 
-def create_bucket(s3: Any, name: str, region: str, object_lock: bool = False) -> None:
-    kwargs: dict[str, Any] = {"Bucket": name}
+def create_bucket(
+    s3: Any, name: str, region: str, object_lock: bool = False, ownership: str = "BucketOwnerEnforced"
+) -> None:
+    # AWS creates buckets with Object Ownership BucketOwnerEnforced (ACLs off) since April 2023;
+    # moto creates them without ownership controls, as AWS did before: say it explicitly.
+    kwargs: dict[str, Any] = {"Bucket": name, "ObjectOwnership": ownership}
     # us-east-1 is the one region that rejects an explicit LocationConstraint.
     if region != "us-east-1":
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
@@ -963,7 +967,7 @@ def scenario_broken(moto: Moto, _args: list[str]) -> dict[str, Any]:
     region, bucket, trail = "us-east-1", "broken-trail-logs", "broken-trail"
     arn = trail_arn(region, DEFAULT_ACCOUNT, trail)
     s3 = moto.client("s3", region)
-    create_bucket(s3, bucket, region)
+    create_bucket(s3, bucket, region, ownership="ObjectWriter")  # ACLs still decide access
     public_read = {
         "Sid": "PublicRead",
         "Effect": "Allow",

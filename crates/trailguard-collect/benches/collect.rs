@@ -127,7 +127,8 @@ fn per(op: Operation) -> &'static str {
         | GetBucketEncryption
         | GetObjectLockConfiguration
         | GetBucketLifecycleConfiguration
-        | GetBucketTagging => "bucket",
+        | GetBucketTagging
+        | GetBucketOwnershipControls => "bucket",
         DescribeKey | GetKeyPolicy | GetKeyRotationStatus | ListAliases => "key",
         ListMfaDevices => "principal",
         _ => "account",

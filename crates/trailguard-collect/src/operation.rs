@@ -180,6 +180,8 @@ operations! {
         "A log bucket's lifecycle rules.";
     GetBucketTagging => S3, "GetBucketTagging", Some("s3:GetBucketTagging"),
         "A log bucket's tags.";
+    GetBucketOwnershipControls => S3, "GetBucketOwnershipControls", Some("s3:GetBucketOwnershipControls"),
+        "A log bucket's Object Ownership (whether ACLs still decide access).";
     GetAccountPublicAccessBlock => S3Control, "GetPublicAccessBlock", Some("s3:GetAccountPublicAccessBlock"),
         "The account's Block Public Access settings.";
     DescribeKey => Kms, "DescribeKey", Some("kms:DescribeKey"),

@@ -12,7 +12,8 @@ use trailguard_snapshot::{
     Acl, Bucket, Collected, DefaultRetention, Encryption, EncryptionByDefault, EncryptionRule,
     Expiration, Grant, Grantee, Lifecycle, LifecycleRule, LoggingEnabled, MfaDeleteStatus,
     NoncurrentVersionExpiration, ObjectLockConfiguration, ObjectLockMode, ObjectLockRule,
-    PolicyStatus, PublicAccessBlock, Versioning, VersioningStatus,
+    OwnershipControls, OwnershipRule, PolicyStatus, PublicAccessBlock, Versioning,
+    VersioningStatus,
 };
 
 /// The error S3 answers for a bucket that does not exist.
@@ -195,6 +196,12 @@ pub(crate) async fn bucket(
         &["NoSuchTagSet"],
         client.get_bucket_tagging().bucket(name).send(),
     );
+    let ownership = ctx.read(
+        Operation::GetBucketOwnershipControls,
+        &scope,
+        &["OwnershipControlsNotFoundError"],
+        client.get_bucket_ownership_controls().bucket(name).send(),
+    );
     let (
         (policy, policy_status),
         public_access_block,
@@ -205,6 +212,7 @@ pub(crate) async fn bucket(
         object_lock,
         lifecycle,
         tags,
+        ownership,
     ) = tokio::join!(
         policy,
         public_access_block,
@@ -214,7 +222,8 @@ pub(crate) async fn bucket(
         encryption,
         object_lock,
         lifecycle,
-        tags
+        tags,
+        ownership
     );
 
     Some(Bucket {
@@ -282,6 +291,25 @@ pub(crate) async fn bucket(
                 .iter()
                 .map(|t| (t.key().to_string(), t.value().to_string()))
                 .collect()
+        }),
+        ownership_controls: ownership.and_then(|out| match out.ownership_controls() {
+            Some(controls) => Collected::Present(OwnershipControls {
+                rules: controls
+                    .rules()
+                    .iter()
+                    .map(|r| OwnershipRule {
+                        object_ownership: r.object_ownership().as_str().to_string(),
+                    })
+                    .collect(),
+            }),
+            None => {
+                ctx.incomplete(
+                    Operation::GetBucketOwnershipControls,
+                    &scope,
+                    "GetBucketOwnershipControls answered without OwnershipControls".to_string(),
+                );
+                Collected::Unknown
+            }
         }),
     })
 }

@@ -29,6 +29,8 @@ pub struct Params {
     /// Principal ARNs (with `*` and `?`) allowed to administer CloudTrail, its log buckets and
     /// keys (TG063, TG065, TG066).
     pub cloudtrail_admins: Vec<String>,
+    /// Tag keys every trail and log bucket must carry (TG011, TG040); none: any tag of your own.
+    pub required_tag_keys: Vec<String>,
 }
 
 impl Default for Params {
@@ -38,6 +40,7 @@ impl Default for Params {
             max_full_access_holders: 3,
             trusted_accounts: Vec::new(),
             cloudtrail_admins: Vec::new(),
+            required_tag_keys: Vec::new(),
         }
     }
 }
@@ -63,6 +66,11 @@ pub const PARAMETERS: &[(&str, &str, &str)] = &[
         "cloudtrail_admins",
         "[]",
         "Principal ARNs (with * and ? wildcards) allowed to stop, delete or reconfigure trails, delete the logs or disable the trail key without a finding (TG063, TG065, TG066).",
+    ),
+    (
+        "required_tag_keys",
+        "[]",
+        "Tag keys every trail (TG011) and log bucket (TG040) must carry; with none, any tag of your own will do. Tags AWS sets (aws:...) never count.",
     ),
 ];
 
@@ -176,7 +184,8 @@ mod tests {
     fn every_key_is_read() {
         let text = "[params]\nretention_days = 400\nmax_full_access_holders = 1\n\
                     trusted_accounts = [\"111111111111\"]\n\
-                    cloudtrail_admins = [\"arn:aws:iam::111111111111:role/admin\"]\n";
+                    cloudtrail_admins = [\"arn:aws:iam::111111111111:role/admin\"]\n\
+                    required_tag_keys = [\"owner\"]\n";
         let params = Params::from_toml(text, "t.toml").unwrap();
         assert_eq!(
             params,
@@ -185,6 +194,7 @@ mod tests {
                 max_full_access_holders: 1,
                 trusted_accounts: vec!["111111111111".into()],
                 cloudtrail_admins: vec!["arn:aws:iam::111111111111:role/admin".into()],
+                required_tag_keys: vec!["owner".into()],
             }
         );
         let documented: Vec<&str> = PARAMETERS.iter().map(|(k, _, _)| *k).collect();

@@ -58,6 +58,27 @@ pub struct Bucket {
     /// `GetBucketTagging`: `null` when the bucket has no tag set.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub tags: Collected<BTreeMap<String, String>>,
+    /// `GetBucketOwnershipControls`: `null` when the bucket has none (ACLs decide who owns an
+    /// object, as for `ObjectWriter`).
+    #[serde(default, skip_serializing_if = "Collected::is_unknown")]
+    pub ownership_controls: Collected<OwnershipControls>,
+}
+
+/// `GetBucketOwnershipControls`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct OwnershipControls {
+    /// The rules (AWS allows one).
+    pub rules: Vec<OwnershipRule>,
+}
+
+/// One Object Ownership rule.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct OwnershipRule {
+    /// `BucketOwnerEnforced` (ACLs disabled: the bucket owner owns every object),
+    /// `BucketOwnerPreferred` or `ObjectWriter` (ACLs still decide access).
+    pub object_ownership: String,
 }
 
 /// `GetBucketPolicyStatus`.

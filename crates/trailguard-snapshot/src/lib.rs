@@ -57,7 +57,8 @@ pub use bucket::{
     Acl, Bucket, DefaultRetention, Encryption, EncryptionByDefault, EncryptionRule, Expiration,
     Grant, Grantee, Lifecycle, LifecycleRule, LoggingEnabled, MfaDeleteStatus,
     NoncurrentVersionExpiration, ObjectLockConfiguration, ObjectLockMode, ObjectLockRule,
-    PolicyStatus, PublicAccessBlock, Versioning, VersioningStatus,
+    OwnershipControls, OwnershipRule, PolicyStatus, PublicAccessBlock, Versioning,
+    VersioningStatus,
 };
 pub use collected::Collected;
 pub use diff::{full_access_holders, Changed, Changes, SnapshotDiff};
