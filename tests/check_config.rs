@@ -46,7 +46,7 @@ fn a_valid_set_up_passes_and_says_what_it_checked() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "trailguard.toml: ok\npolicies: 64 rules compiled (1 custom policy files)\n\
+        "trailguard.toml: ok\npolicies: 65 rules compiled (1 custom policy files)\n\
          trailguard-waivers.toml: 2 waivers (1 expired)\n"
     );
     // The expired waiver is a warning, not a failure.
@@ -64,7 +64,7 @@ fn without_any_file_the_defaults_are_valid() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "trailguard.toml: none (the defaults apply)\npolicies: 63 rules compiled (0 custom \
+        "trailguard.toml: none (the defaults apply)\npolicies: 64 rules compiled (0 custom \
          policy files)\ntrailguard-waivers.toml: none\n"
     );
 }
@@ -244,9 +244,9 @@ fn check_config_says_how_many_findings_each_waiver_hides() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "inputs/trailguard.toml: ok\npolicies: 63 rules compiled (0 custom policy files)\n\
+        "inputs/trailguard.toml: ok\npolicies: 64 rules compiled (0 custom policy files)\n\
          inputs/waivers.toml: 4 waivers (1 expired)\n\
-         inputs/demo.json: 4 of 54 findings hidden by waivers today\n\
+         inputs/demo.json: 4 of 55 findings hidden by waivers today\n\
          inputs/waivers.toml:6: hides 1 finding (TG003 on \
          arn:aws:cloudtrail:us-east-1:333333333333:trail/sandbox-trail)\n\
          inputs/waivers.toml:14: hides 3 findings (TG007 on AWS::::Account:*)\n\

@@ -568,7 +568,8 @@ fn selectors_are_read_whatever_describe_trails_flags_say() {
 }
 
 /// What would stop or expose a trail's delivery beyond its bucket, predicted from its
-/// configuration: the key policy, the CloudWatch Logs log group and the role CloudTrail assumes.
+/// configuration: the key policy, the SNS topic, the CloudWatch Logs log group and the role
+/// CloudTrail assumes; and the CloudTrail Lake copy (moto_server.py patch m serves Lake).
 #[test]
 fn delivery_scenario_predicts_the_key_topic_log_group_and_role_problems() {
     let moto = Moto::start();
@@ -595,8 +596,18 @@ fn delivery_scenario_predicts_the_key_topic_log_group_and_role_problems() {
     let group = seed["log_group_arn"].as_str().unwrap();
     let role = seed["role_arn"].as_str().unwrap();
     let topic = seed["topic_arn"].as_str().unwrap();
+    let lake = seed["event_data_store_arn"].as_str().unwrap();
     let label = format!("delivery-trail ({trail})");
     let predicted: BTreeSet<(String, String, String)> = [
+        (
+            "TG013",
+            lake,
+            format!(
+                "CloudTrail Lake event data store delivery-lake ({lake}) is encrypted with a key \
+                 AWS owns, not a customer managed key; has termination protection off; keeps \
+                 events for 90 days, less than the retention period of 365 days"
+            ),
+        ),
         (
             "TG012",
             topic,
@@ -641,7 +652,7 @@ fn delivery_scenario_predicts_the_key_topic_log_group_and_role_problems() {
     .into_iter()
     .map(|(rule, resource, message)| (rule.to_string(), resource.to_string(), message))
     .collect();
-    let new_rules = ["TG012", "TG026", "TG041", "TG051", "TG052", "TG053"];
+    let new_rules = ["TG012", "TG013", "TG026", "TG041", "TG051", "TG052", "TG053"];
     let of_new_rules: BTreeSet<_> = found
         .iter()
         .filter(|(rule, _, _)| new_rules.contains(&rule.as_str()))

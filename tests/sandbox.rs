@@ -242,7 +242,7 @@ fn input_and_data_hold_only_the_snapshot_and_the_parameters() {
     assert_eq!(
         seen["params"],
         serde_json::json!({"retention_days": 365, "max_full_access_holders": 3,
-            "trusted_accounts": [], "cloudtrail_admins": []}),
+            "trusted_accounts": [], "cloudtrail_admins": [], "required_tag_keys": []}),
         "{message}"
     );
     let snapshot: serde_json::Value =

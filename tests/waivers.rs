@@ -50,7 +50,7 @@ fn waived_findings_move_apart_with_their_waiver_and_the_rest_stay() {
         all.difference(&moved).cloned().collect::<BTreeSet<_>>()
     );
     assert_eq!(waived["summary"]["waived"], 4);
-    assert_eq!(waived["summary"]["total"], 48);
+    assert_eq!(waived["summary"]["total"], 51);
 
     let sandbox = waived["waived"]
         .as_array()
@@ -125,7 +125,7 @@ fn text_and_markdown_show_waived_findings_with_their_reason() {
          resource)\n"
     ));
     assert!(out.ends_with(
-        "50 findings (2 critical, 7 high, 21 medium, 20 low) from 63 rules evaluated; 4 waived; 1 \
+        "51 findings (2 critical, 7 high, 22 medium, 20 low) from 64 rules evaluated; 4 waived; 1 \
          collection gap; 2 waivers to review\n"
     ));
 
@@ -181,7 +181,7 @@ fn sarif_leaves_waived_findings_out_and_counts_them_unless_asked() {
 
     let default = sarif("default.sarif", &[]);
     let listed = results(&default);
-    assert_eq!(listed.len(), 48);
+    assert_eq!(listed.len(), 51);
     assert!(listed.iter().all(|(rule, resource, suppressed)| !suppressed
         && !waived_in_demo().contains(&pair(rule, resource))));
     let counted: Vec<(String, u64)> = default["runs"]
@@ -219,7 +219,7 @@ fn sarif_leaves_waived_findings_out_and_counts_them_unless_asked() {
 
     let included = sarif("included.sarif", &["--sarif-include-waived"]);
     let listed = results(&included);
-    assert_eq!(listed.len(), 52);
+    assert_eq!(listed.len(), 55);
     let suppressed: BTreeSet<(String, String)> = listed
         .iter()
         .filter(|(_, _, s)| *s)
@@ -402,7 +402,7 @@ fn a_malformed_waiver_file_names_file_and_line_and_writes_nothing() {
     // Sanity: the same demo without a waiver file gives the full set.
     assert_eq!(
         findings(&trailguard(&["eval", "inputs/demo.json", "--format", "json"]).stdout).len(),
-        52
+        55
     );
 }
 

@@ -510,6 +510,8 @@ operation_rules := {
 	"cloudtrail:GetEventSelectors": ["TG002", "TG006", "TG007", "TG008"],
 	"cloudtrail:GetInsightSelectors": ["TG009"],
 	"cloudtrail:ListTags": ["TG011"],
+	"cloudtrail:ListEventDataStores": ["TG013"],
+	"cloudtrail:GetEventDataStore": ["TG013"],
 	"s3:ListBuckets": ["TG038"],
 	"s3:GetBucketLocation": ["TG005", "TG026"],
 	"s3:GetBucketPolicy": ["TG030", "TG036", "TG037", "TG041"],

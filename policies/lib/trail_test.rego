@@ -181,7 +181,8 @@ test_operation_rules_cover_the_collector if {
 	collector := {
 		"account:ListRegions", "organizations:DescribeOrganization", "sts:GetCallerIdentity",
 		"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
-		"cloudtrail:GetInsightSelectors", "cloudtrail:ListTags",
+		"cloudtrail:GetInsightSelectors", "cloudtrail:ListTags", "cloudtrail:ListEventDataStores",
+		"cloudtrail:GetEventDataStore",
 		"s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketPolicy", "s3:GetBucketPolicyStatus",
 		"s3:GetPublicAccessBlock", "s3:GetBucketAcl", "s3:GetBucketLogging", "s3:GetBucketVersioning",
 		"s3:GetBucketEncryption", "s3:GetObjectLockConfiguration",

@@ -41,6 +41,13 @@ process and then runs moto's own server:
      answered DescribeAlarmsForMetric with a 404 HTML page): the request is
      translated to the JSON protocol and moto's answer back to CBOR.
 
+  m. CloudTrail Lake, which moto 5.2.5 does not implement: CreateEventDataStore,
+     ListEventDataStores and GetEventDataStore keep event data stores per
+     account and region, with AWS's defaults (multi-region, termination
+     protection on, 2557 days, a key AWS owns unless KmsKeyId is given) and
+     AWS's EventDataStoreNotFoundException; an account without stores lists
+     none, as AWS answers an account that never used Lake.
+
 Not patched, because the product already follows AWS there: GetKeyPolicy is
 called with the policy name ``default`` (AWS's only name; moto requires it),
 and the collector never calls ListBuckets with MaxBuckets (moto ignores
@@ -193,6 +200,21 @@ def _with_selector_defaults(selector: dict[str, Any]) -> dict[str, Any]:
     return {**DEFAULT_EVENT_SELECTORS[0], **selector}
 
 
+def _make_event_data_store_not_found() -> type:
+    from moto.core.exceptions import JsonRESTError
+
+    class EventDataStoreNotFoundException(JsonRESTError):
+        code = 400
+
+        def __init__(self, store: str):
+            super().__init__(
+                "EventDataStoreNotFoundException",
+                f"The specified event data store {store} was not found.",
+            )
+
+    return EventDataStoreNotFoundException
+
+
 def _make_insight_not_enabled() -> type:
     from moto.core.exceptions import JsonRESTError
 
@@ -249,6 +271,7 @@ def patch_cloudtrail_responses() -> None:
     from moto.cloudtrail.responses import CloudTrailResponse
 
     insight_not_enabled = _make_insight_not_enabled()
+    event_data_store_not_found = _make_event_data_store_not_found()
 
     def get_event_selectors(self):  # type: ignore[no-untyped-def]
         trail_name = json.loads(self.body).get("TrailName")
@@ -274,8 +297,52 @@ def patch_cloudtrail_responses() -> None:
             {"TrailARN": trail.arn, "InsightSelectors": trail.insight_selectors}
         )
 
+    # Patch m: a small CloudTrail Lake, per account and region.
+    def lake(self):  # type: ignore[no-untyped-def]
+        backend = self.cloudtrail_backend
+        if not hasattr(backend, "tg_lake"):
+            backend.tg_lake = {}
+        return backend.tg_lake
+
+    def create_event_data_store(self):  # type: ignore[no-untyped-def]
+        import uuid
+
+        body = json.loads(self.body)
+        arn = f"arn:aws:cloudtrail:{self.region}:{self.current_account}:eventdatastore/{uuid.uuid4()}"
+        store = {
+            "EventDataStoreArn": arn,
+            "Name": body["Name"],
+            "Status": "ENABLED",
+            "MultiRegionEnabled": body.get("MultiRegionEnabled", True),
+            "OrganizationEnabled": body.get("OrganizationEnabled", False),
+            "RetentionPeriod": body.get("RetentionPeriod", 2557),
+            "TerminationProtectionEnabled": body.get("TerminationProtectionEnabled", True),
+            "BillingMode": body.get("BillingMode", "EXTENDABLE_RETENTION_PRICING"),
+        }
+        if body.get("KmsKeyId"):
+            store["KmsKeyId"] = body["KmsKeyId"]
+        lake(self)[arn] = store
+        return json.dumps(store)
+
+    def list_event_data_stores(self):  # type: ignore[no-untyped-def]
+        listed = [
+            {k: v for k, v in store.items() if k in ("EventDataStoreArn", "Name")}
+            for store in lake(self).values()
+        ]
+        return json.dumps({"EventDataStores": listed})
+
+    def get_event_data_store(self):  # type: ignore[no-untyped-def]
+        wanted = json.loads(self.body).get("EventDataStore")
+        for arn, store in lake(self).items():
+            if wanted in (arn, store["Name"]):
+                return json.dumps(store)
+        raise event_data_store_not_found(wanted)
+
     CloudTrailResponse.get_event_selectors = get_event_selectors
     CloudTrailResponse.get_insight_selectors = get_insight_selectors
+    CloudTrailResponse.create_event_data_store = create_event_data_store
+    CloudTrailResponse.list_event_data_stores = list_event_data_stores
+    CloudTrailResponse.get_event_data_store = get_event_data_store
 
 
 def patch_s3_object_lock_retention() -> None:

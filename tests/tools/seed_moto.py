@@ -18,8 +18,10 @@ SCENARIO is one of:
                     compliant bucket's has the exemption for AWS services)
     multi-region    two trails in 123456789012 (us-east-1 and eu-west-1)
     delivery        a trail in 123456789012 whose key policy forgot CloudTrail, whose
-                    log group has no KMS key and a 30-day retention, and whose
-                    CloudWatch Logs role trusts CloudTrail for any account
+                    topic lets only CloudWatch alarms publish, whose log group has
+                    no KMS key and a 30-day retention, and whose CloudWatch Logs
+                    role trusts CloudTrail for any account; and a CloudTrail Lake
+                    event data store with AWS's key, unprotected, kept 90 days
     selectors       a trail in 123456789012 recording write management events
                     only, with Insights (for a server started with
                     --stock-selector-flags, whose DescribeTrails says neither)
@@ -939,6 +941,10 @@ def scenario_compliant(moto: Moto, _args: list[str]) -> dict[str, Any]:
     log = seed_log_account(moto)  # first: the trail needs the bucket and key
     org = seed_org_account(moto, log["kms_key_arn"])
     monitoring = seed_compliant_monitoring(moto)
+    # A CloudTrail Lake event data store: seven years, protected, the log account's key.
+    moto.client("cloudtrail", COMPLIANT_REGION, ORG_ACCOUNT).create_event_data_store(
+        Name="org-audit-lake", RetentionPeriod=2557, KmsKeyId=log["kms_key_arn"]
+    )
     return {
         "scenario": "compliant",
         "region": COMPLIANT_REGION,
@@ -1102,8 +1108,13 @@ def scenario_delivery(moto: Moto, _args: list[str]) -> dict[str, Any]:
         CloudWatchLogsLogGroupArn=f"arn:aws:logs:{region}:{account}:log-group:{group}:*",
         CloudWatchLogsRoleArn=role,
     )
+    # A CloudTrail Lake event data store with AWS's key, no termination protection, 90 days.
+    lake = ct.create_event_data_store(
+        Name="delivery-lake", RetentionPeriod=90, TerminationProtectionEnabled=False
+    )["EventDataStoreArn"]
     return {
         "scenario": "delivery",
+        "event_data_store_arn": lake,
         "account": account,
         "trail_arn": arn,
         "bucket": bucket,

@@ -241,8 +241,9 @@ pub async fn collect(
         })
         .collect();
     let regional = monitoring::regions(&ctx, &readers);
-    let (_, tags, buckets, keys, organizations, regional) =
-        tokio::join!(details, tags, buckets, keys, organizations, regional);
+    let lake = crate::lake::stores(&ctx, &readers);
+    let (_, tags, buckets, keys, organizations, regional, event_data_stores) =
+        tokio::join!(details, tags, buckets, keys, organizations, regional, lake);
     ctx.stage("reading the trails' log groups, metric filters, alarms and topics");
     let (log_groups, alarms) = monitoring::log_groups(&ctx, &readers, &trails, reader_of).await;
     let topics = monitoring::topics(&ctx, &readers, &trails, &alarms, &regional).await;
@@ -290,6 +291,7 @@ pub async fn collect(
         log_groups,
         alarms,
         topics,
+        event_data_stores,
         gaps: ctx.take_gaps(),
     };
     Ok(Collection {

@@ -42,6 +42,7 @@ mod events;
 mod guardrails;
 mod iam;
 mod kms;
+mod lake;
 mod logs;
 mod monitoring;
 mod operation;

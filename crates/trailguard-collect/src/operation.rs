@@ -156,6 +156,10 @@ operations! {
         "A trail's Insights types (InsightNotEnabledException when it has none).";
     ListTags => CloudTrail, "ListTags", Some("cloudtrail:ListTags"),
         "Trail tags, for up to 20 trails of a region per call.";
+    ListEventDataStores => CloudTrail, "ListEventDataStores", Some("cloudtrail:ListEventDataStores"),
+        "The CloudTrail Lake event data stores of each collected region.";
+    GetEventDataStore => CloudTrail, "GetEventDataStore", Some("cloudtrail:GetEventDataStore"),
+        "An event data store's encryption, retention and termination protection.";
     ListBuckets => S3, "ListBuckets", Some("s3:ListAllMyBuckets"),
         "Which log buckets each scanned account owns.";
     GetBucketLocation => S3, "GetBucketLocation", Some("s3:GetBucketLocation"),

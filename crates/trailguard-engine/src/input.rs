@@ -63,6 +63,8 @@ pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
         log_groups: BTreeMap::new(),
         alarms: BTreeMap::new(),
         topics: BTreeMap::new(),
+        // Few (CloudTrail Lake is closed to new customers): converted with the rest.
+        event_data_stores: snapshot.event_data_stores.clone(),
         gaps: snapshot.gaps.clone(),
     };
     let maps: [(&str, Resources<'_>); 7] = [

@@ -15,6 +15,7 @@
 //! | `log_groups` | the trails' CloudWatch Logs log groups, with their metric filters | log group ARN |
 //! | `alarms` | the alarms on those filters' metrics | alarm ARN |
 //! | `topics` | the SNS topics the trails, alarms and EventBridge rules notify, with their subscriptions | topic ARN |
+//! | `event_data_stores` | the CloudTrail Lake event data stores of the collected regions | event data store ARN |
 //! | `gaps` | every call that failed: service, operation, resource, region, error code | — |
 //!
 //! A sub-configuration that could not be read is left out (see [`Collected`]) and a [`Gap`] says
@@ -81,8 +82,8 @@ pub use monitoring::{
 pub use organization::{ControlPolicy, ControlPolicyType, OrganizationPolicies, Root};
 pub use timestamp::{Timestamp, TimestampError};
 pub use trail::{
-    AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, InsightSelector,
-    ReadWriteType, Trail, TrailStatus,
+    AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventDataStore, EventSelector,
+    InsightSelector, ReadWriteType, Trail, TrailStatus,
 };
 pub use write::{discard_unfinished_writes, write_file, Discarded, WriteError, Writes};
 
@@ -145,6 +146,10 @@ pub struct Snapshot {
     /// JSON when empty.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub topics: BTreeMap<String, Topic>,
+    /// The CloudTrail Lake event data stores of the scanned accounts' collected regions, by ARN.
+    /// Left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub event_data_stores: BTreeMap<String, EventDataStore>,
     /// Calls that failed, sorted.
     #[serde(default)]
     pub gaps: Vec<Gap>,
@@ -298,6 +303,9 @@ impl Snapshot {
         if self.topics.contains_key(resource) {
             return path(&["topics", resource]);
         }
+        if self.event_data_stores.contains_key(resource) {
+            return path(&["event_data_stores", resource]);
+        }
         let arn = Arn::parse(resource).ok();
         let bucket = bucket_name(arn.as_ref()).unwrap_or(resource);
         if self.buckets.contains_key(bucket) {
@@ -367,6 +375,9 @@ impl Snapshot {
             ["kms_keys", key] => self.kms_keys.get(key) == merged.kms_keys.get(key),
             ["log_groups", key] => self.log_groups.get(key) == merged.log_groups.get(key),
             ["topics", key] => self.topics.get(key) == merged.topics.get(key),
+            ["event_data_stores", key] => {
+                self.event_data_stores.get(key) == merged.event_data_stores.get(key)
+            }
             _ => false,
         }
     }

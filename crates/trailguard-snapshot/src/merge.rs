@@ -125,6 +125,9 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
     let topics = best(&|s| s.topics.keys().collect(), &|s, k| {
         to_json(s.topics.get(k))
     })?;
+    let event_data_stores = best(&|s| s.event_data_stores.keys().collect(), &|s, k| {
+        to_json(s.event_data_stores.get(k))
+    })?;
     // A snapshot's gap about a resource it holds stays when the resource comes from it.
     let mut holders: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
     let all_winners = [
@@ -136,6 +139,7 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
         &log_groups,
         &alarms,
         &topics,
+        &event_data_stores,
     ];
     for winners in all_winners {
         for (key, &i) in winners {
@@ -154,6 +158,7 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
                 || snapshot.log_groups.contains_key(r)
                 || snapshot.alarms.contains_key(r)
                 || snapshot.topics.contains_key(r)
+                || snapshot.event_data_stores.contains_key(r)
         };
         let kept = snapshot.gaps.iter().filter(|gap| {
             let r = gap.resource.as_str();
@@ -207,6 +212,12 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Result<Snapshot, SnapshotError> {
                 .topics
                 .into_iter()
                 .filter(|(key, _)| from(&topics, key)),
+        );
+        merged.event_data_stores.extend(
+            snapshot
+                .event_data_stores
+                .into_iter()
+                .filter(|(key, _)| from(&event_data_stores, key)),
         );
     }
     merged.gaps.sort();

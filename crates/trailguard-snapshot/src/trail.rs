@@ -207,3 +207,44 @@ pub struct InsightSelector {
     /// `ApiCallRateInsight` or `ApiErrorRateInsight`.
     pub insight_type: String,
 }
+
+/// A CloudTrail Lake event data store (`GetEventDataStore`), keyed in
+/// [`crate::Snapshot::event_data_stores`] by ARN: the stores `ListEventDataStores` returns in a
+/// collected region of a scanned account.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct EventDataStore {
+    /// Its ARN (the key it is stored under).
+    pub event_data_store_arn: String,
+    /// The account that owns it (from its ARN).
+    #[serde(deserialize_with = "crate::account_id::required")]
+    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
+    pub account_id: String,
+    /// Its region (from its ARN).
+    pub region: String,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `ENABLED`, `CREATED`, `PENDING_DELETION`, `STOPPED_INGESTION`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Whether it collects events from every region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_region_enabled: Option<bool>,
+    /// Whether it collects the events of every account of the organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_enabled: Option<bool>,
+    /// How many days it keeps events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_period: Option<i64>,
+    /// Whether it is protected from deletion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_protection_enabled: Option<bool>,
+    /// The customer managed KMS key that encrypts it; `null` when a key AWS owns does (AWS
+    /// answers no KmsKeyId then).
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    /// `EXTENDABLE_RETENTION_PRICING` or `FIXED_RETENTION_PRICING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_mode: Option<String>,
+}
