@@ -652,7 +652,9 @@ fn delivery_scenario_predicts_the_key_topic_log_group_and_role_problems() {
     .into_iter()
     .map(|(rule, resource, message)| (rule.to_string(), resource.to_string(), message))
     .collect();
-    let new_rules = ["TG012", "TG013", "TG026", "TG041", "TG051", "TG052", "TG053"];
+    let new_rules = [
+        "TG012", "TG013", "TG026", "TG041", "TG051", "TG052", "TG053",
+    ];
     let of_new_rules: BTreeSet<_> = found
         .iter()
         .filter(|(rule, _, _)| new_rules.contains(&rule.as_str()))
@@ -1169,7 +1171,7 @@ fn least_privilege_scenario_reports_each_power_once_with_its_statement() {
         (
             "TG063",
             format!("{iam}:user/deployer"),
-            "user deployer in account 123456789012 can stop, delete or reconfigure trail main \
+            "User deployer in account 123456789012 can stop, delete or reconfigure trail main \
              (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by \
              managed policy TrailPause statement \"Pause\""
                 .to_string(),
@@ -1191,7 +1193,7 @@ fn least_privilege_scenario_reports_each_power_once_with_its_statement() {
         (
             "TG065",
             format!("{iam}:user/cleaner"),
-            "user cleaner in account 123456789012 can delete the CloudTrail logs in bucket \
+            "User cleaner in account 123456789012 can delete the CloudTrail logs in bucket \
              lp-trail-logs (s3:DeleteObject), granted by user cleaner inline policy tidy-logs \
              statement \"Tidy\""
                 .to_string(),

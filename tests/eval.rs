@@ -1503,3 +1503,35 @@ fn diff_of_a_bad_snapshot_is_a_clear_error_and_writes_nothing() {
     ]);
     assert_eq!(sarif.code, 2, "SARIF is not a diff format");
 }
+
+/// Every finding's message starts by naming what it is about, the same way for every rule:
+/// "Account ID: ...", "Trail NAME (ARN) ...", "Log bucket NAME ...", "KMS key ARN ...", "User
+/// NAME in account ID ...", and so on (TG090's gaps say what could not be read).
+#[test]
+fn every_finding_message_starts_with_what_it_is_about() {
+    const STARTS: &[&str] = &[
+        "Account ",
+        "Trail ",
+        "Log bucket ",
+        "KMS key ",
+        "User ",
+        "Role ",
+        "CloudWatch Logs log group ",
+        "CloudTrail Lake event data store ",
+        "Could not read ",
+    ];
+    let mut seen = BTreeSet::new();
+    for file in ["demo.json", "broken.json", "compliant.json"] {
+        let run = trailguard(&["eval", &format!("inputs/{file}"), "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        for f in report["findings"].as_array().unwrap() {
+            let message = f["message"].as_str().unwrap();
+            let start = STARTS.iter().find(|s| message.starts_with(**s));
+            assert!(start.is_some(), "{}: {message}", f["rule_id"]);
+            seen.insert(start.copied());
+        }
+    }
+    // The shipped inputs show most kinds of subject.
+    assert!(seen.len() >= 7, "{seen:?}");
+}

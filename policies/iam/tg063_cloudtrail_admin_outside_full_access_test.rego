@@ -47,14 +47,14 @@ findings(iam) := f if {
 test_deny_customer_managed_stop_wildcard if {
 	findings({"Roles": {"ops": role("ops", [stopper])}}) == {{
 		"resource": "arn:aws:iam::111111111111:role/ops",
-		"message": "role ops in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by managed policy TrailOps statement \"Stop\"",
+		"message": "Role ops in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by managed policy TrailOps statement \"Stop\"",
 	}}
 }
 
 test_deny_aws_managed_administrator_access if {
 	findings({"Roles": {"admin": role("admin", [admin])}}) == {{
 		"resource": "arn:aws:iam::111111111111:role/admin",
-		"message": "role admin in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by managed policy AdministratorAccess Statement[0]",
+		"message": "Role admin in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by managed policy AdministratorAccess Statement[0]",
 	}}
 }
 
@@ -63,7 +63,7 @@ test_deny_through_group_inline_policy if {
 	user := {"UserName": "bob", "Arn": "arn:aws:iam::111111111111:user/bob", "GroupList": ["ops"], "AttachedManagedPolicies": []}
 	findings({"Users": {"bob": user}, "Groups": {"ops": group}}) == {{
 		"resource": "arn:aws:iam::111111111111:user/bob",
-		"message": "user bob in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by group ops inline policy trail Statement[0]",
+		"message": "User bob in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by group ops inline policy trail Statement[0]",
 	}}
 }
 
@@ -74,7 +74,7 @@ test_deny_conditional_on_source_ip if {
 	}]}}]})
 	findings({"Roles": {"ops": r}}) == {{
 		"resource": "arn:aws:iam::111111111111:role/ops",
-		"message": "role ops in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by role ops inline policy stop Statement[0] (conditional on IpAddress aws:SourceIp, which trailguard does not evaluate)",
+		"message": "Role ops in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:StopLogging) without holding AWSCloudTrail_FullAccess, granted by role ops inline policy stop Statement[0] (conditional on IpAddress aws:SourceIp, which trailguard does not evaluate)",
 	}}
 }
 
@@ -158,7 +158,7 @@ test_deny_unread_organisation_says_unless_an_scp_denies_it if {
 	f := tg063.deny with input as unread with data.trailguard.params as params([])
 	f == {{
 		"resource": "arn:aws:iam::111111111111:role/admin",
-		"message": "role admin in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by managed policy AdministratorAccess Statement[0], unless a service control policy denies it",
+		"message": "Role admin in account 111111111111 can stop, delete or reconfigure trail main (cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopLogging, cloudtrail:UpdateTrail) without holding AWSCloudTrail_FullAccess, granted by managed policy AdministratorAccess Statement[0], unless a service control policy denies it",
 	}}
 }
 

@@ -17,12 +17,13 @@
 package trailguard.rules.tg021
 
 import data.trailguard.lib
+import data.trailguard.lib.trail as tl
 import rego.v1
 
 deny contains lib.finding(arn, msg) if {
 	some arn, trail in input.trails
 	object.get(trail, "KmsKeyId", null) == null
-	msg := sprintf("Trail %s does not encrypt its log files with a KMS key (SSE-S3 only)", [trail.Name])
+	msg := sprintf("Trail %s does not encrypt its log files with a KMS key (SSE-S3 only)", [tl.label(arn)])
 }
 
 deny contains lib.finding(arn, msg) if {
@@ -31,6 +32,6 @@ deny contains lib.finding(arn, msg) if {
 	input.kms_keys[key_arn].KeyMetadata.KeyManager == "AWS"
 	msg := sprintf(
 		"Trail %s encrypts its log files with AWS managed KMS key %s, not a customer managed key",
-		[trail.Name, key_arn],
+		[tl.label(arn), key_arn],
 	)
 }

@@ -18,7 +18,7 @@ test_deny_no_kms_key if {
 	findings := tg021.deny with input as {"trails": {trail_arn: {"Name": "main"}}}
 	findings == {{
 		"resource": trail_arn,
-		"message": "Trail main does not encrypt its log files with a KMS key (SSE-S3 only)",
+		"message": sprintf("Trail main (%s) does not encrypt its log files with a KMS key (SSE-S3 only)", [trail_arn]),
 	}}
 }
 
@@ -29,7 +29,7 @@ test_deny_aws_managed_key if {
 	}
 	findings == {{
 		"resource": trail_arn,
-		"message": sprintf("Trail main encrypts its log files with AWS managed KMS key %s, not a customer managed key", [key_arn]),
+		"message": sprintf("Trail main (%s) encrypts its log files with AWS managed KMS key %s, not a customer managed key", [trail_arn, key_arn]),
 	}}
 }
 

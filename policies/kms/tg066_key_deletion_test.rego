@@ -48,7 +48,7 @@ test_deny_conditional_wildcard_limited_to_the_account if {
 test_deny_administrator_through_iam_delegation if {
 	findings({"admin": role("admin", [admin])}, [enable_iam]) == {{
 		"resource": "arn:aws:iam::111111111111:role/admin",
-		"message": "role admin in account 111111111111 can disable or schedule deletion of KMS key arn:aws:kms:us-east-1:111111111111:key/k1 (kms:DisableKey, kms:ScheduleKeyDeletion), granted by managed policy AdministratorAccess Statement[0]",
+		"message": "Role admin in account 111111111111 can disable or schedule deletion of KMS key arn:aws:kms:us-east-1:111111111111:key/k1 (kms:DisableKey, kms:ScheduleKeyDeletion), granted by managed policy AdministratorAccess Statement[0]",
 	}}
 }
 
@@ -56,7 +56,7 @@ test_deny_key_policy_names_the_role if {
 	st := {"Sid": "KeyAdmins", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/keys"}, "Action": ["kms:Create*", "kms:Disable*"], "Resource": "*"}
 	findings({"keys": role("keys", [])}, [st]) == {{
 		"resource": "arn:aws:iam::111111111111:role/keys",
-		"message": "role keys in account 111111111111 can disable or schedule deletion of KMS key arn:aws:kms:us-east-1:111111111111:key/k1 (kms:DisableKey), granted by key policy of arn:aws:kms:us-east-1:111111111111:key/k1 statement \"KeyAdmins\"",
+		"message": "Role keys in account 111111111111 can disable or schedule deletion of KMS key arn:aws:kms:us-east-1:111111111111:key/k1 (kms:DisableKey), granted by key policy of arn:aws:kms:us-east-1:111111111111:key/k1 statement \"KeyAdmins\"",
 	}}
 }
 
@@ -89,7 +89,7 @@ test_deny_conditional_on_unread_key_policy if {
 	f := tg066.deny with input as s with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": []}
 	f == {{
 		"resource": "arn:aws:iam::111111111111:role/admin",
-		"message": "role admin in account 111111111111 can disable or schedule deletion of KMS key arn:aws:kms:us-east-1:111111111111:key/k1 (kms:DisableKey, kms:ScheduleKeyDeletion), granted by managed policy AdministratorAccess Statement[0] (conditional on the key policy of arn:aws:kms:us-east-1:111111111111:key/k1 (not collected), which trailguard does not evaluate)",
+		"message": "Role admin in account 111111111111 can disable or schedule deletion of KMS key arn:aws:kms:us-east-1:111111111111:key/k1 (kms:DisableKey, kms:ScheduleKeyDeletion), granted by managed policy AdministratorAccess Statement[0] (conditional on the key policy of arn:aws:kms:us-east-1:111111111111:key/k1 (not collected), which trailguard does not evaluate)",
 	}}
 }
 

@@ -11,7 +11,7 @@ package trailguard.lib.holders
 import rego.v1
 
 # describe names a principal for a message: "role ops in account 111111111111".
-describe(p) := sprintf("%s %s in account %s", [lower(p.kind), p.name, p.account])
+describe(p) := sprintf("%s %s in account %s", [p.kind, p.name, p.account])
 
 # exempt holds for principals the cloudtrail_admins parameter allows (ARNs, with * and ?).
 exempt(arn) if {

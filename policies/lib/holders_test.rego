@@ -21,7 +21,7 @@ test_summary_of_an_allowed_and_a_conditional_request if {
 		"conditions": "",
 		"unless": "",
 	}
-	holders.describe({"kind": "Role", "name": "ops", "account": "111111111111"}) == "role ops in account 111111111111"
+	holders.describe({"kind": "Role", "name": "ops", "account": "111111111111"}) == "Role ops in account 111111111111"
 }
 
 test_summary_conditional_only if {

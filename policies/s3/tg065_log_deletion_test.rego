@@ -27,7 +27,7 @@ findings(users, bucket_policy) := f if {
 test_deny_inline_delete_object if {
 	findings({"ops": user("ops", [delete_logs])}, null) == {{
 		"resource": "arn:aws:iam::111111111111:user/ops",
-		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0]",
+		"message": "User ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0]",
 	}}
 }
 
@@ -37,7 +37,7 @@ test_deny_bucket_policy_names_the_role if {
 	f := tg065.deny with input as object.union(snapshot({}, policy), {"accounts": {"111111111111": {"Iam": {"Roles": {"janitor": role}}}}}) with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": []}
 	f == {{
 		"resource": "arn:aws:iam::111111111111:role/janitor",
-		"message": "role janitor in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteBucketPolicy), granted by bucket policy of logs statement \"Janitor\"",
+		"message": "Role janitor in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteBucketPolicy), granted by bucket policy of logs statement \"Janitor\"",
 	}}
 }
 
@@ -53,7 +53,7 @@ test_deny_conditional_on_mfa_deny if {
 	guard := {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
 	findings({"ops": user("ops", [delete_logs, guard])}, null) == {{
 		"resource": "arn:aws:iam::111111111111:user/ops",
-		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on BoolIfExists aws:MultiFactorAuthPresent, which trailguard does not evaluate)",
+		"message": "User ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on BoolIfExists aws:MultiFactorAuthPresent, which trailguard does not evaluate)",
 	}}
 }
 
@@ -87,7 +87,7 @@ test_deny_conditional_on_unread_bucket_policy if {
 	f := tg065.deny with input as json.remove(unread, ["buckets/logs/Policy"]) with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": []}
 	f == {{
 		"resource": "arn:aws:iam::111111111111:user/ops",
-		"message": "user ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on the bucket policy of logs (not collected), which trailguard does not evaluate)",
+		"message": "User ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0] (conditional on the bucket policy of logs (not collected), which trailguard does not evaluate)",
 	}}
 }
 
@@ -105,7 +105,7 @@ test_deny_role_of_another_account_the_bucket_policy_grants_to if {
 	f := tg065.deny with input as s with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": [workload]}
 	f == {{
 		"resource": "arn:aws:iam::222222222222:role/cleaner",
-		"message": "role cleaner in account 222222222222 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by bucket policy of logs statement \"Workload\"; role cleaner inline policy own Statement[0]",
+		"message": "Role cleaner in account 222222222222 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by bucket policy of logs statement \"Workload\"; role cleaner inline policy own Statement[0]",
 	}}
 }
 

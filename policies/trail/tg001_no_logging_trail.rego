@@ -57,6 +57,6 @@ deny contains lib.finding(lib.account_resource(id), msg) if {
 	msg := message(id, tl.account_trail_arns(account))
 }
 
-message(id, arns) := sprintf("Account %s has no CloudTrail trail, so no trail records its API activity", [id]) if {
+message(id, arns) := sprintf("Account %s: no trail records its API activity (it has no CloudTrail trail)", [id]) if {
 	count(arns) == 0
-} else := sprintf("No trail is logging in account %s: trail(s) %s are stopped", [id, tl.names(arns)])
+} else := sprintf("Account %s: no trail is logging (trail(s) %s are stopped)", [id, tl.names(arns)])

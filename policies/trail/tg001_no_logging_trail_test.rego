@@ -29,7 +29,7 @@ test_deny_every_trail_stopped if {
 	}
 	findings == {{
 		"resource": "AWS::::Account:111111111111",
-		"message": "No trail is logging in account 111111111111: trail(s) a, b are stopped",
+		"message": "Account 111111111111: no trail is logging (trail(s) a, b are stopped)",
 	}}
 }
 
@@ -37,7 +37,7 @@ test_deny_no_trail if {
 	findings := tg001.deny with input as {"accounts": account([]), "trails": {}}
 	findings == {{
 		"resource": "AWS::::Account:111111111111",
-		"message": "Account 111111111111 has no CloudTrail trail, so no trail records its API activity",
+		"message": "Account 111111111111: no trail records its API activity (it has no CloudTrail trail)",
 	}}
 }
 

@@ -83,6 +83,6 @@ deny contains lib.finding(lib.account_resource(id), msg) if {
 	msg := message(id, tl.account_trail_arns(account))
 }
 
-message(id, arns) := sprintf("Account %s has no multi-region trail that is logging and records all read and write management events (it has no trail)", [id]) if {
+message(id, arns) := sprintf("Account %s: no multi-region trail is logging and recording all read and write management events (it has no trail)", [id]) if {
 	count(arns) == 0
-} else := sprintf("Account %s has no multi-region trail that is logging and records all read and write management events (trails: %s)", [id, tl.names(arns)])
+} else := sprintf("Account %s: no multi-region trail is logging and recording all read and write management events (trails: %s)", [id, tl.names(arns)])

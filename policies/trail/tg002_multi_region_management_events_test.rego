@@ -49,7 +49,7 @@ test_deny_single_region_write_only_and_stopped if {
 	}
 	findings == {{
 		"resource": "AWS::::Account:111111111111",
-		"message": "Account 111111111111 has no multi-region trail that is logging and records all read and write management events (trails: a, b)",
+		"message": "Account 111111111111: no multi-region trail is logging and recording all read and write management events (trails: a, b)",
 	}}
 }
 
@@ -60,7 +60,7 @@ test_deny_stopped if {
 	}
 	findings == {{
 		"resource": "AWS::::Account:111111111111",
-		"message": "Account 111111111111 has no multi-region trail that is logging and records all read and write management events (trails: a)",
+		"message": "Account 111111111111: no multi-region trail is logging and recording all read and write management events (trails: a)",
 	}}
 }
 
@@ -84,7 +84,7 @@ test_deny_no_trail if {
 	findings := tg002.deny with input as {"accounts": account([]), "trails": {}}
 	findings == {{
 		"resource": "AWS::::Account:111111111111",
-		"message": "Account 111111111111 has no multi-region trail that is logging and records all read and write management events (it has no trail)",
+		"message": "Account 111111111111: no multi-region trail is logging and recording all read and write management events (it has no trail)",
 	}}
 }
 

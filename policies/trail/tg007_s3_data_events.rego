@@ -50,7 +50,7 @@ deny contains lib.finding(lib.account_resource(id), msg) if {
 	missing := [d | some d in ["read", "write"]; not d in recorded]
 	count(missing) > 0
 	not _unsure(arns) # TG090 reports the gap
-	msg := sprintf("No multi-region trail of account %s logs S3 object-level %s events for all buckets%s", [
+	msg := sprintf("Account %s: no multi-region trail logs S3 object-level %s events for all buckets%s", [
 		id, concat(" and ", missing), trails_text(arns),
 	])
 }

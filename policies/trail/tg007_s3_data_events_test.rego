@@ -39,7 +39,7 @@ snapshot(trails) := {
 	"trails": trails,
 }
 
-message(missing, trails) := sprintf("No multi-region trail of account 111111111111 logs S3 object-level %s events for all buckets (trails: %s)", [missing, trails])
+message(missing, trails) := sprintf("Account 111111111111: no multi-region trail logs S3 object-level %s events for all buckets (trails: %s)", [missing, trails])
 
 test_allow_basic_selector_all_buckets if {
 	count(tg007.deny) == 0 with input as snapshot({arn_a: basic("All", ["arn:aws:s3"])})
@@ -127,7 +127,7 @@ test_deny_other_data_types_and_management_only if {
 
 test_deny_account_without_trails if {
 	findings := tg007.deny with input as {"accounts": {"111111111111": {"AccountId": "111111111111", "TrailArns": []}}, "trails": {}}
-	findings == {{"resource": account, "message": "No multi-region trail of account 111111111111 logs S3 object-level read and write events for all buckets (it has no trail)"}}
+	findings == {{"resource": account, "message": "Account 111111111111: no multi-region trail logs S3 object-level read and write events for all buckets (it has no trail)"}}
 }
 
 test_allow_unknown_selectors_are_left_to_tg090 if {

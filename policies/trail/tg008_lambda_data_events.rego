@@ -45,7 +45,7 @@ deny contains lib.finding(lib.account_resource(id), msg) if {
 	arns := tl.account_trail_arns(account)
 	count([arn | some arn in arns; arn in _recorded]) == 0
 	not _unsure(arns) # TG090 reports the gap
-	msg := sprintf("No multi-region trail of account %s logs Lambda data events for all functions%s", [id, trails_text(arns)])
+	msg := sprintf("Account %s: no multi-region trail logs Lambda data events for all functions%s", [id, trails_text(arns)])
 }
 
 # _unsure holds when one of the trails is not in the snapshot, or is a multi-region trail whose

@@ -39,7 +39,7 @@ snapshot(trails) := {
 	"trails": trails,
 }
 
-message(trails) := sprintf("No multi-region trail of account 111111111111 logs Lambda data events for all functions (trails: %s)", [trails])
+message(trails) := sprintf("Account 111111111111: no multi-region trail logs Lambda data events for all functions (trails: %s)", [trails])
 
 test_allow_basic_selector_all_functions if {
 	count(tg008.deny) == 0 with input as snapshot({arn_a: basic("All", ["arn:aws:lambda"])})
@@ -108,7 +108,7 @@ test_deny_s3_data_events_only if {
 
 test_deny_account_without_trails if {
 	findings := tg008.deny with input as {"accounts": {"111111111111": {"AccountId": "111111111111", "TrailArns": []}}, "trails": {}}
-	findings == {{"resource": account, "message": "No multi-region trail of account 111111111111 logs Lambda data events for all functions (it has no trail)"}}
+	findings == {{"resource": account, "message": "Account 111111111111: no multi-region trail logs Lambda data events for all functions (it has no trail)"}}
 }
 
 test_allow_unknown_selectors_are_left_to_tg090 if {

@@ -26,7 +26,7 @@ deny contains lib.finding(lib.account_resource(account), msg) if {
 	every arn in arns {
 		no_insights(input.trails[arn])
 	}
-	msg := sprintf("No trail of account %s has CloudTrail Insights enabled%s", [account, trails_text(arns)])
+	msg := sprintf("Account %s: no trail has CloudTrail Insights enabled%s", [account, trails_text(arns)])
 }
 
 # no_insights holds when a trail is known to have no insight selectors: GetInsightSelectors said

@@ -16,7 +16,7 @@ test_allow_insights_on if {
 
 test_deny_no_insights if {
 	findings := tg009.deny with input as snapshot({"HasInsightSelectors": false, "InsightSelectors": null})
-	findings == {{"resource": "AWS::::Account:111111111111", "message": "No trail of account 111111111111 has CloudTrail Insights enabled (trails: main)"}}
+	findings == {{"resource": "AWS::::Account:111111111111", "message": "Account 111111111111: no trail has CloudTrail Insights enabled (trails: main)"}}
 }
 
 test_deny_unread_selectors_of_a_trail_that_reports_none if {
@@ -29,7 +29,7 @@ test_allow_unread_selectors_of_a_trail_that_reports_some if {
 
 test_deny_account_without_trails if {
 	findings := tg009.deny with input as {"accounts": {"111111111111": {"AccountId": "111111111111", "TrailArns": []}}}
-	findings == {{"resource": "AWS::::Account:111111111111", "message": "No trail of account 111111111111 has CloudTrail Insights enabled (it has no trail)"}}
+	findings == {{"resource": "AWS::::Account:111111111111", "message": "Account 111111111111: no trail has CloudTrail Insights enabled (it has no trail)"}}
 }
 
 test_allow_incomplete_trail_list_is_left_to_tg090 if {
