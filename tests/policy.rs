@@ -105,28 +105,125 @@ fn policy_list_shows_the_catalogue_with_controls() {
     }
 
     let table = trailguard(&["policy", "list"]);
+    // A rule's CONTROLS cell, its wrapped lines joined.
+    let at = table
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .find("CONTROLS")
+        .unwrap();
+    let controls = |id: &str| -> String {
+        let mut lines = table.stdout.lines().skip_while(|l| !l.starts_with(id));
+        let first = lines.next().unwrap();
+        assert!(first.contains("  "), "{first}");
+        std::iter::once(first)
+            .chain(lines.take_while(|l| l.starts_with(' ')))
+            .map(|l| l.chars().skip(at).collect::<String>().trim().to_string())
+            .filter(|cell| !cell.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let tg020 = table
         .stdout
         .lines()
         .find(|l| l.starts_with("TG020"))
         .unwrap();
     assert!(tg020.contains("medium"), "{tg020}");
-    assert!(tg020.contains("SH CloudTrail.4"), "{tg020}");
-    assert!(tg020.contains("CIS 3.2"), "{tg020}");
-    // The monitoring controls carry both CIS numberings (v1.4-v4.0 and v5.0) and Security Hub's.
-    let tg101 = table
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("TG101"))
-        .unwrap();
-    assert!(tg101.contains("CIS 4.2, 5.2"), "{tg101}");
-    assert!(tg101.contains("SH CloudWatch.3"), "{tg101}");
-    let tg120 = table
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("TG120"))
-        .unwrap();
-    assert!(tg120.contains("SH Config.1"), "{tg120}");
+    // CIS ids name the benchmark versions whose numbering they use.
+    assert_eq!(
+        controls("TG020"),
+        "CIS v1.4.0-v5.0.0/3.2, v6.0.0/4.2; SH CloudTrail.4"
+    );
+    assert_eq!(
+        controls("TG101"),
+        "CIS v1.4.0-v5.0.0/4.2, v6.0.0/5.2; SH CloudWatch.3"
+    );
+    assert_eq!(
+        controls("TG120"),
+        "CIS v1.4.0-v2.0.0/3.5, v3.0.0-v5.0.0/3.3, v6.0.0/4.3; SH Config.1"
+    );
+}
+
+/// The CIS AWS Foundations Benchmark recommendations of the built-in rules, per version, as
+/// researched for issue 18 from the benchmark's numbering in turbot/steampipe-mod-aws-compliance
+/// (cis_v140 ... cis_v600), prowler-cloud/prowler (prowler/compliance/aws/cis_*_aws.json) and AWS
+/// Security Hub's CIS page (its v1.4.0, v3.0.0 and v5.0.0 requirement mapping). The logging
+/// recommendations are renumbered in v3.0.0 (3.3 and 3.4 were dropped) and, with monitoring,
+/// moved a section down in v6.0.0.
+const CIS: &[(&str, &[&str])] = &[
+    ("TG002", &["v1.4.0-v5.0.0/3.1", "v6.0.0/4.1"]),
+    ("TG004", &["v1.4.0-v5.0.0/3.1", "v6.0.0/4.1"]),
+    ("TG006", &["v1.4.0-v5.0.0/3.1", "v6.0.0/4.1"]),
+    (
+        "TG007",
+        &[
+            "v1.4.0-v2.0.0/3.10",
+            "v1.4.0-v2.0.0/3.11",
+            "v3.0.0-v5.0.0/3.8",
+            "v3.0.0-v5.0.0/3.9",
+            "v6.0.0/4.8",
+            "v6.0.0/4.9",
+        ],
+    ),
+    ("TG020", &["v1.4.0-v5.0.0/3.2", "v6.0.0/4.2"]),
+    (
+        "TG021",
+        &["v1.4.0-v2.0.0/3.7", "v3.0.0-v5.0.0/3.5", "v6.0.0/4.5"],
+    ),
+    (
+        "TG022",
+        &["v1.4.0-v2.0.0/3.8", "v3.0.0-v5.0.0/3.6", "v6.0.0/4.6"],
+    ),
+    ("TG030", &["v1.4.0-v2.0.0/3.3"]),
+    (
+        "TG032",
+        &["v1.4.0-v2.0.0/3.6", "v3.0.0-v5.0.0/3.4", "v6.0.0/4.4"],
+    ),
+    ("TG050", &["v1.4.0-v2.0.0/3.4"]),
+    (
+        "TG120",
+        &["v1.4.0-v2.0.0/3.5", "v3.0.0-v5.0.0/3.3", "v6.0.0/4.3"],
+    ),
+    (
+        "TG121",
+        &["v1.4.0-v2.0.0/3.5", "v3.0.0-v5.0.0/3.3", "v6.0.0/4.3"],
+    ),
+    (
+        "TG122",
+        &["v1.4.0-v2.0.0/3.5", "v3.0.0-v5.0.0/3.3", "v6.0.0/4.3"],
+    ),
+];
+
+#[test]
+fn builtin_cis_ids_follow_each_benchmark_versions_numbering() {
+    let run = trailguard(&["policy", "list", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let mut expected: Vec<(String, Vec<String>)> = CIS
+        .iter()
+        .map(|(id, ids)| (id.to_string(), ids.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    // TG100-TG114: the monitoring section, 4.1-4.15 from v1.4.0 to v5.0.0 and 5.1-5.15 in v6.0.0.
+    for n in 1..=15 {
+        expected.push((
+            format!("TG{}", 99 + n),
+            vec![format!("v1.4.0-v5.0.0/4.{n}"), format!("v6.0.0/5.{n}")],
+        ));
+    }
+    expected.sort();
+    let actual: Vec<(String, Vec<String>)> = rules
+        .iter()
+        .filter_map(|rule| {
+            let ids = rule["controls"]["cis"].as_array()?;
+            let ids = ids
+                .iter()
+                .map(|i| i.as_str().unwrap().to_string())
+                .collect();
+            Some((rule["id"].as_str().unwrap().to_string(), ids))
+        })
+        .collect();
+    assert_eq!(actual, expected);
 }
 
 #[test]

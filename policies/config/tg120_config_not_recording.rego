@@ -12,7 +12,7 @@
 #   severity: medium
 #   controls:
 #     securityhub: [Config.1]
-#     cis: ["3.3", "4.3"]
+#     cis: ["v1.4.0-v2.0.0/3.5", "v3.0.0-v5.0.0/3.3", "v6.0.0/4.3"]
 #   remediation: >-
 #     In each region named, create a recorder for every resource type, a delivery channel, and
 #     start recording: `aws configservice put-configuration-recorder --configuration-recorder

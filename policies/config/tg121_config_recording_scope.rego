@@ -14,7 +14,7 @@
 #   id: TG121
 #   severity: low
 #   controls:
-#     cis: ["3.3", "4.3"]
+#     cis: ["v1.4.0-v2.0.0/3.5", "v3.0.0-v5.0.0/3.3", "v6.0.0/4.3"]
 #   remediation: >-
 #     Record every supported resource type, and the global IAM types in one region (usually
 #     us-east-1): `aws configservice put-configuration-recorder --configuration-recorder

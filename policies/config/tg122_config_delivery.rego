@@ -12,7 +12,7 @@
 #   id: TG122
 #   severity: medium
 #   controls:
-#     cis: ["3.3", "4.3"]
+#     cis: ["v1.4.0-v2.0.0/3.5", "v3.0.0-v5.0.0/3.3", "v6.0.0/4.3"]
 #   remediation: >-
 #     Create a delivery channel to a bucket AWS Config may write to: `aws configservice
 #     put-delivery-channel --delivery-channel name=default,s3BucketName=BUCKET`; for a failed

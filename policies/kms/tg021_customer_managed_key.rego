@@ -9,7 +9,7 @@
 #   severity: medium
 #   controls:
 #     securityhub: [CloudTrail.2]
-#     cis: ["3.5"]
+#     cis: ["v1.4.0-v2.0.0/3.7", "v3.0.0-v5.0.0/3.5", "v6.0.0/4.5"]
 #   remediation: >-
 #     Create a customer managed key whose key policy lets CloudTrail encrypt (see "Configure AWS
 #     KMS key policies for CloudTrail" in the CloudTrail User Guide), then point the trail at it:

@@ -3,12 +3,12 @@
 # description: >-
 #   Automatic rotation replaces the key material of a customer managed key every year. A trail's
 #   key that never rotates keeps encrypting years of audit logs with the same material, widening
-#   what one compromise exposes. CIS 3.6 requires rotation on every customer managed key.
+#   what one compromise exposes. CIS requires rotation on every customer managed key.
 # custom:
 #   id: TG022
 #   severity: medium
 #   controls:
-#     cis: ["3.6"]
+#     cis: ["v1.4.0-v2.0.0/3.8", "v3.0.0-v5.0.0/3.6", "v6.0.0/4.6"]
 #   remediation: >-
 #     Enable automatic rotation: `aws kms enable-key-rotation --key-id KEY_ARN`.
 package trailguard.rules.tg022

@@ -16,7 +16,7 @@
 #   severity: low
 #   controls:
 #     securityhub: [CloudWatch.2]
-#     cis: ["4.1", "5.1"]
+#     cis: ["v1.4.0-v5.0.0/4.1", "v6.0.0/5.1"]
 #   remediation: >-
 #     Alert on the events through CloudWatch Logs: a metric filter with CIS's pattern on the log
 #     group of a logging multi-region trail, an alarm on its metric, and a confirmed subscription to

@@ -15,7 +15,7 @@
 #   severity: low
 #   controls:
 #     securityhub: [CloudWatch.10]
-#     cis: ["4.10", "5.10"]
+#     cis: ["v1.4.0-v5.0.0/4.10", "v6.0.0/5.10"]
 #   remediation: >-
 #     Alert on the events through CloudWatch Logs: a metric filter with CIS's pattern on the log
 #     group of a logging multi-region trail, an alarm on its metric, and a confirmed subscription to

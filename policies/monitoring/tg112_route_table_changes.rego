@@ -16,7 +16,7 @@
 #   severity: low
 #   controls:
 #     securityhub: [CloudWatch.13]
-#     cis: ["4.13", "5.13"]
+#     cis: ["v1.4.0-v5.0.0/4.13", "v6.0.0/5.13"]
 #   remediation: >-
 #     Alert on the events through CloudWatch Logs: a metric filter with CIS's pattern on the log
 #     group of a logging multi-region trail, an alarm on its metric, and a confirmed subscription to

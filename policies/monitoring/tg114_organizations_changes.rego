@@ -15,7 +15,7 @@
 #   id: TG114
 #   severity: low
 #   controls:
-#     cis: ["4.15", "5.15"]
+#     cis: ["v1.4.0-v5.0.0/4.15", "v6.0.0/5.15"]
 #   remediation: >-
 #     Alert on the events through CloudWatch Logs: a metric filter with CIS's pattern on the log
 #     group of a logging multi-region trail, an alarm on its metric, and a confirmed subscription to

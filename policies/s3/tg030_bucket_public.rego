@@ -9,6 +9,7 @@
 #   severity: critical
 #   controls:
 #     securityhub: [CloudTrail.6]
+#     cis: ["v1.4.0-v2.0.0/3.3"]
 #   remediation: |-
 #     Remove the public access, then turn on Block Public Access so it cannot come back:
 #

@@ -8,7 +8,7 @@
 #   severity: low
 #   controls:
 #     securityhub: [CloudTrail.7]
-#     cis: ["3.4"]
+#     cis: ["v1.4.0-v2.0.0/3.6", "v3.0.0-v5.0.0/3.4", "v6.0.0/4.4"]
 #   remediation: |-
 #     Send the bucket's access logs to another bucket (never to itself):
 #     `aws s3api put-bucket-logging --bucket BUCKET --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"ACCESS_LOG_BUCKET","TargetPrefix":"BUCKET/"}}'`.

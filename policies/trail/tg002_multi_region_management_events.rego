@@ -9,7 +9,7 @@
 #   severity: high
 #   controls:
 #     securityhub: [CloudTrail.1]
-#     cis: ["3.1"]
+#     cis: ["v1.4.0-v5.0.0/3.1", "v6.0.0/4.1"]
 #   remediation: >-
 #     Make a trail multi-region and log all management events: `aws cloudtrail update-trail --name
 #     TRAIL --is-multi-region-trail`, then `aws cloudtrail put-event-selectors --trail-name TRAIL

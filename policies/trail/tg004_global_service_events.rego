@@ -8,7 +8,7 @@
 #   id: TG004
 #   severity: medium
 #   controls:
-#     cis: ["3.1"]
+#     cis: ["v1.4.0-v5.0.0/3.1", "v6.0.0/4.1"]
 #   remediation: >-
 #     `aws cloudtrail update-trail --name TRAIL_ARN --include-global-service-events` (use a
 #     multi-region trail so these events are recorded once).

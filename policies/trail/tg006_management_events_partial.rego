@@ -9,6 +9,7 @@
 #   severity: medium
 #   controls:
 #     securityhub: [CloudTrail.1]
+#     cis: ["v1.4.0-v5.0.0/3.1", "v6.0.0/4.1"]
 #   remediation: >-
 #     Record all management events: `aws cloudtrail put-event-selectors --trail-name TRAIL_ARN
 #     --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true,"ExcludeManagementEventSources":[]}]'`

@@ -10,7 +10,8 @@
 #   id: TG007
 #   severity: low
 #   controls:
-#     cis: ["3.8", "3.9"]
+#     cis: ["v1.4.0-v2.0.0/3.10", "v1.4.0-v2.0.0/3.11", "v3.0.0-v5.0.0/3.8",
+#       "v3.0.0-v5.0.0/3.9", "v6.0.0/4.8", "v6.0.0/4.9"]
 #   remediation: >-
 #     Log S3 object-level read and write events for every bucket on the account's multi-region
 #     (or organisation) trail: `aws cloudtrail put-event-selectors --trail-name TRAIL_ARN
@@ -19,8 +20,8 @@
 #     buckets", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
 #     {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}]'`. put-event-selectors
 #     replaces every selector: keep the trail's other selectors (management events, Lambda) in the
-#     same call. CIS 3.8 asks for write events and 3.9 for read events; data events are charged
-#     per event.
+#     same call. CIS asks for write events and for read events in two recommendations; data
+#     events are charged per event.
 package trailguard.rules.tg007
 
 import data.trailguard.lib

@@ -8,7 +8,7 @@
 #   severity: medium
 #   controls:
 #     securityhub: [CloudTrail.4]
-#     cis: ["3.2"]
+#     cis: ["v1.4.0-v5.0.0/3.2", "v6.0.0/4.2"]
 #   remediation: >-
 #     `aws cloudtrail update-trail --name TRAIL_ARN --enable-log-file-validation`; check logs with
 #     `aws cloudtrail validate-logs --trail-arn TRAIL_ARN --start-time START`.

@@ -9,6 +9,7 @@
 #   severity: low
 #   controls:
 #     securityhub: [CloudTrail.5]
+#     cis: ["v1.4.0-v2.0.0/3.4"]
 #   remediation: >-
 #     Create a log group and a role CloudTrail can assume to write to it, then
 #     `aws cloudtrail update-trail --name TRAIL_ARN --cloud-watch-logs-log-group-arn LOG_GROUP_ARN

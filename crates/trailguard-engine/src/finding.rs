@@ -112,7 +112,8 @@ pub struct RuleMeta {
     pub description: String,
     /// How bad a finding is.
     pub severity: Severity,
-    /// Framework → control ids (`securityhub` → `CloudTrail.4`, `cis` → `3.2`).
+    /// Framework → control ids (`securityhub` → `CloudTrail.4`, `cis` → `v1.4.0-v5.0.0/3.2`: CIS
+    /// ids name the benchmark versions whose numbering they use).
     pub controls: BTreeMap<String, Vec<String>>,
     /// How to fix it (Markdown).
     pub remediation: String,
@@ -125,7 +126,8 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// The control ids as `framework/id` tags, e.g. `securityhub/CloudTrail.4`, `cis/3.2`.
+    /// The control ids as `framework/id` tags, e.g. `securityhub/CloudTrail.4`,
+    /// `cis/v1.4.0-v5.0.0/3.2`.
     pub fn control_tags(&self) -> Vec<String> {
         self.controls
             .iter()

@@ -65,7 +65,60 @@ pub(crate) fn declared_id(block: &MetadataBlock) -> Option<(String, usize)> {
 }
 
 const KNOWN_KEYS_HINT: &str = "METADATA keys: title, description, custom.id, custom.severity \
-(critical|high|medium|low), custom.controls (framework: [ids]), custom.remediation";
+(critical|high|medium|low), custom.controls (framework: [ids]; CIS ids name their benchmark \
+versions, such as \"v3.0.0-v5.0.0/3.5\"), custom.remediation";
+
+const CIS_ID_HINT: &str = "CIS AWS Foundations Benchmark versions number the same recommendation \
+differently: write each cis id as VERSION/NUMBER, or FIRST-LAST/NUMBER for the versions FIRST to \
+LAST that share the number, such as \"v1.4.0-v2.0.0/3.7\", \"v3.0.0-v5.0.0/3.5\", \"v6.0.0/4.5\"";
+
+/// A CIS benchmark version, `v1.4.0`, as its three numbers.
+fn cis_version(text: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = text.strip_prefix('v')?.split('.').map(|part| {
+        if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
+            part.parse::<u32>().ok()
+        } else {
+            None
+        }
+    });
+    let version = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(version)
+}
+
+/// What is wrong with a `custom.controls.cis` id, if anything. A CIS id names the benchmark
+/// versions whose numbering it uses, since the same recommendation moves between versions
+/// (CloudTrail encryption is 3.7 in v1.4.0, 3.5 in v3.0.0, 4.5 in v6.0.0): `v3.0.0/3.5`, or
+/// `v3.0.0-v5.0.0/3.5` for every version from v3.0.0 to v5.0.0.
+fn cis_id_problem(id: &str) -> Option<String> {
+    let Some((versions, number)) = id.split_once('/') else {
+        return Some(format!(
+            "CIS id `{id}` does not name the benchmark versions whose numbering it uses"
+        ));
+    };
+    let (first, last) = versions.split_once('-').unwrap_or((versions, versions));
+    for version in [first, last] {
+        if cis_version(version).is_none() {
+            return Some(format!(
+                "CIS id `{id}`: `{version}` is not a benchmark version such as v3.0.0"
+            ));
+        }
+    }
+    if versions.contains('-') && cis_version(first) >= cis_version(last) {
+        return Some(format!(
+            "CIS id `{id}`: the versions {versions} do not go from an older to a newer version"
+        ));
+    }
+    let numbered = !number.is_empty()
+        && number
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    if !numbered {
+        return Some(format!(
+            "CIS id `{id}`: `{number}` is not a recommendation number such as 3.5"
+        ));
+    }
+    None
+}
 
 /// Reads and validates the METADATA of a rule file (one that declares `deny`). Diagnostics
 /// point at the package when the block is missing altogether.
@@ -205,6 +258,15 @@ pub(crate) fn rule_meta(
         }
         None => None,
     };
+    let cis_ids = custom
+        .and_then(|c| c.controls.as_ref())
+        .and_then(|controls| controls.get("cis"));
+    for id in cis_ids.into_iter().flatten() {
+        if let Some(message) = cis_id_problem(id) {
+            let (line, column) = here("cis");
+            errors_after.push(Diagnostic::new(path, line, column, message).hint(CIS_ID_HINT));
+        }
+    }
     errors.extend(errors_after);
     match (title, id, severity) {
         (Some(title), Some(id), Some(severity)) if errors.is_empty() => Ok(RuleMeta {
@@ -281,6 +343,66 @@ mod tests {
             shown.starts_with("custom/r.rego:2:14: invalid METADATA"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn cis_ids_name_their_benchmark_versions() {
+        let with = |ids: &str| {
+            format!(
+                "# METADATA\n# title: t\n# custom:\n#   id: X1\n#   severity: low\n#   controls:\n\
+                 #     securityhub: [CloudTrail.2]\n#     cis: {ids}\npackage acme.r\n"
+            )
+        };
+        let good = meta(&with(
+            r#"["v1.4.0-v2.0.0/3.7", "v3.0.0-v5.0.0/3.5", "v6.0.0/4.5"]"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            good.control_tags(),
+            vec![
+                "cis/v1.4.0-v2.0.0/3.7",
+                "cis/v3.0.0-v5.0.0/3.5",
+                "cis/v6.0.0/4.5",
+                "securityhub/CloudTrail.2"
+            ]
+        );
+        assert!(meta(&with(r#"["v1.4.0/2.1.5", "v10.0.12-v11.0.0/12.34"]"#)).is_ok());
+
+        // A bare number is ambiguous: 3.5 is CloudTrail encryption in v3.0.0 but AWS Config in
+        // v1.4.0. Every bad id is reported, at the `cis:` line.
+        let bad = [
+            (
+                "3.5",
+                "does not name the benchmark versions whose numbering it uses",
+            ),
+            ("v3.0/3.5", "`v3.0` is not a benchmark version"),
+            ("3.0.0/3.5", "`3.0.0` is not a benchmark version"),
+            ("v3.0.0-/3.5", "`` is not a benchmark version"),
+            (
+                "v5.0.0-v3.0.0/3.5",
+                "do not go from an older to a newer version",
+            ),
+            (
+                "v3.0.0-v3.0.0/3.5",
+                "do not go from an older to a newer version",
+            ),
+            ("v3.0.0/", "`` is not a recommendation number"),
+            ("v3.0.0/3.", "`3.` is not a recommendation number"),
+            ("v3.0.0/3.5a", "`3.5a` is not a recommendation number"),
+            ("v3.0.0 3.5", "does not name the benchmark versions"),
+        ];
+        let ids: Vec<String> = bad.iter().map(|(id, _)| format!("{id:?}")).collect();
+        let errors = meta(&with(&format!("[{}]", ids.join(", ")))).unwrap_err();
+        assert_eq!(errors.len(), bad.len(), "{errors:#?}");
+        for (error, (id, why)) in errors.iter().zip(bad) {
+            let shown = error.to_string();
+            assert!(shown.starts_with("custom/r.rego:8:7: CIS id `"), "{shown}");
+            assert!(shown.contains(&format!("`{id}`")), "{id}: {shown}");
+            assert!(shown.contains(why), "{id}: {shown}");
+            assert!(shown.contains("v3.0.0-v5.0.0/3.5"), "no hint: {shown}");
+        }
+        // Other frameworks keep their own ids.
+        assert!(meta(&with("[]").replace("[CloudTrail.2]", "[\"3.5\"]")).is_ok());
     }
 
     #[test]

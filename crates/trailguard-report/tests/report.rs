@@ -80,7 +80,10 @@ fn evaluation() -> Evaluation {
                 "TG020",
                 "Log file validation disabled",
                 Severity::Medium,
-                &[("cis", &["3.2"]), ("securityhub", &["CloudTrail.4"])],
+                &[
+                    ("cis", &["v1.4.0-v5.0.0/3.2", "v6.0.0/4.2"]),
+                    ("securityhub", &["CloudTrail.4"]),
+                ],
             ),
             rule(
                 "TG030",
@@ -240,10 +243,19 @@ fn sarif_header_and_driver() {
         json!([
             "security",
             "cloudtrail",
-            "cis/3.2",
+            "cis/v1.4.0-v5.0.0/3.2",
+            "cis/v6.0.0/4.2",
             "securityhub/CloudTrail.4"
         ])
     );
+    // CIS ids carry the benchmark versions whose numbering they use.
+    assert!(tg020["help"]["markdown"].as_str().unwrap().contains(
+        "- CIS AWS Foundations Benchmark: v1.4.0-v5.0.0/3.2, v6.0.0/4.2\n- AWS Security Hub: CloudTrail.4"
+    ));
+    assert!(tg020["help"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("CIS AWS Foundations Benchmark: v1.4.0-v5.0.0/3.2, v6.0.0/4.2"));
     assert_eq!(tg020["properties"]["precision"], "very-high");
     assert_eq!(tg020["properties"]["problem.severity"], "warning");
 
