@@ -612,8 +612,8 @@ fn delivery_scenario_predicts_the_key_topic_log_group_and_role_problems() {
             "TG012",
             topic,
             format!(
-                "Trail {label} cannot rely on its SNS topic {topic}: SNS:Publish: no statement of \
-                 the topic policy lets cloudtrail.amazonaws.com publish for this trail"
+                "SNS topic {topic} fails trail {label}: SNS:Publish: no statement of the topic \
+                 policy lets cloudtrail.amazonaws.com publish for this trail"
             ),
         ),
         (

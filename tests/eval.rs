@@ -564,6 +564,20 @@ fn fail_on_high_fails_a_snapshot_where_every_call_was_denied() {
             tg090("arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"),
         ])
     );
+    // The fixture predates the monitoring reads: the account's TG090 finding says that too.
+    let account = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"] == "AWS::::Account:444455556666")
+        .unwrap();
+    assert!(
+        account["message"]
+            .as_str()
+            .unwrap()
+            .contains("the snapshot holds no monitoring for it"),
+        "{account}"
+    );
 
     // SARIF: each result is an error and GitHub's security severity for TG090 is high's.
     let sarif = trailguard(&["eval", "tests/fixtures/denied.json", "--format", "sarif"]);
@@ -1517,6 +1531,7 @@ fn every_finding_message_starts_with_what_it_is_about() {
         "User ",
         "Role ",
         "CloudWatch Logs log group ",
+        "SNS topic ",
         "CloudTrail Lake event data store ",
         "Could not read ",
     ];

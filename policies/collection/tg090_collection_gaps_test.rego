@@ -162,3 +162,28 @@ test_deny_unreadable_organisation_is_named_by_its_arn if {
 		"message": "Could not read organisation o-a1b2c3d4e5: organizations:ListRoots (AccessDeniedException) in us-east-1, account 222222222222; TG063, TG065, TG066 cannot judge it",
 	}}
 }
+
+test_deny_account_without_monitoring_in_an_old_snapshot if {
+	old := object.union(snapshot([]), {"accounts": {"222222222222": {"AccountId": "222222222222", "TrailArns": [trail_arn], "Regions": ["us-east-1"]}}})
+	findings := tg090.deny with input as old with data.trailguard.rules_meta as object.union(rules_meta, {"TG100": {"severity": "low"}, "TG120": {"severity": "medium"}})
+	[f.resource | some f in findings] == ["AWS::::Account:222222222222"]
+	some f in findings
+	f.severity == "medium"
+	startswith(f.message, "Could not read account 222222222222: the snapshot holds no monitoring for it (EventBridge rules, AWS Config), as one written before trailguard read them does not: collect it again; TG100, TG101,")
+	endswith(f.message, "TG115, TG120, TG121, TG122 cannot judge it")
+}
+
+test_allow_account_with_monitoring if {
+	collected := object.union(snapshot([]), {"accounts": {"222222222222": {"AccountId": "222222222222", "TrailArns": [trail_arn], "Regions": ["us-east-1"], "Monitoring": {"us-east-1": {}}}}})
+	count(tg090.deny) == 0 with input as collected with data.trailguard.rules_meta as rules_meta
+}
+
+test_deny_old_snapshot_note_joins_the_accounts_other_gaps if {
+	old := object.union(snapshot([gap("cloudtrail", "DescribeTrails", "222222222222", "AccessDenied")]), {"accounts": {"222222222222": {"AccountId": "222222222222", "TrailArns": [trail_arn], "Regions": ["us-east-1"]}}})
+	findings := tg090.deny with input as old with data.trailguard.rules_meta as rules_meta
+	[f.resource | some f in findings] == ["AWS::::Account:222222222222"]
+	some f in findings
+	contains(f.message, "cloudtrail:DescribeTrails (AccessDenied) in us-east-1, account 222222222222; the snapshot holds no monitoring for it")
+	contains(f.message, "TG001, TG002,")
+	contains(f.message, "TG120, TG121, TG122 cannot judge it")
+}

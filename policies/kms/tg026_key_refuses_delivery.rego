@@ -38,16 +38,22 @@ package trailguard.rules.tg026
 import data.trailguard.lib
 import data.trailguard.lib.delivery
 import data.trailguard.lib.trail as tl
+import data.trailguard.lib.trails_by_key
 import rego.v1
 
+# One finding per key (GitHub keys alerts on rule and resource), naming each trail it would
+# refuse.
 deny contains lib.finding(key_arn, msg) if {
-	some arn, trail in input.trails
-	key_arn := trail.KmsKeyId
-	is_string(key_arn)
+	some key_arn, arns in trails_by_key
 	key := input.kms_keys[key_arn]
-	problems := array.concat(region_problem(key_arn, trail), policy_problems(arn, trail, key_arn, key))
-	count(problems) > 0
-	msg := sprintf("KMS key %s would refuse trail %s: %s", [key_arn, tl.label(arn), concat("; ", problems)])
+	parts := [sprintf("trail %s: %s", [tl.label(arn), concat("; ", problems)]) |
+		some arn in sort(arns)
+		trail := input.trails[arn]
+		problems := array.concat(region_problem(key_arn, trail), policy_problems(arn, trail, key_arn, key))
+		count(problems) > 0
+	]
+	count(parts) > 0
+	msg := sprintf("KMS key %s would refuse %s", [key_arn, concat(", and ", parts)])
 }
 
 # region_problem: the key is not in the log bucket's Region.

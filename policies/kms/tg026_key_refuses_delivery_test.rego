@@ -85,3 +85,12 @@ test_deny_key_in_another_region_than_the_bucket if {
 	some f in findings
 	contains(f.message, "the key is in us-east-1, the log bucket logs in eu-west-1")
 }
+
+test_deny_one_finding_per_key_naming_each_trail if {
+	other_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/other"
+	base := snapshot({"Statement": [console_policy.Statement[0]]}, "us-east-1")
+	findings := tg026.deny with input as object.union(base, {"trails": {other_arn: object.union(trail, {"Name": "other"})}})
+	count(findings) == 1
+	some f in findings
+	contains(f.message, concat("", ["call it, and trail other (", other_arn, "): kms:GenerateDataKey"]))
+}

@@ -31,19 +31,34 @@ import data.trailguard.lib.delivery
 import data.trailguard.lib.trail as tl
 import rego.v1
 
+# One finding per role (GitHub keys alerts on rule and resource), however many trails assume it;
+# the question is asked for the first of them.
 deny contains lib.finding(role_arn, msg) if {
-	some arn, trail in input.trails
-	role_arn := trail.CloudWatchLogsRoleArn
-	is_string(role_arn)
+	some role_arn, arns in trails_by_role
 	role := role_of(role_arn)
 	delivery.judged(role, "AssumeRolePolicyDocument")
+	arn := sort(arns)[0]
+	trail := input.trails[arn]
 	owner := split(role_arn, ":")[4]
 	answer := delivery.ask(arn, trail, "sts:AssumeRole", role_arn, owner, "resource_policy", "the trust policy", role.AssumeRolePolicyDocument, foreign(trail))
 	answer.decision in {"allow", "conditional"}
-	msg := sprintf("Role %s, which trail %s assumes to write to CloudWatch Logs, lets cloudtrail.amazonaws.com assume it for another account's trail%s (granted by %s)", [
-		role_arn, tl.label(arn), depending(answer), delivery.statements(answer.grants),
+	msg := sprintf("Role %s, which %s to write to CloudWatch Logs, lets cloudtrail.amazonaws.com assume it for another account's trail%s (granted by %s)", [
+		role_arn, assumed_by(arns), depending(answer), delivery.statements(answer.grants),
 	])
 }
+
+# trails_by_role maps each CloudWatch Logs role to the trails that assume it.
+trails_by_role[role_arn] contains arn if {
+	some arn, trail in input.trails
+	role_arn := trail.CloudWatchLogsRoleArn
+	is_string(role_arn)
+	role_arn != ""
+}
+
+assumed_by(arns) := sprintf("trail %s assumes", [tl.label(arn)]) if {
+	count(arns) == 1
+	some arn in arns
+} else := sprintf("trails %s assume", [concat(", ", [tl.label(arn) | some arn in sort(arns)])])
 
 # role_of is the collected role with this ARN (Roles are keyed by name).
 role_of(role_arn) := role if {

@@ -59,3 +59,12 @@ test_deny_unknown_key_says_depending if {
 	some f in findings
 	contains(f.message, "for another account's trail, depending on StringEquals aws:RequestTag/team")
 }
+
+test_deny_one_finding_per_role_naming_each_trail if {
+	other_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/other"
+	base := snapshot(trust({}))
+	findings := tg053.deny with input as object.union(base, {"trails": {other_arn: object.union(base.trails[trail_arn], {"Name": "other"})}})
+	count(findings) == 1
+	some f in findings
+	contains(f.message, concat("", [", which trails main (", trail_arn, "), other (", other_arn, ") assume to write to CloudWatch Logs"]))
+}

@@ -43,23 +43,30 @@ package trailguard.rules.tg041
 import data.trailguard.lib
 import data.trailguard.lib.delivery
 import data.trailguard.lib.trail as tl
+import data.trailguard.lib.trails_by_bucket
 import rego.v1
 
+# One finding per bucket (GitHub keys alerts on rule and resource), naming each trail it would
+# refuse.
 deny contains lib.finding(sprintf("arn:aws:s3:::%s", [name]), msg) if {
-	some arn, trail in input.trails
-	name := trail.S3BucketName
-	is_string(name)
+	some name, arns in trails_by_bucket
 	bucket := input.buckets[name]
 	delivery.judged(bucket, "Policy")
-	owner := bucket_owner(bucket, trail)
-	refused := [r |
-		some request in requests(arn, trail, name)
-		answer := delivery.ask(arn, trail, request.action, request.resource, owner, "resource_policy", "the bucket policy", bucket.Policy, request.context)
-		r := delivery.refusal(answer, request.doing, request.none)
+	parts := [sprintf("trail %s: %s", [tl.label(arn), concat("; ", refused)]) |
+		some arn in sort(arns)
+		refused := refusals(arn, input.trails[arn], name, bucket)
+		count(refused) > 0
 	]
-	count(refused) > 0
-	msg := sprintf("Log bucket %s would refuse the delivery of trail %s: %s", [name, tl.label(arn), concat("; ", refused)])
+	count(parts) > 0
+	msg := sprintf("Log bucket %s would refuse the delivery of %s", [name, concat(", and of ", parts)])
 }
+
+refusals(arn, trail, name, bucket) := [r |
+	owner := bucket_owner(bucket, trail)
+	some request in requests(arn, trail, name)
+	answer := delivery.ask(arn, trail, request.action, request.resource, owner, "resource_policy", "the bucket policy", bucket.Policy, request.context)
+	r := delivery.refusal(answer, request.doing, request.none)
+]
 
 # bucket_owner is the account that owns the bucket (the trail's, when it was not read).
 bucket_owner(bucket, trail) := owner if {

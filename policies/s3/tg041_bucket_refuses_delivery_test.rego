@@ -136,3 +136,13 @@ test_deny_principal_org_id_deny if {
 	findings := tg041.deny with input as snapshot(trail, [acl_check, write, deny_org])
 	count(findings) == 1
 }
+
+test_deny_one_finding_per_bucket_naming_each_trail if {
+	other_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/other"
+	other := object.union(trail, {"Name": "other"})
+	findings := tg041.deny with input as object.union(snapshot(trail, [acl_check, write, deny_outside_vpce]), {"trails": {trail_arn: trail, other_arn: other}})
+	count(findings) == 1
+	some f in findings
+	contains(f.message, concat("", ["delivery of trail main (", trail_arn, "): s3:GetBucketAcl"]))
+	contains(f.message, concat("", [", and of trail other (", other_arn, "): s3:GetBucketAcl"]))
+}

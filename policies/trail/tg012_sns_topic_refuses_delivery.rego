@@ -35,15 +35,25 @@ import data.trailguard.lib.delivery
 import data.trailguard.lib.trail as tl
 import rego.v1
 
+# One finding per topic (GitHub keys alerts on rule and resource), naming each trail it fails.
 deny contains lib.finding(topic_arn, msg) if {
+	some topic_arn, arns in trails_by_topic
+	topic := input.topics[topic_arn]
+	parts := [sprintf("trail %s: %s", [tl.label(arn), concat("; ", problems)]) |
+		some arn in sort(arns)
+		problems := topic_problems(arn, input.trails[arn], topic_arn, topic)
+		count(problems) > 0
+	]
+	count(parts) > 0
+	msg := sprintf("SNS topic %s fails %s", [topic_arn, concat(", and ", parts)])
+}
+
+# trails_by_topic maps each SNS topic a trail notifies to those trails.
+trails_by_topic[topic_arn] contains arn if {
 	some arn, trail in input.trails
 	topic_arn := trail.SnsTopicARN
 	is_string(topic_arn)
 	topic_arn != ""
-	topic := input.topics[topic_arn]
-	problems := topic_problems(arn, trail, topic_arn, topic)
-	count(problems) > 0
-	msg := sprintf("Trail %s cannot rely on its SNS topic %s: %s", [tl.label(arn), topic_arn, concat("; ", problems)])
 }
 
 # topic_problems: the topic is gone; or its policy refuses CloudTrail's publish for this trail, or

@@ -44,7 +44,7 @@ test_deny_missing_topic if {
 	findings := tg012.deny with input as snapshot(null)
 	findings == {{
 		"resource": topic_arn,
-		"message": concat("", ["Trail main (", trail_arn, ") cannot rely on its SNS topic ", topic_arn, ": the topic does not exist"]),
+		"message": concat("", ["SNS topic ", topic_arn, " fails trail main (", trail_arn, "): the topic does not exist"]),
 	}}
 }
 
@@ -76,4 +76,13 @@ test_deny_customer_key_without_cloudtrail if {
 	some f in findings
 	contains(f.message, "kms:GenerateDataKey on the topic's key: no statement of the topic key's policy lets cloudtrail.amazonaws.com call it")
 	contains(f.message, "kms:Decrypt on the topic's key")
+}
+
+test_deny_one_finding_per_topic_naming_each_trail if {
+	other_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/other"
+	other := object.union(trail, {"Name": "other"})
+	findings := tg012.deny with input as object.union(snapshot(null), {"trails": {trail_arn: trail, other_arn: other}})
+	count(findings) == 1
+	some f in findings
+	contains(f.message, concat("", ["fails trail main (", trail_arn, "): the topic does not exist, and trail other (", other_arn, "): the topic does not exist"]))
 }
