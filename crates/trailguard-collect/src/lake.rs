@@ -28,11 +28,25 @@ pub(crate) async fn stores(ctx: &Ctx, readers: &[Reader<'_>]) -> BTreeMap<String
                 )
                 .await;
             let arns: Vec<String> = match pages {
-                Collected::Present(pages) => pages
-                    .iter()
-                    .flat_map(|p| p.event_data_stores())
-                    .filter_map(|s| s.event_data_store_arn().map(str::to_string))
-                    .collect(),
+                Collected::Present(pages) => {
+                    let listed: Vec<_> = pages.iter().flat_map(|p| p.event_data_stores()).collect();
+                    let arns: Vec<String> = listed
+                        .iter()
+                        .filter_map(|s| s.event_data_store_arn().map(str::to_string))
+                        .collect();
+                    if arns.len() < listed.len() {
+                        // A store listed without its ARN cannot be read: say so, never drop it.
+                        ctx.incomplete(
+                            Operation::ListEventDataStores,
+                            &scope,
+                            format!(
+                                "ListEventDataStores answered {} event data store(s) without an ARN",
+                                listed.len() - arns.len()
+                            ),
+                        );
+                    }
+                    arns
+                }
                 // A failed listing is a gap (recorded by read_pages): its stores are unknown.
                 Collected::Absent | Collected::Unknown => Vec::new(),
             };
