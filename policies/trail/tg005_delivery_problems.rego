@@ -57,7 +57,24 @@ _suspects contains arn if {
 	trail.Status.IsLogging == true
 	some channel in channels
 	applies(trail, channel.field)
-	not delivered_recently(trail, channel.field)
+	not cleared(trail, channel.field)
+}
+
+# cleared holds when a string comparison proves a channel not stale (stale_of finds nothing): its
+# last delivery is recent, or it has none yet and logging started recently or at a time unknown.
+cleared(trail, field) if delivered_recently(trail, field)
+
+cleared(trail, field) if {
+	not is_string(trail.Status[field])
+	t := trail.Status.StartLoggingTime
+	is_string(t)
+	count(t) == 20
+	t >= day_before_collection
+}
+
+cleared(trail, field) if {
+	not is_string(trail.Status[field])
+	not is_string(trail.Status.StartLoggingTime)
 }
 
 _suspects contains arn if {
