@@ -200,34 +200,11 @@ def _with_selector_defaults(selector: dict[str, Any]) -> dict[str, Any]:
     return {**DEFAULT_EVENT_SELECTORS[0], **selector}
 
 
-def _make_event_data_store_not_found() -> type:
+def _aws_error(error_type: str, message: str) -> Exception:
+    """An error as AWS's JSON protocols answer it: HTTP 400 and `__type`."""
     from moto.core.exceptions import JsonRESTError
 
-    class EventDataStoreNotFoundException(JsonRESTError):
-        code = 400
-
-        def __init__(self, store: str):
-            super().__init__(
-                "EventDataStoreNotFoundException",
-                f"The specified event data store {store} was not found.",
-            )
-
-    return EventDataStoreNotFoundException
-
-
-def _make_insight_not_enabled() -> type:
-    from moto.core.exceptions import JsonRESTError
-
-    class InsightNotEnabledException(JsonRESTError):
-        code = 400
-
-        def __init__(self, trail_arn: str):
-            super().__init__(
-                "InsightNotEnabledException",
-                f"Trail {trail_arn} does not have Insights enabled.",
-            )
-
-    return InsightNotEnabledException
+    return JsonRESTError(error_type, message)
 
 
 def patch_cloudtrail_models(stock_flags: bool) -> None:
@@ -270,8 +247,6 @@ def patch_cloudtrail_responses() -> None:
     """Make GetEventSelectors/GetInsightSelectors answer like AWS."""
     from moto.cloudtrail.responses import CloudTrailResponse
 
-    insight_not_enabled = _make_insight_not_enabled()
-    event_data_store_not_found = _make_event_data_store_not_found()
 
     def get_event_selectors(self):  # type: ignore[no-untyped-def]
         trail_name = json.loads(self.body).get("TrailName")
@@ -292,7 +267,9 @@ def patch_cloudtrail_responses() -> None:
         trail = self.cloudtrail_backend.get_trail(trail_name)
         if not trail.insight_selectors:
             # AWS fails instead of returning an empty list.
-            raise insight_not_enabled(trail.arn)
+            raise _aws_error(
+                "InsightNotEnabledException", f"Trail {trail.arn} does not have Insights enabled."
+            )
         return json.dumps(
             {"TrailARN": trail.arn, "InsightSelectors": trail.insight_selectors}
         )
@@ -336,7 +313,10 @@ def patch_cloudtrail_responses() -> None:
         for arn, store in lake(self).items():
             if wanted in (arn, store["Name"]):
                 return json.dumps(store)
-        raise event_data_store_not_found(wanted)
+        raise _aws_error(
+            "EventDataStoreNotFoundException",
+            f"The specified event data store {wanted} was not found.",
+        )
 
     CloudTrailResponse.get_event_selectors = get_event_selectors
     CloudTrailResponse.get_insight_selectors = get_insight_selectors
