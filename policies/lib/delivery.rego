@@ -9,6 +9,7 @@
 package trailguard.lib.delivery
 
 import data.trailguard.lib
+import data.trailguard.lib.holders
 import rego.v1
 
 # service is the principal that delivers.
@@ -71,13 +72,25 @@ refusal(answer, doing, none) := sprintf("%s: %s denies it", [doing, statements(a
 	answer.decision == "conditional"
 }
 
-statements(refs) := concat(" and ", sort({statement(s) | some s in refs}))
+# statements names the statements of an answer (holders.grant_name: the policy, then the Sid or
+# the index).
+statements(refs) := concat(" and ", sort({holders.grant_name(s) | some s in refs}))
 
-# statement names a statement: its policy, then its Sid or its index.
-statement(s) := sprintf("%s statement \"%s\"", [s.policy, s.sid]) if {
-	is_string(s.sid)
-	s.sid != ""
-} else := sprintf("%s Statement[%d]", [s.policy, s.statement])
+# stranger is the context of CloudTrail acting for a trail of an account outside the
+# organisation (not the trail's own): what a resource policy naming no source must be caught
+# letting in.
+stranger(trail) := {
+	"aws:SourceAccount": other,
+	"aws:SourceArn": sprintf("arn:aws:cloudtrail:%s:%s:trail/not-yours", [trail.HomeRegion, other]),
+	"aws:SourceOrgID": null,
+	"aws:SourceOrgPaths": null,
+} if {
+	other := other_account(trail.AccountId)
+}
+
+other_account(account) := "000000000000" if {
+	account != "000000000000"
+} else := "999999999999"
 
 # judged holds when `obj.key` was read: a resource policy that is null (there is none) is
 # judged; one left out of the snapshot (not read, a gap says why) is not.

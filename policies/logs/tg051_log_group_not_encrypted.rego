@@ -29,7 +29,7 @@ deny contains lib.finding(key, msg) if {
 	is_object(group.Settings)
 	not encrypted(group.Settings)
 	msg := sprintf("CloudWatch Logs log group %s, which receives the events of trail%s %s, is not encrypted with a KMS key", [
-		object.get(group, "LogGroupName", key), plural(trails), tl.names(trails),
+		object.get(group, "LogGroupName", key), lib.plural(trails), tl.names(trails),
 	])
 }
 
@@ -37,5 +37,3 @@ encrypted(settings) if {
 	is_string(settings.KmsKeyId)
 	settings.KmsKeyId != ""
 }
-
-plural(trails) := "s" if count(trails) > 1 else := ""

@@ -29,8 +29,6 @@ deny contains lib.finding(key, msg) if {
 	is_number(days)
 	days < lib.params.retention_days
 	msg := sprintf("CloudWatch Logs log group %s, which receives the events of trail%s %s, keeps them for %d days, less than the retention period of %d days", [
-		object.get(group, "LogGroupName", key), plural(trails), tl.names(trails), days, lib.params.retention_days,
+		object.get(group, "LogGroupName", key), lib.plural(trails), tl.names(trails), days, lib.params.retention_days,
 	])
 }
-
-plural(trails) := "s" if count(trails) > 1 else := ""

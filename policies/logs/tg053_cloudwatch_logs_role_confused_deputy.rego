@@ -40,7 +40,7 @@ deny contains lib.finding(role_arn, msg) if {
 	arn := sort(arns)[0]
 	trail := input.trails[arn]
 	owner := split(role_arn, ":")[4]
-	answer := delivery.ask(arn, trail, "sts:AssumeRole", role_arn, owner, "resource_policy", "the trust policy", role.AssumeRolePolicyDocument, foreign(trail))
+	answer := delivery.ask(arn, trail, "sts:AssumeRole", role_arn, owner, "resource_policy", "the trust policy", role.AssumeRolePolicyDocument, delivery.stranger(trail))
 	answer.decision in {"allow", "conditional"}
 	msg := sprintf("Role %s, which %s to write to CloudWatch Logs, lets cloudtrail.amazonaws.com assume it for another account's trail%s (granted by %s)", [
 		role_arn, assumed_by(arns), depending(answer), delivery.statements(answer.grants),
@@ -67,19 +67,6 @@ role_of(role_arn) := role if {
 	role := input.accounts[parts[4]].Iam.Roles[name]
 	role.Arn == role_arn
 }
-
-# foreign is the context of CloudTrail acting for a trail of an account outside the
-# organisation: what the trust must refuse.
-foreign(trail) := {
-	"aws:SourceAccount": stranger(trail.AccountId),
-	"aws:SourceArn": sprintf("arn:aws:cloudtrail:%s:%s:trail/not-yours", [trail.HomeRegion, stranger(trail.AccountId)]),
-	"aws:SourceOrgID": null,
-	"aws:SourceOrgPaths": null,
-}
-
-stranger(account) := "000000000000" if {
-	account != "000000000000"
-} else := "999999999999"
 
 depending(answer) := "" if {
 	answer.decision == "allow"

@@ -76,16 +76,9 @@ publish_problems(arn, trail, topic_arn, owner, policy) := [refused] if {
 } else := [sprintf("the topic policy lets %s publish for any account's trail (%s): it names no aws:SourceArn or aws:SourceAccount", [
 	delivery.service, delivery.statements(answer.grants),
 ])] if {
-	answer := delivery.ask(arn, trail, "sns:Publish", topic_arn, owner, "resource_policy", "the topic policy", policy, stranger_context(trail))
+	answer := delivery.ask(arn, trail, "sns:Publish", topic_arn, owner, "resource_policy", "the topic policy", policy, delivery.stranger(trail))
 	answer.decision == "allow"
 } else := []
-
-stranger_context(trail) := {
-	"aws:SourceAccount": "000000000000",
-	"aws:SourceArn": sprintf("arn:aws:cloudtrail:%s:000000000000:trail/not-yours", [trail.HomeRegion]),
-	"aws:SourceOrgID": null,
-	"aws:SourceOrgPaths": null,
-}
 
 # key_problems: the topic's KMS key would refuse CloudTrail (only a key the snapshot holds is
 # judged; the AWS managed key never lets a service principal in).
