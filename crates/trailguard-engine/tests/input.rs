@@ -182,3 +182,45 @@ fn direct_conversion_equals_the_text_round_trip_on_a_snapshot_converted_in_paral
         panic!("{diff}");
     }
 }
+
+/// An account's IAM maps are converted apart from the account, entry by entry on every thread,
+/// then put back: one account with a thousand roles and policies, beside accounts whose IAM was
+/// not read or does not exist, must give exactly the text round trip's value.
+#[test]
+fn direct_conversion_equals_the_text_round_trip_on_an_account_whose_iam_is_split_over_threads() {
+    let demo = std::fs::read_to_string(repo().join("inputs/demo.json")).unwrap();
+    let mut snapshot = Snapshot::from_json(&demo).unwrap();
+    let mut ids = snapshot.accounts.keys().cloned();
+    let (large, unread, absent) = (
+        ids.next().unwrap(),
+        ids.next().unwrap(),
+        ids.next().unwrap(),
+    );
+    let Collected::Present(iam) = &mut snapshot.accounts.get_mut(&large).unwrap().iam else {
+        panic!("the demo's first account has its IAM");
+    };
+    let (role_name, role) = iam
+        .roles
+        .iter()
+        .next()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .unwrap();
+    let (policy_arn, policy) = iam
+        .policies
+        .iter()
+        .next()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .unwrap();
+    for n in 0..1000 {
+        let mut copy = role.clone();
+        copy.role_name = format!("{role_name}-{n}");
+        iam.roles.insert(copy.role_name.clone(), copy);
+        iam.policies
+            .insert(format!("{policy_arn}-{n}"), policy.clone());
+    }
+    snapshot.accounts.get_mut(&unread).unwrap().iam = Collected::Unknown;
+    snapshot.accounts.get_mut(&absent).unwrap().iam = Collected::Absent;
+    if let Some(diff) = differences(&snapshot) {
+        panic!("{diff}");
+    }
+}

@@ -1,216 +1,45 @@
-//! The snapshot as the Rego `input` document, built directly from the typed model.
-//!
-//! [`snapshot_value`] walks the [`Snapshot`] with serde and builds the [`regorus::Value`] tree as
-//! it goes ([`ValueSerializer`]), with no JSON text in between: writing the snapshot out as
-//! JSON and parsing that text back took longer than parsing the snapshot file itself. The
-//! accounts, trails, buckets and keys are converted on up to [`MAX_THREADS`] threads, and each
-//! thread allocates each distinct key and short string once ([`Shared`]).
-//!
-//! The value is the one the text round trip (`serde_json::to_string`, then
-//! [`Value::from_json_str`]) gives: equal, and printed alike (so every number has the same
-//! digits); `crates/trailguard-engine/tests/input.rs` checks that on every shipped snapshot, the
-//! fuzz corpus and generated snapshots. So it follows serde_json's conventions: `None` and unit are `null`, a non-finite float is `null`, a unit
-//! enum variant is its name, other variants are `{"Variant": ...}`, bytes are an array of
-//! numbers, map keys that are numbers or booleans become their JSON text, and an integer too
-//! large for 64 bits becomes a float. A map key serde_json refuses (an array, an object, `null`,
-//! a non-finite float) is an error here as well, never a silently empty input.
+//! A serde [`Serializer`](ser::Serializer) that builds a [`regorus::Value`]: the value the
+//! JSON text of what it serialises would parse to, without writing the text.
 
-use crate::EngineError;
 use regorus::value::Object;
 use regorus::{Rc, Value};
 use serde::ser::{self, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use trailguard_snapshot::Snapshot;
 
 /// A fast hash with a random seed per process: a snapshot's author cannot aim for collisions.
 type Strings = HashSet<Rc<str>, foldhash::fast::RandomState>;
 
-/// At most this many threads convert a snapshot.
-const MAX_THREADS: usize = 8;
+/// Objects' shapes seen so far, by the addresses of their keys in the order given (see
+/// [`Shared::object_of`]).
+type Shapes = HashMap<Box<[usize]>, Shape, foldhash::fast::RandomState>;
 
-/// The resource maps the snapshot's JSON leaves out when they are empty (`skip_serializing_if`),
-/// left out of the input alike, so it is what the JSON text would give.
-const OMITTED_WHEN_EMPTY: [&str; 3] = ["log_groups", "alarms", "topics"];
-
-/// Resources a thread takes at a time.
-const CHUNK: usize = 16;
-
-/// The snapshot as the `input` document.
-///
-/// ```
-/// use trailguard_engine::snapshot_value;
-/// use trailguard_snapshot::Snapshot;
-///
-/// let snapshot = Snapshot::from_json(r#"{"schema_version": 1, "collected_at": "2026-11-20T00:00:00Z"}"#).unwrap();
-/// let input = snapshot_value(&snapshot).unwrap();
-/// assert_eq!(input["collected_at"], regorus::Value::from("2026-11-20T00:00:00Z"));
-/// assert_eq!(input["trails"], regorus::Value::new_object());
-/// ```
-pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
-    // Everything but the resource maps, as one value; the resources are converted one by one,
-    // spread over the cores (resources are independent, and a snapshot has thousands).
-    let rest = Snapshot {
-        schema_version: snapshot.schema_version,
-        collected_at: snapshot.collected_at.clone(),
-        collector_version: snapshot.collector_version.clone(),
-        accounts: BTreeMap::new(),
-        trails: BTreeMap::new(),
-        buckets: BTreeMap::new(),
-        kms_keys: BTreeMap::new(),
-        organizations: snapshot.organizations.clone(),
-        log_groups: BTreeMap::new(),
-        alarms: BTreeMap::new(),
-        topics: BTreeMap::new(),
-        // Few (CloudTrail Lake is closed to new customers): converted with the rest.
-        event_data_stores: snapshot.event_data_stores.clone(),
-        gaps: snapshot.gaps.clone(),
-    };
-    let maps: [(&str, Resources<'_>); 7] = [
-        ("accounts", entries(&snapshot.accounts)),
-        ("trails", entries(&snapshot.trails)),
-        ("buckets", entries(&snapshot.buckets)),
-        ("kms_keys", entries(&snapshot.kms_keys)),
-        ("log_groups", entries(&snapshot.log_groups)),
-        ("alarms", entries(&snapshot.alarms)),
-        ("topics", entries(&snapshot.topics)),
-    ];
-    let mut converted = convert_resources(&maps)?.into_iter();
-    let mut top = Object::new();
-    let rest = to_value(&rest)?;
-    let fields = rest.as_object().map_err(|_| EngineError::Input {
-        message: "the snapshot is not an object".into(),
-    })?;
-    for (key, value) in fields.iter() {
-        top.insert(key.clone(), value.clone());
-    }
-    for (name, entries) in &maps {
-        // Already in key order: collecting into a BTreeMap sorts nothing.
-        let map: BTreeMap<Value, Value> = converted.by_ref().take(entries.len()).collect();
-        // As the snapshot's JSON does: the monitoring maps are left out when empty.
-        if map.is_empty() && OMITTED_WHEN_EMPTY.contains(name) {
-            continue;
-        }
-        top.insert(Value::from(*name), Value::from(map));
-    }
-    Ok(top.into_value())
+/// The keys of objects built alike.
+struct Shape {
+    /// An object of the keys, in regorus's compact sorted form, whose values are `null`.
+    object: Object,
+    /// The keys in the order given.
+    keys: Box<[Value]>,
 }
 
-/// A resource of the snapshot, as something a thread can serialise.
-trait ErasedResource: Sync {
-    fn value(&self, shared: &mut Shared) -> Result<Value>;
+/// An object's key, as given to a [`MapBuilder`].
+enum Key {
+    /// A struct's field name (a string that lives as long as the program).
+    Field(&'static str),
+    /// A map's key.
+    Value(Value),
 }
 
-impl<T: Serialize + Sync> ErasedResource for T {
-    fn value(&self, shared: &mut Shared) -> Result<Value> {
-        self.serialize(ValueSerializer { shared })
-    }
-}
+/// The most keys an object may have for its shape to be remembered.
+const MAX_SHAPE_KEYS: usize = 16;
 
-/// A chunk's number and its resources converted, with their keys.
-type Chunk = (usize, Vec<Result<(Value, Value)>>);
-
-/// The entries of a resource map (`accounts`, `trails`, ...), in key order.
-type Resources<'a> = Vec<(&'a String, &'a dyn ErasedResource)>;
-
-fn entries<T: Serialize + Sync>(map: &BTreeMap<String, T>) -> Resources<'_> {
-    map.iter()
-        .map(|(key, value)| (key, value as &dyn ErasedResource))
-        .collect()
-}
-
-/// Every resource of the maps converted, with its key, in order (the maps one after the other),
-/// on up to
-/// [`MAX_THREADS`] threads (no more than the machine's cores) taking [`CHUNK`] resources at a
-/// time; the first error (in that order) names its resource.
-fn convert_resources(maps: &[(&str, Resources<'_>)]) -> Result<Vec<(Value, Value)>, EngineError> {
-    let all: Vec<(&str, &String, &dyn ErasedResource)> = maps
-        .iter()
-        .flat_map(|(name, entries)| entries.iter().map(|(key, value)| (*name, *key, *value)))
-        .collect();
-    let chunks = all.len().div_ceil(CHUNK);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(MAX_THREADS)
-        .min(chunks)
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut shared = Shared::new();
-        let mut done: Vec<Chunk> = Vec::new();
-        loop {
-            let chunk = next.fetch_add(1, Ordering::Relaxed);
-            let start = chunk.saturating_mul(CHUNK);
-            let Some(resources) = all.get(start..all.len().min(start.saturating_add(CHUNK))) else {
-                break;
-            };
-            if resources.is_empty() {
-                break;
-            }
-            let values = resources
-                .iter()
-                .map(|(_, key, resource)| {
-                    Ok((Value::from(key.as_str()), resource.value(&mut shared)?))
-                })
-                .collect();
-            done.push((chunk, values));
-        }
-        done
-    };
-    // This thread works too, with whichever helpers the OS lets it start: chunks are taken from
-    // a shared counter, so any number of workers converts them all.
-    let mut chunks: Vec<Chunk> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
-            .collect();
-        let mut chunks = work();
-        for helper in helpers {
-            match helper.join() {
-                Ok(done) => chunks.extend(done),
-                Err(_) => {
-                    return Err(EngineError::Input {
-                        message: "a conversion thread panicked".into(),
-                    })
-                }
-            }
-        }
-        Ok(chunks)
-    })?;
-    chunks.sort_by_key(|(chunk, _)| *chunk);
-    let mut values = Vec::with_capacity(all.len());
-    for ((name, key, _), value) in all.iter().zip(chunks.into_iter().flat_map(|(_, v)| v)) {
-        values.push(value.map_err(|e| EngineError::Input {
-            message: format!("{name}[{key}]: {e}"),
-        })?);
-    }
-    if values.len() != all.len() {
-        return Err(EngineError::Input {
-            message: format!("{} of {} resources converted", values.len(), all.len()),
-        });
-    }
-    Ok(values)
-}
-
-/// Any serialisable value as a regorus value, as its JSON text would parse.
-pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, EngineError> {
-    let mut shared = Shared::new();
-    value
-        .serialize(ValueSerializer {
-            shared: &mut shared,
-        })
-        .map_err(|e| EngineError::Input { message: e.0 })
-}
-
-/// A builtin's answer, built in Rust as JSON, as the regorus value its JSON text would parse to,
-/// without writing the text.
-pub(crate) fn answer_value<T: Serialize + ?Sized>(answer: &T) -> anyhow::Result<Value> {
-    to_value(answer).map_err(|e| anyhow::anyhow!("its answer cannot be converted: {e}"))
-}
+/// The most shapes a conversion remembers (a bound on the memory an adversarial snapshot, all
+/// of whose objects differ in their keys, could make it hold).
+const MAX_SHAPES: usize = 4_096;
 
 /// Why a value could not be converted.
 #[derive(Debug)]
-pub(crate) struct ConvertError(String);
+pub(crate) struct ConvertError(pub(crate) String);
 
 impl fmt::Display for ConvertError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -226,7 +55,7 @@ impl ser::Error for ConvertError {
     }
 }
 
-type Result<T, E = ConvertError> = std::result::Result<T, E>;
+pub(super) type Result<T, E = ConvertError> = std::result::Result<T, E>;
 
 /// The longest string (key or value) [`Shared`] shares, besides field names.
 const SHARED_STRING_BYTES: usize = 16;
@@ -237,16 +66,32 @@ const SHARED_STRING_BYTES: usize = 16;
 /// allocated once and shared, as are the empty object and the empty array. Longer strings (ARNs,
 /// names, the keys of the resource and IAM maps) repeat less: looking them up costs more than
 /// allocating them.
-struct Shared {
+pub(super) struct Shared {
     strings: Strings,
+    shapes: Shapes,
+    /// The entries of the objects under construction, innermost last: each [`MapBuilder`] takes
+    /// those from where it started when it ends, so objects allocate no list of their own.
+    entries: Vec<(Key, Value)>,
     empty_object: Value,
     empty_array: Value,
 }
 
 impl Shared {
-    fn new() -> Shared {
+    /// Any serialisable value, as its JSON text would parse.
+    pub(super) fn convert<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<Value> {
+        let converted = value.serialize(ValueSerializer { shared: self });
+        if converted.is_err() {
+            // The objects the error left unfinished.
+            self.entries.clear();
+        }
+        converted
+    }
+
+    pub(super) fn new() -> Shared {
         Shared {
             strings: Strings::default(),
+            shapes: Shapes::default(),
+            entries: Vec::new(),
             empty_object: Value::new_object(),
             empty_array: Value::new_array(),
         }
@@ -280,6 +125,76 @@ impl Shared {
             return self.empty_object.clone();
         }
         object.into_value()
+    }
+
+    /// The object of the entries from `start` on (in the order given; of equal keys the last
+    /// wins, as the JSON parser keeps the last), taken off [`Shared::entries`].
+    ///
+    /// Objects of the same keys are the rule (every struct of a type, every statement written
+    /// alike): the first of a shape is built through a sorted map and its shape remembered, the
+    /// next ones are a copy of the shape with their values put in. A shape is known by the
+    /// addresses of its keys: a field name's, or a shared string's. So only shapes whose keys
+    /// are all field names or short strings are remembered: a map keyed by names or ARNs fills
+    /// no memory. The shape holds its keys, so an address in it cannot be freed and reused for
+    /// another string while it is remembered.
+    fn object_of(&mut self, start: usize) -> Result<Value> {
+        let count = self.entries.len().saturating_sub(start);
+        if count == 0 {
+            return Ok(self.empty_object.clone());
+        }
+        let mut addresses = [0usize; MAX_SHAPE_KEYS];
+        let mut known = count <= MAX_SHAPE_KEYS;
+        for (address, (key, _)) in addresses.iter_mut().zip(&self.entries[start..]) {
+            *address = match key {
+                Key::Field(name) => name.as_ptr() as usize,
+                Key::Value(Value::String(text)) if text.len() <= SHARED_STRING_BYTES => {
+                    Rc::as_ptr(text).cast::<u8>() as usize
+                }
+                Key::Value(_) => {
+                    known = false;
+                    break;
+                }
+            };
+        }
+        let shape = &addresses[..count.min(MAX_SHAPE_KEYS)];
+        if known {
+            if let Some(Shape { object, keys }) = self.shapes.get(shape) {
+                let mut object = object.clone();
+                for ((_, value), key) in self.entries.drain(start..).zip(keys.iter()) {
+                    // Every key is in the copy: each value replaces a `null` in place, and the
+                    // object keeps its compact sorted form.
+                    *object.get_mut(key).ok_or_else(|| {
+                        ConvertError(format!("the object's shape lost its key {key}"))
+                    })? = value;
+                }
+                return Ok(object.into_value());
+            }
+        }
+        let entries: Vec<(Value, Value)> = self
+            .entries
+            .split_off(start)
+            .into_iter()
+            .map(|(key, value)| {
+                let key = match key {
+                    Key::Field(name) => self.field(name),
+                    Key::Value(key) => key,
+                };
+                (key, value)
+            })
+            .collect();
+        if known && self.shapes.len() < MAX_SHAPES {
+            let keys: Box<[Value]> = entries.iter().map(|(key, _)| key.clone()).collect();
+            let nulls: BTreeMap<Value, Value> =
+                keys.iter().map(|key| (key.clone(), Value::Null)).collect();
+            if let Value::Object(object) = Object::from(nulls).into_value() {
+                let object = Rc::unwrap_or_clone(object);
+                self.shapes.insert(Box::from(shape), Shape { object, keys });
+            }
+        }
+        // Built in one pass from the sorted entries (`collect` sorts stably and keeps the last
+        // of equal keys), not key by key: inserting each key walked the tree every time.
+        let map: BTreeMap<Value, Value> = entries.into_iter().collect();
+        Ok(self.object(Object::from(map)))
     }
 
     fn array(&self, items: Vec<Value>) -> Value {
@@ -454,17 +369,17 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
             variant: Some(variant),
         })
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<MapBuilder<'k>> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<MapBuilder<'k>> {
         Ok(MapBuilder {
+            start: self.shared.entries.len(),
             shared: self.shared,
-            entries: Vec::with_capacity(len.unwrap_or(0)),
             key: None,
             variant: None,
             number: false,
             digits: None,
         })
     }
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<MapBuilder<'k>> {
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<MapBuilder<'k>> {
         // serde_json's private structs: with its `arbitrary_precision` feature a number arrives
         // as a struct of one field holding its digits, and a raw value holds unparsed JSON.
         if name == RAW_VALUE {
@@ -473,8 +388,8 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
             ));
         }
         Ok(MapBuilder {
+            start: self.shared.entries.len(),
             shared: self.shared,
-            entries: Vec::with_capacity(len),
             key: None,
             variant: None,
             number: name == NUMBER,
@@ -486,11 +401,11 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-        len: usize,
+        _len: usize,
     ) -> Result<MapBuilder<'k>> {
         Ok(MapBuilder {
+            start: self.shared.entries.len(),
             shared: self.shared,
-            entries: Vec::with_capacity(len),
             key: None,
             variant: Some(variant),
             number: false,
@@ -505,7 +420,7 @@ const NUMBER: &str = "$serde_json::private::Number";
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
 /// An array (or a tuple variant's array) under construction.
-struct SeqBuilder<'k> {
+pub(super) struct SeqBuilder<'k> {
     shared: &'k mut Shared,
     items: Vec<Value>,
     variant: Option<&'static str>,
@@ -573,11 +488,10 @@ impl ser::SerializeTupleVariant for SeqBuilder<'_> {
 }
 
 /// An object (a map, a struct, or a struct variant's object) under construction.
-struct MapBuilder<'k> {
+pub(super) struct MapBuilder<'k> {
     shared: &'k mut Shared,
-    /// The entries so far, in the order given; sorted into an object at the end, where a later
-    /// entry of the same key replaces an earlier one, as the JSON parser keeps the last.
-    entries: Vec<(Value, Value)>,
+    /// Where this object's entries start in [`Shared::entries`].
+    start: usize,
     /// The key given by `serialize_key`, waiting for its value.
     key: Option<Value>,
     variant: Option<&'static str>,
@@ -604,7 +518,7 @@ impl MapBuilder<'_> {
             }
             return Ok(());
         }
-        self.entries.push((self.shared.field(key), value));
+        self.shared.entries.push((Key::Field(key), value));
         Ok(())
     }
 
@@ -614,10 +528,7 @@ impl MapBuilder<'_> {
                 .digits
                 .ok_or_else(|| ConvertError("a number without its digits".into()));
         }
-        // Built in one pass from the sorted entries (`collect` sorts stably and keeps the last
-        // of equal keys), not key by key: inserting each key walked the tree every time.
-        let map: BTreeMap<Value, Value> = self.entries.into_iter().collect();
-        let value = self.shared.object(Object::from(map));
+        let value = self.shared.object_of(self.start)?;
         Ok(match self.variant {
             Some(name) => self.shared.variant(name, value),
             None => value,
@@ -642,7 +553,7 @@ impl ser::SerializeMap for MapBuilder<'_> {
         let value = value.serialize(ValueSerializer {
             shared: &mut *self.shared,
         })?;
-        self.entries.push((key, value));
+        self.shared.entries.push((Key::Value(key), value));
         Ok(())
     }
     fn end(self) -> Result<Value> {
@@ -682,7 +593,7 @@ impl ser::SerializeStructVariant for MapBuilder<'_> {
 
 /// A map key: a string, or a number or boolean as its JSON text (serde_json's rule); anything
 /// else is an error, as it is for serde_json.
-struct KeySerializer<'k> {
+pub(super) struct KeySerializer<'k> {
     shared: &'k mut Shared,
 }
 
@@ -842,6 +753,7 @@ impl ser::Serializer for KeySerializer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::to_value;
     use serde::Serialize;
     use std::collections::HashMap;
 
@@ -1006,5 +918,120 @@ mod tests {
         }
         let error = to_value(&vec![Refuses]).unwrap_err().to_string();
         assert!(error.contains("the bucket policy is not valid"), "{error}");
+    }
+
+    /// Objects of one shape after the first are copies of the shape with their values put in:
+    /// each must still equal what the text round trip gives, whatever its values.
+    #[derive(Serialize)]
+    struct Statement {
+        #[serde(rename = "Effect")]
+        effect: &'static str,
+        #[serde(rename = "Action")]
+        action: Vec<&'static str>,
+        #[serde(rename = "Sid", skip_serializing_if = "Option::is_none")]
+        sid: Option<&'static str>,
+    }
+
+    #[test]
+    fn objects_of_a_shape_seen_before_get_their_own_values() {
+        let statements = [
+            Statement {
+                effect: "Allow",
+                action: vec!["s3:GetObject"],
+                sid: None,
+            },
+            Statement {
+                effect: "Deny",
+                action: vec!["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"],
+                sid: Some("protect"),
+            },
+            Statement {
+                effect: "Allow",
+                action: vec![],
+                sid: Some("a"),
+            },
+            Statement {
+                effect: "Deny",
+                action: vec!["*"],
+                sid: None,
+            },
+        ];
+        same(&statements);
+        let value = to_value(&statements).unwrap();
+        assert_eq!(value[1]["Effect"], Value::from("Deny"));
+        assert_eq!(value[3]["Action"][0], Value::from("*"));
+        assert_eq!(value[3]["Sid"], Value::Undefined);
+    }
+
+    #[test]
+    fn maps_of_the_same_keys_in_other_orders_or_repeated_keys_convert_alike() {
+        struct Entries(Vec<(&'static str, u64)>);
+        impl Serialize for Entries {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ser::SerializeMap;
+                let mut map = s.serialize_map(None)?;
+                for (key, value) in &self.0 {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+        let maps = vec![
+            Entries(vec![("b", 1), ("a", 2)]),
+            Entries(vec![("b", 3), ("a", 4)]),
+            Entries(vec![("a", 5), ("b", 6)]),
+            Entries(vec![("b", 7), ("a", 8), ("b", 9)]),
+            Entries(vec![("b", 10), ("a", 11), ("b", 12)]),
+            // Keys too long to be shared: never remembered as a shape.
+            Entries(vec![("a key longer than sixteen bytes", 13), ("a", 14)]),
+            Entries(vec![("a key longer than sixteen bytes", 15), ("a", 16)]),
+        ];
+        same(&maps);
+        let value = to_value(&maps).unwrap();
+        assert_eq!(value[1]["a"], Value::from(4u64));
+        assert_eq!(value[4]["b"], Value::from(12u64));
+        assert_eq!(
+            value[6]["a key longer than sixteen bytes"],
+            Value::from(15u64)
+        );
+    }
+
+    #[test]
+    fn more_shapes_than_are_remembered_still_convert() {
+        let maps: Vec<BTreeMap<String, usize>> = (0..MAX_SHAPES + 10)
+            .map(|n| BTreeMap::from([(format!("k{n}"), n), ("v".to_string(), n)]))
+            .collect();
+        let mut shared = Shared::new();
+        let direct = shared.convert(&maps).unwrap();
+        assert_eq!(shared.shapes.len(), MAX_SHAPES);
+        assert_eq!(direct, through_text(&maps));
+    }
+
+    #[test]
+    fn an_error_leaves_no_unfinished_object_behind() {
+        #[derive(Serialize)]
+        struct Half {
+            a: u8,
+            b: Refuses,
+        }
+        let mut shared = Shared::new();
+        assert!(shared.convert(&Half { a: 1, b: Refuses }).is_err());
+        assert!(shared.entries.is_empty());
+        let statement = Statement {
+            effect: "Allow",
+            action: vec!["kms:Decrypt"],
+            sid: None,
+        };
+        assert_eq!(
+            shared.convert(&statement).unwrap(),
+            through_text(&statement)
+        );
+    }
+
+    struct Refuses;
+    impl Serialize for Refuses {
+        fn serialize<S: ser::Serializer>(&self, _s: S) -> Result<S::Ok, S::Error> {
+            Err(ser::Error::custom("refused"))
+        }
     }
 }
