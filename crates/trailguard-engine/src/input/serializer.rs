@@ -10,8 +10,8 @@ use std::fmt;
 /// A fast hash with a random seed per process: a snapshot's author cannot aim for collisions.
 type Strings = HashSet<Rc<str>, foldhash::fast::RandomState>;
 
-/// Objects' shapes seen so far, by the addresses of their keys in the order given (see
-/// [`Shared::object_of`]).
+/// Objects' shapes seen so far, by the addresses and lengths of their keys in the order given
+/// (see [`Shared::object_of`]).
 type Shapes = HashMap<Box<[usize]>, Shape, foldhash::fast::RandomState>;
 
 /// The keys of objects built alike.
@@ -133,7 +133,7 @@ impl Shared {
     /// Objects of the same keys are the rule (every struct of a type, every statement written
     /// alike): the first of a shape is built through a sorted map and its shape remembered, the
     /// next ones are a copy of the shape with their values put in. A shape is known by the
-    /// addresses of its keys: a field name's, or a shared string's. So only shapes whose keys
+    /// addresses (and lengths) of its keys: a field name's, or a shared string's. So only shapes whose keys
     /// are all field names or short strings are remembered: a map keyed by names or ARNs fills
     /// no memory. The shape holds its keys, so an address in it cannot be freed and reused for
     /// another string while it is remembered.
@@ -142,21 +142,24 @@ impl Shared {
         if count == 0 {
             return Ok(self.empty_object.clone());
         }
-        let mut addresses = [0usize; MAX_SHAPE_KEYS];
+        // Each key's address and length: two strings that start at the same address (a field
+        // name the linker stored as the beginning of a longer one) differ in length.
+        let mut addresses = [0usize; 2 * MAX_SHAPE_KEYS];
         let mut known = count <= MAX_SHAPE_KEYS;
-        for (address, (key, _)) in addresses.iter_mut().zip(&self.entries[start..]) {
-            *address = match key {
-                Key::Field(name) => name.as_ptr() as usize,
+        for (address, (key, _)) in addresses.chunks_exact_mut(2).zip(&self.entries[start..]) {
+            let (at, len) = match key {
+                Key::Field(name) => (name.as_ptr() as usize, name.len()),
                 Key::Value(Value::String(text)) if text.len() <= SHARED_STRING_BYTES => {
-                    Rc::as_ptr(text).cast::<u8>() as usize
+                    (Rc::as_ptr(text).cast::<u8>() as usize, text.len())
                 }
                 Key::Value(_) => {
                     known = false;
                     break;
                 }
             };
+            address.copy_from_slice(&[at, len]);
         }
-        let shape = &addresses[..count.min(MAX_SHAPE_KEYS)];
+        let shape = &addresses[..2 * count.min(MAX_SHAPE_KEYS)];
         if known {
             if let Some(Shape { object, keys }) = self.shapes.get(shape) {
                 let mut object = object.clone();
@@ -1026,6 +1029,28 @@ mod tests {
             shared.convert(&statement).unwrap(),
             through_text(&statement)
         );
+    }
+
+    /// Field names are told apart by address and length: a linker may store a name as the start
+    /// of a longer one.
+    #[test]
+    fn field_names_at_the_same_address_but_of_other_lengths_are_other_shapes() {
+        const LONG: &str = "ArnLike";
+        struct Field(&'static str, u8);
+        impl Serialize for Field {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ser::SerializeStruct;
+                let mut object = s.serialize_struct("Field", 1)?;
+                object.serialize_field(self.0, &self.1)?;
+                object.end()
+            }
+        }
+        let fields = [Field(&LONG[..3], 1), Field(LONG, 2), Field(&LONG[..3], 3)];
+        assert_eq!(fields[0].0.as_ptr(), fields[1].0.as_ptr());
+        same(&fields);
+        let value = to_value(&fields).unwrap();
+        assert_eq!(value[1]["ArnLike"], Value::from(2u64));
+        assert_eq!(value[1]["Arn"], Value::Undefined);
     }
 
     struct Refuses;
