@@ -1,5 +1,6 @@
-//! Times the snapshot's parse and its conversion to the policy input, for profiling the
-//! conversion (issue 15's "at most half the parse time") on a saved snapshot:
+//! Times the snapshot's parse and its conversion to the policy input on a saved snapshot (the
+//! eval bench's `in/prs`, whose target is at most half the parse time), for profiling the
+//! conversion:
 //!
 //! ```text
 //! cargo build --release -p trailguard-engine --example convert_times
@@ -42,7 +43,6 @@ fn main() {
     };
     let (parse, snapshot) = best(parse_runs, || Snapshot::from_json(&text).unwrap());
     let (convert, _) = best(runs, || snapshot_value(&snapshot).unwrap());
-
     println!(
         "parse {:8.1} ms  input {:8.1} ms  input/parse {:.2}",
         parse.as_secs_f64() * 1000.0,
