@@ -199,21 +199,12 @@ fn direct_conversion_equals_the_text_round_trip_on_an_account_whose_iam_is_split
     let Collected::Present(iam) = &mut snapshot.accounts.get_mut(&large).unwrap().iam else {
         panic!("the demo's first account has its IAM");
     };
-    let (role_name, role) = iam
-        .roles
-        .iter()
-        .next()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .unwrap();
-    let (policy_arn, policy) = iam
-        .policies
-        .iter()
-        .next()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .unwrap();
+    let role = iam.roles.values().next().unwrap().clone();
+    let (policy_arn, policy) = iam.policies.first_key_value().unwrap();
+    let (policy_arn, policy) = (policy_arn.clone(), policy.clone());
     for n in 0..1000 {
         let mut copy = role.clone();
-        copy.role_name = format!("{role_name}-{n}");
+        copy.role_name = format!("{}-{n}", role.role_name);
         iam.roles.insert(copy.role_name.clone(), copy);
         iam.policies
             .insert(format!("{policy_arn}-{n}"), policy.clone());
