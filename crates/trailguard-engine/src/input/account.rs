@@ -132,7 +132,7 @@ pub(super) fn put_iam(account: &mut Value, maps: [Value; IAM_MAPS.len()]) -> Res
         let slot = iam
             .get_mut(&Value::from(name))
             .ok_or_else(|| missing(name))?;
-        if *slot != Value::new_object() {
+        if !slot.as_object().is_ok_and(|map| map.is_empty()) {
             return Err(missing(&format!("empty {name}")));
         }
         *slot = map;
