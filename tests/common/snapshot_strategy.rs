@@ -18,11 +18,11 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use trailguard_snapshot::{
     Account, Acl, AdvancedEventSelector, AdvancedFieldSelector, AttachedPolicy, Bucket,
-    CallerIdentity, Collected, DataResource, DefaultRetention, Encryption, EncryptionByDefault,
-    EncryptionRule, EventSelector, Expiration, Gap, Grant, Grantee, Group, Iam, InlinePolicy,
-    InsightSelector, KeyManager, KeyMetadata, KmsKey, Lifecycle, LifecycleRule, LoggingEnabled,
-    ManagedPolicy, MfaDeleteStatus, ObjectLockConfiguration, ObjectLockMode, ObjectLockRule,
-    Organization, OwnershipControls, OwnershipRule, PolicyEntities, PolicyStatus,
+    CallerIdentity, Collected, DataResource, DefaultRetention, Document, Encryption,
+    EncryptionByDefault, EncryptionRule, EventSelector, Expiration, Gap, Grant, Grantee, Group,
+    Iam, InlinePolicy, InsightSelector, KeyManager, KeyMetadata, KmsKey, Lifecycle, LifecycleRule,
+    LoggingEnabled, ManagedPolicy, MfaDeleteStatus, ObjectLockConfiguration, ObjectLockMode,
+    ObjectLockRule, Organization, OwnershipControls, OwnershipRule, PolicyEntities, PolicyStatus,
     PublicAccessBlock, ReadWriteType, Role, Snapshot, Trail, TrailStatus, User, Versioning,
     VersioningStatus, CLOUDTRAIL_FULL_ACCESS_ARN,
 };
@@ -77,6 +77,11 @@ const TIMES: [&str; 5] = [
     "2026-11-20T11:00:00+01:00",
     "2026-11-21T00:00:00Z",
 ];
+
+/// A document of the JSON (every `serde_json` value is one).
+pub fn doc(value: serde_json::Value) -> Document {
+    Document::from_json(&value).expect("a serde_json value is a document")
+}
 
 /// The three states of a [`Collected`], present most often.
 pub fn collected<T: std::fmt::Debug + Clone + 'static>(
@@ -246,7 +251,7 @@ prop_compose! {
 }
 
 /// A bucket policy: public, TLS-denying, CloudTrail-writing with or without a source condition.
-fn bucket_policy(name: &'static str) -> impl Strategy<Value = serde_json::Value> {
+fn bucket_policy(name: &'static str) -> impl Strategy<Value = Document> {
     let arn = format!("arn:aws:s3:::{name}");
     subsequence(vec![0u8, 1, 2, 3], 0..=4).prop_map(move |parts| {
         let statements: Vec<serde_json::Value> = parts
@@ -267,7 +272,7 @@ fn bucket_policy(name: &'static str) -> impl Strategy<Value = serde_json::Value>
                             "Action": "s3:PutObject", "Resource": format!("{arn}/*")}),
             })
             .collect();
-        json!({"Version": "2012-10-17", "Statement": statements})
+        doc(json!({"Version": "2012-10-17", "Statement": statements}))
     })
 }
 
@@ -442,7 +447,7 @@ fn ownership() -> impl Strategy<Value = OwnershipControls> {
     })
 }
 
-fn key_policy(account: String) -> impl Strategy<Value = serde_json::Value> {
+fn key_policy(account: String) -> impl Strategy<Value = Document> {
     subsequence(vec![0u8, 1, 2, 3], 0..=4).prop_map(move |parts| {
         let statements: Vec<serde_json::Value> = parts
             .iter()
@@ -462,7 +467,7 @@ fn key_policy(account: String) -> impl Strategy<Value = serde_json::Value> {
                                 format!("arn:aws:cloudtrail:*:{account}:trail/*")}}}),
             })
             .collect();
-        json!({"Version": "2012-10-17", "Statement": statements})
+        doc(json!({"Version": "2012-10-17", "Statement": statements}))
     })
 }
 
@@ -525,8 +530,8 @@ fn inline(kind: Option<u8>) -> Vec<InlinePolicy> {
     };
     vec![InlinePolicy {
         policy_name: "inline-powers".into(),
-        policy_document: json!({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": action, "Resource": "*"}]}),
+        policy_document: doc(json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": action, "Resource": "*"}]})),
     }]
 }
 
@@ -626,9 +631,9 @@ pub fn iam(account: String) -> impl Strategy<Value = Iam> {
                         role_name: name.into(),
                         arn: format!("arn:aws:iam::{a}:role{path}{name}"),
                         path: path.into(),
-                        assume_role_policy_document: json!({"Version": "2012-10-17",
+                        assume_role_policy_document: doc(json!({"Version": "2012-10-17",
                             "Statement": [{"Effect": "Allow", "Principal": principal,
-                                           "Action": "sts:AssumeRole"}]}),
+                                           "Action": "sts:AssumeRole"}]})),
                         attached_managed_policies: attached(full),
                         role_policy_list: inline(kind),
                         permissions_boundary: None,
@@ -672,8 +677,8 @@ pub fn iam(account: String) -> impl Strategy<Value = Iam> {
                         arn: CLOUDTRAIL_FULL_ACCESS_ARN.into(),
                         default_version_id: Some("v3".into()),
                         attachment_count: u32::try_from(count).unwrap(),
-                        document: json!({"Version": "2012-10-17", "Statement": [
-                            {"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*"}]}),
+                        document: doc(json!({"Version": "2012-10-17", "Statement": [
+                            {"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*"}]})),
                     },
                 );
             }

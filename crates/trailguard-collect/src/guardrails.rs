@@ -20,7 +20,7 @@ use aws_sdk_organizations::types::{ChildType, PolicyType, PolicyTypeStatus};
 use futures_util::future::join_all;
 use std::collections::BTreeMap;
 use trailguard_snapshot::{
-    Collected, ControlPolicy, ControlPolicyType, OrganizationPolicies, Root,
+    Collected, ControlPolicy, ControlPolicyType, Document, OrganizationPolicies, Root,
 };
 
 /// The deepest the tree is walked: AWS allows five levels of OUs under the root.
@@ -293,12 +293,7 @@ async fn policies(
 }
 
 /// A policy's document (`DescribePolicy`), parsed.
-async fn content(
-    ctx: &Ctx,
-    clients: &Clients,
-    scope: &Scope<'_>,
-    id: &str,
-) -> Collected<serde_json::Value> {
+async fn content(ctx: &Ctx, clients: &Clients, scope: &Scope<'_>, id: &str) -> Collected<Document> {
     let described = ctx
         .read(
             Operation::DescribePolicy,

@@ -8,11 +8,10 @@ use crate::Operation;
 use aws_sdk_iam::types as aws;
 use futures_util::future::join_all;
 use percent_encoding::percent_decode_str;
-use serde_json::Value;
 use std::collections::BTreeSet;
 use trailguard_snapshot::{
-    AttachedPolicy, Collected, Group, Iam, InlinePolicy, ManagedPolicy, PermissionsBoundary,
-    PolicyEntities, Role, User, CLOUDTRAIL_FULL_ACCESS_ARN,
+    AttachedPolicy, Collected, Document, Group, Iam, InlinePolicy, ManagedPolicy,
+    PermissionsBoundary, PolicyEntities, Role, User, CLOUDTRAIL_FULL_ACCESS_ARN,
 };
 
 /// AWS managed policies live under this ARN prefix.
@@ -225,15 +224,15 @@ fn sorted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// IAM returns policy documents URL-encoded; some emulators return them plain.
-fn document(text: &str) -> Value {
-    if let Ok(value) = serde_json::from_str(text) {
+fn document(text: &str) -> Document {
+    if let Ok(value) = Document::from_json_str(text) {
         return value;
     }
     match percent_decode_str(text).decode_utf8() {
         Ok(decoded) => {
-            serde_json::from_str(&decoded).unwrap_or_else(|_| Value::String(decoded.into_owned()))
+            Document::from_json_str(&decoded).unwrap_or_else(|_| Document::string(&decoded))
         }
-        Err(_) => Value::String(text.to_string()),
+        Err(_) => Document::string(text),
     }
 }
 
@@ -413,7 +412,7 @@ fn managed_policy(p: &aws::ManagedPolicyDetail, missing: &mut Missing) -> Option
         attachment_count,
         document: default
             .and_then(|v| v.document())
-            .map_or(Value::Null, document),
+            .map_or_else(Document::default, document),
     })
 }
 
@@ -428,11 +427,11 @@ mod tests {
     fn documents_are_url_decoded_when_iam_encodes_them() {
         let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
         assert_eq!(
-            document(encoded),
+            document(encoded).to_json().unwrap(),
             json!({"Version": "2012-10-17", "Statement": []})
         );
-        assert_eq!(document(r#"{"a":1}"#), json!({"a": 1}));
-        assert_eq!(document("not json"), json!("not json"));
+        assert_eq!(document(r#"{"a":1}"#).to_json().unwrap(), json!({"a": 1}));
+        assert_eq!(document("not json").to_json().unwrap(), json!("not json"));
     }
 
     #[test]

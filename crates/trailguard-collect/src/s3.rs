@@ -9,10 +9,10 @@ use aws_sdk_s3::types as aws;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use trailguard_snapshot::{
-    Acl, Bucket, Collected, DefaultRetention, Encryption, EncryptionByDefault, EncryptionRule,
-    Expiration, Grant, Grantee, Lifecycle, LifecycleRule, LoggingEnabled, MfaDeleteStatus,
-    NoncurrentVersionExpiration, ObjectLockConfiguration, ObjectLockMode, ObjectLockRule,
-    OwnershipControls, OwnershipRule, PolicyStatus, PublicAccessBlock, Versioning,
+    Acl, Bucket, Collected, DefaultRetention, Document, Encryption, EncryptionByDefault,
+    EncryptionRule, Expiration, Grant, Grantee, Lifecycle, LifecycleRule, LoggingEnabled,
+    MfaDeleteStatus, NoncurrentVersionExpiration, ObjectLockConfiguration, ObjectLockMode,
+    ObjectLockRule, OwnershipControls, OwnershipRule, PolicyStatus, PublicAccessBlock, Versioning,
     VersioningStatus,
 };
 
@@ -324,8 +324,8 @@ fn normalise_region(constraint: &str) -> String {
 }
 
 /// Parses a policy document; one that is not JSON is kept as its text (rules then skip it).
-pub(crate) fn parse_json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+pub(crate) fn parse_json(text: &str) -> Document {
+    Document::from_json_str(text).unwrap_or_else(|_| Document::string(text))
 }
 
 fn public_access_block_of(c: Option<&aws::PublicAccessBlockConfiguration>) -> PublicAccessBlock {

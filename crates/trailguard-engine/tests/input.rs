@@ -66,6 +66,44 @@ fn direct_conversion_equals_the_text_round_trip_on_every_shipped_snapshot() {
     assert!(checked >= 3, "only {checked} shipped snapshots found");
 }
 
+/// A snapshot's documents are regorus values already: the input holds each one as it is (the
+/// same allocation), not a copy built again. A copy would be equal: only the address tells.
+#[test]
+fn the_input_takes_each_policy_document_as_the_snapshot_holds_it() {
+    let file = Snapshot::load(&repo().join("inputs/demo.json")).unwrap();
+    let input = snapshot_value(&file.snapshot).unwrap();
+    let object = |value: &Value| match value {
+        Value::Object(object) => object.clone(),
+        other => panic!("not an object: {other:?}"),
+    };
+    let mut checked = 0;
+    for (name, bucket) in &file.snapshot.buckets {
+        if let Collected::Present(policy) = &bucket.policy {
+            let given = object(&input["buckets"][name.as_str()]["Policy"]);
+            assert!(
+                regorus::Rc::ptr_eq(&object(policy.value()), &given),
+                "{name}"
+            );
+            checked += 1;
+        }
+    }
+    for (id, account) in &file.snapshot.accounts {
+        let Collected::Present(iam) = &account.iam else {
+            continue;
+        };
+        for (name, role) in &iam.roles {
+            let given = &input["accounts"][id.as_str()]["Iam"]["Roles"][name.as_str()];
+            let trust = object(&given["AssumeRolePolicyDocument"]);
+            assert!(regorus::Rc::ptr_eq(
+                &object(role.assume_role_policy_document.value()),
+                &trust
+            ));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} documents in the demo");
+}
+
 #[test]
 fn direct_conversion_equals_the_text_round_trip_on_the_fuzz_corpus() {
     let mut parsed = 0;
@@ -139,15 +177,15 @@ proptest! {
         let mut snapshot = snapshot;
         let mut documents = documents.into_iter().cycle();
         for bucket in snapshot.buckets.values_mut() {
-            bucket.policy = Collected::Present(documents.next().unwrap());
+            bucket.policy = Collected::Present(snapshot_strategy::doc(documents.next().unwrap()));
         }
         for account in snapshot.accounts.values_mut() {
             if let Collected::Present(iam) = &mut account.iam {
                 for role in iam.roles.values_mut() {
-                    role.assume_role_policy_document = documents.next().unwrap();
+                    role.assume_role_policy_document = snapshot_strategy::doc(documents.next().unwrap());
                     role.role_policy_list.push(InlinePolicy {
                         policy_name: "generated".into(),
-                        policy_document: documents.next().unwrap(),
+                        policy_document: snapshot_strategy::doc(documents.next().unwrap()),
                     });
                 }
             }

@@ -1,8 +1,13 @@
-//! A read-only view of a JSON value ([`Json`]), so IAM policies, the snapshot and the events
-//! patterns are matched against are read where they are: from `serde_json` values (questions, tests, the typed snapshot's policy documents) and
-//! from regorus values (the policy `input` the builtins are given), without copying one into
-//! the other. Copying the input's IAM into `serde_json` took longer than everything else an IAM
-//! rule does on a large organisation.
+//! JSON values for trailguard, in two parts:
+//!
+//! - [`Json`], a read-only view of a JSON value, so IAM policies, the snapshot and the events
+//!   patterns are matched against are read where they are: from `serde_json` values (questions,
+//!   tests) and from regorus values (the policy `input` the builtins are given, and the
+//!   snapshot's documents), without copying one into the other. Copying the input's IAM into
+//!   `serde_json` took longer than everything else an IAM rule does on a large organisation.
+//! - [`Builder`], which builds regorus values fast, sharing the field names, short strings and
+//!   object shapes the values it builds have in common: the snapshot's documents as they are
+//!   parsed, and the policy `input` made from the typed snapshot.
 //!
 //! ```
 //! use trailguard_json::{Json, Kind};
@@ -14,6 +19,10 @@
 //! assert!(matches!(rego.kind(), Kind::Object));
 //! assert_eq!(rego.get_field("Action").map(|a| a.items().count()), Some(1));
 //! ```
+
+mod builder;
+
+pub use builder::{BuildError, Builder, MAX_SHAPES, SHARED_STRING_BYTES};
 
 /// A value's JSON type, with a scalar's content.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! S3 buckets that receive trail logs, with every sub-configuration the checks read.
 
-use crate::Collected;
+use crate::{Collected, Document};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -30,7 +30,7 @@ pub struct Bucket {
     pub owner_account: Option<String>,
     /// `GetBucketPolicy`, parsed.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
-    pub policy: Collected<serde_json::Value>,
+    pub policy: Collected<Document>,
     /// `GetBucketPolicyStatus`.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub policy_status: Collected<PolicyStatus>,

@@ -1,6 +1,6 @@
 //! IAM: the principals and policies that decide who can switch the trail off.
 
-use crate::Collected;
+use crate::{Collected, Document};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,7 +49,7 @@ pub struct InlinePolicy {
     /// The policy's name.
     pub policy_name: String,
     /// The policy document, parsed.
-    pub policy_document: serde_json::Value,
+    pub policy_document: Document,
 }
 
 /// A permissions boundary.
@@ -132,7 +132,7 @@ pub struct Role {
     #[serde(default = "root_path")]
     pub path: String,
     /// The trust policy, parsed.
-    pub assume_role_policy_document: serde_json::Value,
+    pub assume_role_policy_document: Document,
     /// Managed policies attached.
     #[serde(default)]
     pub attached_managed_policies: Vec<AttachedPolicy>,
@@ -159,7 +159,7 @@ pub struct ManagedPolicy {
     #[serde(default)]
     pub attachment_count: u32,
     /// The default version's document, parsed.
-    pub document: serde_json::Value,
+    pub document: Document,
 }
 
 /// `ListEntitiesForPolicy`: who a managed policy is attached to.

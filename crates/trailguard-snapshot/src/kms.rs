@@ -1,6 +1,6 @@
 //! KMS keys that encrypt trail logs.
 
-use crate::Collected;
+use crate::{Collected, Document};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,7 @@ pub struct KmsKey {
     pub key_metadata: Collected<KeyMetadata>,
     /// `GetKeyPolicy` (policy name `default`), parsed.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
-    pub policy: Collected<serde_json::Value>,
+    pub policy: Collected<Document>,
     /// `GetKeyRotationStatus`.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub key_rotation_enabled: Collected<bool>,

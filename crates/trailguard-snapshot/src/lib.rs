@@ -39,6 +39,7 @@ mod arn;
 mod bucket;
 mod collected;
 mod diff;
+mod document;
 mod error;
 mod gap;
 mod iam;
@@ -63,6 +64,7 @@ pub use bucket::{
 };
 pub use collected::Collected;
 pub use diff::{full_access_holders, Changed, Changes, SnapshotDiff};
+pub use document::{take_handed, Document, Sharing, DOCUMENT_NEWTYPE};
 pub use error::{ErrorKind, SnapshotError};
 pub use gap::Gap;
 pub use iam::{
@@ -228,8 +230,11 @@ impl Snapshot {
             }
             None => return Err(located(SnapshotError::new(ErrorKind::MissingVersion))),
         }
-        let mut snapshot: Snapshot =
-            serde_json::from_str(text).map_err(|e| located(SnapshotError::from_serde(&e)))?;
+        let mut snapshot: Snapshot = {
+            // The snapshot's policies share their keys, short strings and shapes.
+            let _sharing = Document::sharing();
+            serde_json::from_str(text).map_err(|e| located(SnapshotError::from_serde(&e)))?
+        };
         // `gaps` is a set, kept sorted; a file may list it in any order.
         snapshot.gaps.sort();
         Ok(snapshot)

@@ -11,7 +11,7 @@
 //! | EventBridge rules on the default bus ([`EventRule`]) | [`crate::Account::monitoring`] | region |
 //! | AWS Config recorders and delivery channels ([`ConfigService`]) | [`crate::Account::monitoring`] | region |
 
-use crate::Collected;
+use crate::{Collected, Document};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -148,7 +148,7 @@ pub struct Topic {
 pub struct TopicAttributes {
     /// The topic's access policy, parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<Document>,
     /// The KMS key that encrypts it, when one does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_master_key_id: Option<String>,
@@ -181,7 +181,7 @@ pub struct EventRule {
     /// Its event pattern, parsed; absent for a scheduled rule. A pattern that is not JSON is
     /// kept as its text (a string), for the rules to report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_pattern: Option<serde_json::Value>,
+    pub event_pattern: Option<Document>,
     /// Its schedule, for a scheduled rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_expression: Option<String>,

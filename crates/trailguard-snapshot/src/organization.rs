@@ -9,7 +9,7 @@
 //! snapshot keeps, per organisation, each OU's and account's parent (to walk an account up to
 //! the root) and each policy with the targets it is attached to.
 
-use crate::Collected;
+use crate::{Collected, Document};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -93,7 +93,7 @@ pub struct ControlPolicy {
     pub aws_managed: bool,
     /// `DescribePolicy`: its document, parsed.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
-    pub content: Collected<serde_json::Value>,
+    pub content: Collected<Document>,
     /// `ListTargetsForPolicy`: the ids of the root, OUs and accounts it is attached to, sorted.
     #[serde(default, skip_serializing_if = "Collected::is_unknown")]
     pub targets: Collected<Vec<String>>,

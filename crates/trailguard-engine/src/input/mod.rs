@@ -7,7 +7,9 @@
 //! [`MAX_THREADS`] threads; an account's IAM maps are converted apart from it, entry by entry
 //! like the resources, and put back (`account.rs`), so one large account is spread over the
 //! cores too. Each thread allocates each distinct key and short string once, and builds objects
-//! of a shape it has seen as copies of that shape.
+//! of a shape it has seen as copies of that shape ([`trailguard_json::Builder`]). The
+//! snapshot's documents (policies, patterns: most of an IAM-heavy snapshot) are regorus values
+//! from the parse on ([`trailguard_snapshot::Document`]): the input takes each as it is.
 //!
 //! The value is the one the text round trip (`serde_json::to_string`, then
 //! [`Value::from_json_str`]) gives: equal, and printed alike (so every number has the same
@@ -27,9 +29,10 @@ use account::{put_iam, AccountShell, IAM_MAPS};
 use regorus::value::Object;
 use regorus::Value;
 use serde::Serialize;
-use serializer::{Result, Shared};
+use serializer::{convert, Result};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use trailguard_json::Builder;
 use trailguard_snapshot::Snapshot;
 
 /// At most this many threads convert a snapshot.
@@ -164,12 +167,12 @@ pub fn snapshot_value(snapshot: &Snapshot) -> Result<Value, EngineError> {
 
 /// A resource of the snapshot, as something a thread can serialise.
 trait ErasedResource: Sync {
-    fn value(&self, shared: &mut Shared) -> Result<Value>;
+    fn value(&self, builder: &mut Builder) -> Result<Value>;
 }
 
 impl<T: Serialize + Sync> ErasedResource for T {
-    fn value(&self, shared: &mut Shared) -> Result<Value> {
-        shared.convert(self)
+    fn value(&self, builder: &mut Builder) -> Result<Value> {
+        convert(builder, self)
     }
 }
 
@@ -206,7 +209,7 @@ fn convert_resources(maps: &[(String, Resources<'_>)]) -> Result<Vec<(Value, Val
         .max(1);
     let next = AtomicUsize::new(0);
     let work = || {
-        let mut shared = Shared::new();
+        let mut builder = Builder::new();
         let mut done: Vec<Chunk> = Vec::new();
         loop {
             let chunk = next.fetch_add(1, Ordering::Relaxed);
@@ -220,7 +223,7 @@ fn convert_resources(maps: &[(String, Resources<'_>)]) -> Result<Vec<(Value, Val
             let values = resources
                 .iter()
                 .map(|(_, key, resource)| {
-                    Ok((Value::from(key.as_str()), resource.value(&mut shared)?))
+                    Ok((Value::from(key.as_str()), resource.value(&mut builder)?))
                 })
                 .collect();
             done.push((chunk, values));
@@ -263,9 +266,7 @@ fn convert_resources(maps: &[(String, Resources<'_>)]) -> Result<Vec<(Value, Val
 
 /// Any serialisable value as a regorus value, as its JSON text would parse.
 pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, EngineError> {
-    Shared::new()
-        .convert(value)
-        .map_err(|e| EngineError::Input { message: e.0 })
+    convert(&mut Builder::new(), value).map_err(|e| EngineError::Input { message: e.0 })
 }
 
 /// A builtin's answer, built in Rust as JSON, as the regorus value its JSON text would parse to,

@@ -1,41 +1,11 @@
 //! A serde [`Serializer`](ser::Serializer) that builds a [`regorus::Value`]: the value the
 //! JSON text of what it serialises would parse to, without writing the text.
 
-use regorus::value::Object;
-use regorus::{Rc, Value};
+use regorus::Value;
 use serde::ser::{self, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-
-/// A fast hash with a random seed per process: a snapshot's author cannot aim for collisions.
-type Strings = HashSet<Rc<str>, foldhash::fast::RandomState>;
-
-/// Objects' shapes seen so far, by the addresses and lengths of their keys in the order given
-/// (see [`Shared::object_of`]).
-type Shapes = HashMap<Box<[usize]>, Shape, foldhash::fast::RandomState>;
-
-/// The keys of objects built alike.
-struct Shape {
-    /// An object of the keys, in regorus's compact sorted form, whose values are `null`.
-    object: Object,
-    /// The keys in the order given.
-    keys: Box<[Value]>,
-}
-
-/// An object's key, as given to a [`MapBuilder`].
-enum Key {
-    /// A struct's field name (a string that lives as long as the program).
-    Field(&'static str),
-    /// A map's key.
-    Value(Value),
-}
-
-/// The most keys an object may have for its shape to be remembered.
-const MAX_SHAPE_KEYS: usize = 16;
-
-/// The most shapes a conversion remembers (a bound on the memory an adversarial snapshot, all
-/// of whose objects differ in their keys, could make it hold).
-const MAX_SHAPES: usize = 4_096;
+use trailguard_json::Builder;
+use trailguard_snapshot::{take_handed, DOCUMENT_NEWTYPE};
 
 /// Why a value could not be converted.
 #[derive(Debug)]
@@ -55,174 +25,33 @@ impl ser::Error for ConvertError {
     }
 }
 
-pub(super) type Result<T, E = ConvertError> = std::result::Result<T, E>;
-
-/// The longest string (key or value) [`Shared`] shares, besides field names.
-const SHARED_STRING_BYTES: usize = 16;
-
-/// What values of one conversion share. A snapshot repeats the same few dozen field names
-/// hundreds of thousands of times, and its short strings many times over ("Allow", "*",
-/// "Effect", "2012-10-17", regions, actions): each distinct field name and short string is
-/// allocated once and shared, as are the empty object and the empty array. Longer strings (ARNs,
-/// names, the keys of the resource and IAM maps) repeat less: looking them up costs more than
-/// allocating them.
-pub(super) struct Shared {
-    strings: Strings,
-    shapes: Shapes,
-    /// The entries of the objects under construction, innermost last: each [`MapBuilder`] takes
-    /// those from where it started when it ends, so objects allocate no list of their own.
-    entries: Vec<(Key, Value)>,
-    empty_object: Value,
-    empty_array: Value,
+impl From<trailguard_json::BuildError> for ConvertError {
+    fn from(error: trailguard_json::BuildError) -> Self {
+        ConvertError(error.to_string())
+    }
 }
 
-impl Shared {
-    /// Any serialisable value, as its JSON text would parse.
-    pub(super) fn convert<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<Value> {
-        let converted = value.serialize(ValueSerializer { shared: self });
-        if converted.is_err() {
-            // The objects the error left unfinished.
-            self.entries.clear();
-        }
-        converted
-    }
+pub(super) type Result<T, E = ConvertError> = std::result::Result<T, E>;
 
-    pub(super) fn new() -> Shared {
-        Shared {
-            strings: Strings::default(),
-            shapes: Shapes::default(),
-            entries: Vec::new(),
-            empty_object: Value::new_object(),
-            empty_array: Value::new_array(),
-        }
+/// Any serialisable value, as its JSON text would parse, built with `builder` (so values
+/// converted with one builder share their field names, short strings and shapes).
+pub(super) fn convert<T: Serialize + ?Sized>(builder: &mut Builder, value: &T) -> Result<Value> {
+    let converted = value.serialize(ValueSerializer { builder });
+    if converted.is_err() {
+        // The objects the error left unfinished.
+        builder.abandon();
     }
-
-    /// A string (a value, or a map's key): shared when short.
-    fn string(&mut self, text: &str) -> Value {
-        if text.len() > SHARED_STRING_BYTES {
-            return Value::from(text);
-        }
-        self.shared(text)
-    }
-
-    /// A field or enum variant name, always shared.
-    fn field(&mut self, name: &'static str) -> Value {
-        self.shared(name)
-    }
-
-    fn shared(&mut self, text: &str) -> Value {
-        if let Some(shared) = self.strings.get(text) {
-            return Value::String(Rc::clone(shared));
-        }
-        let shared: Rc<str> = Rc::from(text);
-        self.strings.insert(Rc::clone(&shared));
-        Value::String(shared)
-    }
-
-    /// The object as a value (in regorus's compact read-only form).
-    fn object(&self, object: Object) -> Value {
-        if object.is_empty() {
-            return self.empty_object.clone();
-        }
-        object.into_value()
-    }
-
-    /// The object of the entries from `start` on (in the order given; of equal keys the last
-    /// wins, as the JSON parser keeps the last), taken off [`Shared::entries`].
-    ///
-    /// Objects of the same keys are the rule (every struct of a type, every statement written
-    /// alike): the first of a shape is built through a sorted map and its shape remembered, the
-    /// next ones are a copy of the shape with their values put in. A shape is known by the
-    /// addresses (and lengths) of its keys: a field name's, or a shared string's. So only shapes whose keys
-    /// are all field names or short strings are remembered: a map keyed by names or ARNs fills
-    /// no memory. The shape holds its keys, so an address in it cannot be freed and reused for
-    /// another string while it is remembered.
-    fn object_of(&mut self, start: usize) -> Result<Value> {
-        let count = self.entries.len().saturating_sub(start);
-        if count == 0 {
-            return Ok(self.empty_object.clone());
-        }
-        // Each key's address and length: two strings that start at the same address (a field
-        // name the linker stored as the beginning of a longer one) differ in length.
-        let mut addresses = [0usize; 2 * MAX_SHAPE_KEYS];
-        let mut known = count <= MAX_SHAPE_KEYS;
-        for (address, (key, _)) in addresses.chunks_exact_mut(2).zip(&self.entries[start..]) {
-            let (at, len) = match key {
-                Key::Field(name) => (name.as_ptr() as usize, name.len()),
-                Key::Value(Value::String(text)) if text.len() <= SHARED_STRING_BYTES => {
-                    (Rc::as_ptr(text).cast::<u8>() as usize, text.len())
-                }
-                Key::Value(_) => {
-                    known = false;
-                    break;
-                }
-            };
-            address.copy_from_slice(&[at, len]);
-        }
-        let shape = &addresses[..2 * count.min(MAX_SHAPE_KEYS)];
-        if known {
-            if let Some(Shape { object, keys }) = self.shapes.get(shape) {
-                let mut object = object.clone();
-                for ((_, value), key) in self.entries.drain(start..).zip(keys.iter()) {
-                    // Every key is in the copy: each value replaces a `null` in place, and the
-                    // object keeps its compact sorted form.
-                    *object.get_mut(key).ok_or_else(|| {
-                        ConvertError(format!("the object's shape lost its key {key}"))
-                    })? = value;
-                }
-                return Ok(object.into_value());
-            }
-        }
-        let entries: Vec<(Value, Value)> = self
-            .entries
-            .split_off(start)
-            .into_iter()
-            .map(|(key, value)| {
-                let key = match key {
-                    Key::Field(name) => self.field(name),
-                    Key::Value(key) => key,
-                };
-                (key, value)
-            })
-            .collect();
-        if known && self.shapes.len() < MAX_SHAPES {
-            let keys: Box<[Value]> = entries.iter().map(|(key, _)| key.clone()).collect();
-            let nulls: BTreeMap<Value, Value> =
-                keys.iter().map(|key| (key.clone(), Value::Null)).collect();
-            if let Value::Object(object) = Object::from(nulls).into_value() {
-                let object = Rc::unwrap_or_clone(object);
-                self.shapes.insert(Box::from(shape), Shape { object, keys });
-            }
-        }
-        // Built in one pass from the sorted entries (`collect` sorts stably and keeps the last
-        // of equal keys), not key by key: inserting each key walked the tree every time.
-        let map: BTreeMap<Value, Value> = entries.into_iter().collect();
-        Ok(self.object(Object::from(map)))
-    }
-
-    fn array(&self, items: Vec<Value>) -> Value {
-        if items.is_empty() {
-            return self.empty_array.clone();
-        }
-        Value::from(items)
-    }
-
-    /// `{"variant": value}`, serde_json's form of a non-unit enum variant.
-    fn variant(&mut self, name: &'static str, value: Value) -> Value {
-        let mut object = Object::new();
-        object.insert(self.field(name), value);
-        self.object(object)
-    }
+    converted
 }
 
 /// Builds a [`Value`] from anything serde can serialise.
 struct ValueSerializer<'k> {
-    shared: &'k mut Shared,
+    builder: &'k mut Builder,
 }
 
 /// A float as serde_json writes it and then reads it back: `null` when not finite, otherwise the
-/// number its shortest text parses to (serde_json's default float parser may land one unit in
-/// the last place away from the original, and the input must not depend on how it was built).
+/// number its shortest text parses to (an f32's shortest text reads back as another f64 than the
+/// f32 widened; the input must not depend on how it was built).
 fn float(text_of: impl FnOnce() -> serde_json::Result<String>, finite: bool) -> Result<Value> {
     if !finite {
         return Ok(Value::Null);
@@ -298,7 +127,7 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         Ok(Value::from(v.encode_utf8(&mut [0u8; 4]) as &str))
     }
     fn serialize_str(self, v: &str) -> Result<Value> {
-        Ok(self.shared.string(v))
+        Ok(self.builder.string(v))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Value> {
         Ok(Value::from(
@@ -329,9 +158,15 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<Value> {
+        // A snapshot's document (a policy) is a regorus value already: taken as it is.
+        if name == DOCUMENT_NEWTYPE {
+            if let Some(document) = take_handed() {
+                return Ok(document);
+            }
+        }
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -342,13 +177,13 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         value: &T,
     ) -> Result<Value> {
         let inner = value.serialize(ValueSerializer {
-            shared: &mut *self.shared,
+            builder: &mut *self.builder,
         })?;
-        Ok(self.shared.variant(name, inner))
+        Ok(self.builder.variant(name, inner))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqBuilder<'k>> {
         Ok(SeqBuilder {
-            shared: self.shared,
+            builder: self.builder,
             items: Vec::with_capacity(len.unwrap_or(0)),
             variant: None,
         })
@@ -367,15 +202,15 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         len: usize,
     ) -> Result<SeqBuilder<'k>> {
         Ok(SeqBuilder {
-            shared: self.shared,
+            builder: self.builder,
             items: Vec::with_capacity(len),
             variant: Some(variant),
         })
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<MapBuilder<'k>> {
         Ok(MapBuilder {
-            start: self.shared.entries.len(),
-            shared: self.shared,
+            start: self.builder.start(),
+            builder: self.builder,
             key: None,
             variant: None,
             number: false,
@@ -391,8 +226,8 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
             ));
         }
         Ok(MapBuilder {
-            start: self.shared.entries.len(),
-            shared: self.shared,
+            start: self.builder.start(),
+            builder: self.builder,
             key: None,
             variant: None,
             number: name == NUMBER,
@@ -407,8 +242,8 @@ impl<'k> ser::Serializer for ValueSerializer<'k> {
         _len: usize,
     ) -> Result<MapBuilder<'k>> {
         Ok(MapBuilder {
-            start: self.shared.entries.len(),
-            shared: self.shared,
+            start: self.builder.start(),
+            builder: self.builder,
             key: None,
             variant: Some(variant),
             number: false,
@@ -424,7 +259,7 @@ const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
 /// An array (or a tuple variant's array) under construction.
 pub(super) struct SeqBuilder<'k> {
-    shared: &'k mut Shared,
+    builder: &'k mut Builder,
     items: Vec<Value>,
     variant: Option<&'static str>,
 }
@@ -432,15 +267,15 @@ pub(super) struct SeqBuilder<'k> {
 impl SeqBuilder<'_> {
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         self.items.push(value.serialize(ValueSerializer {
-            shared: &mut *self.shared,
+            builder: &mut *self.builder,
         })?);
         Ok(())
     }
 
     fn finish(self) -> Value {
-        let array = self.shared.array(self.items);
+        let array = self.builder.array(self.items);
         match self.variant {
-            Some(name) => self.shared.variant(name, array),
+            Some(name) => self.builder.variant(name, array),
             None => array,
         }
     }
@@ -492,8 +327,8 @@ impl ser::SerializeTupleVariant for SeqBuilder<'_> {
 
 /// An object (a map, a struct, or a struct variant's object) under construction.
 pub(super) struct MapBuilder<'k> {
-    shared: &'k mut Shared,
-    /// Where this object's entries start in [`Shared::entries`].
+    builder: &'k mut Builder,
+    /// Where this object's entries start (see [`Builder::start`]).
     start: usize,
     /// The key given by `serialize_key`, waiting for its value.
     key: Option<Value>,
@@ -507,7 +342,7 @@ pub(super) struct MapBuilder<'k> {
 impl MapBuilder<'_> {
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
         let value = value.serialize(ValueSerializer {
-            shared: &mut *self.shared,
+            builder: &mut *self.builder,
         })?;
         if self.number {
             // The digits, read as regorus's JSON parser reads them.
@@ -521,7 +356,7 @@ impl MapBuilder<'_> {
             }
             return Ok(());
         }
-        self.shared.entries.push((Key::Field(key), value));
+        self.builder.field(key, value);
         Ok(())
     }
 
@@ -531,9 +366,9 @@ impl MapBuilder<'_> {
                 .digits
                 .ok_or_else(|| ConvertError("a number without its digits".into()));
         }
-        let value = self.shared.object_of(self.start)?;
+        let value = self.builder.object(self.start)?;
         Ok(match self.variant {
-            Some(name) => self.shared.variant(name, value),
+            Some(name) => self.builder.variant(name, value),
             None => value,
         })
     }
@@ -544,7 +379,7 @@ impl ser::SerializeMap for MapBuilder<'_> {
     type Error = ConvertError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
         self.key = Some(key.serialize(KeySerializer {
-            shared: &mut *self.shared,
+            builder: &mut *self.builder,
         })?);
         Ok(())
     }
@@ -554,9 +389,9 @@ impl ser::SerializeMap for MapBuilder<'_> {
             .take()
             .ok_or_else(|| ConvertError("a map value came without its key".into()))?;
         let value = value.serialize(ValueSerializer {
-            shared: &mut *self.shared,
+            builder: &mut *self.builder,
         })?;
-        self.shared.entries.push((Key::Value(key), value));
+        self.builder.entry(key, value);
         Ok(())
     }
     fn end(self) -> Result<Value> {
@@ -597,12 +432,12 @@ impl ser::SerializeStructVariant for MapBuilder<'_> {
 /// A map key: a string, or a number or boolean as its JSON text (serde_json's rule); anything
 /// else is an error, as it is for serde_json.
 pub(super) struct KeySerializer<'k> {
-    shared: &'k mut Shared,
+    builder: &'k mut Builder,
 }
 
 impl KeySerializer<'_> {
     fn text(self, text: &str) -> Result<Value> {
-        Ok(self.shared.string(text))
+        Ok(self.builder.string(text))
     }
 }
 
@@ -758,7 +593,8 @@ mod tests {
     use super::*;
     use crate::input::to_value;
     use serde::Serialize;
-    use std::collections::HashMap;
+    use std::collections::{BTreeMap, HashMap};
+    use trailguard_json::MAX_SHAPES;
 
     /// The old conversion, through JSON text: what the direct one must equal.
     fn through_text<T: Serialize>(value: &T) -> Value {
@@ -1004,9 +840,9 @@ mod tests {
         let maps: Vec<BTreeMap<String, usize>> = (0..MAX_SHAPES + 10)
             .map(|n| BTreeMap::from([(format!("k{n}"), n), ("v".to_string(), n)]))
             .collect();
-        let mut shared = Shared::new();
-        let direct = shared.convert(&maps).unwrap();
-        assert_eq!(shared.shapes.len(), MAX_SHAPES);
+        let mut builder = Builder::new();
+        let direct = convert(&mut builder, &maps).unwrap();
+        assert_eq!(builder.shapes(), MAX_SHAPES);
         assert_eq!(direct, through_text(&maps));
     }
 
@@ -1017,16 +853,16 @@ mod tests {
             a: u8,
             b: Refuses,
         }
-        let mut shared = Shared::new();
-        assert!(shared.convert(&Half { a: 1, b: Refuses }).is_err());
-        assert!(shared.entries.is_empty());
+        let mut builder = Builder::new();
+        assert!(convert(&mut builder, &Half { a: 1, b: Refuses }).is_err());
+        assert_eq!(builder.pending(), 0);
         let statement = Statement {
             effect: "Allow",
             action: vec!["kms:Decrypt"],
             sid: None,
         };
         assert_eq!(
-            shared.convert(&statement).unwrap(),
+            convert(&mut builder, &statement).unwrap(),
             through_text(&statement)
         );
     }
