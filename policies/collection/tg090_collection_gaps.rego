@@ -20,6 +20,7 @@ package trailguard.rules.tg090
 import data.trailguard.lib
 import data.trailguard.lib.trail as tl
 import data.trailguard.lib.trail.gaps_by_resource
+import data.trailguard.lib.trail.monitoring_rules as trail_monitoring_rules
 import data.trailguard.lib.trail.operation_rules
 import rego.v1
 
@@ -69,7 +70,7 @@ unmonitored_rules(resource) := monitoring_rules if {
 } else := []
 
 # monitoring_rules judge what an account's Monitoring holds (and the alerting chain through it).
-monitoring_rules := sort(array.concat(tl.monitoring_rules, ["TG120", "TG121", "TG122"]))
+monitoring_rules := sort(array.concat(trail_monitoring_rules, ["TG120", "TG121", "TG122"]))
 
 # graded gives the finding the highest severity among the rules the gap blinds, so that a gap
 # weighs as much as the worst finding it may hide (and `--fail-on high` fails a blind scan); with

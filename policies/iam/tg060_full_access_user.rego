@@ -16,11 +16,11 @@
 package trailguard.rules.tg060
 
 import data.trailguard.lib
-import data.trailguard.lib.iam
+import data.trailguard.lib.iam.full_access_arn
 import rego.v1
 
 deny contains lib.finding(h.arn, msg) if {
-	some account, holders in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some account, holders in trailguard.iam.policy_holders(input, full_access_arn)
 	some h in holders
 	h.kind == "User"
 	"directly" in h.ways

@@ -15,11 +15,11 @@
 package trailguard.rules.tg061
 
 import data.trailguard.lib
-import data.trailguard.lib.iam
+import data.trailguard.lib.iam.full_access_arn
 import rego.v1
 
 deny contains lib.finding(h.arn, msg) if {
-	some account, holders in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some account, holders in trailguard.iam.policy_holders(input, full_access_arn)
 	some h in holders
 	h.kind == "User"
 	input.accounts[account].Iam.Users[h.key].MFADevices == [] # read, and none: an unread MFA list is left to TG090

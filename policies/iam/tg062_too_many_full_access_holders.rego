@@ -15,12 +15,12 @@
 package trailguard.rules.tg062
 
 import data.trailguard.lib
-import data.trailguard.lib.iam
+import data.trailguard.lib.iam.full_access_arn
 import data.trailguard.lib.params
 import rego.v1
 
 deny contains lib.finding(lib.account_resource(account), msg) if {
-	some account, found in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some account, found in trailguard.iam.policy_holders(input, full_access_arn)
 	holders := {h.arn | some h in found}
 	count(holders) > params.max_full_access_holders
 	msg := sprintf(

@@ -26,12 +26,12 @@ package trailguard.rules.tg063
 
 import data.trailguard.lib
 import data.trailguard.lib.holders
-import data.trailguard.lib.iam
-import data.trailguard.lib.sensitive
+import data.trailguard.lib.iam.full_access_arn
+import data.trailguard.lib.sensitive.trail_requests
 import rego.v1
 
 deny contains lib.finding(p.arn, msg) if {
-	some p in trailguard.iam.holders(input, sensitive.trail_requests)
+	some p in trailguard.iam.holders(input, trail_requests)
 	not p.arn in full_access
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
@@ -43,6 +43,6 @@ deny contains lib.finding(p.arn, msg) if {
 # full_access are the ARNs of the principals that hold AWSCloudTrail_FullAccess (users directly or
 # through a group, roles), in every account.
 full_access := {h.arn |
-	some _, found in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some _, found in trailguard.iam.policy_holders(input, full_access_arn)
 	some h in found
 }

@@ -17,13 +17,13 @@
 package trailguard.rules.tg064
 
 import data.trailguard.lib
-import data.trailguard.lib.iam
+import data.trailguard.lib.iam.full_access_arn
 import data.trailguard.lib.params
 import data.trailguard.lib.policy
 import rego.v1
 
 deny contains lib.finding(role.Arn, msg) if {
-	some account, holders in trailguard.iam.policy_holders(input, iam.full_access_arn)
+	some account, holders in trailguard.iam.policy_holders(input, full_access_arn)
 	some h in holders
 	h.kind == "Role"
 	role := input.accounts[account].Iam.Roles[h.key]

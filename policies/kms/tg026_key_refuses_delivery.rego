@@ -37,6 +37,7 @@ package trailguard.rules.tg026
 
 import data.trailguard.lib
 import data.trailguard.lib.delivery
+import data.trailguard.lib.delivery.service as delivery_service
 import data.trailguard.lib.trail as tl
 import data.trailguard.lib.trails_by_key
 import rego.v1
@@ -71,7 +72,7 @@ policy_problems(arn, trail, key_arn, key) := [r |
 	owner := split(key_arn, ":")[4]
 	some request in requests(arn)
 	answer := delivery.ask(arn, trail, request.action, key_arn, owner, "key_policy", "the key policy", key.Policy, request.context)
-	r := delivery.refusal(answer, request.action, sprintf("no statement of the key policy lets %s call it", [delivery.service]))
+	r := delivery.refusal(answer, request.action, sprintf("no statement of the key policy lets %s call it", [delivery_service]))
 ]
 
 # requests are what CloudTrail asks of the key for each log file.

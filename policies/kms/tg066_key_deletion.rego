@@ -24,13 +24,15 @@ package trailguard.rules.tg066
 import data.trailguard.lib
 import data.trailguard.lib.holders
 import data.trailguard.lib.sensitive
+import data.trailguard.lib.sensitive.key_requests
+import data.trailguard.lib.sensitive.owned_trail_keys
 import rego.v1
 
 # Principals of a trail key's account that may make the logs unreadable (disable the key,
 # schedule its deletion): the key policy decides, and identity policies only where it delegates
 # to the account.
 deny contains lib.finding(p.arn, msg) if {
-	some p in trailguard.iam.holders(input, sensitive.key_requests)
+	some p in trailguard.iam.holders(input, key_requests)
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
 	msg := sprintf("%s can disable or schedule deletion of KMS key%s %s (%s), granted by %s%s%s", [
@@ -40,7 +42,7 @@ deny contains lib.finding(p.arn, msg) if {
 
 # The key policies' grants to anyone or to other accounts.
 deny contains lib.finding(arn, msg) if {
-	some arn in sensitive.owned_trail_keys
+	some arn in owned_trail_keys
 	owner := sensitive.key_owner(arn)
 	some g in sensitive.outside_grants(sensitive.key_policy(arn), sensitive.key_requests_for(arn), owner)
 	msg := sprintf("The policy of KMS key %s (%s) lets %s %s, which makes the trail's logs unreadable%s", [

@@ -20,6 +20,7 @@
 package trailguard.rules.tg013
 
 import data.trailguard.lib
+import data.trailguard.lib.params
 import rego.v1
 
 deny contains lib.finding(arn, msg) if {
@@ -41,8 +42,8 @@ unprotected(store) := ["has termination protection off"] if {
 } else := []
 
 short_retention(store) := [sprintf("keeps events for %d days, less than the retention period of %d days", [
-	store.RetentionPeriod, lib.params.retention_days,
+	store.RetentionPeriod, params.retention_days,
 ])] if {
 	is_number(store.RetentionPeriod)
-	store.RetentionPeriod < lib.params.retention_days
+	store.RetentionPeriod < params.retention_days
 } else := []

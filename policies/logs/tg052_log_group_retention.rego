@@ -18,6 +18,7 @@
 package trailguard.rules.tg052
 
 import data.trailguard.lib
+import data.trailguard.lib.params
 import data.trailguard.lib.trail as tl
 import data.trailguard.lib.trails_by_log_group
 import rego.v1
@@ -27,8 +28,8 @@ deny contains lib.finding(key, msg) if {
 	group := input.log_groups[key]
 	days := group.Settings.RetentionInDays
 	is_number(days)
-	days < lib.params.retention_days
+	days < params.retention_days
 	msg := sprintf("CloudWatch Logs log group %s, which receives the events of trail%s %s, keeps them for %d days, less than the retention period of %d days", [
-		object.get(group, "LogGroupName", key), lib.plural(trails), tl.names(trails), days, lib.params.retention_days,
+		object.get(group, "LogGroupName", key), lib.plural(trails), tl.names(trails), days, params.retention_days,
 	])
 }

@@ -42,6 +42,7 @@ package trailguard.rules.tg041
 
 import data.trailguard.lib
 import data.trailguard.lib.delivery
+import data.trailguard.lib.delivery.service as delivery_service
 import data.trailguard.lib.trail as tl
 import data.trailguard.lib.trails_by_bucket
 import rego.v1
@@ -82,14 +83,14 @@ requests(arn, trail, name) := array.concat(
 		"resource": sprintf("arn:aws:s3:::%s", [name]),
 		"context": {},
 		"doing": "s3:GetBucketAcl on the bucket",
-		"none": sprintf("no statement of the bucket policy lets %s check the bucket's ACL", [delivery.service]),
+		"none": sprintf("no statement of the bucket policy lets %s check the bucket's ACL", [delivery_service]),
 	}],
 	[{
 		"action": "s3:PutObject",
 		"resource": sprintf("arn:aws:s3:::%s/%s%s", [name, path, log_file(trail)]),
 		"context": {"s3:x-amz-acl": "bucket-owner-full-control"},
 		"doing": sprintf("s3:PutObject under %s", [path]),
-		"none": sprintf("no statement of the bucket policy lets %s write under %s", [delivery.service, path]),
+		"none": sprintf("no statement of the bucket policy lets %s write under %s", [delivery_service, path]),
 	} |
 		some path in log_paths(trail)
 	],

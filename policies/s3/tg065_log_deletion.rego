@@ -26,6 +26,8 @@ package trailguard.rules.tg065
 import data.trailguard.lib
 import data.trailguard.lib.holders
 import data.trailguard.lib.sensitive
+import data.trailguard.lib.sensitive.bucket_requests
+import data.trailguard.lib.sensitive.owned_log_buckets
 import data.trailguard.lib.trails_by_bucket
 import rego.v1
 
@@ -33,7 +35,7 @@ import rego.v1
 # policy): those of its account, and of other collected accounts its policy grants to; their
 # identity policies and the bucket policy decide.
 deny contains lib.finding(p.arn, msg) if {
-	some p in trailguard.iam.holders(input, sensitive.bucket_requests)
+	some p in trailguard.iam.holders(input, bucket_requests)
 	not holders.exempt(p.arn)
 	s := holders.summary(p.granted)
 	msg := sprintf("%s can delete the CloudTrail logs in bucket%s %s (%s), granted by %s%s%s", [
@@ -43,7 +45,7 @@ deny contains lib.finding(p.arn, msg) if {
 
 # The bucket policies' grants to anyone or to other accounts.
 deny contains lib.finding(name, msg) if {
-	some name in sensitive.owned_log_buckets
+	some name in owned_log_buckets
 	owner := input.buckets[name].OwnerAccount
 	some g in sensitive.outside_grants(sensitive.bucket_policy(name), sensitive.bucket_requests_for(name, trails_by_bucket[name]), owner)
 	msg := sprintf("The policy of log bucket %s (%s) lets %s %s, which can delete the CloudTrail logs%s", [

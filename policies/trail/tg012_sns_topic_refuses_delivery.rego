@@ -32,6 +32,7 @@ package trailguard.rules.tg012
 
 import data.trailguard.lib
 import data.trailguard.lib.delivery
+import data.trailguard.lib.delivery.service as delivery_service
 import data.trailguard.lib.trail as tl
 import rego.v1
 
@@ -72,9 +73,9 @@ policy_problems(arn, trail, topic_arn, topic) := [problem |
 
 publish_problems(arn, trail, topic_arn, owner, policy) := [refused] if {
 	answer := delivery.ask(arn, trail, "sns:Publish", topic_arn, owner, "resource_policy", "the topic policy", policy, {})
-	refused := delivery.refusal(answer, "SNS:Publish", sprintf("no statement of the topic policy lets %s publish for this trail", [delivery.service]))
+	refused := delivery.refusal(answer, "SNS:Publish", sprintf("no statement of the topic policy lets %s publish for this trail", [delivery_service]))
 } else := [sprintf("the topic policy lets %s publish for any account's trail (%s): it names no aws:SourceArn or aws:SourceAccount", [
-	delivery.service, delivery.statements(answer.grants),
+	delivery_service, delivery.statements(answer.grants),
 ])] if {
 	answer := delivery.ask(arn, trail, "sns:Publish", topic_arn, owner, "resource_policy", "the topic policy", policy, delivery.stranger(trail))
 	answer.decision == "allow"
@@ -83,7 +84,7 @@ publish_problems(arn, trail, topic_arn, owner, policy) := [refused] if {
 # key_problems: the topic's KMS key would refuse CloudTrail (only a key the snapshot holds is
 # judged; the AWS managed key never lets a service principal in).
 key_problems(arn, trail, topic) := [sprintf("it is encrypted with the AWS managed key %s, whose policy cannot let %s use it", [
-	topic.Attributes.KmsMasterKeyId, delivery.service,
+	topic.Attributes.KmsMasterKeyId, delivery_service,
 ])] if {
 	aws_managed(topic.Attributes.KmsMasterKeyId)
 } else := [problem |
@@ -92,7 +93,7 @@ key_problems(arn, trail, topic) := [sprintf("it is encrypted with the AWS manage
 	delivery.judged(key, "Policy")
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
 	answer := delivery.ask(arn, trail, action, key_arn, split(key_arn, ":")[4], "key_policy", "the topic key's policy", key.Policy, {})
-	problem := delivery.refusal(answer, sprintf("%s on the topic's key", [action]), sprintf("no statement of the topic key's policy lets %s call it", [delivery.service]))
+	problem := delivery.refusal(answer, sprintf("%s on the topic's key", [action]), sprintf("no statement of the topic key's policy lets %s call it", [delivery_service]))
 ]
 
 aws_managed(key) if key == "alias/aws/sns"

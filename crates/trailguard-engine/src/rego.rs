@@ -40,6 +40,15 @@ pub(crate) struct Parsed {
     /// Every call of a function, by the name it is called with (`count`, `lib.finding`,
     /// `time.now_ns`), import aliases not resolved.
     pub calls: Vec<Call>,
+    /// Every other reference with fields (`lib.params.days`, `tl.trail_list_unknown`), as far
+    /// as it is written with names (`input.trails` for `input.trails[arn].Name`), import
+    /// aliases not resolved. Read by [`alias_rule_refs`].
+    #[cfg_attr(not(test), allow(dead_code))] // The built-in catalogue's check, a test.
+    pub refs: Vec<Call>,
+    /// The imports of `data`: each alias (`tl`, or the last name) and the path it stands for,
+    /// without `data.`.
+    #[cfg_attr(not(test), allow(dead_code))] // The built-in catalogue's check, a test.
+    pub imports: BTreeMap<String, String>,
     /// The METADATA comment blocks, in file order.
     pub metadata: Vec<MetadataBlock>,
 }
@@ -234,6 +243,7 @@ fn describe(source: &PolicySource, module: &Module) -> Result<Parsed, Diagnostic
     let mut walk = Walk {
         path: &source.path,
         calls: Vec::new(),
+        refs: Vec::new(),
     };
     let mut rules = Vec::new();
     let mut spans: Vec<(u32, u32, Annotated)> = vec![(
@@ -314,6 +324,8 @@ fn describe(source: &PolicySource, module: &Module) -> Result<Parsed, Diagnostic
         package_line: at(&module.package.span).0,
         rules,
         calls: walk.calls,
+        refs: walk.refs,
+        imports: aliases,
         metadata,
     })
 }
@@ -410,6 +422,7 @@ enum Root<'a> {
 struct Walk<'a> {
     path: &'a str,
     calls: Vec<Call>,
+    refs: Vec<Call>,
 }
 
 impl Walk<'_> {
@@ -499,14 +512,39 @@ impl Walk<'_> {
                             column: at(span).1,
                         });
                     }
-                    stack.push((Root::Expr(fcn), next));
+                    // A function's name is no reference to a value.
+                    if ref_path(fcn).is_none() {
+                        stack.push((Root::Expr(fcn), next));
+                    }
                     stack.extend(params.iter().map(|p| (Root::Expr(p), next)));
                 }
                 Expr::UnaryExpr { expr, .. } => stack.push((Root::Expr(expr), next)),
-                Expr::RefDot { refr, .. } => stack.push((Root::Expr(refr), next)),
-                Expr::RefBrack { refr, index, .. } => {
-                    stack.push((Root::Expr(refr), next));
-                    stack.push((Root::Expr(index), next));
+                Expr::RefDot { .. } | Expr::RefBrack { .. } => {
+                    // The whole reference once, then what is inside it: its computed indexes,
+                    // and what it starts from when that is not a name (`f(x).y`).
+                    if let Some(names) = named_prefix(expr).filter(|n| n.len() > 1) {
+                        let span = ref_root(expr).span();
+                        self.refs.push(Call {
+                            name: names.join("."),
+                            line: at(span).0,
+                            column: at(span).1,
+                        });
+                    }
+                    let mut inner = expr;
+                    loop {
+                        match inner {
+                            Expr::RefDot { refr, .. } => inner = refr,
+                            Expr::RefBrack { refr, index, .. } => {
+                                stack.push((Root::Expr(index), next));
+                                inner = refr;
+                            }
+                            Expr::Var { .. } => break,
+                            other => {
+                                stack.push((Root::Expr(other), next));
+                                break;
+                            }
+                        }
+                    }
                 }
                 Expr::BinExpr { lhs, rhs, .. }
                 | Expr::BoolExpr { lhs, rhs, .. }
@@ -560,6 +598,107 @@ pub(crate) fn ref_path(expr: &Expr) -> Option<Vec<String>> {
     }
     parts.reverse();
     Some(parts)
+}
+
+/// The names a reference starts with, up to its first computed index: `[a, b, c]` for
+/// `a.b["c"][x].d`; `None` when it does not start from a name (`f(x).y`).
+fn named_prefix(expr: &Expr) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut at = expr;
+    loop {
+        match at {
+            Expr::Var { span, .. } => {
+                parts.push(span.text().to_string());
+                break;
+            }
+            Expr::RefDot { refr, field, .. } => {
+                parts.push(field.0.text().to_string());
+                at = refr;
+            }
+            Expr::RefBrack { refr, index, .. } => {
+                match index.as_ref() {
+                    Expr::String { value, .. } | Expr::RawString { value, .. } => {
+                        match value.as_string() {
+                            Ok(key) => parts.push(key.to_string()),
+                            Err(_) => parts.clear(),
+                        }
+                    }
+                    // What came after a computed index is not part of the named prefix.
+                    _ => parts.clear(),
+                }
+                at = refr;
+            }
+            _ => return None,
+        }
+    }
+    parts.reverse();
+    Some(parts)
+}
+
+/// References to a rule of another package through an import of the package (`lib.params`
+/// after `import data.trailguard.lib`): regorus then evaluates every rule of that package and
+/// of the packages under it before it reads the one named (`lib.params.retention_days` cost
+/// TG052 0.1 s at 100k resources, for one number). Importing the rule itself (`import
+/// data.trailguard.lib.params`) or writing its whole path reads only that rule; calling a
+/// function through the package's alias costs nothing extra. One diagnostic per reference.
+#[cfg(test)]
+pub(crate) fn alias_rule_refs(files: &[(&crate::PolicySource, &Parsed)]) -> Vec<Diagnostic> {
+    let packages: BTreeSet<&str> = files.iter().map(|(_, p)| p.package.as_str()).collect();
+    let rules: BTreeSet<(&str, &str)> = files
+        .iter()
+        .flat_map(|(_, p)| {
+            p.rules
+                .iter()
+                .filter(|r| !r.function)
+                .map(|r| (p.package.as_str(), r.name.as_str()))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (source, parsed) in files {
+        let mut refs: Vec<&Call> = parsed.refs.iter().collect();
+        refs.sort_by_key(|r| (r.line, r.column));
+        for reference in refs {
+            let mut names = reference.name.split('.');
+            let Some(alias) = names.next() else {
+                continue;
+            };
+            // Only an import that names a package: one that names a rule reads that rule.
+            let Some(target) = parsed.imports.get(alias) else {
+                continue;
+            };
+            if !packages.contains(target.as_str()) {
+                continue;
+            }
+            let mut package = target.clone();
+            for name in names {
+                if rules.contains(&(package.as_str(), name)) {
+                    out.push(
+                        Diagnostic::new(
+                            &source.path,
+                            reference.line,
+                            reference.column,
+                            format!(
+                                "`{}` reads rule {name} of package {package} through the \
+                                 import `{alias}`: regorus evaluates every rule of {target} \
+                                 and of the packages under it first",
+                                reference.name
+                            ),
+                        )
+                        .hint(format!(
+                            "import the rule itself: `import data.{package}.{name}`"
+                        )),
+                    );
+                    break;
+                }
+                let below = format!("{package}.{name}");
+                if !packages.contains(below.as_str()) {
+                    break;
+                }
+                package = below;
+            }
+        }
+    }
+    out
 }
 
 /// The expression a reference starts from (`a` in `a.b["c"]`).
@@ -700,6 +839,72 @@ mod tests {
             found[1].starts_with("a.rego:5:1: function h calls itself (a.h -> a.h)"),
             "{found:#?}"
         );
+    }
+
+    #[test]
+    fn a_rule_of_another_package_read_through_its_import_is_found() {
+        let lib = PolicySource::custom(
+            "lib.rego",
+            "package x.lib\nimport rego.v1\nparams := {\"days\": 1}\nf(n) := n\n",
+        );
+        let sub = PolicySource::custom("sub.rego", "package x.lib.sub\nimport rego.v1\nr := 2\n");
+        let rule = PolicySource::custom(
+            "rule.rego",
+            "package x.rules.r1\nimport rego.v1\nimport data.x.lib\nimport data.x.lib.params\n\
+             import data.x.lib.sub as s\n\
+             a := lib.params.days\n\
+             b := lib.f(params.days) + data.x.lib.params.days + input.a.b\n\
+             c := [lib.sub.r, s.r[0]]\n\
+             d := {k | some k in lib.params}\n",
+        );
+        let parsed: Vec<Parsed> = [&lib, &sub, &rule]
+            .iter()
+            .map(|s| parse(s).unwrap())
+            .collect();
+        let files: Vec<(&PolicySource, &Parsed)> =
+            [&lib, &sub, &rule].into_iter().zip(&parsed).collect();
+        let found: Vec<String> = alias_rule_refs(&files)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].starts_with("rule.rego:6:6: `lib.params.days` reads rule params of package x.lib through the import `lib`"), "{found:#?}");
+        assert!(found[0].contains("import data.x.lib.params"), "{found:#?}");
+        assert!(
+            found[1].starts_with("rule.rego:8:7: `lib.sub.r` reads rule r of package x.lib.sub"),
+            "{found:#?}"
+        );
+        assert!(
+            found[2].starts_with(
+                "rule.rego:8:18: `s.r` reads rule r of package x.lib.sub through the import `s`"
+            ),
+            "{found:#?}"
+        );
+        assert!(
+            found[3].starts_with("rule.rego:9:21: `lib.params`"),
+            "{found:#?}"
+        );
+    }
+
+    /// Regression: TG013 and TG052 read `lib.params`, TG063, TG065 and TG066 `sensitive.*`,
+    /// TG090 `tl.monitoring_rules`: each evaluated whole helper packages for every rule run
+    /// (0.1 to 0.2 s each at 100k resources).
+    #[test]
+    fn the_built_in_policies_read_helper_rules_directly() {
+        // Rules and helpers: a test reads its rule's `deny` through the rule's package, whose
+        // cost does not matter.
+        let sources: Vec<PolicySource> = crate::builtin_sources()
+            .into_iter()
+            .filter(|s| !s.path.ends_with("_test.rego"))
+            .collect();
+        assert!(sources.len() > 60, "{} built-in files", sources.len());
+        let parsed: Vec<Parsed> = sources.iter().map(|s| parse(s).unwrap()).collect();
+        let files: Vec<(&PolicySource, &Parsed)> = sources.iter().zip(&parsed).collect();
+        let found: Vec<String> = alias_rule_refs(&files)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(found.is_empty(), "{}", found.join("\n"));
     }
 
     #[test]
