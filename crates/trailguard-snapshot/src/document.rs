@@ -179,19 +179,14 @@ impl Document {
         Document(Value::from(text))
     }
 
-    /// The document as a `serde_json` value.
+    /// The document as a `serde_json` value (its numbers as [`Written`] writes them).
     pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        serde_json::to_value(&self.0)
+        serde_json::to_value(Written(&self.0))
     }
 
     /// The document, as the policies read it.
     pub fn value(&self) -> &Value {
         &self.0
-    }
-
-    /// Whether it is `null`.
-    pub fn is_null(&self) -> bool {
-        self.0 == Value::Null
     }
 
     /// Documents read on this thread until the guard returned drops share one
@@ -333,7 +328,8 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
         while let Some(key) = entries.next_key_seed(KeySeed {
             builder: &mut *self.builder,
         })? {
-            if start == self.builder.start() && key == Value::from(NUMBER) {
+            let first = start == self.builder.start();
+            if first && matches!(&key, Value::String(k) if k.as_ref() == NUMBER) {
                 // serde_json's `arbitrary_precision` number: its digits, read as regorus's
                 // parser reads them.
                 let digits: String = entries.next_value()?;
@@ -366,6 +362,8 @@ mod tests {
         );
         // And writes a text that reads back to the same document, every digit alike.
         let written = serde_json::to_string(&document).unwrap();
+        let serde: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(document.to_json().unwrap(), serde, "{text}");
         let again = Document::from_json_str(&written).unwrap();
         assert_eq!(again, document, "{text}");
         assert_eq!(format!("{again:?}"), format!("{document:?}"), "{text}");
