@@ -572,38 +572,20 @@ impl Walk<'_> {
 /// `a.b["c"].d` as `[a, b, c, d]`: a reference made of a name and string keys; `None` for any
 /// other expression (an index by a variable or number included).
 pub(crate) fn ref_path(expr: &Expr) -> Option<Vec<String>> {
-    let mut parts = Vec::new();
-    let mut at = expr;
-    loop {
-        match at {
-            Expr::Var { span, .. } => {
-                parts.push(span.text().to_string());
-                break;
-            }
-            Expr::RefDot { refr, field, .. } => {
-                parts.push(field.0.text().to_string());
-                at = refr;
-            }
-            Expr::RefBrack { refr, index, .. } => {
-                match index.as_ref() {
-                    Expr::String { value, .. } | Expr::RawString { value, .. } => {
-                        parts.push(value.as_string().ok()?.to_string());
-                    }
-                    _ => return None,
-                }
-                at = refr;
-            }
-            _ => return None,
-        }
-    }
-    parts.reverse();
-    Some(parts)
+    names(expr).and_then(|(parts, whole)| whole.then_some(parts))
 }
 
 /// The names a reference starts with, up to its first computed index: `[a, b, c]` for
 /// `a.b["c"][x].d`; `None` when it does not start from a name (`f(x).y`).
 fn named_prefix(expr: &Expr) -> Option<Vec<String>> {
+    names(expr).map(|(parts, _)| parts)
+}
+
+/// The names a reference starts with, up to its first computed index, and whether that is all
+/// of it; `None` when it does not start from a name.
+fn names(expr: &Expr) -> Option<(Vec<String>, bool)> {
     let mut parts = Vec::new();
+    let mut whole = true;
     let mut at = expr;
     loop {
         match at {
@@ -616,15 +598,19 @@ fn named_prefix(expr: &Expr) -> Option<Vec<String>> {
                 at = refr;
             }
             Expr::RefBrack { refr, index, .. } => {
-                match index.as_ref() {
+                let key = match index.as_ref() {
                     Expr::String { value, .. } | Expr::RawString { value, .. } => {
-                        match value.as_string() {
-                            Ok(key) => parts.push(key.to_string()),
-                            Err(_) => parts.clear(),
-                        }
+                        value.as_string().ok()
                     }
-                    // What came after a computed index is not part of the named prefix.
-                    _ => parts.clear(),
+                    _ => None,
+                };
+                match key {
+                    Some(key) => parts.push(key.to_string()),
+                    // What came after a computed index is not part of the names.
+                    None => {
+                        parts.clear();
+                        whole = false;
+                    }
                 }
                 at = refr;
             }
@@ -632,7 +618,7 @@ fn named_prefix(expr: &Expr) -> Option<Vec<String>> {
         }
     }
     parts.reverse();
-    Some(parts)
+    Some((parts, whole))
 }
 
 /// References to a rule of another package through an import of the package (`lib.params`
