@@ -169,6 +169,10 @@ fn whole_floats_as_integers(value: &serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// Objects of at most this many fields are read in order by [`Json::get_field`]; larger ones
+/// are searched.
+const SCANNED_FIELDS: usize = 32;
+
 impl Json for regorus::Value {
     fn kind(&self) -> Kind<'_> {
         use regorus::Value;
@@ -178,7 +182,16 @@ impl Json for regorus::Value {
             Value::Number(_) => Kind::Number(self.text()),
             Value::String(s) => Kind::String(s),
             Value::Array(_) => Kind::Array,
-            Value::Object(fields) if fields.iter().all(|(k, _)| matches!(k, Value::String(_))) => {
+            // Keys are sorted by `Value`'s derived order, which ranks the variant first: every
+            // key is a string exactly when the least and the greatest are. Two lookups, not a
+            // walk over the keys: this is asked of sections holding thousands.
+            Value::Object(fields)
+                if {
+                    let mut keys = fields.iter_sorted().map(|(k, _)| k);
+                    let string = |k: Option<&Value>| matches!(k, None | Some(Value::String(_)));
+                    string(keys.next()) && string(keys.next_back())
+                } =>
+            {
                 Kind::Object
             }
             Value::Object(_) | Value::Set(_) | Value::Undefined => Kind::Other,
@@ -208,12 +221,25 @@ impl Json for regorus::Value {
     }
 
     fn get_field(&self, key: &str) -> Option<&Self> {
-        // A lookup in the object's map, not a walk over its entries: the snapshot's sections
-        // (log groups, alarms, topics by ARN) hold thousands.
-        match self {
-            regorus::Value::Object(fields) => fields.get(&regorus::Value::from(key)),
-            _ => None,
+        let regorus::Value::Object(fields) = self else {
+            return None;
+        };
+        // A small object (a policy statement, a trail) is read in order, its keys sorted: a
+        // lookup in its map would first make the key a `Value`, an allocation per field read.
+        // A large one (the snapshot's sections hold thousands) is searched.
+        if fields.len() > SCANNED_FIELDS {
+            return fields.get(&regorus::Value::from(key));
         }
+        for (k, v) in fields.iter_sorted() {
+            if let regorus::Value::String(k) = k {
+                match k.as_ref().cmp(key) {
+                    std::cmp::Ordering::Less => {}
+                    std::cmp::Ordering::Equal => return Some(v),
+                    std::cmp::Ordering::Greater => return None,
+                }
+            }
+        }
+        None
     }
 
     fn text(&self) -> String {
@@ -228,6 +254,72 @@ impl Json for regorus::Value {
 #[allow(clippy::unwrap_used)] // Tests: fail loudly.
 mod tests {
     use super::Json;
+
+    /// An object is JSON only when every key is a string, wherever the other key sorts.
+    #[test]
+    fn an_object_with_a_key_that_is_not_a_string_is_other() {
+        use regorus::Value;
+        for other in [
+            Value::Null,
+            Value::Bool(true),
+            Value::from(3),
+            Value::from(vec![Value::from("a")]),
+            Value::new_set(),
+            Value::new_object(),
+        ] {
+            for strings in [0, 1, 3] {
+                let mut object = Value::new_object();
+                let map = object.as_object_mut().unwrap();
+                for n in 0..strings {
+                    map.insert(Value::from(format!("k{n}")), Value::Null);
+                }
+                map.insert(other.clone(), Value::Null);
+                assert_eq!(object.kind(), super::Kind::Other, "{object}");
+            }
+        }
+        let mut strings = Value::new_object();
+        for n in 0..3 {
+            let map = strings.as_object_mut().unwrap();
+            map.insert(Value::from(format!("k{n}")), Value::Null);
+        }
+        assert_eq!(strings.kind(), super::Kind::Object);
+        assert_eq!(Value::new_object().kind(), super::Kind::Object);
+    }
+
+    /// A field is found by its name in objects small (read in order) and large (searched),
+    /// among keys that are not strings, and a name that is not there is not found.
+    #[test]
+    fn a_field_is_found_in_small_and_large_objects() {
+        use regorus::Value;
+        for size in [
+            0,
+            1,
+            2,
+            5,
+            super::SCANNED_FIELDS,
+            super::SCANNED_FIELDS + 1,
+            100,
+        ] {
+            let mut object = Value::new_object();
+            let map = object.as_object_mut().unwrap();
+            for n in 0..size {
+                map.insert(Value::from(format!("k{n:03}")), Value::from(n));
+            }
+            map.insert(Value::from(7), Value::from("number key"));
+            map.insert(
+                Value::from(vec![Value::from("k001")]),
+                Value::from("array key"),
+            );
+            for n in 0..size {
+                let found = object.get_field(&format!("k{n:03}"));
+                assert_eq!(found, Some(&Value::from(n)), "k{n:03} of {size}");
+            }
+            for missing in ["", "a", "k", "k0000", "k999", "z", "\u{10ffff}"] {
+                assert_eq!(object.get_field(missing), None, "{missing} of {size}");
+            }
+        }
+        assert_eq!(Value::from("k").get_field("k"), None);
+    }
 
     /// Regression (fuzz target filter_pattern): `-1e3` read by serde_json was written `-1000.0`,
     /// by regorus `-1000`, so a `%regex%` or term pattern matched one representation of an event
