@@ -6,7 +6,7 @@
 #   encryption context, aws:cloudtrail:arn) and kms:DescribeKey, and while the key is in the
 #   Region of the log bucket: otherwise every log file is refused (KmsKeyNotFoundException,
 #   InsufficientEncryptionPolicyException) and the trail goes dark. The key policy is judged
-#   with AWS's evaluation logic (trailguard.iam.decide) as CloudTrail's request for this trail,
+#   with AWS's evaluation logic (trailguard.delivery.to_key) as CloudTrail's request for this trail,
 #   so the finding names the statement that denies or says that none allows; a condition on
 #   what cannot be known offline makes it say the request may be refused. A key or key policy
 #   that was not read gives no verdict (TG090 reports it).
@@ -50,7 +50,7 @@ deny contains lib.finding(key_arn, msg) if {
 	parts := [sprintf("trail %s: %s", [tl.label(arn), concat("; ", problems)]) |
 		some arn in sort(arns)
 		trail := input.trails[arn]
-		problems := array.concat(region_problem(key_arn, trail), policy_problems(arn, trail, key_arn, key))
+		problems := array.concat(region_problem(key_arn, trail), policy_problems(arn, key_arn, key))
 		count(problems) > 0
 	]
 	count(parts) > 0
@@ -67,16 +67,9 @@ region_problem(key_arn, trail) := [sprintf("the key is in %s, the log bucket %s 
 	key_region != bucket_region
 } else := []
 
-policy_problems(arn, trail, key_arn, key) := [r |
+policy_problems(arn, key_arn, key) := [r |
 	delivery.judged(key, "Policy")
-	owner := split(key_arn, ":")[4]
-	some request in requests(arn)
-	answer := delivery.ask(arn, trail, request.action, key_arn, owner, "key_policy", "the key policy", key.Policy, request.context)
-	r := delivery.refusal(answer, request.action, sprintf("no statement of the key policy lets %s call it", [delivery_service]))
-]
-
-# requests are what CloudTrail asks of the key for each log file.
-requests(arn) := [
-	{"action": "kms:GenerateDataKey", "context": {"kms:EncryptionContext:aws:cloudtrail:arn": arn}},
-	{"action": "kms:DescribeKey", "context": {}},
+	some asked in trailguard.delivery.to_key(input, arn, key_arn)
+	asked.answer.decision != "allow"
+	r := delivery.refusal(asked.answer, asked.action, sprintf("no statement of the key policy lets %s call it", [delivery_service]))
 ]

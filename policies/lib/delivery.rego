@@ -4,8 +4,11 @@
 #   Whether CloudTrail itself (the service principal cloudtrail.amazonaws.com) may do what
 #   delivering a trail's logs takes: write to the log bucket (TG041), use the trail's KMS key
 #   (TG026), publish to its SNS topic (TG012), assume its CloudWatch Logs role (TG053). Each
-#   question goes to trailguard.iam.decide, AWS's evaluation logic in Rust, as a service
-#   principal's request: only the resource's own policy grants it, explicit denies bind it.
+#   question goes to AWS's evaluation logic in Rust as a service principal's request: only the
+#   resource's own policy grants it, explicit denies bind it. TG041 and TG026 ask
+#   trailguard.delivery.to_bucket and to_key, which build CloudTrail's requests in Rust too;
+#   TG012 and TG053 ask trailguard.iam.decide through `ask`, with `context` below (the same
+#   context those builtins give).
 package trailguard.lib.delivery
 
 import data.trailguard.lib
@@ -15,25 +18,14 @@ import rego.v1
 # service is the principal that delivers.
 service := "cloudtrail.amazonaws.com"
 
-# context is what CloudTrail's own requests for trail `arn` carry. What they never carry is
-# null, so a Deny keyed on it is judged, not left open: CloudTrail does not call through a VPC
+# context is what CloudTrail's own requests for trail `arn` carry (trailguard.delivery.context,
+# the description trailguard.delivery.to_bucket and to_key use). What they never carry is null,
+# so a Deny keyed on it is judged, not left open: CloudTrail does not call through a VPC
 # endpoint (aws:SourceVpce, aws:SourceVpc), and a service principal's request has no principal
 # ARN, account or organisation (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
 # aws:PrincipalOrgPaths). Keys left out (aws:SourceIp, the encryption headers, ...) are
 # unknown: a statement depending on them makes the answer conditional, named as such.
-context(arn, trail) := {
-	"aws:SourceArn": arn,
-	"aws:SourceAccount": trail.AccountId,
-	"aws:PrincipalIsAWSService": "true",
-	"aws:PrincipalServiceName": service,
-	"aws:SecureTransport": "true",
-	"aws:SourceVpce": null,
-	"aws:SourceVpc": null,
-	"aws:PrincipalArn": null,
-	"aws:PrincipalAccount": null,
-	"aws:PrincipalOrgID": null,
-	"aws:PrincipalOrgPaths": null,
-}
+context(arn, trail) := trailguard.delivery.context(arn, trail.AccountId)
 
 # ask is trailguard.iam.decide's answer for CloudTrail performing `action` on `resource` (owned
 # by `owner`), with `extra` added to the context, under `policy` (the resource policy `name`; a

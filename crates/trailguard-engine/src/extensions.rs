@@ -9,6 +9,10 @@
 //!   be stopped), and a width past 2^32 overflowed its counter.
 //! - `trailguard.iam.decide(question)` answers one IAM request under AWS's evaluation logic
 //!   (crate `trailguard-iam`; the question and answer are documented in policies/README.md).
+//! - `trailguard.delivery.to_bucket(input, trail, bucket)` and `trailguard.delivery.to_key(input,
+//!   trail, key)` decide CloudTrail's own requests to deliver a trail's logs to its bucket or to
+//!   encrypt them with its key (crate `trailguard-iam`, module `delivery`);
+//!   `trailguard.delivery.context(trail, account)` is what those requests carry.
 //! - `trailguard.logs.*` and `trailguard.events.*` match CloudWatch Logs filter patterns and
 //!   EventBridge event patterns (crate::patterns).
 //! - `time.add_date`, `time.clock`, `time.date`, `time.diff`, `time.format` and `time.weekday`
@@ -17,6 +21,7 @@
 
 use regorus::unstable::{Expr, Parser, Source, Span, BUILTINS};
 use regorus::Value;
+use trailguard_iam::delivery::DeliveryError;
 
 /// The most numbers `numbers.range` and `numbers.range_step` may build in one call.
 pub const MAX_RANGE: u64 = 1_000_000;
@@ -94,6 +99,56 @@ pub(crate) fn register(
             let answer = trailguard_iam::answer(&question)
                 .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
             crate::input::answer_value(&answer)
+        }),
+    )?;
+    // CloudTrail's own delivery requests, decided under the destination's policy (crate
+    // trailguard-iam, module delivery).
+    type Deliveries =
+        fn(&Value, &str, &str) -> Result<Vec<trailguard_iam::delivery::Delivery>, DeliveryError>;
+    let deliveries: [(&str, Deliveries); 2] = [
+        (
+            "trailguard.delivery.to_bucket",
+            trailguard_iam::delivery::to_bucket,
+        ),
+        (
+            "trailguard.delivery.to_key",
+            trailguard_iam::delivery::to_key,
+        ),
+    ];
+    for (name, asked) in deliveries {
+        add(
+            engine,
+            name,
+            3,
+            Box::new(move |args: Vec<Value>| match &args[..] {
+                [input, Value::String(trail), Value::String(destination)] => {
+                    let asked = asked(input, trail, destination)
+                        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+                    crate::input::answer_value(&deliveries_json(&asked))
+                }
+                _ => anyhow::bail!(
+                    "{name} takes three arguments: input, a trail's ARN and the destination's \
+                     name or ARN (strings)"
+                ),
+            }),
+        )?;
+    }
+    add(
+        engine,
+        "trailguard.delivery.context",
+        2,
+        Box::new(|args: Vec<Value>| match &args[..] {
+            [Value::String(trail), Value::String(account)] => {
+                let context: serde_json::Map<String, serde_json::Value> =
+                    trailguard_iam::delivery::request_context(trail, account)
+                        .into_iter()
+                        .map(|(key, value)| (key.to_string(), value.into()))
+                        .collect();
+                crate::input::answer_value(&context)
+            }
+            _ => anyhow::bail!(
+                "trailguard.delivery.context takes a trail's ARN and its account (strings)"
+            ),
         }),
     )?;
     add(
@@ -282,6 +337,22 @@ impl Builtin {
             anyhow::anyhow!("{message}")
         })
     }
+}
+
+/// The answer of `trailguard.delivery.*`: each request, with its decision as
+/// `trailguard.iam.decide` gives it.
+fn deliveries_json(asked: &[trailguard_iam::delivery::Delivery]) -> serde_json::Value {
+    asked
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "action": d.action,
+                "resource": d.resource,
+                "path": d.path,
+                "answer": trailguard_iam::decision_json(&d.decision),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

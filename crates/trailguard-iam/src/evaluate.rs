@@ -450,8 +450,11 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         ResourcePolicy::Resource(Known::Unknown(what))
         | ResourcePolicy::Key(Known::Unknown(what)) => {
             let unknown = Truth::maybe(*what);
+            // An unread key policy may name the service itself, as a bucket policy may: a
+            // service has no identity policies for it to delegate to.
+            let direct = !key || principal.kind == PrincipalKind::Service;
             (
-                if same_account && !key {
+                if same_account && direct {
                     within_boundary.or(unknown)
                 } else {
                     unknown.and(within_boundary)

@@ -43,6 +43,7 @@
 //! ```
 
 mod condition;
+pub mod delivery;
 mod evaluate;
 mod holders;
 mod parallel;

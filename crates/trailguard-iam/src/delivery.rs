@@ -1,0 +1,532 @@
+//! What CloudTrail itself asks of a trail's destinations when it delivers the trail's logs, and
+//! how each request is decided under the destination's own policy.
+//!
+//! CloudTrail delivers as the service principal `cloudtrail.amazonaws.com`:
+//! - to the log bucket, `s3:GetBucketAcl` on the bucket, then `s3:PutObject` of each log file
+//!   under `PREFIX/AWSLogs/ACCOUNT/` (and, for an organisation trail, under
+//!   `PREFIX/AWSLogs/ORG_ID/ACCOUNT/`), with the ACL `bucket-owner-full-control`;
+//! - to the trail's KMS key, `kms:GenerateDataKey` with the trail in the encryption context
+//!   (`aws:cloudtrail:arn`), and `kms:DescribeKey`.
+//!
+//! Only the destination's own policy grants to a service principal; its explicit denies bind it
+//! ([`crate::decide`]). The request carries what CloudTrail's requests carry: the trail as
+//! `aws:SourceArn`, its account as `aws:SourceAccount`, TLS; keys a service principal's request
+//! never has (a VPC endpoint, a principal ARN, account or organisation) are known to be absent,
+//! so a `Deny` keyed on them is judged; anything else (`aws:SourceIp`, ...) is unknown and a
+//! statement depending on it makes the verdict conditional.
+//!
+//! The snapshot is read in place ([`Json`]), as the builtins `trailguard.delivery.to_bucket` and
+//! `trailguard.delivery.to_key` are given it.
+
+use crate::evaluate::{decide, Decision, Known, Policies, Principal, PrincipalKind, Request};
+use crate::evaluate::{ResourcePolicy, Source};
+use crate::policy::{Policy, PolicyError};
+use crate::question::UNREAD_RESOURCE;
+use crate::Context;
+use trailguard_json::{Json, Kind};
+
+/// The principal that delivers.
+pub const SERVICE: &str = "cloudtrail.amazonaws.com";
+
+/// What a bucket policy is called in a decision's statements.
+pub const BUCKET_POLICY: &str = "the bucket policy";
+
+/// What a key policy is called in a decision's statements.
+pub const KEY_POLICY: &str = "the key policy";
+
+/// One request CloudTrail makes to deliver, and its decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The action (`s3:PutObject`).
+    pub action: &'static str,
+    /// The resource's ARN (for `s3:PutObject`, one log file's).
+    pub resource: String,
+    /// For `s3:PutObject`, the key prefix the log files go under (`ct/AWSLogs/111111111111/`).
+    pub path: Option<String>,
+    /// How it is decided.
+    pub decision: Decision,
+}
+
+/// Why a delivery could not be judged: the snapshot lacks or misshapes what it needs.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// A field is missing or of the wrong type.
+    #[error("{at}: {message}")]
+    Field {
+        /// Where, as a path (`trails.ARN.HomeRegion`).
+        at: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The destination's policy is malformed.
+    #[error("{at}: {source}")]
+    Policy {
+        /// Where, as a path (`buckets.logs.Policy`).
+        at: String,
+        /// What is wrong with it.
+        source: PolicyError,
+    },
+}
+
+fn field_error(at: String, message: &str) -> DeliveryError {
+    DeliveryError::Field {
+        at,
+        message: message.to_string(),
+    }
+}
+
+/// The condition keys of CloudTrail's requests for trail `trail_arn` of `account`: each with its
+/// value, or `None` for a key such a request never carries (see the module's overview). Any
+/// other key is unknown. `trailguard.delivery.context` gives this to Rego (TG012 and TG053 ask
+/// `trailguard.iam.decide` with it), so there is one description of CloudTrail's requests.
+pub fn request_context(trail_arn: &str, account: &str) -> Vec<(&'static str, Option<String>)> {
+    let known = |value: &str| Some(value.to_string());
+    vec![
+        ("aws:SourceArn", known(trail_arn)),
+        ("aws:SourceAccount", known(account)),
+        ("aws:PrincipalIsAWSService", known("true")),
+        ("aws:PrincipalServiceName", known(SERVICE)),
+        ("aws:SecureTransport", known("true")),
+        ("aws:SourceVpce", None),
+        ("aws:SourceVpc", None),
+        ("aws:PrincipalArn", None),
+        ("aws:PrincipalAccount", None),
+        ("aws:PrincipalOrgID", None),
+        ("aws:PrincipalOrgPaths", None),
+    ]
+}
+
+/// The trail as delivery reads it.
+struct Trail<'a> {
+    arn: &'a str,
+    account: &'a str,
+    region: &'a str,
+    /// `PREFIX/`, or empty.
+    prefix: String,
+    /// The organisation's id, for an organisation trail whose organisation is known.
+    organization: Option<&'a str>,
+}
+
+impl<'a> Trail<'a> {
+    fn read<J: Json>(input: &'a J, arn: &'a str) -> Result<Trail<'a>, DeliveryError> {
+        let at = format!("trails.{arn}");
+        let trail = section_entry(input, "trails", arn)?;
+        let text = |field: &str| match trail.get_field(field).map(Json::kind) {
+            Some(Kind::String(s)) => Ok(s),
+            _ => Err(field_error(
+                format!("{at}.{field}"),
+                "is required, a string",
+            )),
+        };
+        let account = text("AccountId")?;
+        let region = text("HomeRegion")?;
+        let prefix = match trail.get_field("S3KeyPrefix").and_then(Json::as_text) {
+            Some(p) if !p.is_empty() => format!("{p}/"),
+            _ => String::new(),
+        };
+        let organization = match trail.get_field("IsOrganizationTrail").map(Json::kind) {
+            Some(Kind::Bool(true)) => input
+                .get_field("accounts")
+                .and_then(|a| a.get_field(account))
+                .and_then(|a| a.get_field("Organization"))
+                .and_then(|o| o.get_field("Id"))
+                .and_then(Json::as_text),
+            _ => None,
+        };
+        Ok(Trail {
+            arn,
+            account,
+            region,
+            prefix,
+            organization,
+        })
+    }
+
+    /// What CloudTrail's requests for this trail carry.
+    fn context(&self) -> Context {
+        request_context(self.arn, self.account).into_iter().fold(
+            Context::new(),
+            |context, (key, value)| match value {
+                Some(value) => context.with(key, value),
+                None => context.without(key),
+            },
+        )
+    }
+
+    /// The key prefixes the trail's log files go under.
+    fn log_paths(&self) -> Vec<String> {
+        let mut paths = vec![format!("{}AWSLogs/{}/", self.prefix, self.account)];
+        if let Some(org) = self.organization {
+            paths.push(format!("{}AWSLogs/{org}/{}/", self.prefix, self.account));
+        }
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
+    /// The rest of a log file's key under a path, as CloudTrail names it.
+    fn log_file(&self) -> String {
+        let (region, account) = (self.region, self.account);
+        format!(
+            "CloudTrail/{region}/2026/01/01/{account}_CloudTrail_{region}_20260101T0000Z_trailguard.json.gz"
+        )
+    }
+}
+
+/// `section.key` of the snapshot, which must be an object.
+fn section_entry<'a, J: Json>(
+    input: &'a J,
+    section: &str,
+    key: &str,
+) -> Result<&'a J, DeliveryError> {
+    match input.get_field(section).and_then(|s| s.get_field(key)) {
+        Some(entry) if entry.kind() == Kind::Object => Ok(entry),
+        Some(_) => Err(field_error(format!("{section}.{key}"), "must be an object")),
+        None => Err(field_error(
+            format!("{section}.{key}"),
+            "is not in the snapshot",
+        )),
+    }
+}
+
+/// A destination's `Policy`: left out (not read), `null` (it has none), or a document.
+fn read_policy<J: Json>(entry: &J, at: &str) -> Result<Option<Option<Policy>>, DeliveryError> {
+    match entry.get_field("Policy") {
+        None => Ok(None),
+        Some(document) if document.kind() == Kind::Null => Ok(Some(None)),
+        Some(document) => Policy::parse(document)
+            .map(|p| Some(Some(p)))
+            .map_err(|source| DeliveryError::Policy {
+                at: format!("{at}.Policy"),
+                source,
+            }),
+    }
+}
+
+/// The destination's policy as [`decide`] takes it: `None` when it was not read.
+fn resource_policy<'a>(policy: Option<&'a Option<Policy>>, key: bool) -> ResourcePolicy<'a> {
+    let name = if key { KEY_POLICY } else { BUCKET_POLICY };
+    let known = match policy {
+        None => Known::Unknown(UNREAD_RESOURCE),
+        // No policy at all: the request has nothing to be allowed by.
+        Some(None) => return ResourcePolicy::None,
+        Some(Some(policy)) => Known::Is(Source { name, policy }),
+    };
+    if key {
+        ResourcePolicy::Key(known)
+    } else {
+        ResourcePolicy::Resource(known)
+    }
+}
+
+/// Decides one request of CloudTrail's on a resource of `owner`'s.
+fn ask(
+    action: &'static str,
+    resource: String,
+    owner: &str,
+    context: &Context,
+    policy: ResourcePolicy<'_>,
+    path: Option<String>,
+) -> Delivery {
+    let principal = Principal {
+        arn: SERVICE.to_string(),
+        account: owner.to_string(),
+        kind: PrincipalKind::Service,
+    };
+    let decision = decide(
+        &Request {
+            principal: &principal,
+            action,
+            resource: &resource,
+            resource_account: owner,
+            context,
+        },
+        &Policies {
+            identity: &[],
+            unread_identity: &[],
+            boundary: Known::None,
+            scps: Known::None,
+            rcps: Known::None,
+            resource: policy,
+        },
+    );
+    Delivery {
+        action,
+        resource,
+        path,
+        decision,
+    }
+}
+
+/// CloudTrail's requests to deliver trail `trail_arn`'s log files to bucket `bucket` (both in
+/// `input`, the snapshot), each decided under the bucket policy. The bucket's owner is its
+/// `OwnerAccount`, or the trail's account when that was not read. A bucket policy left out of
+/// the snapshot (not read) makes each verdict conditional on it.
+///
+/// ```
+/// use serde_json::json;
+/// let input = json!({
+///     "trails": {"arn:aws:cloudtrail:us-east-1:111111111111:trail/main": {
+///         "AccountId": "111111111111", "HomeRegion": "us-east-1", "S3KeyPrefix": "ct"}},
+///     "buckets": {"logs": {"OwnerAccount": "111111111111", "Policy": null}},
+/// });
+/// let asked = trailguard_iam::delivery::to_bucket(
+///     &input, "arn:aws:cloudtrail:us-east-1:111111111111:trail/main", "logs").unwrap();
+/// assert_eq!(asked[0].action, "s3:GetBucketAcl");
+/// assert_eq!(asked[1].path.as_deref(), Some("ct/AWSLogs/111111111111/"));
+/// // No bucket policy: nothing lets CloudTrail in.
+/// assert_eq!(asked[1].decision.verdict, trailguard_iam::Verdict::ImplicitDeny);
+/// ```
+pub fn to_bucket<J: Json>(
+    input: &J,
+    trail_arn: &str,
+    bucket: &str,
+) -> Result<Vec<Delivery>, DeliveryError> {
+    let trail = Trail::read(input, trail_arn)?;
+    let entry = section_entry(input, "buckets", bucket)?;
+    let owner = entry
+        .get_field("OwnerAccount")
+        .and_then(Json::as_text)
+        .unwrap_or(trail.account);
+    let policy = read_policy(entry, &format!("buckets.{bucket}"))?;
+    let policy = resource_policy(policy.as_ref(), false);
+    let context = trail.context();
+    let bucket_arn = format!("arn:aws:s3:::{bucket}");
+    let mut asked = vec![ask(
+        "s3:GetBucketAcl",
+        bucket_arn,
+        owner,
+        &context,
+        policy,
+        None,
+    )];
+    let put = context.with("s3:x-amz-acl", "bucket-owner-full-control");
+    let file = trail.log_file();
+    for path in trail.log_paths() {
+        let resource = format!("arn:aws:s3:::{bucket}/{path}{file}");
+        asked.push(ask(
+            "s3:PutObject",
+            resource,
+            owner,
+            &put,
+            policy,
+            Some(path),
+        ));
+    }
+    Ok(asked)
+}
+
+/// CloudTrail's requests to encrypt trail `trail_arn`'s log files with KMS key `key_arn` (both
+/// in `input`), each decided under the key policy; the key's owner is the account in its ARN.
+/// A key policy left out of the snapshot makes each verdict conditional on it.
+pub fn to_key<J: Json>(
+    input: &J,
+    trail_arn: &str,
+    key_arn: &str,
+) -> Result<Vec<Delivery>, DeliveryError> {
+    let trail = Trail::read(input, trail_arn)?;
+    let entry = section_entry(input, "kms_keys", key_arn)?;
+    let owner = match key_arn.split(':').collect::<Vec<_>>()[..] {
+        ["arn", _, "kms", _, account, _] if !account.is_empty() => account,
+        _ => {
+            return Err(field_error(
+                format!("kms_keys.{key_arn}"),
+                "is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID)",
+            ))
+        }
+    };
+    let policy = read_policy(entry, &format!("kms_keys.{key_arn}"))?;
+    let policy = resource_policy(policy.as_ref(), true);
+    let context = trail.context();
+    let generate = context
+        .clone()
+        .with("kms:EncryptionContext:aws:cloudtrail:arn", trail.arn);
+    let key = || key_arn.to_string();
+    Ok(vec![
+        ask("kms:GenerateDataKey", key(), owner, &generate, policy, None),
+        ask("kms:DescribeKey", key(), owner, &context, policy, None),
+    ])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: fail loudly.
+mod tests {
+    use super::*;
+    use crate::Verdict;
+    use serde_json::{json, Value};
+
+    const TRAIL: &str = "arn:aws:cloudtrail:us-east-1:111111111111:trail/main";
+    const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/k";
+
+    fn snapshot(trail: Value, policy: Option<Value>) -> Value {
+        let mut bucket = json!({"OwnerAccount": "333333333333"});
+        let mut key = json!({});
+        if let Some(policy) = policy {
+            bucket["Policy"] = policy.clone();
+            key["Policy"] = policy;
+        }
+        json!({
+            "accounts": {"111111111111": {"Organization": {"Id": "o-abc"}}},
+            "trails": {TRAIL: trail},
+            "buckets": {"logs": bucket},
+            "kms_keys": {KEY: key},
+        })
+    }
+
+    fn trail() -> Value {
+        json!({"AccountId": "111111111111", "HomeRegion": "us-east-1"})
+    }
+
+    fn allow(action: &str, resource: &str, condition: Value) -> Value {
+        json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": SERVICE},
+            "Action": action, "Resource": resource, "Condition": condition}]})
+    }
+
+    #[test]
+    fn a_bucket_is_asked_for_its_acl_then_a_log_file_under_each_path() {
+        let mut org = trail();
+        org["S3KeyPrefix"] = json!("ct");
+        org["IsOrganizationTrail"] = json!(true);
+        let asked = to_bucket(&snapshot(org, Some(Value::Null)), TRAIL, "logs").unwrap();
+        let shown: Vec<(&str, Option<&str>)> = asked
+            .iter()
+            .map(|d| (d.action, d.path.as_deref()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("s3:GetBucketAcl", None),
+                ("s3:PutObject", Some("ct/AWSLogs/111111111111/")),
+                ("s3:PutObject", Some("ct/AWSLogs/o-abc/111111111111/")),
+            ]
+        );
+        assert_eq!(asked[0].resource, "arn:aws:s3:::logs");
+        assert_eq!(
+            asked[1].resource,
+            "arn:aws:s3:::logs/ct/AWSLogs/111111111111/CloudTrail/us-east-1/2026/01/01/\
+             111111111111_CloudTrail_us-east-1_20260101T0000Z_trailguard.json.gz"
+        );
+        // No bucket policy: nothing allows a service principal.
+        assert!(asked
+            .iter()
+            .all(|d| d.decision.verdict == Verdict::ImplicitDeny));
+        // Not an organisation trail, or its organisation unknown: the account's path only.
+        let plain = to_bucket(&snapshot(trail(), Some(Value::Null)), TRAIL, "logs").unwrap();
+        assert_eq!(plain.len(), 2);
+        assert_eq!(plain[1].path.as_deref(), Some("AWSLogs/111111111111/"));
+    }
+
+    #[test]
+    fn a_bucket_policy_is_asked_with_what_cloudtrail_sends() {
+        let needs_acl = allow(
+            "s3:PutObject",
+            "arn:aws:s3:::logs/AWSLogs/111111111111/*",
+            json!({"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                "aws:SourceArn": TRAIL, "aws:SourceAccount": "111111111111"}}),
+        );
+        let asked = to_bucket(&snapshot(trail(), Some(needs_acl)), TRAIL, "logs").unwrap();
+        assert_eq!(asked[1].decision.verdict, Verdict::Allow);
+        // The ACL check has no statement.
+        assert_eq!(asked[0].decision.verdict, Verdict::ImplicitDeny);
+        // Another trail's source is not this one.
+        let other = allow(
+            "s3:*",
+            "arn:aws:s3:::logs*",
+            json!({"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/other"}}),
+        );
+        let asked = to_bucket(&snapshot(trail(), Some(other)), TRAIL, "logs").unwrap();
+        assert!(asked
+            .iter()
+            .all(|d| d.decision.verdict == Verdict::ImplicitDeny));
+    }
+
+    #[test]
+    fn keys_a_service_request_never_carries_are_judged_and_others_stay_conditional() {
+        let mut policy = allow("s3:*", "arn:aws:s3:::logs*", json!({}));
+        let deny = |condition: Value| {
+            json!({"Sid": "Fence", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": "arn:aws:s3:::logs*", "Condition": condition})
+        };
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        statements.push(deny(
+            json!({"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}),
+        ));
+        let asked = to_bucket(&snapshot(trail(), Some(policy.clone())), TRAIL, "logs").unwrap();
+        assert!(asked.iter().all(|d| d.decision.verdict == Verdict::Deny));
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        statements[1] = deny(json!({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}));
+        let asked = to_bucket(&snapshot(trail(), Some(policy)), TRAIL, "logs").unwrap();
+        assert!(asked
+            .iter()
+            .all(|d| d.decision.verdict == Verdict::Conditional));
+        assert!(asked[0]
+            .decision
+            .conditions
+            .iter()
+            .any(|c| c.contains("aws:SourceIp")));
+    }
+
+    #[test]
+    fn an_unread_policy_makes_every_answer_conditional_on_it() {
+        for asked in [
+            to_bucket(&snapshot(trail(), None), TRAIL, "logs").unwrap(),
+            to_key(&snapshot(trail(), None), TRAIL, KEY).unwrap(),
+        ] {
+            for d in asked {
+                assert_eq!(d.decision.verdict, Verdict::Conditional, "{}", d.action);
+                assert!(d.decision.conditions.contains(UNREAD_RESOURCE));
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_is_asked_for_a_data_key_for_this_trail_and_its_description() {
+        let policy = allow(
+            "kms:GenerateDataKey*",
+            "*",
+            json!({"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*"}}),
+        );
+        let asked = to_key(&snapshot(trail(), Some(policy)), TRAIL, KEY).unwrap();
+        let shown: Vec<(&str, Verdict)> = asked
+            .iter()
+            .map(|d| (d.action, d.decision.verdict))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("kms:GenerateDataKey", Verdict::Allow),
+                ("kms:DescribeKey", Verdict::ImplicitDeny),
+            ]
+        );
+        assert!(asked.iter().all(|d| d.resource == KEY));
+        assert_eq!(asked[0].decision.grants[0].policy, KEY_POLICY);
+    }
+
+    #[test]
+    fn what_is_missing_is_an_error_naming_it() {
+        let error = |result: Result<Vec<Delivery>, DeliveryError>| result.unwrap_err().to_string();
+        let input = snapshot(json!({"AccountId": "111111111111"}), Some(Value::Null));
+        assert_eq!(
+            error(to_bucket(&input, TRAIL, "logs")),
+            format!("trails.{TRAIL}.HomeRegion: is required, a string")
+        );
+        let input = snapshot(trail(), Some(Value::Null));
+        assert_eq!(
+            error(to_bucket(
+                &input,
+                "arn:aws:cloudtrail:us-east-1:1:trail/x",
+                "logs"
+            )),
+            "trails.arn:aws:cloudtrail:us-east-1:1:trail/x: is not in the snapshot"
+        );
+        assert_eq!(
+            error(to_bucket(&input, TRAIL, "other")),
+            "buckets.other: is not in the snapshot"
+        );
+        let mut alias = input.clone();
+        alias["kms_keys"]["alias/logs"] = json!({"Policy": null});
+        assert!(error(to_key(&alias, TRAIL, "alias/logs")).contains("is not a KMS key ARN"));
+        let broken = snapshot(trail(), Some(json!({"Statement": [{"Effect": "Maybe"}]})));
+        assert!(error(to_bucket(&broken, TRAIL, "logs")).starts_with("buckets.logs.Policy: "));
+    }
+}
