@@ -44,7 +44,9 @@ deny contains lib.finding(p.arn, msg) if {
 deny contains lib.finding(arn, msg) if {
 	some arn in owned_trail_keys
 	owner := sensitive.key_owner(arn)
-	some g in sensitive.outside_grants(sensitive.key_policy(arn), sensitive.key_requests_for(arn), owner)
+	open := sensitive.open_statements(sensitive.key_policy(arn), owner)
+	count(open) > 0
+	some g in sensitive.outside_grants(open, sensitive.key_requests_for(arn))
 	msg := sprintf("The policy of KMS key %s (%s) lets %s %s, which makes the trail's logs unreadable%s", [
 		arn, g.statement, g.who, g.actions, sensitive.conditional_note(g.conditions),
 	])

@@ -115,28 +115,36 @@ bucket_policy(name) := object.get(object.get(input.buckets, name, {}), "Policy",
 # ---------------------------------------------------------------------------------------------
 # Resource policies (bucket and key policies)
 
-# outside_grants are a resource policy's Allow statements that give one of the requests'
-# actions (on its resource) to anyone or another account, as {"statement", "who", "actions",
-# "conditions"}. Conditions the library cannot evaluate are listed: a condition that limits the
-# caller to the owner's account (kms:CallerAccount, aws:PrincipalOrgID, ...) is one, and the
-# finding then says the grant is conditional on it.
-outside_grants(doc, asked, owner) := [g |
+# open_statements are a resource policy's Allow statements that name anyone or another account
+# (not a trusted one), as {"index", "statement", "who"}: what outside_grants looks into. Most
+# policies have none, so a rule asks for these first and builds its requests only when there
+# are some.
+open_statements(doc, owner) := [{"index": i, "statement": st, "who": who} |
 	some i, st in policy.statements(doc)
 	st.Effect == "Allow"
 	who := policy.outsiders(st, owner, data.trailguard.params.trusted_accounts)
 	count(who) > 0
+]
+
+# outside_grants are the open statements (open_statements) that give one of the requests'
+# actions (on its resource) to anyone or another account, as {"statement", "who", "actions",
+# "conditions"}. Conditions the library cannot evaluate are listed: a condition that limits the
+# caller to the owner's account (kms:CallerAccount, aws:PrincipalOrgID, ...) is one, and the
+# finding then says the grant is conditional on it.
+outside_grants(open, asked) := [g |
+	some o in open
 	granted := sort({r.action |
 		some r in asked
-		policy.covers_action(st, r.action)
-		policy.covers_resource(st, r.resource)
-		reaches(who, r.action)
+		policy.covers_action(o.statement, r.action)
+		policy.covers_resource(o.statement, r.resource)
+		reaches(o.who, r.action)
 	})
 	count(granted) > 0
 	g := {
-		"statement": policy.statement_name(st, i),
-		"who": concat(", ", sort(who)),
+		"statement": policy.statement_name(o.statement, o.index),
+		"who": concat(", ", sort(o.who)),
 		"actions": concat(", ", granted),
-		"conditions": sort(policy.unknown_condition_keys(st, {"aws:securetransport": true})),
+		"conditions": sort(policy.unknown_condition_keys(o.statement, {"aws:securetransport": true})),
 	}
 ]
 

@@ -47,7 +47,9 @@ deny contains lib.finding(p.arn, msg) if {
 deny contains lib.finding(name, msg) if {
 	some name in owned_log_buckets
 	owner := input.buckets[name].OwnerAccount
-	some g in sensitive.outside_grants(sensitive.bucket_policy(name), sensitive.bucket_requests_for(name, trails_by_bucket[name]), owner)
+	open := sensitive.open_statements(sensitive.bucket_policy(name), owner)
+	count(open) > 0
+	some g in sensitive.outside_grants(open, sensitive.bucket_requests_for(name, trails_by_bucket[name]))
 	msg := sprintf("The policy of log bucket %s (%s) lets %s %s, which can delete the CloudTrail logs%s", [
 		name, g.statement, g.who, g.actions, sensitive.conditional_note(g.conditions),
 	])
