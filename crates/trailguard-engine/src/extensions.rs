@@ -374,6 +374,35 @@ mod tests {
     }
 
     #[test]
+    fn trailguard_delivery_answers_from_the_input_and_names_what_is_missing() {
+        let input = r#"{"trails": {"arn:aws:cloudtrail:us-east-1:111111111111:trail/t":
+                {"AccountId": "111111111111", "HomeRegion": "us-east-1"}},
+            "buckets": {"logs": {"Policy": null}}}"#;
+        let asked = eval(&format!(
+            r#"trailguard.delivery.to_bucket({input}, "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "logs")"#
+        ))
+        .unwrap();
+        assert_eq!(asked[0]["action"], Value::from("s3:GetBucketAcl"));
+        assert_eq!(asked[0]["path"], Value::Null);
+        assert_eq!(asked[1]["path"], Value::from("AWSLogs/111111111111/"));
+        assert_eq!(asked[1]["answer"]["decision"], Value::from("implicit_deny"));
+        let error = eval(&format!(
+            r#"trailguard.delivery.to_key({input}, "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "k")"#
+        ))
+        .unwrap_err();
+        assert!(
+            error.contains("trailguard.delivery.to_key: kms_keys.k: is not in the snapshot"),
+            "{error}"
+        );
+        let error = eval(r#"trailguard.delivery.to_bucket({}, 1, "logs")"#).unwrap_err();
+        assert!(error.contains("takes three arguments"), "{error}");
+        let context = eval(r#"trailguard.delivery.context("arn:t", "111111111111")"#).unwrap();
+        assert_eq!(context["aws:SourceArn"], Value::from("arn:t"));
+        assert_eq!(context["aws:SourceAccount"], Value::from("111111111111"));
+        assert_eq!(context["aws:PrincipalOrgID"], Value::Null);
+    }
+
+    #[test]
     fn numbers_range_is_bounded_and_otherwise_unchanged() {
         assert_eq!(
             eval("numbers.range(1, 3)").unwrap(),
