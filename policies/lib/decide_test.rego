@@ -126,6 +126,18 @@ test_deny_holders_groups_the_requests_by_principal if {
 	]
 }
 
+test_deny_holders_takes_a_resource_s_actions_in_one_request if {
+	roles := {"admin": role("admin", administrator), "reader": role("reader", [])}
+	one := [{"actions": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], "resource": org_trail, "name": "org"}]
+	each := [
+		{"action": "cloudtrail:StopLogging", "resource": org_trail, "name": "org"},
+		{"action": "cloudtrail:DeleteTrail", "resource": org_trail, "name": "org"},
+	]
+	answer := trailguard.iam.holders(input, one) with input as snapshot(roles)
+	answer == trailguard.iam.holders(input, each) with input as snapshot(roles)
+	[g.action | some g in answer[0].granted] == ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]
+}
+
 # The organisation's SCPs, from the snapshot's organizations section: the account's path from
 # the root (Parents) and the policies attached along it (Targets).
 

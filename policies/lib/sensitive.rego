@@ -30,20 +30,19 @@ bucket_actions := ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketPoli
 # key_actions make everything the key encrypted unreadable.
 key_actions := ["kms:DisableKey", "kms:ScheduleKeyDeletion"]
 
-# request is one sensitive request, as trailguard.iam.holders takes it: `name` is how the
-# resource is called in a message.
-request(action, resource, name) := {"action": action, "resource": resource, "name": name}
+# requests are the sensitive requests on one resource, as trailguard.iam.holders takes them: one
+# per action, `name` being how the resource is called in a message. (One object for the actions
+# of a resource: building an object per request in Rego cost more than answering it.)
+requests(actions, resource, name) := {"actions": actions, "resource": resource, "name": name}
 
 # trail_requests, bucket_requests and key_requests are the sensitive requests on what the
 # collected accounts own: their trails; their log buckets (each bucket, and a log object under
 # the prefix of each trail that writes to it); their trail keys. One list per rule that asks, so
 # each rule builds only its own (regorus rebuilds a helper's rules for every rule that names
 # them).
-trail_requests := [r |
+trail_requests := [requests(trail_actions, arn, trail.Name) |
 	some arn, trail in input.trails
 	input.accounts[trail.AccountId]
-	some action in trail_actions
-	r := request(action, arn, trail.Name)
 ]
 
 bucket_requests := [r |
@@ -74,21 +73,14 @@ owned_trail_keys contains arn if {
 # this function, called from a rule of another package under `with input as`, regorus gave an
 # empty trails_by_bucket (a TG065 test caught it), so the function reads no rule.
 bucket_requests_for(name, writers) := array.concat(
-	# Each resource named once, then one request per action (no call per request: a function
-	# call costs more than building the object).
-	[{"action": action, "resource": log_file, "name": name} |
+	[{"actions": object_actions, "resource": log_object(name, input.trails[arn]), "name": name} |
 		some arn in writers
-		log_file := log_object(name, input.trails[arn])
-		some action in object_actions
 	],
-	[{"action": action, "resource": bucket, "name": name} |
-		bucket := concat("", ["arn:aws:s3:::", name])
-		some action in bucket_actions
-	],
+	[{"actions": bucket_actions, "resource": concat("", ["arn:aws:s3:::", name]), "name": name}],
 )
 
 # key_requests_for are the sensitive requests on one trail key.
-key_requests_for(arn) := [request(action, arn, arn) | some action in key_actions]
+key_requests_for(arn) := [requests(key_actions, arn, arn)]
 
 # log_object is the ARN of a log file the trail delivers (under its prefix, AWSLogs/ACCOUNT/).
 log_object(name, trail) := sprintf("arn:aws:s3:::%s/%sAWSLogs/%s/CloudTrail/%s/log.json.gz", [
@@ -133,11 +125,12 @@ open_statements(doc, owner) := [{"index": i, "statement": st, "who": who} |
 # finding then says the grant is conditional on it.
 outside_grants(open, asked) := [g |
 	some o in open
-	granted := sort({r.action |
+	granted := sort({action |
 		some r in asked
-		policy.covers_action(o.statement, r.action)
 		policy.covers_resource(o.statement, r.resource)
-		reaches(o.who, r.action)
+		some action in r.actions
+		policy.covers_action(o.statement, action)
+		reaches(o.who, action)
 	})
 	count(granted) > 0
 	g := {

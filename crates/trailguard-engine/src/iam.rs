@@ -44,7 +44,8 @@ impl IamIndexes {
     }
 
     /// The builtin `trailguard.iam.holders(input, requests)`: `requests` is a list of
-    /// `{"action", "resource", "name"}`; the answer groups, by principal, the requests each may
+    /// `{"action", "resource", "name"}`, or `{"actions": [...], "resource", "name"}` for one
+    /// request per action on the same resource (in that order); the answer groups, by principal, the requests each may
     /// make: `[{"arn", "kind", "name", "account", "granted": [{"action", "name", "answer":
     /// {"decision", "grants", "denied_by", "conditions"}}]}]`, principals in the order they are
     /// first met, requests in the order given. One call answers a rule's every request: grouping
@@ -71,17 +72,19 @@ impl IamIndexes {
                     _ => anyhow::bail!("each request needs a string {name}: {request}"),
                 }
             };
-            let (action, resource, name) = (field("action")?, field("resource")?, field("name")?);
-            for power in index.principals_that_can(action, resource) {
-                let arn = power.entry.principal.arn.clone();
-                let granted = serde_json::json!({
-                    "action": action, "name": name, "answer": decision_json(&power.decision),
-                });
-                match by_arn.get_mut(&arn) {
-                    Some((_, list)) => list.push(granted),
-                    None => {
-                        order.push(arn.clone());
-                        by_arn.insert(arn, (principal_json(&power), vec![granted]));
+            let (resource, name) = (field("resource")?, field("name")?);
+            for action in request_actions(request)? {
+                for power in index.principals_that_can(action, resource) {
+                    let arn = power.entry.principal.arn.clone();
+                    let granted = serde_json::json!({
+                        "action": action, "name": name, "answer": decision_json(&power.decision),
+                    });
+                    match by_arn.get_mut(&arn) {
+                        Some((_, list)) => list.push(granted),
+                        None => {
+                            order.push(arn.clone());
+                            by_arn.insert(arn, (principal_json(&power), vec![granted]));
+                        }
                     }
                 }
             }
@@ -95,6 +98,30 @@ impl IamIndexes {
             })
             .collect();
         answer_value(&holders)
+    }
+}
+
+/// The actions of a request to `trailguard.iam.holders`: its `action`, or each of its `actions`
+/// (one of the two, strings).
+fn request_actions(request: &Value) -> anyhow::Result<Vec<&str>> {
+    let fields = request
+        .as_object()
+        .map_err(|_| anyhow::anyhow!("each request must be an object: {request}"))?;
+    match (
+        fields.get(&Value::from("action")),
+        fields.get(&Value::from("actions")),
+    ) {
+        (Some(Value::String(action)), None) => Ok(vec![action]),
+        (None, Some(Value::Array(actions))) => actions
+            .iter()
+            .map(|a| match a {
+                Value::String(a) => Ok(a.as_ref()),
+                _ => anyhow::bail!("each of a request's actions must be a string: {request}"),
+            })
+            .collect(),
+        _ => anyhow::bail!(
+            "each request needs a string action, or a list of actions (not both): {request}"
+        ),
     }
 }
 
@@ -143,4 +170,43 @@ fn principal_json(power: &Power<'_>) -> Fields {
         ("name".to_string(), serde_json::json!(power.entry.name)),
         ("account".to_string(), serde_json::json!(p.account)),
     ])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: fail loudly.
+mod tests {
+    use super::*;
+
+    fn actions(request: &str) -> Result<Vec<String>, String> {
+        let request = Value::from_json_str(request).unwrap();
+        request_actions(&request)
+            .map(|a| a.into_iter().map(str::to_string).collect())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_request_gives_an_action_or_a_list_of_actions_not_both() {
+        assert_eq!(
+            actions(r#"{"action": "s3:GetObject"}"#).unwrap(),
+            ["s3:GetObject"]
+        );
+        assert_eq!(
+            actions(r#"{"actions": ["s3:DeleteObject", "s3:DeleteBucket"]}"#).unwrap(),
+            ["s3:DeleteObject", "s3:DeleteBucket"]
+        );
+        for wrong in [
+            r#"{"action": "s3:GetObject", "actions": ["s3:GetObject"]}"#,
+            r#"{"resource": "arn:aws:s3:::b"}"#,
+            r#"{"action": ["s3:GetObject"]}"#,
+        ] {
+            let error = actions(wrong).unwrap_err();
+            assert!(
+                error.contains("a string action, or a list of actions"),
+                "{error}"
+            );
+        }
+        let error = actions(r#"{"actions": ["s3:GetObject", 3]}"#).unwrap_err();
+        assert!(error.contains("must be a string"), "{error}");
+        assert!(actions(r#""s3:GetObject""#).is_err());
+    }
 }
