@@ -21,7 +21,7 @@
 
 use regorus::unstable::{Expr, Parser, Source, Span, BUILTINS};
 use regorus::Value;
-use trailguard_iam::delivery::DeliveryError;
+use trailguard_iam::IndexError;
 
 /// The most numbers `numbers.range` and `numbers.range_step` may build in one call.
 pub const MAX_RANGE: u64 = 1_000_000;
@@ -104,7 +104,7 @@ pub(crate) fn register(
     // CloudTrail's own delivery requests, decided under the destination's policy (crate
     // trailguard-iam, module delivery).
     type Deliveries =
-        fn(&Value, &str, &str) -> Result<Vec<trailguard_iam::delivery::Delivery>, DeliveryError>;
+        fn(&Value, &str, &str) -> Result<Vec<trailguard_iam::delivery::Delivery>, IndexError>;
     let deliveries: [(&str, Deliveries); 2] = [
         (
             "trailguard.delivery.to_bucket",

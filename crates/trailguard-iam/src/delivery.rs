@@ -20,8 +20,9 @@
 
 use crate::evaluate::{decide, Decision, Known, Policies, Principal, PrincipalKind, Request};
 use crate::evaluate::{ResourcePolicy, Source};
-use crate::policy::{Policy, PolicyError};
+use crate::policy::Policy;
 use crate::question::UNREAD_RESOURCE;
+use crate::snapshot::{field_error, parse_policy, text, IndexError};
 use crate::Context;
 use trailguard_json::{Json, Kind};
 
@@ -45,34 +46,6 @@ pub struct Delivery {
     pub path: Option<String>,
     /// How it is decided.
     pub decision: Decision,
-}
-
-/// Why a delivery could not be judged: the snapshot lacks or misshapes what it needs.
-#[derive(Debug, thiserror::Error)]
-pub enum DeliveryError {
-    /// A field is missing or of the wrong type.
-    #[error("{at}: {message}")]
-    Field {
-        /// Where, as a path (`trails.ARN.HomeRegion`).
-        at: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// The destination's policy is malformed.
-    #[error("{at}: {source}")]
-    Policy {
-        /// Where, as a path (`buckets.logs.Policy`).
-        at: String,
-        /// What is wrong with it.
-        source: PolicyError,
-    },
-}
-
-fn field_error(at: String, message: &str) -> DeliveryError {
-    DeliveryError::Field {
-        at,
-        message: message.to_string(),
-    }
 }
 
 /// The condition keys of CloudTrail's requests for trail `trail_arn` of `account`: each with its
@@ -108,18 +81,11 @@ struct Trail<'a> {
 }
 
 impl<'a> Trail<'a> {
-    fn read<J: Json>(input: &'a J, arn: &'a str) -> Result<Trail<'a>, DeliveryError> {
+    fn read<J: Json>(input: &'a J, arn: &'a str) -> Result<Trail<'a>, IndexError> {
         let at = format!("trails.{arn}");
         let trail = section_entry(input, "trails", arn)?;
-        let text = |field: &str| match trail.get_field(field).map(Json::kind) {
-            Some(Kind::String(s)) => Ok(s),
-            _ => Err(field_error(
-                format!("{at}.{field}"),
-                "is required, a string",
-            )),
-        };
-        let account = text("AccountId")?;
-        let region = text("HomeRegion")?;
+        let account = text(&at, trail, "AccountId")?;
+        let region = text(&at, trail, "HomeRegion")?;
         let prefix = match trail.get_field("S3KeyPrefix").and_then(Json::as_text) {
             Some(p) if !p.is_empty() => format!("{p}/"),
             _ => String::new(),
@@ -174,43 +140,32 @@ impl<'a> Trail<'a> {
 }
 
 /// `section.key` of the snapshot, which must be an object.
-fn section_entry<'a, J: Json>(
-    input: &'a J,
-    section: &str,
-    key: &str,
-) -> Result<&'a J, DeliveryError> {
+fn section_entry<'a, J: Json>(input: &'a J, section: &str, key: &str) -> Result<&'a J, IndexError> {
+    let at = format!("{section}.{key}");
     match input.get_field(section).and_then(|s| s.get_field(key)) {
         Some(entry) if entry.kind() == Kind::Object => Ok(entry),
-        Some(_) => Err(field_error(format!("{section}.{key}"), "must be an object")),
-        None => Err(field_error(
-            format!("{section}.{key}"),
-            "is not in the snapshot",
-        )),
+        Some(_) => Err(field_error(&at, "must be an object")),
+        None => Err(field_error(&at, "is not in the snapshot")),
     }
 }
 
 /// A destination's `Policy`: left out (not read), `null` (it has none), or a document.
-fn read_policy<J: Json>(entry: &J, at: &str) -> Result<Option<Option<Policy>>, DeliveryError> {
+fn read_policy<J: Json>(entry: &J, at: &str) -> Result<Known<'static, Policy>, IndexError> {
     match entry.get_field("Policy") {
-        None => Ok(None),
-        Some(document) if document.kind() == Kind::Null => Ok(Some(None)),
-        Some(document) => Policy::parse(document)
-            .map(|p| Some(Some(p)))
-            .map_err(|source| DeliveryError::Policy {
-                at: format!("{at}.Policy"),
-                source,
-            }),
+        None => Ok(Known::Unknown(UNREAD_RESOURCE)),
+        Some(document) if document.kind() == Kind::Null => Ok(Known::None),
+        Some(document) => Ok(Known::Is(parse_policy(&format!("{at}.Policy"), document)?)),
     }
 }
 
-/// The destination's policy as [`decide`] takes it: `None` when it was not read.
-fn resource_policy<'a>(policy: Option<&'a Option<Policy>>, key: bool) -> ResourcePolicy<'a> {
+/// The destination's policy as [`decide`] takes it.
+fn resource_policy<'a>(policy: &'a Known<'static, Policy>, key: bool) -> ResourcePolicy<'a> {
     let name = if key { KEY_POLICY } else { BUCKET_POLICY };
     let known = match policy {
-        None => Known::Unknown(UNREAD_RESOURCE),
         // No policy at all: the request has nothing to be allowed by.
-        Some(None) => return ResourcePolicy::None,
-        Some(Some(policy)) => Known::Is(Source { name, policy }),
+        Known::None => return ResourcePolicy::None,
+        Known::Unknown(what) => Known::Unknown(what),
+        Known::Is(policy) => Known::Is(Source { name, policy }),
     };
     if key {
         ResourcePolicy::Key(known)
@@ -281,7 +236,7 @@ pub fn to_bucket<J: Json>(
     input: &J,
     trail_arn: &str,
     bucket: &str,
-) -> Result<Vec<Delivery>, DeliveryError> {
+) -> Result<Vec<Delivery>, IndexError> {
     let trail = Trail::read(input, trail_arn)?;
     let entry = section_entry(input, "buckets", bucket)?;
     let owner = entry
@@ -289,7 +244,7 @@ pub fn to_bucket<J: Json>(
         .and_then(Json::as_text)
         .unwrap_or(trail.account);
     let policy = read_policy(entry, &format!("buckets.{bucket}"))?;
-    let policy = resource_policy(policy.as_ref(), false);
+    let policy = resource_policy(&policy, false);
     let context = trail.context();
     let bucket_arn = format!("arn:aws:s3:::{bucket}");
     let mut asked = vec![ask(
@@ -323,20 +278,20 @@ pub fn to_key<J: Json>(
     input: &J,
     trail_arn: &str,
     key_arn: &str,
-) -> Result<Vec<Delivery>, DeliveryError> {
+) -> Result<Vec<Delivery>, IndexError> {
     let trail = Trail::read(input, trail_arn)?;
     let entry = section_entry(input, "kms_keys", key_arn)?;
     let owner = match key_arn.split(':').collect::<Vec<_>>()[..] {
         ["arn", _, "kms", _, account, _] if !account.is_empty() => account,
         _ => {
             return Err(field_error(
-                format!("kms_keys.{key_arn}"),
+                &format!("kms_keys.{key_arn}"),
                 "is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID)",
             ))
         }
     };
     let policy = read_policy(entry, &format!("kms_keys.{key_arn}"))?;
-    let policy = resource_policy(policy.as_ref(), true);
+    let policy = resource_policy(&policy, true);
     let context = trail.context();
     let generate = context
         .clone()
@@ -504,7 +459,7 @@ mod tests {
 
     #[test]
     fn what_is_missing_is_an_error_naming_it() {
-        let error = |result: Result<Vec<Delivery>, DeliveryError>| result.unwrap_err().to_string();
+        let error = |result: Result<Vec<Delivery>, IndexError>| result.unwrap_err().to_string();
         let input = snapshot(json!({"AccountId": "111111111111"}), Some(Value::Null));
         assert_eq!(
             error(to_bucket(&input, TRAIL, "logs")),

@@ -26,8 +26,9 @@ use crate::{Json, Kind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Part of the snapshot that could not be read: a malformed policy document, or an IAM
-/// entity without its name or ARN.
+/// Part of the snapshot that could not be read: a malformed policy document, an IAM entity
+/// without its name or ARN, or what a question about CloudTrail's delivery needs
+/// ([`crate::delivery`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IndexError {
     /// A policy document is malformed.
@@ -682,7 +683,7 @@ pub(crate) fn list<'a, J: Json>(
 }
 
 /// A policy document, or the error naming it.
-fn parse_policy<J: Json>(name: &str, document: &J) -> Result<Policy, IndexError> {
+pub(crate) fn parse_policy<J: Json>(name: &str, document: &J) -> Result<Policy, IndexError> {
     Policy::parse(document).map_err(|source| IndexError::Policy {
         policy: name.to_string(),
         source,
