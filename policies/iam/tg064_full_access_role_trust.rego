@@ -30,7 +30,7 @@ deny contains lib.finding(role.Arn, msg) if {
 	some i, st in policy.statements(role.AssumeRolePolicyDocument)
 	st.Effect == "Allow"
 	policy.covers_action(st, "sts:AssumeRole")
-	outsiders := policy.outsiders(st, account, params.trusted_accounts)
+	outsiders := trailguard.iam.outsiders(st, account, params.trusted_accounts)
 	count(outsiders) > 0
 	open := policy.unknown_condition_keys(st, {})
 	msg := sprintf("Role %s in account %s holds AWSCloudTrail_FullAccess and its trust policy (%s) lets %s assume it%s", [

@@ -157,14 +157,10 @@ principal_accounts(st) := {principal_account(e) | some e in aws_principals(st)}
 
 # outsiders says whom a resource or trust policy statement lets in from outside `owner`'s
 # account: "anyone" for a wildcard principal, else "account ID" for each other account it names,
-# the `trusted` account ids left out; empty for statements within the account.
-outsiders(st, owner, trusted) := {"anyone"} if {
-	principal_is_wildcard(st)
-} else := {sprintf("account %s", [other]) |
-	some other in principal_accounts(st)
-	other != owner
-	not other in trusted
-}
+# the `trusted` account ids left out; empty for statements within the account. It is the builtin
+# trailguard.iam.outsiders, which rules call directly (a helper call costs as much as the answer):
+# principal_is_wildcard and principal_accounts above say the same, and a test holds them to it.
+outsiders(st, owner, trusted) := trailguard.iam.outsiders(st, owner, trusted)
 
 # unknown_condition_keys are the condition keys of a statement (lower case) that `known` (an
 # object of lower-case keys to values) does not give: what a grant is conditional on.

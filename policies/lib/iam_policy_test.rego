@@ -162,3 +162,52 @@ test_outsiders_are_anyone_or_other_untrusted_accounts if {
 	policy.outsiders(st, "111111111111", ["333333333333"]) == {"account 222222222222"}
 	policy.outsiders({"Principal": {"Service": "cloudtrail.amazonaws.com"}}, "111111111111", []) == set()
 }
+
+# The builtin behind outsiders and open_statements says what the Rego helpers principal_is_wildcard
+# and principal_accounts say (a differential test over the principals' shapes: the helpers were
+# outsiders' own implementation before it moved to Rust).
+principal_shapes := [
+	"*",
+	{"AWS": "*"},
+	{"AWS": ["arn:aws:iam::222222222222:root", "*"]},
+	{"AWS": "arn:aws:iam::111111111111:root"},
+	{"AWS": ["arn:aws:iam::222222222222:root", "arn:aws:iam::222222222222:role/admin", "333333333333"]},
+	{"AWS": ["111111111111", "arn:aws:sts::444444444444:assumed-role/r/s", "arn:aws:iam::"]},
+	{"AWS": "79a59df900b949e55d96a1e698fbace"},
+	{"AWS": "12345678901"},
+	{"AWS": null},
+	{"AWS": []},
+	{"Service": "cloudtrail.amazonaws.com"},
+	{"Service": "*"},
+	{"CanonicalUser": "79a59df900b949e55d96a1e698fbace"},
+	"arn:aws:iam::222222222222:root",
+]
+
+rego_outsiders(st, owner, trusted) := {"anyone"} if {
+	policy.principal_is_wildcard(st)
+} else := {sprintf("account %s", [other]) |
+	some other in policy.principal_accounts(st)
+	other != owner
+	not other in trusted
+}
+
+test_outsiders_builtin_agrees_with_the_principal_helpers if {
+	every principal in principal_shapes {
+		every trusted in [[], ["333333333333"], ["222222222222", "444444444444"]] {
+			st := {"Effect": "Allow", "Principal": principal, "Action": "*"}
+			trailguard.iam.outsiders(st, "111111111111", trusted) == rego_outsiders(st, "111111111111", trusted)
+		}
+	}
+	trailguard.iam.outsiders({"Effect": "Allow"}, "111111111111", []) == rego_outsiders({"Effect": "Allow"}, "111111111111", [])
+}
+
+test_open_statements_are_the_allows_with_outsiders if {
+	doc := {"Statement": [
+		{"Effect": "Allow", "Principal": {"AWS": "111111111111"}, "Action": "s3:*"},
+		{"Effect": "Deny", "Principal": "*", "Action": "s3:*"},
+		{"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": ["222222222222", "333333333333"]}, "Action": "s3:GetObject"},
+	]}
+	trailguard.iam.open_statements(doc, "111111111111", ["333333333333"]) == [{"index": 2, "statement": doc.Statement[2], "who": {"account 222222222222"}}]
+	trailguard.iam.open_statements({"Statement": doc.Statement[1]}, "111111111111", []) == []
+	trailguard.iam.open_statements(null, "111111111111", []) == []
+}

@@ -110,13 +110,9 @@ bucket_policy(name) := object.get(object.get(input.buckets, name, {}), "Policy",
 # open_statements are a resource policy's Allow statements that name anyone or another account
 # (not a trusted one), as {"index", "statement", "who"}: what outside_grants looks into. Most
 # policies have none, so a rule asks for these first and builds its requests only when there
-# are some.
-open_statements(doc, owner) := [{"index": i, "statement": st, "who": who} |
-	some i, st in policy.statements(doc)
-	st.Effect == "Allow"
-	who := policy.outsiders(st, owner, data.trailguard.params.trusted_accounts)
-	count(who) > 0
-]
+# are some. The builtin reads every statement's principals (trailguard.lib.policy.outsiders) in
+# one call: as a comprehension over the statements it was most of TG065's and TG066's time.
+open_statements(doc, owner) := trailguard.iam.open_statements(doc, owner, data.trailguard.params.trusted_accounts)
 
 # outside_grants are the open statements (open_statements) that give one of the requests'
 # actions (on its resource) to anyone or another account, as {"statement", "who", "actions",

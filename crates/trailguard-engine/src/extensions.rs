@@ -13,6 +13,9 @@
 //!   trail, key)` decide CloudTrail's own requests to deliver a trail's logs to its bucket or to
 //!   encrypt them with its key (crate `trailguard-iam`, module `delivery`);
 //!   `trailguard.delivery.context(trail, account)` is what those requests carry.
+//! - `trailguard.iam.outsiders(statement, owner, trusted)` and
+//!   `trailguard.iam.open_statements(document, owner, trusted)` say whom a resource or trust
+//!   policy lets in from outside its account (crate `trailguard-iam`, module `outsiders`).
 //! - `trailguard.logs.*` and `trailguard.events.*` match CloudWatch Logs filter patterns and
 //!   EventBridge event patterns (crate::patterns).
 //! - `time.add_date`, `time.clock`, `time.date`, `time.diff`, `time.format` and `time.weekday`
@@ -160,6 +163,26 @@ pub(crate) fn register(
                 .map_err(|e| anyhow::anyhow!("trailguard.iam.policy_holders: {e}"))
         }),
     )?;
+    // Whom resource and trust policies let in from outside their account (crate trailguard-iam,
+    // module outsiders).
+    type Outsiders = fn(&[Value]) -> anyhow::Result<Value>;
+    let outsiders: [(&str, Outsiders); 2] = [
+        ("trailguard.iam.outsiders", crate::iam::outsiders),
+        (
+            "trailguard.iam.open_statements",
+            crate::iam::open_statements,
+        ),
+    ];
+    for (name, answer) in outsiders {
+        add(
+            engine,
+            name,
+            3,
+            Box::new(move |args: Vec<Value>| {
+                answer(&args).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+            }),
+        )?;
+    }
     add(
         engine,
         "trailguard.iam.works_across_accounts",
@@ -371,6 +394,48 @@ mod tests {
         engine
             .eval_rule("data.p.x".into())
             .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn trailguard_outsiders_answer_through_regorus_and_name_what_is_wrong() {
+        let who = eval(
+            r#"trailguard.iam.outsiders({"Principal": {"AWS": ["222222222222", "333333333333"]}}, "111111111111", ["333333333333"])"#,
+        )
+        .unwrap();
+        let expected: std::collections::BTreeSet<Value> =
+            [Value::from("account 222222222222")].into();
+        assert_eq!(who, Value::from(expected));
+        let open = eval(
+            r#"trailguard.iam.open_statements({"Statement": {"Effect": "Allow", "Principal": "*"}}, "111111111111", [])"#,
+        )
+        .unwrap();
+        assert_eq!(open[0]["index"], Value::from(0_u64));
+        assert_eq!(open[0]["statement"]["Principal"], Value::from("*"));
+        for (query, expected) in [
+            (
+                r#"trailguard.iam.outsiders({"Principal": {"AWS": [1]}}, "111111111111", [])"#,
+                "trailguard.iam.outsiders: Principal.AWS entries must be strings, not a number",
+            ),
+            (
+                r#"trailguard.iam.open_statements({"Statement": [{"Effect": "Allow", "Principal": {"AWS": true}}]}, "111111111111", [])"#,
+                "trailguard.iam.open_statements: Statement[0]: Principal.AWS entries must be strings",
+            ),
+            (
+                r#"trailguard.iam.open_statements({}, 111111111111, [])"#,
+                "takes three arguments",
+            ),
+            (
+                r#"trailguard.iam.outsiders({}, "111111111111", "222222222222")"#,
+                "the trusted account ids must be a list of strings",
+            ),
+            (
+                r#"trailguard.iam.outsiders({}, "111111111111", [2])"#,
+                "the trusted account ids must be strings, not 2",
+            ),
+        ] {
+            let error = eval(query).unwrap_err();
+            assert!(error.contains(expected), "{query}: {error}");
+        }
     }
 
     #[test]

@@ -159,6 +159,72 @@ pub(crate) fn policy_holders(args: &[Value]) -> anyhow::Result<Value> {
 type Fields = serde_json::Map<String, serde_json::Value>;
 
 /// Who an answer is about: `{"arn", "kind", "name", "account"}`.
+/// The builtin `trailguard.iam.outsiders(statement, owner, trusted)`: the set of whom a resource
+/// or trust policy statement lets in from outside `owner`'s account (`"anyone"`, `"account ID"`),
+/// `trusted` (a list of account ids) left out (`trailguard_iam::outsiders`).
+pub(crate) fn outsiders(args: &[Value]) -> anyhow::Result<Value> {
+    let [statement, Value::String(owner), trusted] = args else {
+        anyhow::bail!("takes three arguments: a statement, its owner's account id (a string) and the trusted account ids");
+    };
+    let trusted = account_ids(trusted)?;
+    let who = trailguard_iam::outsiders::outsiders(statement, owner, &trusted)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(who_value(who))
+}
+
+/// The builtin `trailguard.iam.open_statements(document, owner, trusted)`: the `Allow`
+/// statements of a resource policy that let someone in from outside `owner`'s account, as
+/// `[{"index", "statement", "who"}]` (`trailguard_iam::outsiders::open_statements`).
+pub(crate) fn open_statements(args: &[Value]) -> anyhow::Result<Value> {
+    let [document, Value::String(owner), trusted] = args else {
+        anyhow::bail!("takes three arguments: a policy document, its owner's account id (a string) and the trusted account ids");
+    };
+    let trusted = account_ids(trusted)?;
+    let open = trailguard_iam::outsiders::open_statements(document, owner, &trusted)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let open: Vec<Value> = open
+        .into_iter()
+        .map(|o| {
+            let fields = [
+                ("index", Value::from(o.index)),
+                ("statement", o.statement.clone()),
+                ("who", who_value(o.who)),
+            ];
+            Value::from(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (Value::from(k), v))
+                    .collect::<std::collections::BTreeMap<Value, Value>>(),
+            )
+        })
+        .collect();
+    Ok(Value::from(open))
+}
+
+/// Account ids given as a list (or set) of strings.
+fn account_ids(value: &Value) -> anyhow::Result<Vec<&str>> {
+    let items: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        Value::Set(items) => items.iter().collect(),
+        _ => anyhow::bail!("the trusted account ids must be a list of strings"),
+    };
+    items
+        .into_iter()
+        .map(|item| match item {
+            Value::String(id) => Ok(id.as_ref()),
+            other => anyhow::bail!("the trusted account ids must be strings, not {other}"),
+        })
+        .collect()
+}
+
+fn who_value(who: std::collections::BTreeSet<String>) -> Value {
+    Value::from(
+        who.into_iter()
+            .map(Value::from)
+            .collect::<std::collections::BTreeSet<Value>>(),
+    )
+}
+
 fn principal_json(power: &Power<'_>) -> Fields {
     let p = &power.entry.principal;
     Fields::from_iter([

@@ -46,6 +46,7 @@ mod condition;
 pub mod delivery;
 mod evaluate;
 mod holders;
+pub mod outsiders;
 mod parallel;
 mod policy;
 mod question;
