@@ -36,10 +36,11 @@ key_actions := ["kms:DisableKey", "kms:ScheduleKeyDeletion"]
 requests(actions, resource, name) := {"actions": actions, "resource": resource, "name": name}
 
 # trail_requests, bucket_requests and key_requests are the sensitive requests on what the
-# collected accounts own: their trails; their log buckets (each bucket, and a log object under
-# the prefix of each trail that writes to it); their trail keys. One list per rule that asks, so
-# each rule builds only its own (regorus rebuilds a helper's rules for every rule that names
-# them).
+# collected accounts own: their trails; their log buckets (each bucket, and a log file under
+# each path of each trail that writes to it, trailguard.delivery.log_objects: an organisation
+# trail writes under AWSLogs/ORG_ID/ACCOUNT/ too); their trail keys. One list per rule that
+# asks, so each rule builds only its own (regorus rebuilds a helper's rules for every rule that
+# names them).
 trail_requests := [requests(trail_actions, arn, trail.Name) |
 	some arn, trail in input.trails
 	input.accounts[trail.AccountId]
@@ -73,24 +74,15 @@ owned_trail_keys contains arn if {
 # this function, called from a rule of another package under `with input as`, regorus gave an
 # empty trails_by_bucket (a TG065 test caught it), so the function reads no rule.
 bucket_requests_for(name, writers) := array.concat(
-	[{"actions": object_actions, "resource": log_object(name, input.trails[arn]), "name": name} |
+	[{"actions": object_actions, "resource": object, "name": name} |
 		some arn in writers
+		some object in trailguard.delivery.log_objects(input, arn, name)
 	],
 	[{"actions": bucket_actions, "resource": concat("", ["arn:aws:s3:::", name]), "name": name}],
 )
 
 # key_requests_for are the sensitive requests on one trail key.
 key_requests_for(arn) := [requests(key_actions, arn, arn)]
-
-# log_object is the ARN of a log file the trail delivers (under its prefix, AWSLogs/ACCOUNT/).
-log_object(name, trail) := sprintf("arn:aws:s3:::%s/%sAWSLogs/%s/CloudTrail/%s/log.json.gz", [
-	name, key_prefix(trail), object.get(trail, "AccountId", "000000000000"), object.get(trail, "HomeRegion", "us-east-1"),
-])
-
-key_prefix(trail) := sprintf("%s/", [trail.S3KeyPrefix]) if {
-	is_string(trail.S3KeyPrefix)
-	trail.S3KeyPrefix != ""
-} else := ""
 
 key_owner(arn) := parts[4] if {
 	startswith(arn, "arn:")

@@ -76,6 +76,22 @@ test_allow_other_prefix if {
 	count(findings({"dev": user("dev", [other])}, null)) == 0
 }
 
+# Regression: the log file asked about was under AWSLogs/ACCOUNT/ only, but an organisation
+# trail also writes under AWSLogs/ORG_ID/ACCOUNT/, so a grant on that path alone was missed.
+test_deny_delete_under_the_organisation_path if {
+	org_path := {"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/ct/AWSLogs/o-abc/*"}
+	org := {
+		"accounts": {"111111111111": {"Organization": {"Id": "o-abc", "MasterAccountId": "111111111111"}}},
+		"trails": {trail_arn: {"IsOrganizationTrail": true}},
+	}
+	f := tg065.deny with input as object.union(snapshot({"ops": user("ops", [org_path])}, null), org) with data.trailguard.params as {"cloudtrail_admins": [], "trusted_accounts": []}
+	f == {{
+		"resource": "arn:aws:iam::111111111111:user/ops",
+		"message": "User ops in account 111111111111 can delete the CloudTrail logs in bucket logs (s3:DeleteObject), granted by user ops inline policy logs Statement[0]",
+	}}
+	count(findings({"ops": user("ops", [org_path])}, null)) == 0
+}
+
 test_allow_cloudtrail_admins_parameter if {
 	f := tg065.deny with input as snapshot({"ops": user("ops", [delete_logs])}, null) with data.trailguard.params as {"cloudtrail_admins": ["arn:aws:iam::111111111111:user/ops"], "trusted_accounts": []}
 	count(f) == 0

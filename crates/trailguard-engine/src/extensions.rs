@@ -12,7 +12,8 @@
 //! - `trailguard.delivery.to_bucket(input, trail, bucket)` and `trailguard.delivery.to_key(input,
 //!   trail, key)` decide CloudTrail's own requests to deliver a trail's logs to its bucket or to
 //!   encrypt them with its key (crate `trailguard-iam`, module `delivery`);
-//!   `trailguard.delivery.context(trail, account)` is what those requests carry.
+//!   `trailguard.delivery.context(trail, account)` is what those requests carry, and
+//!   `trailguard.delivery.log_objects(input, trail, bucket)` the log files they put.
 //! - `trailguard.iam.outsiders(statement, owner, trusted)` and
 //!   `trailguard.iam.open_statements(document, owner, trusted)` say whom a resource or trust
 //!   policy lets in from outside its account (crate `trailguard-iam`, module `outsiders`).
@@ -136,6 +137,24 @@ pub(crate) fn register(
             }),
         )?;
     }
+    add(
+        engine,
+        "trailguard.delivery.log_objects",
+        3,
+        Box::new(|args: Vec<Value>| match &args[..] {
+            [input, Value::String(trail), Value::String(bucket)] => {
+                let objects = trailguard_iam::delivery::log_objects(input, trail, bucket)
+                    .map_err(|e| anyhow::anyhow!("trailguard.delivery.log_objects: {e}"))?;
+                Ok(Value::from(
+                    objects.into_iter().map(Value::from).collect::<Vec<Value>>(),
+                ))
+            }
+            _ => anyhow::bail!(
+                "trailguard.delivery.log_objects takes three arguments: input, a trail's ARN and \
+                 its bucket's name (strings)"
+            ),
+        }),
+    )?;
     add(
         engine,
         "trailguard.delivery.context",
@@ -460,6 +479,24 @@ mod tests {
             "{error}"
         );
         let error = eval(r#"trailguard.delivery.to_bucket({}, 1, "logs")"#).unwrap_err();
+        assert!(error.contains("takes three arguments"), "{error}");
+        let objects = eval(&format!(
+            r#"trailguard.delivery.log_objects({input}, "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "logs")"#
+        ))
+        .unwrap();
+        assert!(objects[0]
+            .as_string()
+            .unwrap()
+            .starts_with("arn:aws:s3:::logs/AWSLogs/111111111111/CloudTrail/us-east-1/"));
+        let error = eval(&format!(
+            r#"trailguard.delivery.log_objects({input}, "arn:aws:cloudtrail:us-east-1:1:trail/x", "logs")"#
+        ))
+        .unwrap_err();
+        assert!(
+            error.contains("trailguard.delivery.log_objects: trails.arn:aws:cloudtrail:us-east-1:1:trail/x: is not in the snapshot"),
+            "{error}"
+        );
+        let error = eval(r#"trailguard.delivery.log_objects({}, "t", 1)"#).unwrap_err();
         assert!(error.contains("takes three arguments"), "{error}");
         let context = eval(r#"trailguard.delivery.context("arn:t", "111111111111")"#).unwrap();
         assert_eq!(context["aws:SourceArn"], Value::from("arn:t"));

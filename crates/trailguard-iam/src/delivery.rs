@@ -271,6 +271,34 @@ pub fn to_bucket<J: Json>(
     Ok(asked)
 }
 
+/// The ARN of a log file trail `trail_arn` (in `input`) delivers to bucket `bucket`, under each
+/// path it writes to (`PREFIX/AWSLogs/ACCOUNT/`, and `PREFIX/AWSLogs/ORG_ID/ACCOUNT/` for an
+/// organisation trail), named as CloudTrail names its files: the objects TG065 asks who may
+/// delete, with the paths [`to_bucket`] asks CloudTrail may write.
+///
+/// ```
+/// use serde_json::json;
+/// let input = json!({"trails": {"arn:aws:cloudtrail:us-east-1:111111111111:trail/main": {
+///     "AccountId": "111111111111", "HomeRegion": "us-east-1", "S3KeyPrefix": "ct"}}});
+/// let files = trailguard_iam::delivery::log_objects(
+///     &input, "arn:aws:cloudtrail:us-east-1:111111111111:trail/main", "logs").unwrap();
+/// assert_eq!(files, ["arn:aws:s3:::logs/ct/AWSLogs/111111111111/CloudTrail/us-east-1/2026/01/01/\
+///     111111111111_CloudTrail_us-east-1_20260101T0000Z_trailguard.json.gz"]);
+/// ```
+pub fn log_objects<J: Json>(
+    input: &J,
+    trail_arn: &str,
+    bucket: &str,
+) -> Result<Vec<String>, IndexError> {
+    let trail = Trail::read(input, trail_arn)?;
+    let file = trail.log_file();
+    Ok(trail
+        .log_paths()
+        .into_iter()
+        .map(|path| format!("arn:aws:s3:::{bucket}/{path}{file}"))
+        .collect())
+}
+
 /// CloudTrail's requests to encrypt trail `trail_arn`'s log files with KMS key `key_arn` (both
 /// in `input`), each decided under the key policy; the key's owner is the account in its ARN.
 /// A key policy left out of the snapshot makes each verdict conditional on it.
@@ -369,6 +397,29 @@ mod tests {
         let plain = to_bucket(&snapshot(trail(), Some(Value::Null)), TRAIL, "logs").unwrap();
         assert_eq!(plain.len(), 2);
         assert_eq!(plain[1].path.as_deref(), Some("AWSLogs/111111111111/"));
+    }
+
+    #[test]
+    fn the_log_objects_are_the_files_put_under_each_path() {
+        let mut org = trail();
+        org["S3KeyPrefix"] = json!("ct");
+        org["IsOrganizationTrail"] = json!(true);
+        let input = snapshot(org, None);
+        let put: Vec<String> = to_bucket(&input, TRAIL, "logs")
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.action == "s3:PutObject")
+            .map(|d| d.resource)
+            .collect();
+        let objects = log_objects(&input, TRAIL, "logs").unwrap();
+        assert_eq!(objects, put);
+        assert_eq!(objects.len(), 2);
+        assert!(objects[1].starts_with("arn:aws:s3:::logs/ct/AWSLogs/o-abc/111111111111/"));
+        let error = log_objects(&input, "arn:aws:cloudtrail:us-east-1:1:trail/x", "logs");
+        assert_eq!(
+            error.unwrap_err().to_string(),
+            "trails.arn:aws:cloudtrail:us-east-1:1:trail/x: is not in the snapshot"
+        );
     }
 
     #[test]
