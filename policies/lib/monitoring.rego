@@ -41,11 +41,11 @@ import rego.v1
 # ---------------------------------------------------------------------------------------------
 # Findings
 
-# findings(id) are the findings of monitoring control `id` (TG100-TG115): one per account where an
-# event of the control reaches no one, or where a pattern trailguard cannot judge leaves it
-# unverified.
-findings(id) := {lib.finding(lib.account_resource(acct), message(acct, control, gaps)) |
-	control := data.trailguard.lib.monitoring_events.controls[id]
+# findings(control) are the findings of a monitoring control (TG100-TG115: one of
+# data.trailguard.lib.monitoring_events.controls, each rule importing its own): one per account
+# where an event of the control reaches no one, or where a pattern trailguard cannot judge leaves
+# it unverified.
+findings(control) := {lib.finding(lib.account_resource(acct), message(acct, control, gaps)) |
 	some acct, gaps in trailguard.monitoring.coverage(input, control.events)
 }
 

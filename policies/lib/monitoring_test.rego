@@ -80,7 +80,7 @@ alerted(pattern) := snapshot([filter("watch", pattern, ["watch"])], [alarm("watc
 with_key(snap, key, value) := object.union(object.remove(snap, [key]), {key: value})
 
 findings(id, snap) := f if {
-	f := monitoring.findings(id) with input as snap
+	f := monitoring.findings(monitoring_events.controls[id]) with input as snap
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -430,7 +430,7 @@ test_allow_global_service_event_covered_in_us_east_1 if {
 test_deny_global_service_event_rule_outside_us_east_1 if {
 	rule := event_rule("org-watch", {"source": ["aws.organizations"]}, [topic_arn])
 	snap := snapshot([], [], [topic(true)], {"eu-west-1": [rule], "us-east-1": []})
-	findings := monitoring.findings("TG114") with input as snap
+	findings := monitoring.findings(monitoring_events.controls.TG114) with input as snap
 	count(findings) == 1
 	some f in findings
 	endswith(f.message, ": log group CloudTrail/org has no metric filter; no EventBridge rule catches them in us-east-1")

@@ -40,9 +40,10 @@
 package trailguard.rules.tg100
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg100
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG100")
+	some f in monitoring.findings(tg100)
 }

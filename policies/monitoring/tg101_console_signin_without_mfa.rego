@@ -39,9 +39,10 @@
 package trailguard.rules.tg101
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg101
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG101")
+	some f in monitoring.findings(tg101)
 }

@@ -38,9 +38,10 @@
 package trailguard.rules.tg102
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg102
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG102")
+	some f in monitoring.findings(tg102)
 }

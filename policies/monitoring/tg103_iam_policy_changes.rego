@@ -43,9 +43,10 @@
 package trailguard.rules.tg103
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg103
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG103")
+	some f in monitoring.findings(tg103)
 }

@@ -37,9 +37,10 @@
 package trailguard.rules.tg105
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg105
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG105")
+	some f in monitoring.findings(tg105)
 }

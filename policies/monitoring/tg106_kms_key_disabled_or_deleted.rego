@@ -38,9 +38,10 @@
 package trailguard.rules.tg106
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg106
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG106")
+	some f in monitoring.findings(tg106)
 }

@@ -42,9 +42,10 @@
 package trailguard.rules.tg107
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg107
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG107")
+	some f in monitoring.findings(tg107)
 }

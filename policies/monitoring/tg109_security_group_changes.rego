@@ -38,9 +38,10 @@
 package trailguard.rules.tg109
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg109
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG109")
+	some f in monitoring.findings(tg109)
 }

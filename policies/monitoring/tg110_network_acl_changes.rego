@@ -38,9 +38,10 @@
 package trailguard.rules.tg110
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg110
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG110")
+	some f in monitoring.findings(tg110)
 }

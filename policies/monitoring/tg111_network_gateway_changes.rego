@@ -40,9 +40,10 @@
 package trailguard.rules.tg111
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg111
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG111")
+	some f in monitoring.findings(tg111)
 }

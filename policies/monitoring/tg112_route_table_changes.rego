@@ -39,9 +39,10 @@
 package trailguard.rules.tg112
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg112
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG112")
+	some f in monitoring.findings(tg112)
 }

@@ -40,9 +40,10 @@
 package trailguard.rules.tg113
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg113
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG113")
+	some f in monitoring.findings(tg113)
 }

@@ -44,9 +44,10 @@
 package trailguard.rules.tg114
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg114
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG114")
+	some f in monitoring.findings(tg114)
 }

@@ -46,9 +46,10 @@
 package trailguard.rules.tg115
 
 import data.trailguard.lib.monitoring
+import data.trailguard.lib.monitoring_events.tg115
 import rego.v1
 
 # One finding per account where a record of the control reaches no one (trailguard.lib.monitoring).
 deny contains f if {
-	some f in monitoring.findings("TG115")
+	some f in monitoring.findings(tg115)
 }
