@@ -50,17 +50,13 @@ own_tag_keys(tags) := {k | some k, _ in tags; not startswith(lower(k), "aws:")}
 
 plural(items) := "s" if count(items) > 1 else := ""
 
-# trails_by_bucket maps each log bucket name to the ARNs of the trails writing to it, built once.
-trails_by_bucket[name] contains arn if {
-	some arn, trail in input.trails
-	name := trail.S3BucketName
-}
+# trails_by_bucket maps each log bucket name to the ARNs of the trails writing to it, and
+# trails_by_key each KMS key ARN to those it encrypts: the builtin trailguard.snapshot.trails_by
+# groups the trails by the field once per snapshot (regorus builds a rule again for every rule
+# that names it; over 2,000 trails that cost each of these rules 6 ms).
+trails_by_bucket := trailguard.snapshot.trails_by(input, "S3BucketName")
 
-# trails_by_key maps each KMS key ARN to the ARNs of the trails it encrypts, built once.
-trails_by_key[key] contains arn if {
-	some arn, trail in input.trails
-	key := trail.KmsKeyId
-}
+trails_by_key := trailguard.snapshot.trails_by(input, "KmsKeyId")
 
 # trails_by_log_group maps each CloudWatch Logs log group (its key in input.log_groups: the
 # trail's CloudWatchLogsLogGroupArn without ":*") to the ARNs of the trails sending to it.

@@ -17,6 +17,8 @@
 //! - `trailguard.iam.outsiders(statement, owner, trusted)` and
 //!   `trailguard.iam.open_statements(document, owner, trusted)` say whom a resource or trust
 //!   policy lets in from outside its account (crate `trailguard-iam`, module `outsiders`).
+//! - `trailguard.snapshot.trails_by(input, field)` groups the trails by a field, once per input
+//!   (crate::trails_by).
 //! - `trailguard.logs.*` and `trailguard.events.*` match CloudWatch Logs filter patterns and
 //!   EventBridge event patterns (crate::patterns).
 //! - `time.add_date`, `time.clock`, `time.date`, `time.diff`, `time.format` and `time.weekday`
@@ -256,6 +258,16 @@ pub(crate) fn register(
             }),
         )?;
     }
+    let groups = indexes.trails_by.clone();
+    add(
+        engine,
+        "trailguard.snapshot.trails_by",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            crate::trails_by::trails_by(&groups, &args)
+                .map_err(|e| anyhow::anyhow!("trailguard.snapshot.trails_by: {e}"))
+        }),
+    )?;
     for &(name, nargs) in ZONED {
         let builtin = Builtin::new(name, nargs)?;
         add(

@@ -62,6 +62,7 @@ mod run;
 mod sandbox;
 mod source;
 mod testing;
+mod trails_by;
 mod waiver;
 
 pub use budget::{default_memory_limit, Budget, DEFAULT_RULE_TIMEOUT};

@@ -1,6 +1,7 @@
 //! What builtins build once per snapshot and answer from: the IAM index of the
 //! `trailguard.iam.*` builtins, the CloudWatch chains of `trailguard.monitoring.coverage`, the
-//! AWS Config verdicts of `trailguard.config.problems`.
+//! AWS Config verdicts of `trailguard.config.problems`, the trails grouped by a field of
+//! `trailguard.snapshot.trails_by`.
 //!
 //! A builtin takes `input` as an argument, so it stays a function of its arguments: a Rego
 //! test's `with input as {...}` gets the answer for its own input. What it builds from an input is
@@ -138,6 +139,8 @@ pub(crate) struct Indexes {
     pub chains: PerInput<trailguard_monitoring::Chains>,
     /// What is wrong with AWS Config, per account (crate::monitoring).
     pub config: PerInput<Value>,
+    /// The trails grouped by a field (crate::trails_by).
+    pub trails_by: crate::trails_by::TrailGroups,
 }
 
 /// Drops what was built from an input when its evaluation ends ([`Indexes::scope`]).
@@ -151,6 +154,7 @@ impl Drop for Scope<'_> {
         self.indexes.iam.forget(self.input);
         self.indexes.chains.forget(self.input);
         self.indexes.config.forget(self.input);
+        self.indexes.trails_by.forget(self.input);
     }
 }
 
