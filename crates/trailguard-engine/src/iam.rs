@@ -158,7 +158,6 @@ pub(crate) fn policy_holders(args: &[Value]) -> anyhow::Result<Value> {
 /// The fields of a JSON object.
 type Fields = serde_json::Map<String, serde_json::Value>;
 
-/// Who an answer is about: `{"arn", "kind", "name", "account"}`.
 /// The builtin `trailguard.iam.outsiders(statement, owner, trusted)`: the set of whom a resource
 /// or trust policy statement lets in from outside `owner`'s account (`"anyone"`, `"account ID"`),
 /// `trusted` (a list of account ids) left out (`trailguard_iam::outsiders`).
@@ -225,6 +224,7 @@ fn who_value(who: std::collections::BTreeSet<String>) -> Value {
     )
 }
 
+/// Who an answer is about: `{"arn", "kind", "name", "account"}`.
 fn principal_json(power: &Power<'_>) -> Fields {
     let p = &power.entry.principal;
     Fields::from_iter([

@@ -137,6 +137,18 @@ impl<'a> Trail<'a> {
             "CloudTrail/{region}/2026/01/01/{account}_CloudTrail_{region}_20260101T0000Z_trailguard.json.gz"
         )
     }
+
+    /// Each path the trail writes to in `bucket`, with the ARN of a log file under it.
+    fn log_files(&self, bucket: &str) -> Vec<(String, String)> {
+        let file = self.log_file();
+        self.log_paths()
+            .into_iter()
+            .map(|path| {
+                let arn = format!("arn:aws:s3:::{bucket}/{path}{file}");
+                (path, arn)
+            })
+            .collect()
+    }
 }
 
 /// `section.key` of the snapshot, which must be an object.
@@ -256,9 +268,7 @@ pub fn to_bucket<J: Json>(
         None,
     )];
     let put = context.with("s3:x-amz-acl", "bucket-owner-full-control");
-    let file = trail.log_file();
-    for path in trail.log_paths() {
-        let resource = format!("arn:aws:s3:::{bucket}/{path}{file}");
+    for (path, resource) in trail.log_files(bucket) {
         asked.push(ask(
             "s3:PutObject",
             resource,
@@ -291,11 +301,10 @@ pub fn log_objects<J: Json>(
     bucket: &str,
 ) -> Result<Vec<String>, IndexError> {
     let trail = Trail::read(input, trail_arn)?;
-    let file = trail.log_file();
     Ok(trail
-        .log_paths()
+        .log_files(bucket)
         .into_iter()
-        .map(|path| format!("arn:aws:s3:::{bucket}/{path}{file}"))
+        .map(|(_, arn)| arn)
         .collect())
 }
 
