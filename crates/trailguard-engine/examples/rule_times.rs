@@ -7,6 +7,8 @@
 //!
 //! `RULE_TIMES_POLICIES=a.rego,b.rego` adds policies (a probe rule of your own);
 //! `RULE_TIMES_RUNS=N` runs the catalogue N times (the median, and the rules of the fastest);
+//! `RULE_TIMES_DUMP=FILE` writes the fastest catalogue run's findings to FILE as JSON (to check
+//! that an engine change, such as a patched regorus, finds the same);
 //! `RULE_TIMES_NO_CATALOGUE=1` skips the whole-catalogue run (for `perf record`), which
 //! otherwise prints each rule's wall time within it. Build it with
 //! `CARGO_PROFILE_RELEASE_DEBUG=line-tables-only` for call stacks. Each rule alone pays for what
@@ -59,6 +61,9 @@ fn main() {
         times.push(ms);
     }
     let run = fastest.unwrap();
+    if let Ok(path) = std::env::var("RULE_TIMES_DUMP") {
+        std::fs::write(&path, serde_json::to_string_pretty(&run.findings).unwrap()).unwrap();
+    }
     let total: f64 = run
         .profile
         .iter()
