@@ -7,6 +7,7 @@
 //!
 //! `RULE_TIMES_POLICIES=a.rego,b.rego` adds policies (a probe rule of your own);
 //! `RULE_TIMES_RUNS=N` runs the catalogue N times (the median, and the rules of the fastest);
+//! `RULE_TIMES_SHOW=N` lists its N slowest rules (25 by default);
 //! `RULE_TIMES_DUMP=FILE` writes the fastest catalogue run's findings to FILE as JSON (to check
 //! that an engine change, such as a patched regorus, finds the same);
 //! `RULE_TIMES_NO_CATALOGUE=1` skips the whole-catalogue run (for `perf record`), which
@@ -78,7 +79,8 @@ fn main() {
         shown.join(" "),
         run.findings.len()
     );
-    for cost in run.profile.iter().take(25) {
+    let shown_rules: usize = std::env::var("RULE_TIMES_SHOW").map_or(25, |n| n.parse().unwrap());
+    for cost in run.profile.iter().take(shown_rules) {
         let rule_ms = cost.duration.as_secs_f64() * 1000.0;
         println!(
             "  {:8} {rule_ms:8.1} ms {:6} findings",

@@ -25,14 +25,14 @@ pub struct Run {
     /// What the rules `print()`ed, in rule order: raw policy output, to be escaped before it
     /// reaches a terminal.
     pub prints: Vec<Print>,
-    /// What each rule (or group of rules evaluated together) cost, slowest first.
+    /// What each rule cost, slowest first.
     pub profile: Vec<RuleCost>,
 }
 
 /// One line a rule printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Print {
-    /// The rule that printed it (for rules evaluated together, their ids joined by `+`).
+    /// The rule that printed it.
     pub rule: String,
     /// The text, as the policy made it (control characters included).
     pub text: String,

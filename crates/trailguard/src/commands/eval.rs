@@ -42,7 +42,7 @@ fn profile_table(costs: &[RuleCost]) -> String {
         .sum();
     let results: usize = costs.iter().map(|c| c.results).sum();
     out.push_str(&format!(
-        "{:<width$}  {total:>10.1}  {results:>7}\n(rules joined by + share an index and are evaluated together; times add up across threads)",
+        "{:<width$}  {total:>10.1}  {results:>7}\n(times add up across threads)",
         "total"
     ));
     out
