@@ -8,8 +8,11 @@
 #   InsufficientEncryptionPolicyException) and the trail goes dark. The key policy is judged
 #   with AWS's evaluation logic (trailguard.delivery.to_key) as CloudTrail's request for this trail,
 #   so the finding names the statement that denies or says that none allows; a condition on
-#   what cannot be known offline makes it say the request may be refused. A key or key policy
-#   that was not read gives no verdict (TG090 reports it).
+#   what cannot be known offline makes it say the request may be refused. The resource control
+#   policies on the key's account bind CloudTrail too (AWS applies RCPs to AWS service
+#   principals): an RCP that denies KMS to principals outside the organisation, without the
+#   exemption for AWS services, refuses the trail's encryption. A key or key policy that was not
+#   read gives no verdict (TG090 reports it), nor do RCPs that were not read.
 # custom:
 #   id: TG026
 #   severity: high
@@ -29,6 +32,10 @@
 #      "Principal": {"Service": "cloudtrail.amazonaws.com"},
 #      "Action": "kms:DescribeKey", "Resource": "*"}
 #     ```
+#
+#     An RCP that refuses it needs `"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}` in the
+#     Condition of its Deny (`aws organizations update-policy --policy-id ID --content
+#     file://rcp.json`).
 #
 #     A key in another Region than the log bucket cannot be used: create one in the bucket's
 #     Region (or a multi-Region key's replica there) and `aws cloudtrail update-trail --name
@@ -71,5 +78,6 @@ policy_problems(arn, key_arn, key) := [r |
 	delivery.judged(key, "Policy")
 	some asked in trailguard.delivery.to_key(input, arn, key_arn)
 	asked.answer.decision != "allow"
-	r := delivery.refusal(asked.answer, asked.action, sprintf("no statement of the key policy lets %s call it", [delivery_service]))
+	none := sprintf("no statement of the key policy lets %s call it", [delivery_service])
+	r := delivery.refusal(asked.answer, asked.action, delivery.nothing_allows(asked, none))
 ]

@@ -94,3 +94,46 @@ test_deny_one_finding_per_key_naming_each_trail if {
 	some f in findings
 	contains(f.message, concat("", ["call it, and trail other (", other_arn, "): kms:GenerateDataKey"]))
 }
+
+# The key's account a member of an organisation with AWS's default RCPFullAWSAccess at every
+# level and, at the root, an RCP that keeps KMS to the organisation's principals: its Deny has
+# `condition`.
+rcp_snapshot(condition) := object.union(snapshot(console_policy, "us-east-1"), {
+	"accounts": {"111111111111": {"Organization": {"Id": "o-a1b2c3d4e5", "MasterAccountId": "999999999999"}}},
+	"organizations": {"o-a1b2c3d4e5": {
+		"Root": {"Id": "r-a1b2", "PolicyTypes": ["RESOURCE_CONTROL_POLICY"]},
+		"Parents": {"111111111111": "r-a1b2"},
+		"ResourceControlPolicies": {
+			"p-full": {
+				"Name": "RCPFullAWSAccess", "Targets": ["r-a1b2", "111111111111"],
+				"Content": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
+			},
+			"p-kms": {
+				"Name": "kms-perimeter", "Targets": ["r-a1b2"],
+				"Content": {"Statement": [{
+					"Sid": "KeysStayInTheOrganisation", "Effect": "Deny", "Principal": "*",
+					"Action": "kms:*", "Resource": "*", "Condition": condition,
+				}]},
+			},
+		},
+	}},
+})
+
+org_identities := {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+
+test_allow_rcp_exempting_aws_services if {
+	exempt := object.union(org_identities, {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}})
+	count(tg026.deny) == 0 with input as rcp_snapshot(exempt)
+}
+
+test_deny_rcp_without_the_service_exemption if {
+	findings := tg026.deny with input as rcp_snapshot(org_identities)
+	findings == {{
+		"resource": key_arn,
+		"message": concat("", [
+			"KMS key ", key_arn, " would refuse trail main (", trail_arn, "): ",
+			"kms:GenerateDataKey: RCP kms-perimeter statement \"KeysStayInTheOrganisation\" denies it; ",
+			"kms:DescribeKey: RCP kms-perimeter statement \"KeysStayInTheOrganisation\" denies it",
+		]),
+	}}
+}

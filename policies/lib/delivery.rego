@@ -64,6 +64,15 @@ refusal(answer, doing, none) := sprintf("%s: %s denies it", [doing, statements(a
 	answer.decision == "conditional"
 }
 
+# nothing_allows is what to say of a request of trailguard.delivery.to_bucket or to_key that
+# nothing allows: `none` (the destination's policy has no statement for it), or, where the
+# destination's policy would let it in, that a level of the resource control policies on the
+# destination's account allows none of it (AWS attaches RCPFullAWSAccess to every level; a level
+# without it, or another Allow, allows nothing).
+nothing_allows(asked, none) := "at some level of the organisation above the account, no resource control policy allows it" if {
+	asked.refused_by_rcps
+} else := none
+
 # statements names the statements of an answer (holders.grant_name: the policy, then the Sid or
 # the index).
 statements(refs) := concat(" and ", sort({holders.grant_name(s) | some s in refs}))

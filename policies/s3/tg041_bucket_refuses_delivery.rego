@@ -13,8 +13,10 @@
 #   ARN, account or organisation. The bucket policy is judged with AWS's evaluation logic
 #   (trailguard.delivery.to_bucket): a Deny that depends on what cannot be known offline (the caller's
 #   IP address) makes the finding say the delivery may be refused, and names the condition.
-#   A bucket policy that was not read gives no verdict (TG090 reports it); resource control
-#   policies are not judged here.
+#   The resource control policies on the bucket's account bind CloudTrail too (AWS applies RCPs
+#   to AWS service principals): an RCP data perimeter without the same exemption refuses the
+#   delivery of every trail writing to the account's buckets. A bucket policy that was not read
+#   gives no verdict (TG090 reports it), nor do RCPs that were not read.
 # custom:
 #   id: TG041
 #   severity: high
@@ -37,7 +39,8 @@
 #     ```
 #
 #     and add `"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}` to the Condition of a
-#     Deny keyed on aws:SourceVpce, aws:SourceIp or aws:PrincipalOrgID.
+#     Deny keyed on aws:SourceVpce, aws:SourceIp or aws:PrincipalOrgID, in the bucket policy or
+#     in an RCP (`aws organizations update-policy --policy-id ID --content file://rcp.json`).
 package trailguard.rules.tg041
 
 import data.trailguard.lib
@@ -69,7 +72,7 @@ deny contains lib.finding(sprintf("arn:aws:s3:::%s", [name]), msg) if {
 refusals(arn, name) := [r |
 	some asked in trailguard.delivery.to_bucket(input, arn, name)
 	asked.answer.decision != "allow"
-	r := delivery.refusal(asked.answer, doing(asked), none(asked))
+	r := delivery.refusal(asked.answer, doing(asked), delivery.nothing_allows(asked, none(asked)))
 ]
 
 doing(asked) := "s3:GetBucketAcl on the bucket" if {

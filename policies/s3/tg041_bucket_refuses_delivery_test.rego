@@ -146,3 +146,61 @@ test_deny_one_finding_per_bucket_naming_each_trail if {
 	contains(f.message, concat("", ["delivery of trail main (", trail_arn, "): s3:GetBucketAcl"]))
 	contains(f.message, concat("", [", and of trail other (", other_arn, "): s3:GetBucketAcl"]))
 }
+
+# The bucket in a member account (222222222222) of the trail's organisation, whose root and
+# account have AWS's default RCPFullAWSAccess (AWS attaches it to every level), and a data
+# perimeter RCP at the root whose Deny has `condition`.
+rcp_snapshot(full_targets, condition) := {
+	"accounts": {
+		"111111111111": {"Organization": {"Id": "o-a1b2c3d4e5", "MasterAccountId": "111111111111"}},
+		"222222222222": {"Organization": {"Id": "o-a1b2c3d4e5", "MasterAccountId": "111111111111"}},
+	},
+	"organizations": {"o-a1b2c3d4e5": {
+		"Root": {"Id": "r-a1b2", "PolicyTypes": ["RESOURCE_CONTROL_POLICY"]},
+		"Parents": {"222222222222": "r-a1b2"},
+		"ResourceControlPolicies": {
+			"p-full": {
+				"Name": "RCPFullAWSAccess", "Targets": full_targets,
+				"Content": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
+			},
+			"p-perimeter": {
+				"Name": "data-perimeter", "Targets": ["r-a1b2"],
+				"Content": {"Statement": [{
+					"Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+					"Action": "s3:*", "Resource": "*", "Condition": condition,
+				}]},
+			},
+		},
+	}},
+	"trails": {trail_arn: trail},
+	"buckets": {"logs": {"Name": "logs", "OwnerAccount": "222222222222", "Policy": {"Statement": [acl_check, write]}}},
+}
+
+every_level := ["r-a1b2", "222222222222"]
+
+org_identities := {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+
+test_allow_rcp_perimeter_exempting_aws_services if {
+	exempt := object.union(org_identities, {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}})
+	count(tg041.deny) == 0 with input as rcp_snapshot(every_level, exempt)
+}
+
+test_deny_rcp_perimeter_without_the_service_exemption if {
+	findings := tg041.deny with input as rcp_snapshot(every_level, org_identities)
+	findings == {{
+		"resource": "arn:aws:s3:::logs",
+		"message": concat("", [
+			"Log bucket logs would refuse the delivery of trail main (", trail_arn, "): ",
+			"s3:GetBucketAcl on the bucket: RCP data-perimeter statement \"EnforceOrgIdentities\" denies it; ",
+			"s3:PutObject under AWSLogs/111111111111/: RCP data-perimeter statement \"EnforceOrgIdentities\" denies it",
+		]),
+	}}
+}
+
+test_deny_rcp_level_allowing_nothing if {
+	# RCPFullAWSAccess detached from the bucket's account: nothing allows anything there.
+	exempt := object.union(org_identities, {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}})
+	findings := tg041.deny with input as rcp_snapshot(["r-a1b2"], exempt)
+	some f in findings
+	contains(f.message, "s3:PutObject under AWSLogs/111111111111/: at some level of the organisation above the account, no resource control policy allows it")
+}

@@ -107,10 +107,14 @@ pub(crate) fn register(
             crate::input::answer_value(&answer)
         }),
     )?;
-    // CloudTrail's own delivery requests, decided under the destination's policy (crate
-    // trailguard-iam, module delivery).
-    type Deliveries =
-        fn(&Value, &str, &str) -> Result<Vec<trailguard_iam::delivery::Delivery>, IndexError>;
+    // CloudTrail's own delivery requests, decided under the destination's policy and the RCPs
+    // on its account (crate trailguard-iam, module delivery), which the input's IAM index says.
+    type Deliveries = fn(
+        &Value,
+        &trailguard_iam::SnapshotIndex,
+        &str,
+        &str,
+    ) -> Result<Vec<trailguard_iam::delivery::Delivery>, IndexError>;
     let deliveries: [(&str, Deliveries); 2] = [
         (
             "trailguard.delivery.to_bucket",
@@ -122,13 +126,17 @@ pub(crate) fn register(
         ),
     ];
     for (name, asked) in deliveries {
+        let iam = indexes.iam.clone();
         add(
             engine,
             name,
             3,
             Box::new(move |args: Vec<Value>| match &args[..] {
                 [input, Value::String(trail), Value::String(destination)] => {
-                    let asked = asked(input, trail, destination)
+                    let index = iam
+                        .index(input)
+                        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+                    let asked = asked(input, &index, trail, destination)
                         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
                     crate::input::answer_value(&deliveries_json(&asked))
                 }
@@ -164,7 +172,12 @@ pub(crate) fn register(
         Box::new(|args: Vec<Value>| match &args[..] {
             [Value::String(trail), Value::String(account)] => {
                 let context: serde_json::Map<String, serde_json::Value> =
-                    trailguard_iam::delivery::request_context(trail, account)
+                    // The trail's organisation is not given: aws:SourceOrgID stays unknown.
+                    trailguard_iam::delivery::request_context(
+                        trail,
+                        account,
+                        trailguard_iam::delivery::SourceOrg::Unknown,
+                    )
                         .into_iter()
                         .map(|(key, value)| (key.to_string(), value.into()))
                         .collect();
@@ -404,6 +417,7 @@ fn deliveries_json(asked: &[trailguard_iam::delivery::Delivery]) -> serde_json::
                 "resource": d.resource,
                 "path": d.path,
                 "answer": trailguard_iam::decision_json(&d.decision),
+                "refused_by_rcps": d.refused_by_rcps,
             })
         })
         .collect()

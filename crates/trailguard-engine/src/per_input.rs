@@ -110,6 +110,8 @@ impl Index {
             Index::Iam => &[
                 "trailguard.iam.principals_that_can",
                 "trailguard.iam.holders",
+                "trailguard.delivery.to_bucket",
+                "trailguard.delivery.to_key",
             ],
             Index::Chains => &["trailguard.monitoring.coverage"],
             Index::Config => &["trailguard.config.problems"],
@@ -211,6 +213,10 @@ mod tests {
             for name in index.builtins() {
                 let call = match *name {
                     "trailguard.iam.principals_that_can" => format!("{name}(input, \"a\", \"b\")"),
+                    // Each rule is checked on an empty snapshot at load: ask of its trails only.
+                    "trailguard.delivery.to_bucket" | "trailguard.delivery.to_key" => {
+                        format!("[x | some arn, _ in input.trails; x := {name}(input, arn, \"b\")]")
+                    }
                     "trailguard.monitoring.coverage" | "trailguard.iam.holders" => {
                         format!("{name}(input, [])")
                     }

@@ -9,21 +9,26 @@
 //!   (`aws:cloudtrail:arn`), and `kms:DescribeKey`.
 //!
 //! Only the destination's own policy grants to a service principal; its explicit denies bind it
-//! ([`crate::decide`]). The request carries what CloudTrail's requests carry: the trail as
-//! `aws:SourceArn`, its account as `aws:SourceAccount`, TLS; keys a service principal's request
-//! never has (a VPC endpoint, a principal ARN, account or organisation) are known to be absent,
-//! so a `Deny` keyed on them is judged; anything else (`aws:SourceIp`, ...) is unknown and a
-//! statement depending on it makes the verdict conditional.
+//! ([`crate::decide`]), and so do the resource control policies on the destination's account:
+//! AWS applies RCPs to requests of AWS service principals too, which is why AWS's data
+//! perimeter RCPs exempt them (`BoolIfExists aws:PrincipalIsAWSService false`). An RCP that
+//! forgets to stops CloudTrail's delivery. The request carries what CloudTrail's requests carry:
+//! the trail as `aws:SourceArn`, its account as `aws:SourceAccount`, the account's organisation
+//! as `aws:SourceOrgID`, TLS; keys a service principal's request never has (a VPC endpoint, a
+//! principal ARN, account or organisation) are known to be absent, so a `Deny` keyed on them is
+//! judged; anything else (`aws:SourceIp`, ...) is unknown and a statement depending on it makes
+//! the verdict conditional.
 //!
 //! The snapshot is read in place ([`Json`]), as the builtins `trailguard.delivery.to_bucket` and
-//! `trailguard.delivery.to_key` are given it.
+//! `trailguard.delivery.to_key` are given it, with its IAM index ([`SnapshotIndex`]) for the
+//! organisations' control policies.
 
 use crate::evaluate::{decide, Decision, Known, Policies, Principal, PrincipalKind, Request};
 use crate::evaluate::{ResourcePolicy, Source};
 use crate::policy::Policy;
 use crate::question::UNREAD_RESOURCE;
 use crate::snapshot::{field_error, parse_policy, text, IndexError};
-use crate::Context;
+use crate::{Context, OrgLevels, SnapshotIndex, Verdict};
 use trailguard_json::{Json, Kind};
 
 /// The principal that delivers.
@@ -46,15 +51,41 @@ pub struct Delivery {
     pub path: Option<String>,
     /// How it is decided.
     pub decision: Decision,
+    /// Whether the destination's policy would let it in but a level of the resource control
+    /// policies on the destination's account allows none of it: the implicit deny is the
+    /// RCPs', not the destination policy's.
+    pub refused_by_rcps: bool,
 }
 
-/// The condition keys of CloudTrail's requests for trail `trail_arn` of `account`: each with its
-/// value, or `None` for a key such a request never carries (see the module's overview). Any
-/// other key is unknown. `trailguard.delivery.context` gives this to Rego (TG012 and TG053 ask
-/// `trailguard.iam.decide` with it), so there is one description of CloudTrail's requests.
-pub fn request_context(trail_arn: &str, account: &str) -> Vec<(&'static str, Option<String>)> {
+/// What is known of the organisation of a trail's account: the value of `aws:SourceOrgID` in
+/// CloudTrail's requests for the trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceOrg<'a> {
+    /// Not read: the key is unknown.
+    Unknown,
+    /// The account is in no organisation: requests do not carry the key.
+    None,
+    /// The account is in this organisation.
+    Id(&'a str),
+}
+
+/// The condition keys of CloudTrail's requests for trail `trail_arn` of `account` (in
+/// organisation `org`): each with its value, or `None` for a key such a request never carries
+/// (see the module's overview). Any other key is unknown. `trailguard.delivery.context` gives
+/// this to Rego (TG012 and TG053 ask `trailguard.iam.decide` with it), so there is one
+/// description of CloudTrail's requests.
+pub fn request_context(
+    trail_arn: &str,
+    account: &str,
+    org: SourceOrg<'_>,
+) -> Vec<(&'static str, Option<String>)> {
     let known = |value: &str| Some(value.to_string());
-    vec![
+    let org = match org {
+        SourceOrg::Unknown => None,
+        SourceOrg::None => Some(("aws:SourceOrgID", None)),
+        SourceOrg::Id(id) => Some(("aws:SourceOrgID", known(id))),
+    };
+    let mut keys = vec![
         ("aws:SourceArn", known(trail_arn)),
         ("aws:SourceAccount", known(account)),
         ("aws:PrincipalIsAWSService", known("true")),
@@ -66,7 +97,9 @@ pub fn request_context(trail_arn: &str, account: &str) -> Vec<(&'static str, Opt
         ("aws:PrincipalAccount", None),
         ("aws:PrincipalOrgID", None),
         ("aws:PrincipalOrgPaths", None),
-    ]
+    ];
+    keys.extend(org);
+    keys
 }
 
 /// The trail as delivery reads it.
@@ -78,6 +111,8 @@ struct Trail<'a> {
     prefix: String,
     /// The organisation's id, for an organisation trail whose organisation is known.
     organization: Option<&'a str>,
+    /// The organisation of the trail's account, as far as it was read.
+    source_org: SourceOrg<'a>,
 }
 
 impl<'a> Trail<'a> {
@@ -90,13 +125,25 @@ impl<'a> Trail<'a> {
             Some(p) if !p.is_empty() => format!("{p}/"),
             _ => String::new(),
         };
-        let organization = match trail.get_field("IsOrganizationTrail").map(Json::kind) {
-            Some(Kind::Bool(true)) => input
-                .get_field("accounts")
-                .and_then(|a| a.get_field(account))
-                .and_then(|a| a.get_field("Organization"))
-                .and_then(|o| o.get_field("Id"))
-                .and_then(Json::as_text),
+        // The account's `Organization`: left out (not read), null (none), or read. The IAM
+        // index has checked its form ([`SnapshotIndex::new`]).
+        let source_org = match input
+            .get_field("accounts")
+            .and_then(|a| a.get_field(account))
+            .and_then(|a| a.get_field("Organization"))
+        {
+            None => SourceOrg::Unknown,
+            Some(o) if o.kind() == Kind::Null => SourceOrg::None,
+            Some(o) => o
+                .get_field("Id")
+                .and_then(Json::as_text)
+                .map_or(SourceOrg::Unknown, SourceOrg::Id),
+        };
+        let organization = match (
+            trail.get_field("IsOrganizationTrail").map(Json::kind),
+            source_org,
+        ) {
+            (Some(Kind::Bool(true)), SourceOrg::Id(id)) => Some(id),
             _ => None,
         };
         Ok(Trail {
@@ -105,18 +152,18 @@ impl<'a> Trail<'a> {
             region,
             prefix,
             organization,
+            source_org,
         })
     }
 
     /// What CloudTrail's requests for this trail carry.
     fn context(&self) -> Context {
-        request_context(self.arn, self.account).into_iter().fold(
-            Context::new(),
-            |context, (key, value)| match value {
+        request_context(self.arn, self.account, self.source_org)
+            .into_iter()
+            .fold(Context::new(), |context, (key, value)| match value {
                 Some(value) => context.with(key, value),
                 None => context.without(key),
-            },
-        )
+            })
     }
 
     /// The key prefixes the trail's log files go under.
@@ -186,59 +233,75 @@ fn resource_policy<'a>(policy: &'a Known<'static, Policy>, key: bool) -> Resourc
     }
 }
 
-/// Decides one request of CloudTrail's on a resource of `owner`'s.
+/// One destination's side of the requests: its owner, its policy and the RCPs on its account.
+#[derive(Clone, Copy)]
+struct Destination<'a> {
+    owner: &'a str,
+    policy: ResourcePolicy<'a>,
+    rcps: OrgLevels<'a>,
+}
+
+/// Decides one request of CloudTrail's on `to`.
 fn ask(
     action: &'static str,
     resource: String,
-    owner: &str,
+    to: Destination<'_>,
     context: &Context,
-    policy: ResourcePolicy<'_>,
     path: Option<String>,
 ) -> Delivery {
     let principal = Principal {
         arn: SERVICE.to_string(),
-        account: owner.to_string(),
+        account: to.owner.to_string(),
         kind: PrincipalKind::Service,
     };
-    let decision = decide(
-        &Request {
-            principal: &principal,
-            action,
-            resource: &resource,
-            resource_account: owner,
-            context,
-        },
-        &Policies {
-            identity: &[],
-            unread_identity: &[],
-            boundary: Known::None,
-            scps: Known::None,
-            rcps: Known::None,
-            resource: policy,
-        },
-    );
+    let request = Request {
+        principal: &principal,
+        action,
+        resource: &resource,
+        resource_account: to.owner,
+        context,
+    };
+    let policies = |rcps| Policies {
+        identity: &[],
+        unread_identity: &[],
+        boundary: Known::None,
+        scps: Known::None,
+        rcps,
+        resource: to.policy,
+    };
+    let decision = decide(&request, &policies(to.rcps));
+    // Refused with nothing denying it: by the destination's policy, or by an RCP level that
+    // allows none of it (AWS's default RCPFullAWSAccess at every level allows everything).
+    let refused_by_rcps = decision.verdict == Verdict::ImplicitDeny
+        && matches!(to.rcps, Known::Is(_))
+        && decide(&request, &policies(Known::None)).verdict != Verdict::ImplicitDeny;
     Delivery {
         action,
         resource,
         path,
         decision,
+        refused_by_rcps,
     }
 }
 
 /// CloudTrail's requests to deliver trail `trail_arn`'s log files to bucket `bucket` (both in
-/// `input`, the snapshot), each decided under the bucket policy. The bucket's owner is its
-/// `OwnerAccount`, or the trail's account when that was not read. A bucket policy left out of
-/// the snapshot (not read) makes each verdict conditional on it.
+/// `input`, the snapshot, whose IAM `index` says which RCPs bind the bucket's account), each
+/// decided under the bucket policy and those RCPs. The bucket's owner is its `OwnerAccount`, or
+/// the trail's account when that was not read. A bucket policy left out of the snapshot (not
+/// read) makes each verdict conditional on it; RCPs not read leave an allowed request allowed
+/// "unless a resource control policy" denies it.
 ///
 /// ```
 /// use serde_json::json;
+/// use trailguard_iam::SnapshotIndex;
 /// let input = json!({
 ///     "trails": {"arn:aws:cloudtrail:us-east-1:111111111111:trail/main": {
 ///         "AccountId": "111111111111", "HomeRegion": "us-east-1", "S3KeyPrefix": "ct"}},
 ///     "buckets": {"logs": {"OwnerAccount": "111111111111", "Policy": null}},
 /// });
+/// let index = SnapshotIndex::new(&input).unwrap();
 /// let asked = trailguard_iam::delivery::to_bucket(
-///     &input, "arn:aws:cloudtrail:us-east-1:111111111111:trail/main", "logs").unwrap();
+///     &input, &index, "arn:aws:cloudtrail:us-east-1:111111111111:trail/main", "logs").unwrap();
 /// assert_eq!(asked[0].action, "s3:GetBucketAcl");
 /// assert_eq!(asked[1].path.as_deref(), Some("ct/AWSLogs/111111111111/"));
 /// // No bucket policy: nothing lets CloudTrail in.
@@ -246,6 +309,7 @@ fn ask(
 /// ```
 pub fn to_bucket<J: Json>(
     input: &J,
+    index: &SnapshotIndex,
     trail_arn: &str,
     bucket: &str,
 ) -> Result<Vec<Delivery>, IndexError> {
@@ -256,29 +320,23 @@ pub fn to_bucket<J: Json>(
         .and_then(Json::as_text)
         .unwrap_or(trail.account);
     let policy = read_policy(entry, &format!("buckets.{bucket}"))?;
-    let policy = resource_policy(&policy, false);
     let context = trail.context();
     let bucket_arn = format!("arn:aws:s3:::{bucket}");
-    let mut asked = vec![ask(
-        "s3:GetBucketAcl",
-        bucket_arn,
-        owner,
-        &context,
-        policy,
-        None,
-    )];
-    let put = context.with("s3:x-amz-acl", "bucket-owner-full-control");
-    for (path, resource) in trail.log_files(bucket) {
-        asked.push(ask(
-            "s3:PutObject",
-            resource,
+    let put = context
+        .clone()
+        .with("s3:x-amz-acl", "bucket-owner-full-control");
+    Ok(index.with_rcps(owner, |rcps| {
+        let to = Destination {
             owner,
-            &put,
-            policy,
-            Some(path),
-        ));
-    }
-    Ok(asked)
+            policy: resource_policy(&policy, false),
+            rcps,
+        };
+        let mut asked = vec![ask("s3:GetBucketAcl", bucket_arn, to, &context, None)];
+        for (path, resource) in trail.log_files(bucket) {
+            asked.push(ask("s3:PutObject", resource, to, &put, Some(path)));
+        }
+        asked
+    }))
 }
 
 /// The ARN of a log file trail `trail_arn` (in `input`) delivers to bucket `bucket`, under each
@@ -309,10 +367,12 @@ pub fn log_objects<J: Json>(
 }
 
 /// CloudTrail's requests to encrypt trail `trail_arn`'s log files with KMS key `key_arn` (both
-/// in `input`), each decided under the key policy; the key's owner is the account in its ARN.
-/// A key policy left out of the snapshot makes each verdict conditional on it.
+/// in `input`, whose IAM `index` says which RCPs bind the key's account), each decided under the
+/// key policy and those RCPs; the key's owner is the account in its ARN. A key policy left out of
+/// the snapshot makes each verdict conditional on it.
 pub fn to_key<J: Json>(
     input: &J,
+    index: &SnapshotIndex,
     trail_arn: &str,
     key_arn: &str,
 ) -> Result<Vec<Delivery>, IndexError> {
@@ -328,16 +388,22 @@ pub fn to_key<J: Json>(
         }
     };
     let policy = read_policy(entry, &format!("kms_keys.{key_arn}"))?;
-    let policy = resource_policy(&policy, true);
     let context = trail.context();
     let generate = context
         .clone()
         .with("kms:EncryptionContext:aws:cloudtrail:arn", trail.arn);
     let key = || key_arn.to_string();
-    Ok(vec![
-        ask("kms:GenerateDataKey", key(), owner, &generate, policy, None),
-        ask("kms:DescribeKey", key(), owner, &context, policy, None),
-    ])
+    Ok(index.with_rcps(owner, |rcps| {
+        let to = Destination {
+            owner,
+            policy: resource_policy(&policy, true),
+            rcps,
+        };
+        vec![
+            ask("kms:GenerateDataKey", key(), to, &generate, None),
+            ask("kms:DescribeKey", key(), to, &context, None),
+        ]
+    }))
 }
 
 #[cfg(test)]
@@ -358,11 +424,29 @@ mod tests {
             key["Policy"] = policy;
         }
         json!({
-            "accounts": {"111111111111": {"Organization": {"Id": "o-abc"}}},
+            "accounts": {"111111111111": {"Organization": {"Id": "o-abc", "MasterAccountId": "999999999999"}}},
             "trails": {TRAIL: trail},
             "buckets": {"logs": bucket},
             "kms_keys": {KEY: key},
         })
+    }
+
+    /// The IAM index of `input`'s accounts and organisations: what delivery asks it (the
+    /// RCPs), without the destinations' policies, whose errors the tests below are about.
+    fn index(input: &Value) -> SnapshotIndex {
+        SnapshotIndex::new(&json!({
+            "accounts": input["accounts"],
+            "organizations": input.get("organizations"),
+        }))
+        .unwrap()
+    }
+
+    fn bucket(input: &Value, trail: &str, name: &str) -> Result<Vec<Delivery>, IndexError> {
+        to_bucket(input, &index(input), trail, name)
+    }
+
+    fn key(input: &Value, trail: &str, arn: &str) -> Result<Vec<Delivery>, IndexError> {
+        to_key(input, &index(input), trail, arn)
     }
 
     fn trail() -> Value {
@@ -379,7 +463,7 @@ mod tests {
         let mut org = trail();
         org["S3KeyPrefix"] = json!("ct");
         org["IsOrganizationTrail"] = json!(true);
-        let asked = to_bucket(&snapshot(org, Some(Value::Null)), TRAIL, "logs").unwrap();
+        let asked = bucket(&snapshot(org, Some(Value::Null)), TRAIL, "logs").unwrap();
         let shown: Vec<(&str, Option<&str>)> = asked
             .iter()
             .map(|d| (d.action, d.path.as_deref()))
@@ -403,7 +487,7 @@ mod tests {
             .iter()
             .all(|d| d.decision.verdict == Verdict::ImplicitDeny));
         // Not an organisation trail, or its organisation unknown: the account's path only.
-        let plain = to_bucket(&snapshot(trail(), Some(Value::Null)), TRAIL, "logs").unwrap();
+        let plain = bucket(&snapshot(trail(), Some(Value::Null)), TRAIL, "logs").unwrap();
         assert_eq!(plain.len(), 2);
         assert_eq!(plain[1].path.as_deref(), Some("AWSLogs/111111111111/"));
     }
@@ -414,7 +498,7 @@ mod tests {
         org["S3KeyPrefix"] = json!("ct");
         org["IsOrganizationTrail"] = json!(true);
         let input = snapshot(org, None);
-        let put: Vec<String> = to_bucket(&input, TRAIL, "logs")
+        let put: Vec<String> = bucket(&input, TRAIL, "logs")
             .unwrap()
             .into_iter()
             .filter(|d| d.action == "s3:PutObject")
@@ -439,7 +523,7 @@ mod tests {
             json!({"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
                 "aws:SourceArn": TRAIL, "aws:SourceAccount": "111111111111"}}),
         );
-        let asked = to_bucket(&snapshot(trail(), Some(needs_acl)), TRAIL, "logs").unwrap();
+        let asked = bucket(&snapshot(trail(), Some(needs_acl)), TRAIL, "logs").unwrap();
         assert_eq!(asked[1].decision.verdict, Verdict::Allow);
         // The ACL check has no statement.
         assert_eq!(asked[0].decision.verdict, Verdict::ImplicitDeny);
@@ -449,7 +533,7 @@ mod tests {
             "arn:aws:s3:::logs*",
             json!({"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/other"}}),
         );
-        let asked = to_bucket(&snapshot(trail(), Some(other)), TRAIL, "logs").unwrap();
+        let asked = bucket(&snapshot(trail(), Some(other)), TRAIL, "logs").unwrap();
         assert!(asked
             .iter()
             .all(|d| d.decision.verdict == Verdict::ImplicitDeny));
@@ -466,11 +550,11 @@ mod tests {
         statements.push(deny(
             json!({"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}),
         ));
-        let asked = to_bucket(&snapshot(trail(), Some(policy.clone())), TRAIL, "logs").unwrap();
+        let asked = bucket(&snapshot(trail(), Some(policy.clone())), TRAIL, "logs").unwrap();
         assert!(asked.iter().all(|d| d.decision.verdict == Verdict::Deny));
         let statements = policy["Statement"].as_array_mut().unwrap();
         statements[1] = deny(json!({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}));
-        let asked = to_bucket(&snapshot(trail(), Some(policy)), TRAIL, "logs").unwrap();
+        let asked = bucket(&snapshot(trail(), Some(policy)), TRAIL, "logs").unwrap();
         assert!(asked
             .iter()
             .all(|d| d.decision.verdict == Verdict::Conditional));
@@ -484,8 +568,8 @@ mod tests {
     #[test]
     fn an_unread_policy_makes_every_answer_conditional_on_it() {
         for asked in [
-            to_bucket(&snapshot(trail(), None), TRAIL, "logs").unwrap(),
-            to_key(&snapshot(trail(), None), TRAIL, KEY).unwrap(),
+            bucket(&snapshot(trail(), None), TRAIL, "logs").unwrap(),
+            key(&snapshot(trail(), None), TRAIL, KEY).unwrap(),
         ] {
             for d in asked {
                 assert_eq!(d.decision.verdict, Verdict::Conditional, "{}", d.action);
@@ -501,7 +585,7 @@ mod tests {
             "*",
             json!({"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*"}}),
         );
-        let asked = to_key(&snapshot(trail(), Some(policy)), TRAIL, KEY).unwrap();
+        let asked = key(&snapshot(trail(), Some(policy)), TRAIL, KEY).unwrap();
         let shown: Vec<(&str, Verdict)> = asked
             .iter()
             .map(|d| (d.action, d.decision.verdict))
@@ -522,12 +606,12 @@ mod tests {
         let error = |result: Result<Vec<Delivery>, IndexError>| result.unwrap_err().to_string();
         let input = snapshot(json!({"AccountId": "111111111111"}), Some(Value::Null));
         assert_eq!(
-            error(to_bucket(&input, TRAIL, "logs")),
+            error(bucket(&input, TRAIL, "logs")),
             format!("trails.{TRAIL}.HomeRegion: is required, a string")
         );
         let input = snapshot(trail(), Some(Value::Null));
         assert_eq!(
-            error(to_bucket(
+            error(bucket(
                 &input,
                 "arn:aws:cloudtrail:us-east-1:1:trail/x",
                 "logs"
@@ -535,13 +619,183 @@ mod tests {
             "trails.arn:aws:cloudtrail:us-east-1:1:trail/x: is not in the snapshot"
         );
         assert_eq!(
-            error(to_bucket(&input, TRAIL, "other")),
+            error(bucket(&input, TRAIL, "other")),
             "buckets.other: is not in the snapshot"
         );
         let mut alias = input.clone();
         alias["kms_keys"]["alias/logs"] = json!({"Policy": null});
-        assert!(error(to_key(&alias, TRAIL, "alias/logs")).contains("is not a KMS key ARN"));
+        assert!(error(key(&alias, TRAIL, "alias/logs")).contains("is not a KMS key ARN"));
         let broken = snapshot(trail(), Some(json!({"Statement": [{"Effect": "Maybe"}]})));
-        assert!(error(to_bucket(&broken, TRAIL, "logs")).starts_with("buckets.logs.Policy: "));
+        assert!(error(bucket(&broken, TRAIL, "logs")).starts_with("buckets.logs.Policy: "));
+    }
+
+    /// `input` with the bucket's and the key's accounts (333333333333, 222222222222) members of
+    /// organisation o-abc, whose root has these RCPs attached (`management`: the bucket's
+    /// account is the management account instead).
+    fn with_rcps(mut input: Value, rcps: Value, management: bool) -> Value {
+        let member = json!({"Organization": {"Id": "o-abc", "MasterAccountId": "999999999999"}});
+        input["accounts"]["222222222222"] = member.clone();
+        input["accounts"]["333333333333"] = member;
+        if management {
+            input["accounts"]["333333333333"]["Organization"]["MasterAccountId"] =
+                json!("333333333333");
+        }
+        input["organizations"] = json!({"o-abc": {
+            "Root": {"Id": "r-1", "PolicyTypes": ["RESOURCE_CONTROL_POLICY"]},
+            "Parents": {"333333333333": "r-1", "222222222222": "r-1"},
+            "ResourceControlPolicies": rcps,
+        }});
+        input
+    }
+
+    /// AWS's default RCP (which AWS attaches to every root, OU and account: each level must
+    /// allow), and an RCP of one `Deny` statement for S3 and KMS with `condition`.
+    fn rcps(condition: Value) -> Value {
+        json!({
+            "p-full": {"Name": "RCPFullAWSAccess", "Targets": ["r-1", "222222222222", "333333333333"],
+             "Content": {"Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}},
+            "p-perimeter": {"Name": "perimeter", "Targets": ["r-1"], "Content": {"Statement": [
+                {"Sid": "Perimeter", "Effect": "Deny", "Principal": "*", "Action": ["s3:*", "kms:*"],
+                 "Resource": "*", "Condition": condition}]}},
+        })
+    }
+
+    fn verdicts(asked: &[Delivery]) -> Vec<Verdict> {
+        asked.iter().map(|d| d.decision.verdict).collect()
+    }
+
+    /// A bucket and key policy that let CloudTrail in for this trail.
+    fn open_to_cloudtrail() -> Value {
+        json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": SERVICE},
+            "Action": ["s3:GetBucketAcl", "s3:PutObject", "kms:GenerateDataKey", "kms:DescribeKey"],
+            "Resource": "*"}]})
+    }
+
+    #[test]
+    fn an_rcp_perimeter_without_the_service_exemption_refuses_delivery() {
+        // AWS's data perimeter example: only the organisation's principals. CloudTrail is none.
+        let identities = json!({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}});
+        let input = with_rcps(
+            snapshot(trail(), Some(open_to_cloudtrail())),
+            rcps(identities),
+            false,
+        );
+        let asked = bucket(&input, TRAIL, "logs").unwrap();
+        assert_eq!(verdicts(&asked), [Verdict::Deny, Verdict::Deny]);
+        assert_eq!(asked[1].decision.denied_by[0].policy, "RCP perimeter");
+        assert_eq!(
+            asked[1].decision.denied_by[0].sid.as_deref(),
+            Some("Perimeter")
+        );
+        assert_eq!(
+            verdicts(&key(&input, TRAIL, KEY).unwrap()),
+            [Verdict::Deny, Verdict::Deny]
+        );
+        // The example as AWS writes it exempts AWS's service principals: delivery goes through.
+        let exempt = json!({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"},
+            "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}});
+        let input = with_rcps(
+            snapshot(trail(), Some(open_to_cloudtrail())),
+            rcps(exempt),
+            false,
+        );
+        assert_eq!(
+            verdicts(&bucket(&input, TRAIL, "logs").unwrap()),
+            [Verdict::Allow; 2]
+        );
+        assert_eq!(
+            verdicts(&key(&input, TRAIL, KEY).unwrap()),
+            [Verdict::Allow; 2]
+        );
+    }
+
+    #[test]
+    fn the_confused_deputy_rcp_lets_in_the_organisations_own_trails_only() {
+        // AWS's confused deputy example: a service acting for a source outside the organisation
+        // is refused. The trail's account is in o-abc (aws:SourceOrgID).
+        let deputy = json!({"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-abc"},
+            "Null": {"aws:SourceAccount": "false"}, "Bool": {"aws:PrincipalIsAWSService": "true"}});
+        let input = with_rcps(
+            snapshot(trail(), Some(open_to_cloudtrail())),
+            rcps(deputy.clone()),
+            false,
+        );
+        assert_eq!(
+            verdicts(&bucket(&input, TRAIL, "logs").unwrap()),
+            [Verdict::Allow; 2]
+        );
+        // A trail of an account in another organisation, or in none, is refused.
+        let mut other = input.clone();
+        other["accounts"]["111111111111"]["Organization"]["Id"] = json!("o-other");
+        assert_eq!(
+            verdicts(&bucket(&other, TRAIL, "logs").unwrap()),
+            [Verdict::Deny; 2]
+        );
+        other["accounts"]["111111111111"]["Organization"] = Value::Null;
+        assert_eq!(
+            verdicts(&bucket(&other, TRAIL, "logs").unwrap()),
+            [Verdict::Deny; 2]
+        );
+        // Its organisation not read: which organisation it sends is unknown.
+        let mut unread = input;
+        unread["accounts"]["111111111111"] = json!({});
+        let asked = bucket(&unread, TRAIL, "logs").unwrap();
+        assert_eq!(verdicts(&asked), [Verdict::Conditional; 2]);
+        assert!(asked[0]
+            .decision
+            .conditions
+            .iter()
+            .any(|c| c.contains("aws:SourceOrgID")));
+    }
+
+    #[test]
+    fn rcps_do_not_bind_the_management_account_and_unread_ones_are_named() {
+        let identities = json!({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}});
+        let input = with_rcps(
+            snapshot(trail(), Some(open_to_cloudtrail())),
+            rcps(identities),
+            true,
+        );
+        assert_eq!(
+            verdicts(&bucket(&input, TRAIL, "logs").unwrap()),
+            [Verdict::Allow; 2]
+        );
+        // The key's account is a member: its RCPs apply.
+        assert_eq!(
+            verdicts(&key(&input, TRAIL, KEY).unwrap()),
+            [Verdict::Deny; 2]
+        );
+        // The bucket's account not collected: allowed, unless an RCP denies it.
+        let asked = bucket(
+            &snapshot(trail(), Some(open_to_cloudtrail())),
+            TRAIL,
+            "logs",
+        )
+        .unwrap();
+        assert_eq!(verdicts(&asked), [Verdict::Allow; 2]);
+        assert!(asked
+            .iter()
+            .all(|d| d.decision.unless.contains(crate::UNREAD_RCPS)));
+    }
+
+    #[test]
+    fn an_rcp_level_that_allows_nothing_is_named_as_the_refusal() {
+        // The default RCPFullAWSAccess detached from the root: nothing is allowed there.
+        let only_deny = json!({"p-other": {"Name": "other", "Targets": ["r-1"], "Content": {
+            "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*"}]}}});
+        let input = with_rcps(
+            snapshot(trail(), Some(open_to_cloudtrail())),
+            only_deny.clone(),
+            false,
+        );
+        let asked = bucket(&input, TRAIL, "logs").unwrap();
+        assert_eq!(verdicts(&asked), [Verdict::ImplicitDeny; 2]);
+        assert!(asked.iter().all(|d| d.refused_by_rcps));
+        // No bucket policy: the bucket's refusal, whatever the RCPs.
+        let input = with_rcps(snapshot(trail(), Some(Value::Null)), only_deny, false);
+        let asked = bucket(&input, TRAIL, "logs").unwrap();
+        assert_eq!(verdicts(&asked), [Verdict::ImplicitDeny; 2]);
+        assert!(asked.iter().all(|d| !d.refused_by_rcps));
     }
 }

@@ -18,8 +18,8 @@
 
 use crate::condition::Context;
 use crate::evaluate::{
-    decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
-    Verdict, UNREAD_RCPS, UNREAD_SCPS,
+    decide, Decision, Known, OrgLevels, Policies, Principal, PrincipalKind, Request,
+    ResourcePolicy, Source, Verdict, UNREAD_RCPS, UNREAD_SCPS,
 };
 use crate::policy::{Effect, Policy, PolicyError, Principals};
 use crate::{Json, Kind};
@@ -460,6 +460,28 @@ impl SnapshotIndex {
             index.keys.insert(arn.to_string(), policy);
         }
         Ok(index)
+    }
+
+    /// Runs `f` with the resource control policies that bind the resources of `account`, as
+    /// [`decide`] takes them: none for the management account or an account in no
+    /// organisation (or whose organisation has not enabled RCPs); unread ("unless a resource
+    /// control policy denies it") for an account that was not collected or whose organisation
+    /// was not read.
+    ///
+    /// ```
+    /// use trailguard_iam::{Known, SnapshotIndex};
+    /// let index = SnapshotIndex::new(&serde_json::json!({
+    ///     "accounts": {"111111111111": {"Organization": null}}})).unwrap();
+    /// assert!(index.with_rcps("111111111111", |rcps| matches!(rcps, Known::None)));
+    /// assert!(index.with_rcps("222222222222", |rcps| matches!(rcps, Known::Unknown(_))));
+    /// ```
+    pub fn with_rcps<R>(&self, account: &str, f: impl FnOnce(OrgLevels<'_>) -> R) -> R {
+        let levels = self
+            .accounts
+            .get(account)
+            .map_or(&Levels::Unknown, |a| &a.guardrails.rcps);
+        let sources = levels.sources();
+        f(levels.known(&sources, UNREAD_RCPS))
     }
 
     /// The users and roles that may make the request (allowed, or allowed under conditions the
