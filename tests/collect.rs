@@ -1915,16 +1915,22 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
     let org = &all["organizations"][organization];
     let security = seed["security_ou"].as_str().unwrap();
     assert_eq!(org["Root"]["Id"], seed["root_id"], "{org}");
-    assert_eq!(
-        org["Root"]["PolicyTypes"],
-        json!(["SERVICE_CONTROL_POLICY"])
-    );
+    let mut types: Vec<&str> = org["Root"]["PolicyTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    types.sort();
+    assert_eq!(types, ["RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY"]);
     assert_eq!(org["Parents"][log_archive], json!(security));
     assert_eq!(org["Parents"][workload], seed["root_id"]);
-    assert_eq!(org["ResourceControlPolicies"], Value::Null);
     let scp = &org["ServiceControlPolicies"][seed["scp_id"].as_str().unwrap()];
     assert_eq!(scp["Content"], seed["scp_content"]);
     assert_eq!(scp["Targets"], json!([security]));
+    let rcp = &org["ResourceControlPolicies"][seed["rcp_id"].as_str().unwrap()];
+    assert_eq!(rcp["Content"], seed["rcp_content"]);
+    assert_eq!(rcp["Targets"], json!([security]));
 
     let one = eval_findings(&moto, &[&single]);
     let files: Vec<&Path> = shard_files.iter().map(|f| f.as_path()).collect();
@@ -1971,6 +1977,29 @@ fn an_organisation_collected_in_shards_judges_like_one_snapshot_of_all_accounts(
         accounts.iter().map(String::as_str).collect::<BTreeSet<_>>()
     );
 
+    // The RCP on Log Archive's OU keeps S3 to the organisation's principals and forgets AWS
+    // services: CloudTrail's delivery of both trails to the central bucket would be refused
+    // (TG041), each request by the RCP, the organisation trail's under both its paths. The
+    // organisation's own principals are let through: no TG065 finding changes.
+    let tg041: Vec<&String> = one
+        .iter()
+        .filter(|(rule, resource, _)| rule == "TG041" && *resource == bucket_arn)
+        .map(|(_, _, message)| message)
+        .collect();
+    assert_eq!(tg041.len(), 1, "{one:#?}");
+    let refused = r#"RCP data-perimeter statement "EnforceOrgIdentities" denies it"#;
+    let management = seed["management_account"].as_str().unwrap();
+    for part in [
+        format!("s3:PutObject under AWSLogs/{management}/: {refused}"),
+        format!("s3:PutObject under AWSLogs/{organization}/{management}/: {refused}"),
+        format!("s3:PutObject under AWSLogs/{workload}/: {refused}"),
+        format!("s3:GetBucketAcl on the bucket: {refused}"),
+        seed["org_trail_arn"].as_str().unwrap().to_string(),
+        seed["workload_trail_arn"].as_str().unwrap().to_string(),
+    ] {
+        assert!(tg041[0].contains(&part), "{part}: {}", tg041[0]);
+    }
+    assert_eq!(tg041[0].matches(refused).count(), 5, "{}", tg041[0]);
     // The SCP on Log Archive's OU forbids deleting the logs: its AdministratorAccess role is no
     // TG065 finding. workload-prod's, with no SCP of the kind, can stop its trail (TG063).
     let admin = |name: &str| seed["admin_role_arns"][name].as_str().unwrap().to_string();

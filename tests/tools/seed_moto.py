@@ -1540,6 +1540,7 @@ def seed_central_logging(moto: Moto, log_account: str, workload_account: str) ->
 ORG_ADMIN_ROLE = "OrganizationAccountAccessRole"
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 ORG_SCP_NAME = "protect-cloudtrail-logs"
+ORG_RCP_NAME = "data-perimeter"
 
 
 def grant_org_access_role(moto: Moto, account: str) -> str:
@@ -1551,14 +1552,19 @@ def grant_org_access_role(moto: Moto, account: str) -> str:
     return iam.get_role(RoleName=ORG_ADMIN_ROLE)["Role"]["Arn"]
 
 
-def seed_guardrails(org: Any, ids: dict[str, str]) -> dict[str, Any]:
-    """SCPs enabled on the root; Log Archive moved into a Security OU whose SCP forbids deleting
-    CloudTrail logs (except to a break-glass role).
+def seed_guardrails(org: Any, ids: dict[str, str], organization: str) -> dict[str, Any]:
+    """SCPs and RCPs enabled on the root; Log Archive moved into a Security OU whose SCP forbids
+    deleting CloudTrail logs (except to a break-glass role), and whose RCP keeps S3 to the
+    organisation's principals without exempting AWS services: CloudTrail, a service principal
+    in no organisation, can no longer deliver to the central bucket (AWS applies RCPs to service
+    principals; moto enforces none, trailguard predicts it: TG041).
 
-    moto attaches FullAWSAccess to every new OU and account, as AWS does once SCPs are enabled,
-    so the SCP is the only thing between Log Archive's admin role and the central bucket."""
+    moto attaches FullAWSAccess and RCPFullAWSAccess to every new OU and account, as AWS does
+    once the policy types are enabled, so the SCP is the only thing between Log Archive's admin
+    role and the central bucket, and the RCP the only thing between CloudTrail and it."""
     root = org.list_roots()["Roots"][0]["Id"]
     org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    org.enable_policy_type(RootId=root, PolicyType="RESOURCE_CONTROL_POLICY")
     security = org.create_organizational_unit(ParentId=root, Name="Security")["OrganizationalUnit"]["Id"]
     org.move_account(AccountId=ids["Log Archive"], SourceParentId=root, DestinationParentId=security)
     content = {
@@ -1586,7 +1592,34 @@ def seed_guardrails(org: Any, ids: dict[str, str]) -> dict[str, Any]:
         Content=json.dumps(content),
     )["Policy"]["PolicySummary"]
     org.attach_policy(PolicyId=policy["Id"], TargetId=security)
-    return {"root_id": root, "security_ou": security, "scp_id": policy["Id"], "scp_content": content}
+    perimeter = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "EnforceOrgIdentities",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": "*",
+                "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": organization}},
+            }
+        ],
+    }
+    rcp = org.create_policy(
+        Name=ORG_RCP_NAME,
+        Description="Only the organisation's principals reach its buckets (no exemption for AWS services)",
+        Type="RESOURCE_CONTROL_POLICY",
+        Content=json.dumps(perimeter),
+    )["Policy"]["PolicySummary"]
+    org.attach_policy(PolicyId=rcp["Id"], TargetId=security)
+    return {
+        "root_id": root,
+        "security_ou": security,
+        "scp_id": policy["Id"],
+        "scp_content": content,
+        "rcp_id": rcp["Id"],
+        "rcp_content": perimeter,
+    }
 
 
 def scenario_organization(moto: Moto, _args: list[str]) -> dict[str, Any]:
@@ -1599,7 +1632,7 @@ def scenario_organization(moto: Moto, _args: list[str]) -> dict[str, Any]:
         status = org.create_account(AccountName=name, Email=f"aws+{slug}@example.com")
         ids[name] = status["CreateAccountStatus"]["AccountId"]
     org.close_account(AccountId=ids[ORG_CLOSED])
-    guardrails = seed_guardrails(org, ids)
+    guardrails = seed_guardrails(org, ids, organization["Id"])
     org.register_delegated_administrator(
         AccountId=ids[ORG_DELEGATED_ADMIN], ServicePrincipal="guardduty.amazonaws.com"
     )
