@@ -69,7 +69,7 @@ refusal(answer, doing, none) := sprintf("%s: %s denies it", [doing, statements(a
 # destination's policy would let it in, that a level of the resource control policies on the
 # destination's account allows none of it (AWS attaches RCPFullAWSAccess to every level; a level
 # without it, or another Allow, allows nothing).
-nothing_allows(asked, none) := "at some level of the organisation above the account, no resource control policy allows it" if {
+nothing_allows(asked, none) := "no resource control policy allows it at one of the levels (root, OUs, account) above the resource" if {
 	asked.refused_by_rcps
 } else := none
 

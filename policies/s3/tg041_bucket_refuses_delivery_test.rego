@@ -202,5 +202,5 @@ test_deny_rcp_level_allowing_nothing if {
 	exempt := object.union(org_identities, {"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}})
 	findings := tg041.deny with input as rcp_snapshot(["r-a1b2"], exempt)
 	some f in findings
-	contains(f.message, "s3:PutObject under AWSLogs/111111111111/: at some level of the organisation above the account, no resource control policy allows it")
+	contains(f.message, "s3:PutObject under AWSLogs/111111111111/: no resource control policy allows it at one of the levels (root, OUs, account) above the resource")
 }
