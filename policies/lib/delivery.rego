@@ -27,10 +27,12 @@ service := "cloudtrail.amazonaws.com"
 # unknown: a statement depending on them makes the answer conditional, named as such.
 context(arn, trail) := trailguard.delivery.context(arn, trail.AccountId)
 
-# ask is trailguard.iam.decide's answer for CloudTrail performing `action` on `resource` (owned
-# by `owner`), with `extra` added to the context, under `policy` (the resource policy `name`; a
-# key policy when `field` is "key_policy"). A policy of null means the resource has none.
-ask(arn, trail, action, resource, owner, field, name, policy, extra) := trailguard.iam.decide(object.union(
+# ask is the answer for CloudTrail performing `action` on `resource` (owned by `owner`), with
+# `extra` added to the context, under `policy` (the resource policy `name`; a key policy when
+# `field` is "key_policy") and the resource control policies on the owner's account
+# (trailguard.iam.decide_in: AWS applies RCPs to service principals). A policy of null means
+# the resource has none.
+ask(arn, trail, action, resource, owner, field, name, policy, extra) := trailguard.iam.decide_in(input, object.union(
 	{
 		"principal": {"arn": service, "kind": "service"},
 		"action": action,

@@ -6,10 +6,14 @@
 #   without tying it to your account or trail (aws:SourceAccount, aws:SourceArn) lets CloudTrail
 #   assume it on behalf of any AWS account's trail: another account can then write forged
 #   events into your log group, or fill it (the cross-service confused deputy problem). The
-#   trust policy is judged with AWS's evaluation logic (trailguard.iam.decide): may CloudTrail
+#   trust policy is judged with AWS's evaluation logic (trailguard.iam.decide_in): may CloudTrail
 #   assume the role for a trail of an account outside your organisation? A condition on what
-#   cannot be known offline makes the finding say it may. A role that was not collected gives
-#   no verdict (TG090 reports it).
+#   cannot be known offline makes the finding say it may. The resource control policies on the
+#   role's account bind CloudTrail too: AWS's confused deputy RCP (Deny when aws:SourceOrgID is
+#   not your organisation's, for AWS service principals) closes the hole for every role, and
+#   the finding then goes; where the organisation's RCPs were not read it ends "unless a
+#   resource control policy denies it". A role that was not collected gives no verdict (TG090
+#   reports it).
 # custom:
 #   id: TG053
 #   severity: medium
@@ -28,6 +32,7 @@ package trailguard.rules.tg053
 
 import data.trailguard.lib
 import data.trailguard.lib.delivery
+import data.trailguard.lib.holders
 import data.trailguard.lib.trail as tl
 import rego.v1
 
@@ -42,8 +47,9 @@ deny contains lib.finding(role_arn, msg) if {
 	owner := split(role_arn, ":")[4]
 	answer := delivery.ask(arn, trail, "sts:AssumeRole", role_arn, owner, "resource_policy", "the trust policy", role.AssumeRolePolicyDocument, delivery.stranger(trail))
 	answer.decision in {"allow", "conditional"}
-	msg := sprintf("Role %s, which %s to write to CloudWatch Logs, lets cloudtrail.amazonaws.com assume it for another account's trail%s (granted by %s)", [
+	msg := sprintf("Role %s, which %s to write to CloudWatch Logs, lets cloudtrail.amazonaws.com assume it for another account's trail%s (granted by %s)%s", [
 		role_arn, assumed_by(arns), depending(answer), delivery.statements(answer.grants),
+		holders.unless([{"answer": answer}]),
 	])
 }
 

@@ -7,8 +7,9 @@ trail_arn := "arn:aws:cloudtrail:us-east-1:111111111111:trail/main"
 
 role_arn := "arn:aws:iam::111111111111:role/service-role/CloudTrailToLogs"
 
+# The account is in no organisation: no control policy applies.
 snapshot(statement) := {
-	"accounts": {"111111111111": {"Iam": {"Roles": {"CloudTrailToLogs": {
+	"accounts": {"111111111111": {"Organization": null, "Iam": {"Roles": {"CloudTrailToLogs": {
 		"RoleName": "CloudTrailToLogs", "Arn": role_arn,
 		"AssumeRolePolicyDocument": {"Statement": [statement]},
 	}}}}},
@@ -67,4 +68,50 @@ test_deny_one_finding_per_role_naming_each_trail if {
 	count(findings) == 1
 	some f in findings
 	contains(f.message, concat("", [", which trails main (", trail_arn, "), other (", other_arn, ") assume to write to CloudWatch Logs"]))
+}
+
+test_deny_unread_organisation_says_unless_an_rcp_denies_it if {
+	snap := snapshot(trust({}))
+	unread := {"accounts": {"111111111111": {"Iam": snap.accounts["111111111111"].Iam}}, "trails": snap.trails}
+	some f in tg053.deny with input as unread
+	endswith(f.message, "(granted by the trust policy Statement[0]), unless a resource control policy denies it")
+}
+
+# The account a member of an organisation with AWS's default RCPFullAWSAccess at every level
+# and, at the root, `rcp`.
+in_organisation(statement, rcp) := object.union(snapshot(statement), {
+	"accounts": {"111111111111": {"Organization": {"Id": "o-a1b2c3d4e5", "MasterAccountId": "999999999999"}}},
+	"organizations": {"o-a1b2c3d4e5": {
+		"Root": {"Id": "r-a1b2", "PolicyTypes": ["RESOURCE_CONTROL_POLICY"]},
+		"Parents": {"111111111111": "r-a1b2"},
+		"ResourceControlPolicies": {
+			"p-full": {
+				"Name": "RCPFullAWSAccess", "Targets": ["r-a1b2", "111111111111"],
+				"Content": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
+			},
+			"p-rcp": {"Name": "rcp", "Targets": ["r-a1b2"], "Content": {"Statement": [rcp]}},
+		},
+	}},
+})
+
+# AWS's confused deputy example: an AWS service acting for a source outside the organisation
+# is refused, whatever a trust policy says.
+confused_deputy := {
+	"Sid": "EnforceConfusedDeputyProtection", "Effect": "Deny", "Principal": "*",
+	"Action": ["s3:*", "sqs:*", "kms:*", "secretsmanager:*", "sts:*"], "Resource": "*",
+	"Condition": {
+		"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-a1b2c3d4e5"},
+		"Null": {"aws:SourceAccount": "false"},
+		"Bool": {"aws:PrincipalIsAWSService": "true"},
+	},
+}
+
+test_allow_confused_deputy_rcp_closes_the_trust if {
+	count(tg053.deny) == 0 with input as in_organisation(trust({}), confused_deputy)
+}
+
+test_deny_an_rcp_of_other_services_leaves_the_trust_open if {
+	kms_only := object.union(confused_deputy, {"Action": "kms:*"})
+	findings := tg053.deny with input as in_organisation(trust({}), kms_only)
+	count(findings) == 1
 }

@@ -8,7 +8,8 @@
 #   should say which trail, with aws:SourceArn, or any account's trail may publish to it), and a
 #   topic encrypted with KMS needs a key that lets CloudTrail use it (never the AWS managed key
 #   alias/aws/sns, whose policy no service principal can be given). The topic policy and a
-#   collected key's policy are judged with AWS's evaluation logic (trailguard.iam.decide). A
+#   collected key's policy are judged with AWS's evaluation logic (trailguard.iam.decide_in),
+#   with the resource control policies on the key's account, which bind CloudTrail too. A
 #   topic that was not read gives no verdict (TG090 reports it).
 # custom:
 #   id: TG012

@@ -86,3 +86,31 @@ test_deny_one_finding_per_topic_naming_each_trail if {
 	some f in findings
 	contains(f.message, concat("", ["fails trail main (", trail_arn, "): the topic does not exist, and trail other (", other_arn, "): the topic does not exist"]))
 }
+
+test_deny_topic_key_refused_by_an_rcp if {
+	# The key's account in an organisation whose RCP keeps KMS to its own principals and
+	# forgets AWS services (AWS applies RCPs to service principals): CloudTrail cannot encrypt.
+	key := "arn:aws:kms:us-east-1:111111111111:key/k1"
+	opens := {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"}
+	rcps := {
+		"p-full": {
+			"Name": "RCPFullAWSAccess", "Targets": ["r-a1b2", "111111111111"],
+			"Content": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
+		},
+		"p-kms": {"Name": "kms-perimeter", "Targets": ["r-a1b2"], "Content": {"Statement": [{
+			"Sid": "OrgOnly", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+			"Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+		}]}},
+	}
+	snap := object.union(snapshot({"Policy": {"Statement": [scoped]}, "KmsMasterKeyId": key}), {
+		"kms_keys": {key: {"Arn": key, "Policy": {"Statement": [opens]}}},
+		"accounts": {"111111111111": {"Organization": {"Id": "o-a1b2c3d4e5", "MasterAccountId": "999999999999"}}},
+		"organizations": {"o-a1b2c3d4e5": {
+			"Root": {"Id": "r-a1b2", "PolicyTypes": ["RESOURCE_CONTROL_POLICY"]},
+			"Parents": {"111111111111": "r-a1b2"},
+			"ResourceControlPolicies": rcps,
+		}},
+	})
+	some f in tg012.deny with input as snap
+	contains(f.message, "kms:GenerateDataKey on the topic's key: RCP kms-perimeter statement \"OrgOnly\" denies it")
+}

@@ -8,7 +8,9 @@
 //!   string in full before the memory ceiling can see it (`%04000000000d` took 31 s and 7.8 GB to
 //!   be stopped), and a width past 2^32 overflowed its counter.
 //! - `trailguard.iam.decide(question)` answers one IAM request under AWS's evaluation logic
-//!   (crate `trailguard-iam`; the question and answer are documented in policies/README.md).
+//!   (crate `trailguard-iam`; the question and answer are documented in policies/README.md);
+//!   `trailguard.iam.decide_in(input, question)` answers it in the snapshot, with the SCPs and
+//!   RCPs the question leaves out taken from the input's organisations.
 //! - `trailguard.delivery.to_bucket(input, trail, bucket)` and `trailguard.delivery.to_key(input,
 //!   trail, key)` decide CloudTrail's own requests to deliver a trail's logs to its bucket or to
 //!   encrypt them with its key (crate `trailguard-iam`, module `delivery`);
@@ -105,6 +107,30 @@ pub(crate) fn register(
             let answer = trailguard_iam::answer(&question)
                 .map_err(|e| anyhow::anyhow!("trailguard.iam.decide: {e}"))?;
             crate::input::answer_value(&answer)
+        }),
+    )?;
+    // The same question in the snapshot: the SCPs and RCPs it leaves out are the input's.
+    let iam = indexes.iam.clone();
+    add(
+        engine,
+        "trailguard.iam.decide_in",
+        2,
+        Box::new(move |args: Vec<Value>| {
+            let [input, question] = &args[..] else {
+                anyhow::bail!(
+                    "trailguard.iam.decide_in takes two arguments, input and the question"
+                );
+            };
+            let index = iam
+                .index(input)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.decide_in: {e}"))?;
+            let question = serde_json::to_value(question)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.decide_in: {e}"))?;
+            let decision = trailguard_iam::ask_in(&question, &index)
+                .map_err(|e| anyhow::anyhow!("trailguard.iam.decide_in: {e}"))?;
+            crate::input::answer_value(&serde_json::Value::Object(trailguard_iam::decision_json(
+                &decision,
+            )))
         }),
     )?;
     // CloudTrail's own delivery requests, decided under the destination's policy and the RCPs
@@ -612,6 +638,38 @@ mod tests {
         assert!(error.contains("p.rego:3:27"), "{error}");
         assert!(
             error.contains("trailguard.iam.decide: principal: is required"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn trailguard_iam_decide_in_takes_the_control_policies_from_the_input() {
+        let question = r#"{
+            "principal": {"arn": "arn:aws:iam::222222222222:role/admin", "kind": "role"},
+            "action": "cloudtrail:StopLogging",
+            "resource": "arn:aws:cloudtrail:us-east-1:222222222222:trail/org",
+            "identity": [{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]
+        }"#;
+        // In no organisation: nothing binds it. Its organisation unread: an SCP may.
+        let none = r#"{"accounts": {"222222222222": {"Organization": null}}}"#;
+        let answer = eval(&format!("trailguard.iam.decide_in({none}, {question})")).unwrap();
+        assert_eq!(answer["decision"], Value::from("allow"));
+        assert_eq!(answer["unless"], Value::from_json_str("[]").unwrap());
+        let answer = eval(&format!("trailguard.iam.decide_in({{}}, {question})")).unwrap();
+        assert_eq!(
+            answer["unless"],
+            Value::from_json_str(r#"["a service control policy"]"#).unwrap()
+        );
+        // The input's errors are the builtin's, named.
+        let broken = r#"{"accounts": {"222222222222": {"Organization": {"Id": 1}}}}"#;
+        let error = eval(&format!("trailguard.iam.decide_in({broken}, {question})")).unwrap_err();
+        assert!(
+            error.contains("trailguard.iam.decide_in: accounts.222222222222.Organization"),
+            "{error}"
+        );
+        let error = eval("trailguard.iam.decide_in({}, 1)").unwrap_err();
+        assert!(
+            error.contains("trailguard.iam.decide_in: question: must be an object"),
             "{error}"
         );
     }

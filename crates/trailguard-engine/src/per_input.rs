@@ -112,6 +112,7 @@ impl Index {
                 "trailguard.iam.holders",
                 "trailguard.delivery.to_bucket",
                 "trailguard.delivery.to_key",
+                "trailguard.iam.decide_in",
             ],
             Index::Chains => &["trailguard.monitoring.coverage"],
             Index::Config => &["trailguard.config.problems"],
@@ -216,6 +217,9 @@ mod tests {
                     // Each rule is checked on an empty snapshot at load: ask of its trails only.
                     "trailguard.delivery.to_bucket" | "trailguard.delivery.to_key" => {
                         format!("[x | some arn, _ in input.trails; x := {name}(input, arn, \"b\")]")
+                    }
+                    "trailguard.iam.decide_in" => {
+                        format!("[x | some _ in input.trails; x := {name}(input, {{}})]")
                     }
                     "trailguard.monitoring.coverage" | "trailguard.iam.holders" => {
                         format!("{name}(input, [])")

@@ -63,7 +63,9 @@ pub use evaluate::{
 };
 pub use holders::{policy_holders, Holder, Way};
 pub use policy::{Effect, Patterns, Policy, PolicyError, PrincipalSet, Principals, Statement};
-pub use question::{answer, ask, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RESOURCE};
+pub use question::{
+    answer, ask, ask_in, decision_json, QuestionError, UNREAD_BOUNDARY, UNREAD_RESOURCE,
+};
 pub use snapshot::{Entry, IndexError, Power, SnapshotIndex};
 pub use trailguard_json::{Json, Kind};
 pub use truth::Truth;

@@ -30,11 +30,12 @@
 
 use crate::condition::Context;
 use crate::evaluate::{
-    decide, Decision, Known, Policies, Principal, PrincipalKind, Request, ResourcePolicy, Source,
-    StatementRef, Verdict, UNREAD_RCPS, UNREAD_SCPS,
+    decide, Decision, Known, OrgLevels, Policies, Principal, PrincipalKind, Request,
+    ResourcePolicy, Source, StatementRef, Verdict, UNREAD_RCPS, UNREAD_SCPS,
 };
 use crate::policy::{Policy, PolicyError};
 use crate::Json;
+use crate::SnapshotIndex;
 use serde_json::{json, Map, Value};
 
 /// Why a question could not be asked.
@@ -97,6 +98,33 @@ pub fn answer(question: &Value) -> Result<Value, QuestionError> {
 
 /// Answers a question written as JSON, as a [`Decision`].
 pub fn ask(question: &Value) -> Result<Decision, QuestionError> {
+    ask_with(question, None)
+}
+
+/// [`ask`], in a snapshot: the control policies a question leaves out are the snapshot's (its
+/// IAM `index`): the SCPs of the principal's account and the RCPs of the resource's account,
+/// read, unread or none, as [`SnapshotIndex::principals_that_can`] applies them. A question
+/// that gives `scps` or `rcps` (a list, `"unknown"`) keeps its own.
+///
+/// ```
+/// use serde_json::json;
+/// let index = trailguard_iam::SnapshotIndex::new(&json!({})).unwrap();
+/// let question = json!({
+///     "principal": {"arn": "cloudtrail.amazonaws.com", "kind": "service"},
+///     "action": "s3:PutObject", "resource": "arn:aws:s3:::logs/x", "resource_account": "111111111111",
+///     "resource_policy": {"Statement": [{"Effect": "Allow",
+///         "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "*"}]}
+/// });
+/// // The account was not collected: its RCPs may deny.
+/// let decision = trailguard_iam::ask_in(&question, &index).unwrap();
+/// assert_eq!(decision.verdict, trailguard_iam::Verdict::Allow);
+/// assert!(decision.unless.contains(trailguard_iam::UNREAD_RCPS));
+/// ```
+pub fn ask_in(question: &Value, index: &SnapshotIndex) -> Result<Decision, QuestionError> {
+    ask_with(question, Some(index))
+}
+
+fn ask_with(question: &Value, index: Option<&SnapshotIndex>) -> Result<Decision, QuestionError> {
     let q = question.as_object().ok_or_else(|| {
         field_error(
             "question",
@@ -176,24 +204,44 @@ pub fn ask(question: &Value) -> Result<Decision, QuestionError> {
             ))
         }
     };
-    let policies = Policies {
-        identity: &identity_sources,
-        unread_identity: &unread_identity,
-        boundary: known(&boundary, UNREAD_BOUNDARY),
-        scps: org(&scps, &scp_sources, UNREAD_SCPS),
-        rcps: org(&rcps, &rcp_sources, UNREAD_RCPS),
-        resource: own_policy,
+    let request = Request {
+        principal: &principal,
+        action,
+        resource,
+        resource_account,
+        context: &context,
     };
-    Ok(decide(
-        &Request {
-            principal: &principal,
-            action,
-            resource,
-            resource_account,
-            context: &context,
-        },
-        &policies,
-    ))
+    let decide_under = |scps: OrgLevels<'_>, rcps: OrgLevels<'_>| {
+        decide(
+            &request,
+            &Policies {
+                identity: &identity_sources,
+                unread_identity: &unread_identity,
+                boundary: known(&boundary, UNREAD_BOUNDARY),
+                scps,
+                rcps,
+                resource: own_policy,
+            },
+        )
+    };
+    let given_scps = org(&scps, &scp_sources, UNREAD_SCPS);
+    let given_rcps = org(&rcps, &rcp_sources, UNREAD_RCPS);
+    Ok(match index {
+        None => decide_under(given_scps, given_rcps),
+        Some(index) => index.with_scps(&principal.account, |snapshot_scps| {
+            index.with_rcps(resource_account, |snapshot_rcps| {
+                let scps = match scps {
+                    Field::Absent => snapshot_scps,
+                    _ => given_scps,
+                };
+                let rcps = match rcps {
+                    Field::Absent => snapshot_rcps,
+                    _ => given_rcps,
+                };
+                decide_under(scps, rcps)
+            })
+        }),
+    })
 }
 
 /// The fields of a question.
@@ -482,5 +530,53 @@ mod tests {
             let error = answer(&q).unwrap_err().to_string();
             assert!(error.contains(expected), "{change}: {error}");
         }
+    }
+
+    #[test]
+    fn in_a_snapshot_the_control_policies_left_out_are_the_snapshots() {
+        // Account 222222222222 is a member whose root has an SCP denying StopLogging and an RCP
+        // denying s3:*; both types are enabled, each with AWS's full-access policy everywhere.
+        let full = |name: &str, principal: bool| {
+            let mut statement = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
+            if principal {
+                statement["Principal"] = json!("*");
+            }
+            json!({"Name": name, "Targets": ["r-1", "222222222222"], "Content": {"Statement": [statement]}})
+        };
+        let snapshot = json!({
+            "accounts": {"222222222222": {"Organization": {"Id": "o-1", "MasterAccountId": "999999999999"}}},
+            "organizations": {"o-1": {
+                "Root": {"Id": "r-1", "PolicyTypes": ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]},
+                "Parents": {"222222222222": "r-1"},
+                "ServiceControlPolicies": {"full": full("FullAWSAccess", false), "deny": {
+                    "Name": "no-stop", "Targets": ["r-1"], "Content": {"Statement": [
+                        {"Effect": "Deny", "Action": "cloudtrail:StopLogging", "Resource": "*"}]}}},
+                "ResourceControlPolicies": {"full": full("RCPFullAWSAccess", true), "deny": {
+                    "Name": "no-s3", "Targets": ["r-1"], "Content": {"Statement": [
+                        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}}},
+            }},
+        });
+        let index = SnapshotIndex::new(&snapshot).unwrap();
+        let admin = json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+        let stop = json!({
+            "principal": {"arn": "arn:aws:iam::222222222222:role/admin", "kind": "role"},
+            "action": "cloudtrail:StopLogging",
+            "resource": "arn:aws:cloudtrail:us-east-1:222222222222:trail/t",
+            "identity": [admin],
+        });
+        let verdict = |q: &Value| ask_in(q, &index).unwrap().verdict;
+        assert_eq!(ask(&stop).unwrap().verdict, Verdict::Allow);
+        assert_eq!(verdict(&stop), Verdict::Deny);
+        let mut delete = stop.clone();
+        delete["action"] = json!("s3:DeleteObject");
+        delete["resource"] = json!("arn:aws:s3:::b/k");
+        assert_eq!(verdict(&delete), Verdict::Deny);
+        // A question's own control policies stand: none at all, or unread.
+        delete["rcps"] = json!([]);
+        assert_eq!(verdict(&delete), Verdict::Allow);
+        delete["rcps"] = json!("unknown");
+        let decision = ask_in(&delete, &index).unwrap();
+        assert_eq!(decision.verdict, Verdict::Allow);
+        assert!(decision.unless.contains(UNREAD_RCPS));
     }
 }

@@ -484,6 +484,17 @@ impl SnapshotIndex {
         f(levels.known(&sources, UNREAD_RCPS))
     }
 
+    /// Runs `f` with the service control policies that bind the users and roles of `account`,
+    /// as [`SnapshotIndex::with_rcps`] does for RCPs.
+    pub fn with_scps<R>(&self, account: &str, f: impl FnOnce(OrgLevels<'_>) -> R) -> R {
+        let levels = self
+            .accounts
+            .get(account)
+            .map_or(&Levels::Unknown, |a| &a.guardrails.scps);
+        let sources = levels.sources();
+        f(levels.known(&sources, UNREAD_SCPS))
+    }
+
     /// The users and roles that may make the request (allowed, or allowed under conditions the
     /// snapshot cannot decide), with their decisions: those of the resource's account, then
     /// those of other collected accounts that the resource's policy grants to (by ARN, or
