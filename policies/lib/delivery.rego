@@ -19,26 +19,28 @@ import rego.v1
 service := "cloudtrail.amazonaws.com"
 
 # context is what CloudTrail's own requests for trail `arn` carry (trailguard.delivery.context,
-# the description trailguard.delivery.to_bucket and to_key use). What they never carry is null,
+# the description trailguard.delivery.to_bucket and to_key use): the trail, its account and
+# the account's organisation (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, the last
+# unknown where the account's Organization was not read). What they never carry is null,
 # so a Deny keyed on it is judged, not left open: CloudTrail does not call through a VPC
 # endpoint (aws:SourceVpce, aws:SourceVpc), and a service principal's request has no principal
 # ARN, account or organisation (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
 # aws:PrincipalOrgPaths). Keys left out (aws:SourceIp, the encryption headers, ...) are
 # unknown: a statement depending on them makes the answer conditional, named as such.
-context(arn, trail) := trailguard.delivery.context(arn, trail.AccountId)
+context(arn) := trailguard.delivery.context(input, arn)
 
 # ask is the answer for CloudTrail performing `action` on `resource` (owned by `owner`), with
 # `extra` added to the context, under `policy` (the resource policy `name`; a key policy when
 # `field` is "key_policy") and the resource control policies on the owner's account
 # (trailguard.iam.decide_in: AWS applies RCPs to service principals). A policy of null means
 # the resource has none.
-ask(arn, trail, action, resource, owner, field, name, policy, extra) := trailguard.iam.decide_in(input, object.union(
+ask(arn, action, resource, owner, field, name, policy, extra) := trailguard.iam.decide_in(input, object.union(
 	{
 		"principal": {"arn": service, "kind": "service"},
 		"action": action,
 		"resource": resource,
 		"resource_account": owner,
-		"context": object.union(context(arn, trail), extra),
+		"context": object.union(context(arn), extra),
 	},
 	policy_field(field, name, policy),
 ))

@@ -45,7 +45,7 @@ deny contains lib.finding(role_arn, msg) if {
 	arn := sort(arns)[0]
 	trail := input.trails[arn]
 	owner := split(role_arn, ":")[4]
-	answer := delivery.ask(arn, trail, "sts:AssumeRole", role_arn, owner, "resource_policy", "the trust policy", role.AssumeRolePolicyDocument, delivery.stranger(trail))
+	answer := delivery.ask(arn, "sts:AssumeRole", role_arn, owner, "resource_policy", "the trust policy", role.AssumeRolePolicyDocument, delivery.stranger(trail))
 	answer.decision in {"allow", "conditional"}
 	msg := sprintf("Role %s, which %s to write to CloudWatch Logs, lets cloudtrail.amazonaws.com assume it for another account's trail%s (granted by %s)%s", [
 		role_arn, assumed_by(arns), depending(answer), delivery.statements(answer.grants),

@@ -73,12 +73,12 @@ policy_problems(arn, trail, topic_arn, topic) := [problem |
 ]
 
 publish_problems(arn, trail, topic_arn, owner, policy) := [refused] if {
-	answer := delivery.ask(arn, trail, "sns:Publish", topic_arn, owner, "resource_policy", "the topic policy", policy, {})
+	answer := delivery.ask(arn, "sns:Publish", topic_arn, owner, "resource_policy", "the topic policy", policy, {})
 	refused := delivery.refusal(answer, "SNS:Publish", sprintf("no statement of the topic policy lets %s publish for this trail", [delivery_service]))
 } else := [sprintf("the topic policy lets %s publish for any account's trail (%s): it names no aws:SourceArn or aws:SourceAccount", [
 	delivery_service, delivery.statements(answer.grants),
 ])] if {
-	answer := delivery.ask(arn, trail, "sns:Publish", topic_arn, owner, "resource_policy", "the topic policy", policy, delivery.stranger(trail))
+	answer := delivery.ask(arn, "sns:Publish", topic_arn, owner, "resource_policy", "the topic policy", policy, delivery.stranger(trail))
 	answer.decision == "allow"
 } else := []
 
@@ -93,7 +93,7 @@ key_problems(arn, trail, topic) := [sprintf("it is encrypted with the AWS manage
 	key := input.kms_keys[key_arn]
 	delivery.judged(key, "Policy")
 	some action in ["kms:GenerateDataKey", "kms:Decrypt"]
-	answer := delivery.ask(arn, trail, action, key_arn, split(key_arn, ":")[4], "key_policy", "the topic key's policy", key.Policy, {})
+	answer := delivery.ask(arn, action, key_arn, split(key_arn, ":")[4], "key_policy", "the topic key's policy", key.Policy, {})
 	problem := delivery.refusal(answer, sprintf("%s on the topic's key", [action]), sprintf("no statement of the topic key's policy lets %s call it", [delivery_service]))
 ]
 

@@ -114,3 +114,17 @@ test_deny_topic_key_refused_by_an_rcp if {
 	some f in tg012.deny with input as snap
 	contains(f.message, "kms:GenerateDataKey on the topic's key: RCP kms-perimeter statement \"OrgOnly\" denies it")
 }
+
+org_scoped := publish({"Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}})
+
+test_allow_policy_scoped_to_the_trails_organisation if {
+	# CloudTrail's requests carry the trail account's organisation (aws:SourceOrgID).
+	member := {"accounts": {"111111111111": {"Organization": {"Id": "o-a1b2c3d4e5", "MasterAccountId": "111111111111"}}}}
+	count(tg012.deny) == 0 with input as object.union(snapshot({"Policy": {"Statement": [org_scoped]}}), member)
+}
+
+test_deny_organisation_scope_with_the_organisation_unread_is_only_maybe if {
+	findings := tg012.deny with input as snapshot({"Policy": {"Statement": [org_scoped]}})
+	some f in findings
+	contains(f.message, "depending on StringEquals aws:SourceOrgID")
+}

@@ -14,7 +14,7 @@
 //! - `trailguard.delivery.to_bucket(input, trail, bucket)` and `trailguard.delivery.to_key(input,
 //!   trail, key)` decide CloudTrail's own requests to deliver a trail's logs to its bucket or to
 //!   encrypt them with its key (crate `trailguard-iam`, module `delivery`);
-//!   `trailguard.delivery.context(trail, account)` is what those requests carry, and
+//!   `trailguard.delivery.context(input, trail)` is what those requests carry, and
 //!   `trailguard.delivery.log_objects(input, trail, bucket)` the log files they put.
 //! - `trailguard.iam.outsiders(statement, owner, trusted)` and
 //!   `trailguard.iam.open_statements(document, owner, trusted)` say whom a resource or trust
@@ -196,21 +196,17 @@ pub(crate) fn register(
         "trailguard.delivery.context",
         2,
         Box::new(|args: Vec<Value>| match &args[..] {
-            [Value::String(trail), Value::String(account)] => {
+            [input, Value::String(trail)] => {
                 let context: serde_json::Map<String, serde_json::Value> =
-                    // The trail's organisation is not given: aws:SourceOrgID stays unknown.
-                    trailguard_iam::delivery::request_context(
-                        trail,
-                        account,
-                        trailguard_iam::delivery::SourceOrg::Unknown,
-                    )
+                    trailguard_iam::delivery::trail_context(input, trail)
+                        .map_err(|e| anyhow::anyhow!("trailguard.delivery.context: {e}"))?
                         .into_iter()
                         .map(|(key, value)| (key.to_string(), value.into()))
                         .collect();
                 crate::input::answer_value(&context)
             }
             _ => anyhow::bail!(
-                "trailguard.delivery.context takes a trail's ARN and its account (strings)"
+                "trailguard.delivery.context takes input and a trail's ARN (a string)"
             ),
         }),
     )?;
@@ -550,10 +546,26 @@ mod tests {
         );
         let error = eval(r#"trailguard.delivery.log_objects({}, "t", 1)"#).unwrap_err();
         assert!(error.contains("takes three arguments"), "{error}");
-        let context = eval(r#"trailguard.delivery.context("arn:t", "111111111111")"#).unwrap();
-        assert_eq!(context["aws:SourceArn"], Value::from("arn:t"));
+        let context = eval(&format!(
+            r#"trailguard.delivery.context({input}, "arn:aws:cloudtrail:us-east-1:111111111111:trail/t")"#
+        ))
+        .unwrap();
+        assert_eq!(
+            context["aws:SourceArn"],
+            Value::from("arn:aws:cloudtrail:us-east-1:111111111111:trail/t")
+        );
         assert_eq!(context["aws:SourceAccount"], Value::from("111111111111"));
         assert_eq!(context["aws:PrincipalOrgID"], Value::Null);
+        // The account's organisation was not read: aws:SourceOrgID is unknown, left out.
+        assert_eq!(context["aws:SourceOrgID"], Value::Undefined);
+        let error = eval(&format!(
+            r#"trailguard.delivery.context({input}, "arn:aws:cloudtrail:us-east-1:1:trail/x")"#
+        ))
+        .unwrap_err();
+        assert!(
+            error.contains("trailguard.delivery.context: trails.arn:aws:cloudtrail:us-east-1:1:trail/x: is not in the snapshot"),
+            "{error}"
+        );
     }
 
     #[test]

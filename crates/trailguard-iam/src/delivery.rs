@@ -72,8 +72,8 @@ pub enum SourceOrg<'a> {
 /// The condition keys of CloudTrail's requests for trail `trail_arn` of `account` (in
 /// organisation `org`): each with its value, or `None` for a key such a request never carries
 /// (see the module's overview). Any other key is unknown. `trailguard.delivery.context` gives
-/// this to Rego (TG012 and TG053 ask `trailguard.iam.decide` with it), so there is one
-/// description of CloudTrail's requests.
+/// this to Rego ([`trail_context`]; TG012 and TG053 ask `trailguard.iam.decide_in` with it), so
+/// there is one description of CloudTrail's requests.
 pub fn request_context(
     trail_arn: &str,
     account: &str,
@@ -100,6 +100,31 @@ pub fn request_context(
     ];
     keys.extend(org);
     keys
+}
+
+/// The condition keys of CloudTrail's requests for trail `trail_arn` of `input` (the snapshot),
+/// as [`request_context`] gives them, with the trail's account and its organisation read from
+/// the snapshot: what `trailguard.delivery.context` answers, and what [`to_bucket`] and
+/// [`to_key`] ask with.
+///
+/// ```
+/// use serde_json::json;
+/// let input = json!({
+///     "accounts": {"111111111111": {"Organization": {"Id": "o-abc", "MasterAccountId": "111111111111"}}},
+///     "trails": {"arn:aws:cloudtrail:us-east-1:111111111111:trail/main": {
+///         "AccountId": "111111111111", "HomeRegion": "us-east-1"}},
+/// });
+/// let keys = trailguard_iam::delivery::trail_context(
+///     &input, "arn:aws:cloudtrail:us-east-1:111111111111:trail/main").unwrap();
+/// assert!(keys.contains(&("aws:SourceOrgID", Some("o-abc".to_string()))));
+/// assert!(keys.contains(&("aws:SourceAccount", Some("111111111111".to_string()))));
+/// ```
+pub fn trail_context<J: Json>(
+    input: &J,
+    trail_arn: &str,
+) -> Result<Vec<(&'static str, Option<String>)>, IndexError> {
+    let trail = Trail::read(input, trail_arn)?;
+    Ok(request_context(trail.arn, trail.account, trail.source_org))
 }
 
 /// The trail as delivery reads it.
