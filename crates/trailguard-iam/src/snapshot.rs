@@ -476,23 +476,30 @@ impl SnapshotIndex {
     /// assert!(index.with_rcps("222222222222", |rcps| matches!(rcps, Known::Unknown(_))));
     /// ```
     pub fn with_rcps<R>(&self, account: &str, f: impl FnOnce(OrgLevels<'_>) -> R) -> R {
-        let levels = self
-            .accounts
-            .get(account)
-            .map_or(&Levels::Unknown, |a| &a.guardrails.rcps);
-        let sources = levels.sources();
-        f(levels.known(&sources, UNREAD_RCPS))
+        self.with_levels(account, |g| &g.rcps, UNREAD_RCPS, f)
     }
 
     /// Runs `f` with the service control policies that bind the users and roles of `account`,
     /// as [`SnapshotIndex::with_rcps`] does for RCPs.
     pub fn with_scps<R>(&self, account: &str, f: impl FnOnce(OrgLevels<'_>) -> R) -> R {
+        self.with_levels(account, |g| &g.scps, UNREAD_SCPS, f)
+    }
+
+    /// Runs `f` with the control policies of one `kind` on `account`, unread (`unread` names
+    /// them) for an account that was not collected.
+    fn with_levels<R>(
+        &self,
+        account: &str,
+        kind: fn(&Guardrails) -> &Levels,
+        unread: &'static str,
+        f: impl FnOnce(OrgLevels<'_>) -> R,
+    ) -> R {
         let levels = self
             .accounts
             .get(account)
-            .map_or(&Levels::Unknown, |a| &a.guardrails.scps);
+            .map_or(&Levels::Unknown, |a| kind(&a.guardrails));
         let sources = levels.sources();
-        f(levels.known(&sources, UNREAD_SCPS))
+        f(levels.known(&sources, unread))
     }
 
     /// The users and roles that may make the request (allowed, or allowed under conditions the
