@@ -450,11 +450,12 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         ResourcePolicy::Resource(Known::Unknown(what))
         | ResourcePolicy::Key(Known::Unknown(what)) => {
             let unknown = Truth::maybe(*what);
-            // An unread key policy may name the service itself, as a bucket policy may: a
-            // service has no identity policies for it to delegate to.
-            let direct = !key || principal.kind == PrincipalKind::Service;
+            // In its own account, an unread bucket or key policy may name the principal
+            // itself (a key policy need not delegate to IAM; a role's session is not bound by
+            // the role's boundary), so it may grant what nothing else does. Across accounts,
+            // both it and the identity policies must allow.
             (
-                if same_account && direct {
+                if same_account {
                     within_boundary.or(unknown)
                 } else {
                     unknown.and(within_boundary)
