@@ -20,8 +20,9 @@ service := "cloudtrail.amazonaws.com"
 
 # context is what CloudTrail's own requests for trail `arn` carry (trailguard.delivery.context,
 # the description trailguard.delivery.to_bucket and to_key use): the trail, its account and
-# the account's organisation (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, the last
-# unknown where the account's Organization was not read). What they never carry is null,
+# the account's organisation and its place there (aws:SourceArn, aws:SourceAccount,
+# aws:SourceOrgID, aws:SourceOrgPaths, the last two unknown where the account's Organization, or
+# the organisation's tree, was not read). What they never carry is null,
 # so a Deny keyed on it is judged, not left open: CloudTrail does not call through a VPC
 # endpoint (aws:SourceVpce, aws:SourceVpc), and a service principal's request has no principal
 # ARN, account or organisation (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,

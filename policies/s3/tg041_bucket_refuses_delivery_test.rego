@@ -204,3 +204,36 @@ test_deny_rcp_level_allowing_nothing if {
 	some f in findings
 	contains(f.message, "s3:PutObject under AWSLogs/111111111111/: no resource control policy allows it at one of the levels (root, OUs, account) above the resource")
 }
+
+# The trail's account in OU ou-sec of its organisation, and a bucket policy that lets CloudTrail
+# write for the trails of accounts under `ou_path` only (aws:SourceOrgPaths).
+ou_snapshot(ou_path) := {
+	"accounts": {"111111111111": {"Organization": {"Id": "o-a1b2c3d4e5", "MasterAccountId": "999999999999"}}},
+	"organizations": {"o-a1b2c3d4e5": {
+		"Root": {"Id": "r-a1b2", "PolicyTypes": []},
+		"Parents": {"111111111111": "ou-sec", "ou-sec": "r-a1b2"},
+	}},
+	"trails": {trail_arn: trail},
+	"buckets": {"logs": {"Name": "logs", "OwnerAccount": "111111111111", "Policy": {"Statement": [
+		acl_check,
+		object.union(write, {"Condition": {
+			"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"},
+			"ForAnyValue:StringLike": {"aws:SourceOrgPaths": ou_path},
+		}}),
+	]}}},
+}
+
+test_allow_bucket_policy_scoped_to_the_trails_ou if {
+	count(tg041.deny) == 0 with input as ou_snapshot("o-a1b2c3d4e5/r-a1b2/ou-sec/*")
+}
+
+test_deny_bucket_policy_scoped_to_another_ou if {
+	findings := tg041.deny with input as ou_snapshot("o-a1b2c3d4e5/r-a1b2/ou-dev/*")
+	findings == {{
+		"resource": "arn:aws:s3:::logs",
+		"message": concat("", [
+			"Log bucket logs would refuse the delivery of trail main (", trail_arn, "): ",
+			"s3:PutObject under AWSLogs/111111111111/: no statement of the bucket policy lets cloudtrail.amazonaws.com write under AWSLogs/111111111111/",
+		]),
+	}}
+}

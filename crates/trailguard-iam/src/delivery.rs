@@ -14,10 +14,10 @@
 //! perimeter RCPs exempt them (`BoolIfExists aws:PrincipalIsAWSService false`). An RCP that
 //! forgets to stops CloudTrail's delivery. The request carries what CloudTrail's requests carry:
 //! the trail as `aws:SourceArn`, its account as `aws:SourceAccount`, the account's organisation
-//! as `aws:SourceOrgID`, TLS; keys a service principal's request never has (a VPC endpoint, a
-//! principal ARN, account or organisation) are known to be absent, so a `Deny` keyed on them is
-//! judged; anything else (`aws:SourceIp`, ...) is unknown and a statement depending on it makes
-//! the verdict conditional.
+//! as `aws:SourceOrgID` and its place there as `aws:SourceOrgPaths`, TLS; keys a service
+//! principal's request never has (a VPC endpoint, a principal ARN, account or organisation) are
+//! known to be absent, so a `Deny` keyed on them is judged; anything else (`aws:SourceIp`, ...)
+//! is unknown and a statement depending on it makes the verdict conditional.
 //!
 //! The snapshot is read in place ([`Json`]), as the builtins `trailguard.delivery.to_bucket` and
 //! `trailguard.delivery.to_key` are given it, with its IAM index ([`SnapshotIndex`]) for the
@@ -27,7 +27,7 @@ use crate::evaluate::{decide, Decision, Known, Policies, Principal, PrincipalKin
 use crate::evaluate::{ResourcePolicy, Source};
 use crate::policy::Policy;
 use crate::question::UNREAD_RESOURCE;
-use crate::snapshot::{field_error, parse_policy, text, IndexError};
+use crate::snapshot::{field_error, parse_policy, path_from_root, text, IndexError};
 use crate::{Context, OrgLevels, SnapshotIndex, Verdict};
 use trailguard_json::{Json, Kind};
 
@@ -57,16 +57,23 @@ pub struct Delivery {
     pub refused_by_rcps: bool,
 }
 
-/// What is known of the organisation of a trail's account: the value of `aws:SourceOrgID` in
-/// CloudTrail's requests for the trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What is known of the organisation of a trail's account: the values of `aws:SourceOrgID` and
+/// `aws:SourceOrgPaths` in CloudTrail's requests for the trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceOrg<'a> {
-    /// Not read: the key is unknown.
+    /// Not read: both keys are unknown.
     Unknown,
-    /// The account is in no organisation: requests do not carry the key.
+    /// The account is in no organisation: requests carry neither key.
     None,
-    /// The account is in this organisation.
-    Id(&'a str),
+    /// The account is in organisation `id`. `path` is the account's place in it, as
+    /// `aws:SourceOrgPaths` gives it (`o-abc/r-1/ou-1/`: the organisation, its root and each OU
+    /// down to the account's parent), or `None` when the organisation's tree was not read.
+    Id {
+        /// The organisation's id.
+        id: &'a str,
+        /// The account's path.
+        path: Option<String>,
+    },
 }
 
 /// The condition keys of CloudTrail's requests for trail `trail_arn` of `account` (in
@@ -81,9 +88,16 @@ pub fn request_context(
 ) -> Vec<(&'static str, Option<String>)> {
     let known = |value: &str| Some(value.to_string());
     let org = match org {
-        SourceOrg::Unknown => None,
-        SourceOrg::None => Some(("aws:SourceOrgID", None)),
-        SourceOrg::Id(id) => Some(("aws:SourceOrgID", known(id))),
+        SourceOrg::Unknown => Vec::new(),
+        SourceOrg::None => vec![("aws:SourceOrgID", None), ("aws:SourceOrgPaths", None)],
+        SourceOrg::Id { id, path: None } => vec![("aws:SourceOrgID", known(id))],
+        SourceOrg::Id {
+            id,
+            path: Some(path),
+        } => vec![
+            ("aws:SourceOrgID", known(id)),
+            ("aws:SourceOrgPaths", Some(path)),
+        ],
     };
     let mut keys = vec![
         ("aws:SourceArn", known(trail_arn)),
@@ -127,6 +141,36 @@ pub fn trail_context<J: Json>(
     Ok(request_context(trail.arn, trail.account, trail.source_org))
 }
 
+/// `aws:SourceOrgPaths` for `account` of organisation `id`: the organisation, its root and each
+/// OU down to the account's parent (`o-abc/r-1/ou-1/`), as `organizations[id]` holds them; `None`
+/// when the organisation, its root or the account's place under it was not read.
+fn org_path<J: Json>(input: &J, id: &str, account: &str) -> Result<Option<String>, IndexError> {
+    let at = format!("organizations.{id}");
+    let organization = match input
+        .get_field("organizations")
+        .and_then(|o| o.get_field(id))
+    {
+        None => return Ok(None),
+        Some(o) if o.kind() == Kind::Object => o,
+        Some(_) => return Err(field_error(&at, "must be an object")),
+    };
+    let Some(root) = organization
+        .get_field("Root")
+        .filter(|r| r.kind() != Kind::Null)
+    else {
+        return Ok(None);
+    };
+    let root_id = text(&format!("{at}.Root"), root, "Id")?;
+    Ok(
+        path_from_root(&at, organization, root_id, account)?.map(|path| {
+            let above = path.len().saturating_sub(1);
+            path[..above]
+                .iter()
+                .fold(format!("{id}/"), |out, level| format!("{out}{level}/"))
+        }),
+    )
+}
+
 /// The trail as delivery reads it.
 struct Trail<'a> {
     arn: &'a str,
@@ -159,16 +203,19 @@ impl<'a> Trail<'a> {
         {
             None => SourceOrg::Unknown,
             Some(o) if o.kind() == Kind::Null => SourceOrg::None,
-            Some(o) => o
-                .get_field("Id")
-                .and_then(Json::as_text)
-                .map_or(SourceOrg::Unknown, SourceOrg::Id),
+            Some(o) => match o.get_field("Id").and_then(Json::as_text) {
+                None => SourceOrg::Unknown,
+                Some(id) => SourceOrg::Id {
+                    id,
+                    path: org_path(input, id, account)?,
+                },
+            },
         };
         let organization = match (
             trail.get_field("IsOrganizationTrail").map(Json::kind),
-            source_org,
+            &source_org,
         ) {
-            (Some(Kind::Bool(true)), SourceOrg::Id(id)) => Some(id),
+            (Some(Kind::Bool(true)), SourceOrg::Id { id, .. }) => Some(*id),
             _ => None,
         };
         Ok(Trail {
@@ -183,7 +230,7 @@ impl<'a> Trail<'a> {
 
     /// What CloudTrail's requests for this trail carry.
     fn context(&self) -> Context {
-        request_context(self.arn, self.account, self.source_org)
+        request_context(self.arn, self.account, self.source_org.clone())
             .into_iter()
             .fold(Context::new(), |context, (key, value)| match value {
                 Some(value) => context.with(key, value),
@@ -772,6 +819,77 @@ mod tests {
             .conditions
             .iter()
             .any(|c| c.contains("aws:SourceOrgID")));
+    }
+
+    /// `input` with the trail's account two OUs under the root of o-abc (`ou-1`, then `ou-2`).
+    fn in_ou(mut input: Value) -> Value {
+        input["organizations"] = json!({"o-abc": {
+            "Root": {"Id": "r-1", "PolicyTypes": []},
+            "Parents": {"111111111111": "ou-2", "ou-2": "ou-1", "ou-1": "r-1"},
+        }});
+        input
+    }
+
+    #[test]
+    fn requests_carry_the_trail_accounts_place_in_the_organisation_as_source_org_paths() {
+        let paths = |input: &Value| {
+            trail_context(input, TRAIL)
+                .unwrap()
+                .into_iter()
+                .find(|(key, _)| *key == "aws:SourceOrgPaths")
+        };
+        let input = in_ou(snapshot(trail(), None));
+        assert_eq!(
+            paths(&input),
+            Some(("aws:SourceOrgPaths", Some("o-abc/r-1/ou-1/ou-2/".into())))
+        );
+        // Its place not read (the account, or the root, missing from the tree): unknown.
+        let mut unplaced = input.clone();
+        unplaced["organizations"]["o-abc"]["Parents"] = json!({"ou-1": "r-1"});
+        assert_eq!(paths(&unplaced), None);
+        assert_eq!(paths(&snapshot(trail(), None)), None);
+        // In no organisation: the requests carry no path.
+        let mut none = input.clone();
+        none["accounts"]["111111111111"]["Organization"] = Value::Null;
+        assert_eq!(paths(&none), Some(("aws:SourceOrgPaths", None)));
+        // A malformed organisation is an error, not an unknown.
+        let mut malformed = input;
+        malformed["organizations"]["o-abc"] = json!([]);
+        assert!(trail_context(&malformed, TRAIL).is_err());
+    }
+
+    #[test]
+    fn a_bucket_policy_scoped_to_an_ou_admits_the_trails_under_it_only() {
+        let policy = |pattern: &str| {
+            allow(
+                "s3:*",
+                "arn:aws:s3:::logs*",
+                json!({"ForAnyValue:StringLike": {"aws:SourceOrgPaths": pattern}}),
+            )
+        };
+        let input = in_ou(snapshot(trail(), Some(policy("o-abc/r-1/ou-1/*"))));
+        assert_eq!(
+            verdicts(&bucket(&input, TRAIL, "logs").unwrap()),
+            [Verdict::Allow; 2]
+        );
+        let other = in_ou(snapshot(trail(), Some(policy("o-abc/r-1/ou-9/*"))));
+        assert_eq!(
+            verdicts(&bucket(&other, TRAIL, "logs").unwrap()),
+            [Verdict::ImplicitDeny; 2]
+        );
+        // The tree not read: the answer depends on the path, and says so.
+        let asked = bucket(
+            &snapshot(trail(), Some(policy("o-abc/r-1/ou-1/*"))),
+            TRAIL,
+            "logs",
+        )
+        .unwrap();
+        assert_eq!(verdicts(&asked), [Verdict::Conditional; 2]);
+        assert!(asked[0]
+            .decision
+            .conditions
+            .iter()
+            .any(|c| c.contains("aws:SourceOrgPaths")));
     }
 
     #[test]

@@ -899,7 +899,7 @@ impl<'a, J: Json> Organizations<'a, J> {
 
 /// An account's path in its organisation: the root, each OU, the account; `None` when
 /// `Parents` does not hold it (its place in the tree was not read).
-fn path_from_root<J: Json>(
+pub(crate) fn path_from_root<J: Json>(
     at: &str,
     organization: &J,
     root_id: &str,
