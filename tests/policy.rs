@@ -328,6 +328,28 @@ fn custom_tests_report_each_failure_with_its_file_and_line() {
 }
 
 #[test]
+fn a_failing_test_shows_what_it_printed_and_a_passing_one_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "acme/print_test.rego",
+        "package acme.print_test\n\nimport rego.v1\n\ntest_ok if {\n\tprint(\"quiet\")\n}\n\ntest_wrong if {\n\tx := {\"days\": 30}\n\tprint(\"x is\", x, \"\\u001b[31m\")\n\tx.days > 90\n}\n",
+    );
+    let run = trailguard_in(dir.path(), &["policy", "test", "acme"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("PASS  data.acme.print_test.test_ok"));
+    assert_eq!(
+        lines[1..],
+        [
+            "FAIL  data.acme.print_test.test_wrong  acme/print_test.rego:9",
+            "      print: acme/print_test.rego:11: x is {\"days\": 30} \\u{1b}[31m",
+            "1 passed, 1 failed",
+        ]
+    );
+}
+
+#[test]
 fn policy_test_with_no_tests_is_an_error_not_a_pass() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -28,6 +28,9 @@ pub struct TestResult {
     pub outcome: Outcome,
     /// How long it took.
     pub duration: Duration,
+    /// What it printed with `print()`, in order, each line after the `file:line` of its
+    /// `print` call (also when it failed or raised an error).
+    pub prints: Vec<String>,
 }
 
 /// All results of a run, in file order.
@@ -96,6 +99,7 @@ pub fn run_tests_within(
         })
         .collect();
     engine.set_execution_timer_config(budget.timer());
+    engine.set_gather_prints(true);
     let _ceiling = crate::budget::Ceiling::enter(budget.memory_limit)?;
     // On a thread with the large stack rules get, each test's panic caught and reported.
     std::thread::scope(|scope| {
@@ -107,9 +111,12 @@ pub fn run_tests_within(
                 let mut engine = Some(engine);
                 for (name, file, line) in tests {
                     let started = Instant::now();
-                    let outcome = match engine.as_mut() {
+                    let (outcome, prints) = match engine.as_mut() {
                         Some(engine) => test_one(engine, &name, &file, &budget),
-                        None => Outcome::Error("not run: an earlier test broke the engine".into()),
+                        None => (
+                            Outcome::Error("not run: an earlier test broke the engine".into()),
+                            Vec::new(),
+                        ),
                     };
                     if matches!(&outcome, Outcome::Error(e) if e.starts_with(PANICKED)) {
                         engine = None;
@@ -120,6 +127,7 @@ pub fn run_tests_within(
                         line,
                         outcome,
                         duration: started.elapsed(),
+                        prints,
                     });
                 }
                 run
@@ -133,11 +141,37 @@ pub fn run_tests_within(
 /// How an [`Outcome::Error`] of a panicking test starts.
 const PANICKED: &str = "the Rego engine panicked";
 
-/// Runs one test rule.
-fn test_one(engine: &mut regorus::Engine, name: &str, file: &str, budget: &Budget) -> Outcome {
+/// Runs one test rule: how it ended, and what it printed.
+fn test_one(
+    engine: &mut regorus::Engine,
+    name: &str,
+    file: &str,
+    budget: &Budget,
+) -> (Outcome, Vec<String>) {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         engine.eval_rule(name.to_string())
     }));
+    let outcome = outcome(result, name, file, budget);
+    if matches!(&outcome, Outcome::Error(e) if e.starts_with(PANICKED)) {
+        return (outcome, Vec::new());
+    }
+    match engine.take_prints() {
+        Ok(prints) => (outcome, prints),
+        // What it printed is part of its result: losing it is an error, not an empty list.
+        Err(e) => (
+            Outcome::Error(format!("its print() output could not be read: {e}")),
+            Vec::new(),
+        ),
+    }
+}
+
+/// How a test's evaluation ended.
+fn outcome(
+    result: std::thread::Result<anyhow::Result<Value>>,
+    name: &str,
+    file: &str,
+    budget: &Budget,
+) -> Outcome {
     match result {
         Ok(Ok(Value::Bool(true))) => Outcome::Pass,
         Ok(Ok(_)) => Outcome::Fail,
@@ -176,6 +210,37 @@ mod tests {
             ]
         );
         assert_eq!((run.passed(), run.failed()), (1, 2));
+    }
+
+    #[test]
+    fn what_each_test_prints_is_kept_with_it_pass_fail_or_error() {
+        let text = "package t\nimport rego.v1\n\ntest_ok if {\n  print(\"ok\", 1)\n}\n\ntest_bad if {\n  print(\"saw\", {\"a\": 2})\n  1 == 2\n}\n\ntest_boom if {\n  print(\"before\")\n  x := 1 / 0\n  x > 0\n}\n\ntest_quiet if 1 == 1\n";
+        let run = run_tests(
+            &[PolicySource::custom("t_test.rego", text)],
+            |_| true,
+            &Params::default(),
+        )
+        .unwrap();
+        let prints: Vec<_> = run
+            .results
+            .iter()
+            .map(|r| (r.name.as_str(), r.prints.clone()))
+            .collect();
+        assert_eq!(
+            prints,
+            vec![
+                ("data.t.test_ok", vec!["t_test.rego:5: ok 1".to_string()]),
+                (
+                    "data.t.test_bad",
+                    vec!["t_test.rego:9: saw {\"a\": 2}".to_string()]
+                ),
+                (
+                    "data.t.test_boom",
+                    vec!["t_test.rego:14: before".to_string()]
+                ),
+                ("data.t.test_quiet", vec![]),
+            ]
+        );
     }
 
     #[test]

@@ -88,6 +88,16 @@ fn test(paths: &[std::path::PathBuf], budget: Budget) -> anyhow::Result<Outcome>
                 )
             }
         };
+        // As `opa test` does, what a test printed is shown when it did not pass.
+        if result.outcome != TestOutcome::Pass {
+            for print in &result.prints {
+                let _ = writeln!(
+                    out,
+                    "      print: {}",
+                    trailguard_report::escape_terminal(print)
+                );
+            }
+        }
     }
     let _ = writeln!(out, "{} passed, {} failed", run.passed(), run.failed());
     emit(&out, None, "test results")?;
