@@ -82,6 +82,15 @@ pub(crate) fn load(
             e.to_string(),
         )])
     })?;
+    // regorus checks every module's variables (safety, the order of statements) when it first
+    // evaluates anything: a file with an unsafe variable fails every rule and every test, each
+    // naming that file. Checked once here, it is that file's own problem, reported with the
+    // others. The engine stays prepared, so its copies do not check again.
+    if diagnostics.is_empty() {
+        if let Err(e) = engine.eval_query("true".to_string(), false) {
+            diagnostics.push(Diagnostic::from_regorus("<policies>", &e.to_string()));
+        }
+    }
     Ok((
         Loaded {
             engine,

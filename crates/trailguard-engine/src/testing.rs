@@ -244,6 +244,32 @@ mod tests {
     }
 
     #[test]
+    fn an_unsafe_variable_in_one_test_file_is_that_files_error_not_every_tests() {
+        let fine = "package a_test\nimport rego.v1\n\ntest_ok if 1 == 1\n";
+        let broken = "package b_test\nimport rego.v1\n\ntest_broken if {\n\tx == 1\n\tundefined_thing[x]\n}\n";
+        let err = run_tests(
+            &[
+                PolicySource::custom("a_test.rego", fine),
+                PolicySource::custom("b_test.rego", broken),
+            ],
+            |_| true,
+            &Params::default(),
+        )
+        .unwrap_err();
+        let EngineError::Policies(diagnostics) = &err else {
+            panic!("not a policy error: {err}");
+        };
+        let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(diagnostics.len(), 1, "{shown:?}");
+        assert!(
+            shown[0].starts_with("b_test.rego:6:")
+                && shown[0].contains("undefined_thing")
+                && shown[0].contains("unsafe"),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
     fn params_are_visible_to_tests() {
         let text = "package t\nimport rego.v1\ntest_days if data.trailguard.params.retention_days == 365\n";
         let run = run_tests(
