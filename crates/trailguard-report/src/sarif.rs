@@ -1,5 +1,9 @@
 //! SARIF 2.1.0, shaped for GitHub code scanning (SPEC section 6).
 
+mod drivers;
+
+use drivers::Drivers;
+
 use crate::{framework_name, pretty_json, Format, Options, ReportError};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
@@ -40,17 +44,25 @@ pub(crate) fn render_documents(
     evaluation: &Evaluation,
     options: &Options,
 ) -> Result<Vec<String>, ReportError> {
-    let runs = runs(evaluation, options);
-    runs.chunks(MAX_RUNS)
-        .map(|chunk| {
-            let log = Sarif::builder()
-                .schema(SCHEMA_URI)
-                .version(Value::from("2.1.0"))
-                .runs(chunk.to_vec())
-                .build();
-            pretty_json(&log, Format::Sarif)
-        })
-        .collect()
+    // Each run carries every rule's descriptor (GitHub reads rules per run), so with many
+    // accounts the documents are large: each run's driver is written once for all runs that
+    // share it (see `drivers`), and the runs are moved into their documents, not copied.
+    let (runs, drivers) = runs(evaluation, options);
+    let drivers = drivers.render()?;
+    let mut runs = runs.into_iter().peekable();
+    let mut documents: Vec<String> = Vec::new();
+    while documents.is_empty() || runs.peek().is_some() {
+        let chunk: Vec<Run> = runs.by_ref().take(MAX_RUNS).collect();
+        let count = chunk.len();
+        let log = Sarif::builder()
+            .schema(SCHEMA_URI)
+            .version(Value::from("2.1.0"))
+            .runs(chunk)
+            .build();
+        let document = pretty_json(&log, Format::Sarif)?;
+        documents.push(drivers.substitute(&document, count)?);
+    }
+    Ok(documents)
 }
 
 /// How many runs (accounts) the evaluation's SARIF has.
@@ -129,7 +141,8 @@ fn groups<'a>(evaluation: &'a Evaluation) -> BTreeMap<Option<&'a str>, Group<'a>
     groups
 }
 
-fn runs(evaluation: &Evaluation, options: &Options) -> Vec<Run> {
+/// One run per account, each with a stand-in for its driver, and the drivers they stand for.
+fn runs(evaluation: &Evaluation, options: &Options) -> (Vec<Run>, Drivers) {
     let rule_index: HashMap<&str, usize> = evaluation
         .rules
         .iter()
@@ -153,19 +166,21 @@ fn runs(evaluation: &Evaluation, options: &Options) -> Vec<Run> {
         meta: &evaluation.rules,
         index: &rule_index,
     };
-    groups(evaluation)
+    let mut drivers = Drivers::new(driver);
+    let runs = groups(evaluation)
         .into_iter()
         .map(|(account, group)| {
             run(
                 account,
                 &group,
-                &driver,
+                &mut drivers,
                 &rules,
                 &artifacts,
                 options.include_waived,
             )
         })
-        .collect()
+        .collect();
+    (runs, drivers)
 }
 
 /// The rules that ran, and each one's position in `tool.driver.rules`.
@@ -184,13 +199,13 @@ impl Rules<'_> {
     }
 }
 
-/// The run's copy of the driver. GitHub takes an alert's security severity from its rule, never
-/// from the result: where a rule's results in this run are graded otherwise than its METADATA
-/// says (a `deny` member's own `severity`, as TG090's), the rule here carries the most severe
-/// of them, so GitHub shows no gap as less severe than trailguard reports it. Each result keeps
-/// its own `level` (and `security-severity` property).
+/// The (stand-in of the) run's driver. GitHub takes an alert's security severity from its rule,
+/// never from the result: where a rule's results in this run are graded otherwise than its
+/// METADATA says (a `deny` member's own `severity`, as TG090's), the rule here carries the most
+/// severe of them, so GitHub shows no gap as less severe than trailguard reports it. Each result
+/// keeps its own `level` (and `security-severity` property).
 fn run_driver(
-    driver: &ToolComponent,
+    drivers: &mut Drivers,
     rules: &Rules<'_>,
     kept: &[(&Finding, Option<&Waiver>)],
 ) -> ToolComponent {
@@ -201,26 +216,27 @@ fn run_driver(
             .and_modify(|s| *s = (*s).max(finding.severity))
             .or_insert(finding.severity);
     }
-    let mut driver = driver.clone();
-    if let Some(descriptors) = driver.rules.as_mut() {
-        for (id, severity) in graded {
-            let Some(&i) = rules.index.get(id) else {
-                continue;
-            };
-            if let (Some(rule), Some(descriptor)) = (rules.meta.get(i), descriptors.get_mut(i)) {
-                if rule.severity != severity {
-                    *descriptor = graded_descriptor(rule, severity);
-                }
-            }
-        }
-    }
-    driver
+    let mut grading: Vec<(usize, Severity)> = graded
+        .into_iter()
+        .filter_map(|(id, severity)| {
+            let &i = rules.index.get(id)?;
+            let rule = rules.meta.get(i)?;
+            (rule.severity != severity).then_some((i, severity))
+        })
+        .collect();
+    grading.sort();
+    drivers.stand_in(grading, |i, severity| {
+        rules
+            .meta
+            .get(i)
+            .map(|rule| graded_descriptor(rule, severity))
+    })
 }
 
 fn run(
     account: Option<&str>,
     group: &Group<'_>,
-    driver: &ToolComponent,
+    drivers: &mut Drivers,
     rules: &Rules<'_>,
     artifacts: &[String],
     include_waived: bool,
@@ -244,7 +260,7 @@ fn run(
         .iter()
         .map(|(finding, waiver)| result(finding, *waiver, rules, artifacts))
         .collect();
-    let driver = run_driver(driver, rules, &kept);
+    let driver = run_driver(drivers, rules, &kept);
 
     let mut notifications: Vec<Notification> = group
         .gaps
@@ -783,6 +799,121 @@ mod tests {
             uri_reference("file:///D:/audit 1/s.json"),
             "file:///D:/audit%201/s.json"
         );
+    }
+
+    fn rule(id: &str, severity: Severity) -> RuleMeta {
+        RuleMeta {
+            id: id.to_string(),
+            title: format!("Rule {id}"),
+            description: format!("Why {id} matters."),
+            severity,
+            controls: BTreeMap::new(),
+            remediation: format!("Fix {id}:\n\n```sh\naws cloudtrail update-trail\n```"),
+            package: format!("data.trailguard.rules.{}", id.to_lowercase()),
+            source: format!("policies/{}.rego", id.to_lowercase()),
+            builtin: true,
+        }
+    }
+
+    /// 45 accounts (three documents), each with a TG020 finding; two of them have a TG090
+    /// finding graded above its METADATA (two more drivers), and one a message that spells a
+    /// stand-in's name.
+    fn many_accounts() -> Evaluation {
+        let mut evaluation = Evaluation {
+            rules: vec![
+                rule("TG020", Severity::Medium),
+                rule("TG090", Severity::Medium),
+            ],
+            snapshots: vec!["snapshot.json".into()],
+            ..Evaluation::default()
+        };
+        let finding = |rule: &str, severity, account: &str, message: String| Finding {
+            rule_id: rule.to_string(),
+            severity,
+            resource: format!("arn:aws:cloudtrail:us-east-1:{account}:trail/main"),
+            message,
+            properties: BTreeMap::new(),
+            location: None,
+            account: Some(account.to_string()),
+        };
+        for i in 0..45 {
+            let account = format!("{:012}", 100_000_000_000_u64 + i);
+            let message = if i == 5 {
+                format!("{}0 is not a driver", "\u{1}trailguard-driver-")
+            } else {
+                "Trail main does not validate its log files".to_string()
+            };
+            evaluation
+                .findings
+                .push(finding("TG020", Severity::Medium, &account, message));
+            let graded = match i {
+                3 | 30 => Some(Severity::High),
+                7 => Some(Severity::Critical),
+                _ => None,
+            };
+            if let Some(severity) = graded {
+                let gap = "Could not read s3:GetBucketPolicy".to_string();
+                evaluation
+                    .findings
+                    .push(finding("TG090", severity, &account, gap));
+            }
+            evaluation.accounts.push(account);
+        }
+        evaluation
+    }
+
+    #[test]
+    fn drivers_written_once_give_what_serialising_each_runs_own_gives() {
+        let evaluation = many_accounts();
+        let options = Options::default();
+        let (runs, drivers) = runs(&evaluation, &options);
+        // The catalogue's driver, and one per other grading (High twice, Critical once).
+        let stand_ins: BTreeSet<&str> = runs.iter().map(|r| r.tool.driver.name.as_str()).collect();
+        assert_eq!(stand_ins.len(), 3, "{stand_ins:?}");
+        // The reference: every run with its own driver in place, serialised as is.
+        let resolved: Vec<Run> = runs
+            .iter()
+            .cloned()
+            .map(|mut run| {
+                run.tool.driver = drivers.resolve(&run.tool.driver).unwrap();
+                run
+            })
+            .collect();
+        let reference: Vec<String> = resolved
+            .chunks(MAX_RUNS)
+            .map(|chunk| {
+                let log = Sarif::builder()
+                    .schema(SCHEMA_URI)
+                    .version(Value::from("2.1.0"))
+                    .runs(chunk.to_vec())
+                    .build();
+                pretty_json(&log, Format::Sarif).unwrap()
+            })
+            .collect();
+        let documents = render_documents(&evaluation, &options).unwrap();
+        assert_eq!(documents.len(), 3);
+        for (document, reference) in documents.iter().zip(&reference) {
+            assert!(document == reference, "the documents differ");
+        }
+        // The graded runs carry the graded rule; the message that spells a stand-in is kept.
+        let log: Value = serde_json::from_str(&documents[0]).unwrap();
+        let severity = |run: usize| {
+            log["runs"][run]["tool"]["driver"]["rules"][1]["properties"]["security-severity"]
+                .clone()
+        };
+        assert_eq!(
+            (severity(3), severity(7), severity(4)),
+            ("8.0".into(), "9.5".into(), "5.5".into())
+        );
+        assert!(documents[0].contains("\"\\u0001trailguard-driver-0 is not a driver\""));
+    }
+
+    #[test]
+    fn a_document_missing_a_runs_driver_is_an_error_not_a_run_without_rules() {
+        let evaluation = many_accounts();
+        let (_, drivers) = runs(&evaluation, &Options::default());
+        let rendered = drivers.render().unwrap();
+        assert!(rendered.substitute("{\n  \"runs\": []\n}\n", 1).is_err());
     }
 
     #[test]
