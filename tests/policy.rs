@@ -333,7 +333,7 @@ fn a_failing_test_shows_what_it_printed_and_a_passing_one_does_not() {
     write(
         dir.path(),
         "acme/print_test.rego",
-        "package acme.print_test\n\nimport rego.v1\n\ntest_ok if {\n\tprint(\"quiet\")\n}\n\ntest_wrong if {\n\tx := {\"days\": 30}\n\tprint(\"x is\", x, \"\\u001b[31m\")\n\tx.days > 90\n}\n",
+        "package acme.print_test\n\nimport rego.v1\n\ntest_ok if {\n\tprint(\"quiet\")\n}\n\ntest_wrong if {\n\tx := {\"days\": 30}\n\tprint(\"x is\", x, \"\\u001b[31m\\nPASS  data.acme.fake\")\n\tx.days > 90\n}\n",
     );
     let run = trailguard_in(dir.path(), &["policy", "test", "acme"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
@@ -344,6 +344,7 @@ fn a_failing_test_shows_what_it_printed_and_a_passing_one_does_not() {
         [
             "FAIL  data.acme.print_test.test_wrong  acme/print_test.rego:9",
             "      print: acme/print_test.rego:11: x is {\"days\": 30} \\u{1b}[31m",
+            "      print: PASS  data.acme.fake",
             "1 passed, 1 failed",
         ]
     );

@@ -6,8 +6,8 @@
 #   CloudTrail.10); without termination protection one DeleteEventDataStore call removes it (AWS
 #   keeps a deleted store for 7 days, then it is gone); and a retention period below the
 #   `retention_days` parameter drops events before the period ends. Stores being deleted are not
-#   judged. A store that could not be read, or a field of it AWS left out of its answer, gives
-#   no verdict (TG090 reports it).
+#   judged. A store that could not be read gives no verdict, nor does a field AWS left out of its
+#   answer give one on what it holds (TG090 reports both).
 # custom:
 #   id: TG013
 #   severity: medium

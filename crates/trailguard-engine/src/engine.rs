@@ -126,6 +126,10 @@ impl PolicyEngine {
                 )])
             })?;
 
+        // New data makes regorus analyse the policies again on the next evaluation: done here
+        // once, not by each thread's copy.
+        crate::loader::prepare(&mut engine)?;
+
         // Every evaluation, this one included, runs under the execution timer (each clone of
         // the engine inherits it).
         engine.set_execution_timer_config(budget.timer());

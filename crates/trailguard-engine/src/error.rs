@@ -56,6 +56,9 @@ pub enum EngineError {
         /// What happened.
         message: String,
     },
+    /// regorus could not analyse the loaded policies, for a reason it places in no file.
+    #[error("the Rego engine could not prepare the policies: {0}")]
+    Prepare(String),
     /// No evaluation thread could be started.
     #[error("cannot start an evaluation thread: {0}")]
     Thread(String),

@@ -15,6 +15,28 @@ pub(crate) struct Loaded {
     pub files: Vec<(PolicySource, Parsed)>,
 }
 
+/// Has regorus analyse every module now (which variables each statement binds, in what order
+/// they run), as it does on the first evaluation after policies or data change, so that copies
+/// of the engine do not each do it again. A problem it places in a file is that file's
+/// diagnostic; one it places nowhere is [`EngineError::Prepare`].
+pub(crate) fn prepare(engine: &mut regorus::Engine) -> Result<(), EngineError> {
+    let Err(e) = engine.eval_query("true".to_string(), false) else {
+        return Ok(());
+    };
+    let text = e.to_string();
+    if text
+        .lines()
+        .any(|line| line.trim_start().starts_with("--> "))
+    {
+        Err(EngineError::Policies(vec![Diagnostic::from_regorus(
+            "<policies>",
+            &text,
+        )]))
+    } else {
+        Err(EngineError::Prepare(text))
+    }
+}
+
 /// Loads `sources` into a new engine with `params` as `data.trailguard.params`. The same file
 /// given twice (same path, same text: a directory passed twice) is loaded once; two different
 /// texts under one path are an error. The problems of every file come back together, beside
@@ -83,12 +105,14 @@ pub(crate) fn load(
         )])
     })?;
     // regorus checks every module's variables (safety, the order of statements) when it first
-    // evaluates anything: a file with an unsafe variable fails every rule and every test, each
-    // naming that file. Checked once here, it is that file's own problem, reported with the
-    // others. The engine stays prepared, so its copies do not check again.
+    // evaluates anything: a file with an unsafe variable would fail every rule and every test,
+    // each naming that file. Checked here, once every file has loaded cleanly (a file that did
+    // not would fail it too), it is that file's own problem.
     if diagnostics.is_empty() {
-        if let Err(e) = engine.eval_query("true".to_string(), false) {
-            diagnostics.push(Diagnostic::from_regorus("<policies>", &e.to_string()));
+        match prepare(&mut engine) {
+            Ok(()) => {}
+            Err(EngineError::Policies(found)) => diagnostics.extend(found),
+            Err(other) => return Err(other),
         }
     }
     Ok((

@@ -29,7 +29,7 @@ pub struct TestResult {
     /// How long it took.
     pub duration: Duration,
     /// What it printed with `print()`, in order, each line after the `file:line` of its
-    /// `print` call (also when it failed or raised an error).
+    /// `print` call (also when it failed, raised an error or panicked).
     pub prints: Vec<String>,
 }
 
@@ -152,9 +152,7 @@ fn test_one(
         engine.eval_rule(name.to_string())
     }));
     let outcome = outcome(result, name, file, budget);
-    if matches!(&outcome, Outcome::Error(e) if e.starts_with(PANICKED)) {
-        return (outcome, Vec::new());
-    }
+    // Also after a panic: the prints gathered so far are only moved out.
     match engine.take_prints() {
         Ok(prints) => (outcome, prints),
         // What it printed is part of its result: losing it is an error, not an empty list.

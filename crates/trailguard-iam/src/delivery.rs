@@ -27,7 +27,7 @@ use crate::evaluate::{decide, Decision, Known, Policies, Principal, PrincipalKin
 use crate::evaluate::{ResourcePolicy, Source};
 use crate::policy::Policy;
 use crate::question::UNREAD_RESOURCE;
-use crate::snapshot::{field_error, parse_policy, path_from_root, text, IndexError};
+use crate::snapshot::{entries, field_error, parse_policy, path_from_root, text, IndexError};
 use crate::{Context, OrgLevels, SnapshotIndex, Verdict};
 use trailguard_json::{Json, Kind};
 
@@ -146,13 +146,12 @@ pub fn trail_context<J: Json>(
 /// when the organisation, its root or the account's place under it was not read.
 fn org_path<J: Json>(input: &J, id: &str, account: &str) -> Result<Option<String>, IndexError> {
     let at = format!("organizations.{id}");
-    let organization = match input
-        .get_field("organizations")
-        .and_then(|o| o.get_field(id))
+    let organization = match entries(input, "organizations")?
+        .into_iter()
+        .find(|(key, _)| *key == id)
     {
         None => return Ok(None),
-        Some(o) if o.kind() == Kind::Object => o,
-        Some(_) => return Err(field_error(&at, "must be an object")),
+        Some((_, organization)) => organization,
     };
     let Some(root) = organization
         .get_field("Root")

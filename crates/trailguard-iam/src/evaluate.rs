@@ -450,15 +450,18 @@ pub fn decide(request: &Request<'_>, policies: &Policies<'_>) -> Decision {
         ResourcePolicy::Resource(Known::Unknown(what))
         | ResourcePolicy::Key(Known::Unknown(what)) => {
             let unknown = Truth::maybe(*what);
-            // In its own account, an unread bucket or key policy may name the principal
-            // itself (a key policy need not delegate to IAM; a role's session is not bound by
-            // the role's boundary), so it may grant what nothing else does. Across accounts,
-            // both it and the identity policies must allow.
+            // In its own account, an unread policy may name the principal itself (a role's
+            // session is not bound by the role's boundary), so it may grant what nothing else
+            // does: a bucket policy adds to the identity policies; a key policy decides alone,
+            // naming the principal or delegating to the identity policies, so without it nothing
+            // is known to grant. Across accounts, both it and the identity policies must allow.
             (
-                if same_account {
-                    within_boundary.or(unknown)
-                } else {
+                if !same_account {
                     unknown.and(within_boundary)
+                } else if key {
+                    unknown
+                } else {
+                    within_boundary.or(unknown)
                 },
                 Applying::default(),
             )

@@ -88,14 +88,13 @@ fn test(paths: &[std::path::PathBuf], budget: Budget) -> anyhow::Result<Outcome>
                 )
             }
         };
-        // As `opa test` does, what a test printed is shown when it did not pass.
+        // As `opa test` does, what a test printed is shown when it did not pass; each of its
+        // lines indented, so none reads as a result line.
         if result.outcome != TestOutcome::Pass {
             for print in &result.prints {
-                let _ = writeln!(
-                    out,
-                    "      print: {}",
-                    trailguard_report::escape_terminal(print)
-                );
+                for line in trailguard_report::escape_terminal(print).lines() {
+                    let _ = writeln!(out, "      print: {line}");
+                }
             }
         }
     }
