@@ -27,7 +27,9 @@ use crate::evaluate::{decide, Decision, Known, Policies, Principal, PrincipalKin
 use crate::evaluate::{ResourcePolicy, Source};
 use crate::policy::Policy;
 use crate::question::UNREAD_RESOURCE;
-use crate::snapshot::{entries, field_error, parse_policy, path_from_root, text, IndexError};
+use crate::snapshot::{
+    entries, field_error, parse_policy, path_from_root, root_of, text, IndexError,
+};
 use crate::{Context, OrgLevels, SnapshotIndex, Verdict};
 use trailguard_json::{Json, Kind};
 
@@ -153,13 +155,9 @@ fn org_path<J: Json>(input: &J, id: &str, account: &str) -> Result<Option<String
         None => return Ok(None),
         Some((_, organization)) => organization,
     };
-    let Some(root) = organization
-        .get_field("Root")
-        .filter(|r| r.kind() != Kind::Null)
-    else {
+    let Some((_, root_id)) = root_of(&at, organization)? else {
         return Ok(None);
     };
-    let root_id = text(&format!("{at}.Root"), root, "Id")?;
     Ok(
         path_from_root(&at, organization, root_id, account)?.map(|path| {
             let above = path.len().saturating_sub(1);

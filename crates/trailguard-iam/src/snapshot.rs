@@ -817,11 +817,9 @@ impl<'a, J: Json> Organizations<'a, J> {
             return Ok(Guardrails::UNKNOWN);
         };
         let at = format!("organizations.{id}");
-        let root = match organization.get_field("Root") {
-            Some(root) if root.kind() != Kind::Null => root,
-            _ => return Ok(Guardrails::UNKNOWN),
+        let Some((root, root_id)) = root_of(&at, organization)? else {
+            return Ok(Guardrails::UNKNOWN);
         };
-        let root_id = text(&format!("{at}.Root"), root, "Id")?;
         let enabled = list(&format!("{at}.Root"), root, "PolicyTypes")?;
         let Some(path) = path_from_root(&at, organization, root_id, account)? else {
             return Ok(Guardrails::UNKNOWN);
@@ -894,6 +892,20 @@ impl<'a, J: Json> Organizations<'a, J> {
         let scps = levels_of("ServiceControlPolicies", "SCP", "SERVICE_CONTROL_POLICY")?;
         let rcps = levels_of("ResourceControlPolicies", "RCP", "RESOURCE_CONTROL_POLICY")?;
         Ok(Guardrails { scps, rcps })
+    }
+}
+
+/// An organisation's root (`organizations[ID].Root`, at `at`) and the root's id; `None` when the
+/// root was not read (left out, or null).
+pub(crate) fn root_of<'a, J: Json>(
+    at: &str,
+    organization: &'a J,
+) -> Result<Option<(&'a J, &'a str)>, IndexError> {
+    match organization.get_field("Root") {
+        Some(root) if root.kind() != Kind::Null => {
+            Ok(Some((root, text(&format!("{at}.Root"), root, "Id")?)))
+        }
+        _ => Ok(None),
     }
 }
 
